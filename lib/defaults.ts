@@ -1,0 +1,58 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Every opinionated default of the library, in one place. The README's defaults table lists
+ * each with its reason; change both together.
+ *
+ * Internal: constructs read these, users override them through props.
+ */
+export const Defaults = {
+  // Registry
+  /** Keep images and the repository when the stack is deleted: images are the release history. */
+  repositoryRemovalPolicy: RemovalPolicy.RETAIN,
+  /** Untagged images (superseded builds, failed pushes) expire after a week. */
+  untaggedImageExpiryDays: 7,
+  /** Keep the last 30 images overall when no rule says otherwise. */
+  keepLastImages: 30,
+
+  // Task
+  /** The smallest Fargate size: 0.25 vCPU with 512 MiB. */
+  cpu: 256,
+  memoryMiB: 512,
+  containerPort: 8080,
+  /** A month of logs: enough to look back at an incident, cheap enough to forget about. */
+  logRetentionDays: RetentionDays.ONE_MONTH,
+  /** Logs survive a stack delete, like the repository. */
+  logRemovalPolicy: RemovalPolicy.RETAIN,
+  /** SIGTERM → SIGKILL grace. Drain happens before SIGTERM, so this only covers the app's own shutdown. */
+  stopTimeout: Duration.seconds(30),
+
+  // Service and target group: rolling deploy estimate = 30 s start + 5 s × 2 + 20 s = 60 s
+  assumedTaskStartSeconds: 30,
+  healthCheckPath: '/',
+  healthCheckInterval: Duration.seconds(5),
+  healthCheckTimeout: Duration.seconds(4),
+  healthyThresholdCount: 2,
+  unhealthyThresholdCount: 2,
+  healthyHttpCodes: '200-399',
+  deregistrationDelay: Duration.seconds(20),
+  healthCheckGracePeriod: Duration.seconds(60),
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+  desiredCount: 1,
+
+  // Auto scaling
+  minCapacity: 1,
+  maxCapacity: 4,
+  scaleInCooldown: Duration.seconds(300),
+  scaleOutCooldown: Duration.seconds(60),
+
+  // Load balancer
+  accessLogExpiryDays: 90,
+  idleTimeout: Duration.seconds(60),
+
+  // Network
+  maxAzs: 2,
+  flowLogRetentionDays: RetentionDays.ONE_MONTH,
+} as const;

@@ -1,0 +1,10 @@
+export { ConfigurationErrors } from './validation/configuration-error';
+export * from './registry';
+export * from './image';
+export * from './network';
+export * from './cluster';
+export * from './load-balancer';
+export * from './task-definition';
+export * from './auto-scaling';
+export * from './service';
+export * from './bundle';

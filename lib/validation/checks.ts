@@ -1,0 +1,90 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ConfigurationError } from './configuration-error';
+
+/**
+ * Shared prop checks. Each one skips unresolved tokens (the value is only known at deploy
+ * time) and throws a ConfigurationError naming the construct path, the prop, the value and
+ * what is allowed.
+ */
+
+/** Renders a value the way the user wrote it, for error messages. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Duration.isDuration(value)) return (value as Duration).toHumanString();
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws the library's validation error. `problem` reads after the value; `allowed` says what would work. */
+export function fail(scope: IConstruct, prop: string, value: unknown, problem: string, allowed: string): never {
+  throw new ConfigurationError(scope.node.path || '<root>', prop, formatValue(value), problem, allowed);
+}
+
+function isUnresolvedNumber(value: number): boolean {
+  return Token.isUnresolved(value);
+}
+
+/** An integer (or any number when `integer` is false) in [min, max]. */
+export function checkRange(
+  scope: IConstruct, prop: string, value: number | undefined, min: number, max: number,
+  options: { integer?: boolean; unit?: string } = {},
+): void {
+  if (value === undefined || isUnresolvedNumber(value)) return;
+  const integer = options.integer ?? true;
+  const unit = options.unit ? ` ${options.unit}` : '';
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    fail(scope, prop, value, 'is out of range', `use ${integer ? 'an integer' : 'a number'} from ${min} to ${max}${unit}`);
+  }
+}
+
+/** A Duration whose length in whole seconds is in [minSeconds, maxSeconds]. */
+export function checkDurationSeconds(
+  scope: IConstruct, prop: string, value: Duration | undefined, minSeconds: number, maxSeconds: number,
+): void {
+  if (value === undefined) return;
+  if (!Duration.isDuration(value)) {
+    fail(scope, prop, value, 'is not a Duration', 'use Duration.seconds(...) or Duration.minutes(...)');
+  }
+  if (value.isUnresolved()) return;
+  const millis = value.toMilliseconds();
+  if (millis % 1000 !== 0 || millis < minSeconds * 1000 || millis > maxSeconds * 1000) {
+    fail(scope, prop, value, 'is out of range', `use whole seconds from ${minSeconds} to ${maxSeconds}`);
+  }
+}
+
+/** A string matching `pattern`; `allowed` describes the pattern in words. */
+export function checkPattern(scope: IConstruct, prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    fail(scope, prop, value, 'is not valid', allowed);
+  }
+}
+
+/** A TCP/UDP port, 1–65535. */
+export function checkPort(scope: IConstruct, prop: string, value: number | undefined): void {
+  checkRange(scope, prop, value, 1, 65535);
+}
+
+/** A value from a fixed list. */
+export function checkOneOf<T>(scope: IConstruct, prop: string, value: T | undefined, allowed: readonly T[]): void {
+  if (value === undefined) return;
+  if (typeof value === 'string' && Token.isUnresolved(value)) return;
+  if (!allowed.includes(value)) {
+    fail(scope, prop, value, 'is not allowed', `use one of ${allowed.map(formatValue).join(', ')}`);
+  }
+}
+
+/** Two props that must not be given together. */
+export function checkExclusive(scope: IConstruct, propA: string, valueA: unknown, propB: string, valueB: unknown): void {
+  if (valueA !== undefined && valueB !== undefined) {
+    fail(scope, propA, valueA, `cannot be combined with ${propB}`, `give either ${propA} or ${propB}, not both`);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './configuration-error';
+export * from './checks';
