@@ -13,7 +13,7 @@ export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Duration.isDuration(value)) return (value as Duration).toHumanString();
+  if (value instanceof Duration) return (value as Duration).toHumanString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   try {
@@ -50,7 +50,7 @@ export function checkDurationSeconds(
   scope: IConstruct, prop: string, value: Duration | undefined, minSeconds: number, maxSeconds: number,
 ): void {
   if (value === undefined) return;
-  if (!Duration.isDuration(value)) {
+  if (!(value instanceof Duration)) {
     fail(scope, prop, value, 'is not a Duration', 'use Duration.seconds(...) or Duration.minutes(...)');
   }
   if (value.isUnresolved()) return;
