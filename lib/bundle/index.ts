@@ -1,1 +1,1 @@
-export {};
+export * from './container-web-app';

@@ -1,1 +1,2 @@
-export {};
+export * from './web-service-options';
+export * from './web-service';

@@ -1,1 +1,2 @@
-export {};
+export * from './container-options';
+export * from './service-task-definition';

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * The example app: one stack per stage with a repository, a cluster, a load balancer and a
+ * web service. Configured from cdk.json context (`-c key=value` overrides):
+ *
+ *   stage            dev | prod | rehearsal (settings under context `stages.<stage>`)
+ *   imageTag         run `<repository>:<imageTag>` (an image CI pushed); empty: build `assetDirectory`
+ *   assetDirectory   the Dockerfile directory built as an image asset (default examples/app)
+ *   domainName       serve HTTPS at this name (with hostedZoneId + hostedZoneName)
+ */
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Architecture, ContainerWebApp, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
+
+/** One stage's settings, from cdk.json's `stages` context. */
+interface StageSettings {
+  readonly network?: string;
+  readonly architecture?: string;
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  readonly minTasks?: number;
+  readonly maxTasks?: number;
+  readonly spotWeight?: number;
+  readonly repositoryName?: string;
+  readonly restrictDefaultSecurityGroup?: boolean;
+}
+
+const STACK_PREFIX = 'ecs-service-kit';
+
+/** Reads a context value as a non-empty string, or undefined. */
+function contextString(app: App, key: string): string | undefined {
+  const value = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}
+
+function enumValue<T extends Record<string, string>>(values: T, key: string, value: string | undefined, stage: string): T[keyof T] | undefined {
+  if (value === undefined) return undefined;
+  if (!Object.values(values).includes(value)) {
+    throw new Error(`cdk.json: stages.${stage}.${key} "${value}" is not allowed; use one of ${Object.values(values).join(', ')}`);
+  }
+  return value as T[keyof T];
+}
+
+/** Builds the stack of the stage named in the context. */
+export function buildApp(app: App): Stack[] {
+  const stage = contextString(app, 'stage') ?? 'dev';
+  const stages: Record<string, StageSettings> = app.node.tryGetContext('stages') ?? {};
+  const settings = stages[stage];
+  if (!settings) {
+    throw new Error(`cdk.json: stage "${stage}" is not defined; use one of ${Object.keys(stages).join(', ') || '(none: add a "stages" entry to the context)'}`);
+  }
+  const imageTag = contextString(app, 'imageTag');
+  const assetDirectory = contextString(app, 'assetDirectory') ?? 'examples/app';
+  const domainName = contextString(app, 'domainName');
+  const hostedZoneId = contextString(app, 'hostedZoneId');
+  const hostedZoneName = contextString(app, 'hostedZoneName');
+  const architecture = enumValue(Architecture, 'architecture', settings.architecture, stage) ?? Architecture.X86_64;
+
+  const stack = new Stack(app, `${STACK_PREFIX}-${stage}`, {
+    description: `ecs-service-kit example web service (${stage})`,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+
+  const repository = new ImageRepository(stack, 'Repository', { repositoryName: settings.repositoryName });
+  const hostedZone = hostedZoneId && hostedZoneName
+    ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName })
+    : undefined;
+
+  const web = new ContainerWebApp(stack, 'Web', {
+    repository,
+    image: imageTag
+      ? ServiceImage.fromImageRepository(repository, { tag: imageTag })
+      : ServiceImage.fromAsset(assetDirectory),
+    architecture,
+    cpu: settings.cpu,
+    memoryMiB: settings.memoryMiB,
+    network: enumValue(NetworkLayout, 'network', settings.network, stage),
+    domainName,
+    hostedZone,
+    healthCheck: { path: '/health' },
+    scaling: settings.maxTasks !== undefined ? { minCapacity: settings.minTasks, maxCapacity: settings.maxTasks } : undefined,
+    spot: settings.spotWeight ? { spotWeight: settings.spotWeight } : undefined,
+    restrictDefaultSecurityGroup: settings.restrictDefaultSecurityGroup,
+  });
+
+  const nextTag = imageTag ? `${imageTag}-next` : 'v1';
+  const docker = repository.dockerCommands(nextTag, { architecture, directory: assetDirectory });
+  new CfnOutput(stack, 'ServiceUrl', { value: web.url, description: 'Where the service answers' });
+  new CfnOutput(stack, 'RepositoryUri', { value: repository.repositoryUri, description: 'Push release images here' });
+  new CfnOutput(stack, 'RepositoryName', { value: repository.repositoryName });
+  new CfnOutput(stack, 'ClusterName', { value: web.cluster.cluster.clusterName });
+  new CfnOutput(stack, 'ServiceName', { value: web.service.service.serviceName });
+  new CfnOutput(stack, 'DockerLoginCommand', { value: docker.login, description: '1. Log Docker in to the repository' });
+  new CfnOutput(stack, 'DockerBuildCommand', { value: docker.build, description: '2. Build the image (pick your own tag)' });
+  new CfnOutput(stack, 'DockerPushCommand', { value: docker.push, description: '3. Push it' });
+  new CfnOutput(stack, 'DeployCommand', {
+    value: `npx cdk deploy -c stage=${stage} -c imageTag=${nextTag}`,
+    description: '4. Roll the service to the pushed image',
+  });
+  return [stack];
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,148 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { NetworkLayout } from '../network/network-layout';
+import { ImageRepository, ImageRepositoryProps } from '../registry/image-repository';
+import { WebService } from '../service/web-service';
+import { WebServiceOptions } from '../service/web-service-options';
+import { fail } from '../validation/checks';
+
+/**
+ * Properties of a ContainerWebApp: the service's options plus where it runs.
+ */
+export interface ContainerWebAppProps extends WebServiceOptions {
+  /**
+   * The repository CI pushes release images to. Pass one you created to build the image
+   * reference from it (`ServiceImage.fromImageRepository(repo, { tag })`).
+   *
+   * @default - a new ImageRepository with `repositoryProps`
+   */
+  readonly repository?: ImageRepository;
+
+  /**
+   * Settings of the repository the app creates. Only without `repository`.
+   *
+   * @default - ImageRepository's defaults: immutable tags, scan on push, AES256, retained
+   */
+  readonly repositoryProps?: ImageRepositoryProps;
+
+  /**
+   * An existing cluster to run in (its VPC is used too).
+   *
+   * @default - a new ServiceCluster in `vpc` or with the `network` layout
+   */
+  readonly cluster?: ServiceCluster;
+
+  /**
+   * An existing VPC for the new cluster and load balancer. Only without `cluster`.
+   *
+   * @default - a new VPC with the `network` layout
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The network layout of the new VPC. Only without `cluster` and `vpc`.
+   *
+   * @default NetworkLayout.SINGLE_NAT
+   */
+  readonly network?: NetworkLayout;
+
+  /**
+   * Remove all rules from the new VPC's default security group (a Lambda-backed custom
+   * resource does it). Only without `cluster` and `vpc`.
+   *
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
+
+  /**
+   * An existing load balancer to attach to (share one between apps).
+   *
+   * @default - a new ServiceLoadBalancer
+   */
+  readonly loadBalancer?: ServiceLoadBalancer;
+
+  /**
+   * A certificate for HTTPS on the new load balancer.
+   *
+   * @default - none: HTTP only, unless `domainName` and `hostedZone` are given
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The domain the app is served at; with `hostedZone`, a DNS-validated certificate and an
+   * alias record are created.
+   *
+   * @default - the load balancer's DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The hosted zone of `domainName`.
+   *
+   * @default - no DNS record
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * CIDR ranges allowed to reach the new load balancer.
+   *
+   * @default ['0.0.0.0/0']
+   */
+  readonly allowedCidrs?: string[];
+}
+
+/**
+ * The common case in one construct: an image repository, a cluster in a network layout, a
+ * shared load balancer and a web service behind it. Every part is a public member, so any of
+ * them can be changed or reused.
+ */
+export class ContainerWebApp extends Construct {
+  /** The repository release images are pushed to. */
+  public readonly repository: ImageRepository;
+  /** The cluster and its network. */
+  public readonly cluster: ServiceCluster;
+  /** The load balancer. */
+  public readonly loadBalancer: ServiceLoadBalancer;
+  /** The web service. */
+  public readonly service: WebService;
+  /** Where the app is reachable. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ContainerWebAppProps) {
+    super(scope, id);
+    if (props.repository && props.repositoryProps) {
+      fail(this, 'repositoryProps', props.repositoryProps, 'cannot be combined with repository', 'configure the repository you pass, or let the app create one with repositoryProps');
+    }
+    if (props.cluster && (props.vpc || props.network)) {
+      fail(this, props.vpc ? 'vpc' : 'network', props.vpc ? props.vpc.node.path : props.network, 'cannot be combined with cluster', 'the cluster brings its own network: give cluster, or vpc/network');
+    }
+    if (props.loadBalancer && (props.certificate || props.domainName || props.hostedZone || props.allowedCidrs)) {
+      const prop = props.certificate ? 'certificate' : props.domainName ? 'domainName' : props.hostedZone ? 'hostedZone' : 'allowedCidrs';
+      fail(this, prop, prop === 'domainName' ? props.domainName : prop, 'cannot be combined with loadBalancer', 'configure the load balancer you pass instead');
+    }
+
+    this.repository = props.repository ?? new ImageRepository(this, 'Repository', props.repositoryProps ?? {});
+    this.cluster = props.cluster ?? new ServiceCluster(this, 'Cluster', {
+      vpc: props.vpc,
+      network: props.vpc ? undefined : props.network,
+      restrictDefaultSecurityGroup: props.vpc ? undefined : props.restrictDefaultSecurityGroup,
+    });
+    this.loadBalancer = props.loadBalancer ?? new ServiceLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.cluster.vpc,
+      certificate: props.certificate,
+      domainName: props.domainName,
+      hostedZone: props.hostedZone,
+      allowedCidrs: props.allowedCidrs,
+    });
+    this.service = new WebService(this, 'Service', {
+      ...props,
+      cluster: this.cluster,
+      loadBalancer: this.loadBalancer,
+    });
+    this.url = this.loadBalancer.url;
+  }
+}

@@ -1,0 +1,130 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ServiceImage } from '../image/service-image';
+
+/**
+ * What one container of a task runs and how. Shared by the main container and sidecars.
+ */
+export interface ContainerOptions {
+  /**
+   * The image the container runs.
+   */
+  readonly image: ServiceImage;
+
+  /**
+   * The port the container listens on. The main container of a web service receives the load
+   * balancer's traffic on it.
+   *
+   * @default 8080 for the main container of a web service; no port for sidecars
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Plain environment variables. Put credentials in `secrets`, never here.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Environment variables read at task start from Secrets Manager or SSM Parameter Store
+   * (`ecs.Secret.fromSecretsManager(secret)`, `ecs.Secret.fromSsmParameter(param)`). The task's
+   * execution role gets read access to exactly these secrets and parameters.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * Overrides the image's CMD.
+   *
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+
+  /**
+   * Overrides the image's ENTRYPOINT.
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * A health check that ECS runs inside the container (the image must contain the command).
+   * The load balancer's own health check (`healthCheck` on a web service) works without it.
+   *
+   * @default - no container health check
+   */
+  readonly containerHealthCheck?: ecs.HealthCheck;
+
+  /**
+   * Mount the container's root filesystem read-only, so a compromised process cannot change
+   * the image's files. `writablePaths` stay writable.
+   *
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Directories that stay writable when the root filesystem is read-only, each backed by the
+   * task's ephemeral storage.
+   *
+   * @default ['/tmp'] when the root filesystem is read-only
+   */
+  readonly writablePaths?: string[];
+
+  /**
+   * The user (name, uid or uid:gid) the container runs as.
+   *
+   * @default - the image's USER
+   */
+  readonly user?: string;
+
+  /**
+   * CPU units reserved for this container within the task.
+   *
+   * @default - no reservation: the container shares the task's CPU
+   */
+  readonly cpuReservation?: number;
+
+  /**
+   * Hard memory limit of this container in MiB; the container is killed above it.
+   *
+   * @default - the task's memory
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Time between SIGTERM and SIGKILL when the task stops. ECS drains the task from the load
+   * balancer (the deregistration delay) before it sends SIGTERM, so this only has to cover the
+   * process's own shutdown.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly stopTimeout?: Duration;
+}
+
+/**
+ * A sidecar container next to the main one (a proxy, an agent, a log router).
+ */
+export interface SidecarOptions extends ContainerOptions {
+  /**
+   * The container's name, unique within the task.
+   */
+  readonly containerName: string;
+
+  /**
+   * Whether the task stops when this container stops.
+   *
+   * @default true
+   */
+  readonly essential?: boolean;
+
+  /**
+   * Start the main container only after this sidecar has started (or is healthy, when it has a
+   * container health check).
+   *
+   * @default false
+   */
+  readonly startBeforeMain?: boolean;
+}

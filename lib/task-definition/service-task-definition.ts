@@ -1,0 +1,191 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Defaults } from '../defaults';
+import { Architecture, toCpuArchitecture } from '../image/architecture';
+import { ContainerOptions, SidecarOptions } from './container-options';
+import { MAIN_CONTAINER_NAME, validateTaskOptions } from './task-validation';
+
+/**
+ * The task-level settings of a service's task: size, CPU architecture, sidecars and logs,
+ * plus the main container's options.
+ */
+export interface ServiceTaskOptions extends ContainerOptions {
+  /**
+   * Task CPU units (256 = 0.25 vCPU). Must form a Fargate size with `memoryMiB`.
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Task memory in MiB. Must form a Fargate size with `cpu`.
+   *
+   * @default 512
+   */
+  readonly memoryMiB?: number;
+
+  /**
+   * The CPU architecture of the task. It sets the task's runtime platform and, for an image
+   * built from a local Dockerfile, the platform the image is built for.
+   *
+   * @default Architecture.X86_64
+   */
+  readonly architecture?: Architecture;
+
+  /**
+   * The main container's name.
+   *
+   * @default 'app'
+   */
+  readonly containerName?: string;
+
+  /**
+   * Containers that run next to the main one.
+   *
+   * @default - none
+   */
+  readonly sidecars?: SidecarOptions[];
+
+  /**
+   * How long the containers' logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the log group when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * A KMS key to encrypt the logs with. The key policy must let the CloudWatch Logs service
+   * principal of the region use it.
+   *
+   * @default - encrypted with a key owned by CloudWatch Logs
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The task definition family: revisions of one service share it.
+   *
+   * @default - generated from the construct path
+   */
+  readonly family?: string;
+}
+
+/**
+ * Properties of a ServiceTaskDefinition.
+ */
+export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {}
+
+
+/**
+ * A Fargate task definition for a service: validated size, a main container and sidecars,
+ * one log group with retention, least-privilege secret reads, read-only root filesystems.
+ */
+export class ServiceTaskDefinition extends Construct {
+  /** The ECS task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The main container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The sidecar containers, in the order given. */
+  public readonly sidecars: ecs.ContainerDefinition[];
+  /** The log group every container of the task writes to. */
+  public readonly logGroup: logs.LogGroup;
+  /** The task's CPU architecture. */
+  public readonly architecture: Architecture;
+  /** The port of the main container, if it has one. */
+  public readonly containerPort?: number;
+
+  constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
+    super(scope, id);
+    validateTaskOptions(this, props, '');
+
+    const cpu = props.cpu ?? Defaults.cpu;
+    const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
+    this.architecture = props.architecture ?? Architecture.X86_64;
+    this.containerPort = props.containerPort;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? Defaults.logRetentionDays,
+      removalPolicy: props.logRemovalPolicy ?? Defaults.logRemovalPolicy,
+      encryptionKey: props.logEncryptionKey,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu,
+      memoryLimitMiB: memoryMiB,
+      family: props.family,
+      runtimePlatform: {
+        cpuArchitecture: toCpuArchitecture(this.architecture),
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+
+    const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
+    this.container = this.addContainer(mainName, props, true);
+    this.sidecars = (props.sidecars ?? []).map((sidecar) => {
+      const container = this.addContainer(sidecar.containerName, sidecar, sidecar.essential ?? true);
+      if (sidecar.startBeforeMain) {
+        this.container.addContainerDependencies({
+          container,
+          condition: sidecar.containerHealthCheck ? ecs.ContainerDependencyCondition.HEALTHY : ecs.ContainerDependencyCondition.START,
+        });
+      }
+      return container;
+    });
+
+    if (this.taskDefinition.executionRole) {
+      Validations.of(this.taskDefinition.executionRole).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken, which every ECR image pull needs, supports no resource-level permissions; image reads, logs and secrets stay scoped to their ARNs.',
+      });
+    }
+  }
+
+  private addContainer(name: string, options: ContainerOptions, essential: boolean): ecs.ContainerDefinition {
+    const image = options.image.bind(this, this.architecture);
+    const readonlyRootFilesystem = options.readonlyRootFilesystem ?? true;
+    const container = this.taskDefinition.addContainer(name === MAIN_CONTAINER_NAME ? 'App' : toPascalId(name), {
+      containerName: name,
+      image: image.image,
+      essential,
+      environment: options.environment,
+      secrets: options.secrets,
+      command: options.command,
+      entryPoint: options.entryPoint,
+      healthCheck: options.containerHealthCheck,
+      readonlyRootFilesystem,
+      user: options.user,
+      cpu: options.cpuReservation,
+      memoryLimitMiB: options.memoryLimitMiB,
+      stopTimeout: options.stopTimeout ?? Defaults.stopTimeout,
+      portMappings: options.containerPort !== undefined
+        ? [{ containerPort: options.containerPort, protocol: ecs.Protocol.TCP, name: `${name}-${options.containerPort}` }]
+        : undefined,
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: name,
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      }),
+    });
+    if (readonlyRootFilesystem) {
+      for (const path of options.writablePaths ?? ['/tmp']) {
+        const volumeName = `${name}${path.replace(/[^a-zA-Z0-9]+/g, '-')}`.replace(/-+$/, '');
+        this.taskDefinition.addVolume({ name: volumeName });
+        container.addMountPoints({ containerPath: path, sourceVolume: volumeName, readOnly: false });
+      }
+    }
+    return container;
+  }
+}
+
+function toPascalId(name: string): string {
+  return name.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('') || 'Container';
+}

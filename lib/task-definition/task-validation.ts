@@ -1,0 +1,114 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { Defaults } from '../defaults';
+import { Architecture } from '../image/architecture';
+import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
+import { ContainerOptions } from './container-options';
+import { checkFargateSize } from './fargate-size';
+import type { ServiceTaskOptions } from './service-task-definition';
+
+export const MAIN_CONTAINER_NAME = 'app';
+const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
+const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const FAMILY_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
+
+/**
+ * Checks everything about a task that Fargate or ECS would reject at deploy time. `prefix`
+ * names the prop path the options came from (`''` at the top level).
+ */
+export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions, prefix: string): void {
+  const p = (name: string) => `${prefix}${name}`;
+  if (props.image === undefined || props.image === null) {
+    fail(scope, p('image'), props.image, 'is missing', 'give an image, e.g. ServiceImage.fromAsset(\'./app\')');
+  }
+  const cpu = props.cpu ?? Defaults.cpu;
+  const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
+  checkFargateSize(scope, cpu, memoryMiB);
+  if (props.architecture !== undefined && !Object.values(Architecture).includes(props.architecture)) {
+    fail(scope, p('architecture'), props.architecture, 'is not an architecture', 'use Architecture.X86_64 or Architecture.ARM64');
+  }
+  checkPattern(scope, p('family'), props.family, FAMILY_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
+
+  const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
+  checkPattern(scope, p('containerName'), mainName, NAME_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
+  validateContainer(scope, props, p(''), { cpu, memoryMiB });
+
+  const names = new Set<string>([mainName]);
+  const ports = new Map<number, string>();
+  if (props.containerPort !== undefined && !Token.isUnresolved(props.containerPort)) ports.set(props.containerPort, p('containerPort'));
+  let reservedCpu = props.cpuReservation ?? 0;
+  (props.sidecars ?? []).forEach((sidecar, index) => {
+    const sp = p(`sidecars[${index}].`);
+    if (sidecar.image === undefined || sidecar.image === null) {
+      fail(scope, `${sp}image`, sidecar.image, 'is missing', 'give each sidecar an image');
+    }
+    checkPattern(scope, `${sp}containerName`, sidecar.containerName, NAME_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
+    if (names.has(sidecar.containerName)) {
+      fail(scope, `${sp}containerName`, sidecar.containerName, 'is already used in this task', 'give every container a unique name');
+    }
+    names.add(sidecar.containerName);
+    validateContainer(scope, sidecar, sp, { cpu, memoryMiB });
+    if (sidecar.containerPort !== undefined && !Token.isUnresolved(sidecar.containerPort)) {
+      const holder = ports.get(sidecar.containerPort);
+      if (holder) {
+        fail(scope, `${sp}containerPort`, sidecar.containerPort, `is already used by ${holder}`, 'containers of one task share a network namespace: give each its own port');
+      }
+      ports.set(sidecar.containerPort, `${sp}containerPort`);
+    }
+    reservedCpu += sidecar.cpuReservation ?? 0;
+  });
+  if (!Token.isUnresolved(reservedCpu) && reservedCpu > cpu) {
+    fail(scope, p('cpuReservation'), reservedCpu, `(summed over all containers) exceeds the task's cpu ${cpu}`, `keep the containers' reservations at or below ${cpu}`);
+  }
+}
+
+function validateContainer(scope: IConstruct, options: ContainerOptions, prefix: string, task: { cpu: number; memoryMiB: number }): void {
+  checkPort(scope, `${prefix}containerPort`, options.containerPort);
+  checkRange(scope, `${prefix}cpuReservation`, options.cpuReservation, 0, task.cpu, { unit: 'CPU units (the task\'s cpu)' });
+  // ECS needs at least 6 MiB for a container.
+  checkRange(scope, `${prefix}memoryLimitMiB`, options.memoryLimitMiB, 6, task.memoryMiB, { unit: 'MiB (the task\'s memoryMiB)' });
+  // Fargate allows at most 120 s between SIGTERM and SIGKILL.
+  checkDurationSeconds(scope, `${prefix}stopTimeout`, options.stopTimeout, 2, 120);
+
+  const envNames = Object.keys(options.environment ?? {});
+  for (const name of envNames) {
+    checkPattern(scope, `${prefix}environment`, name, ENV_NAME_PATTERN, 'variable names use letters, digits and underscores and do not start with a digit');
+  }
+  for (const name of Object.keys(options.secrets ?? {})) {
+    checkPattern(scope, `${prefix}secrets`, name, ENV_NAME_PATTERN, 'variable names use letters, digits and underscores and do not start with a digit');
+    if (envNames.includes(name)) {
+      fail(scope, `${prefix}secrets`, name, 'is also a plain environment variable', 'give each variable once, in environment or in secrets');
+    }
+  }
+
+  const healthCheck = options.containerHealthCheck;
+  if (healthCheck) {
+    const hp = `${prefix}containerHealthCheck`;
+    if (!healthCheck.command || healthCheck.command.length === 0) {
+      fail(scope, `${hp}.command`, healthCheck.command, 'is empty', 'give a command, e.g. [\'CMD-SHELL\', \'curl -f http://localhost:8080/ || exit 1\']');
+    }
+    // ECS's ranges for container health checks.
+    checkDurationSeconds(scope, `${hp}.interval`, healthCheck.interval, 5, 300);
+    checkDurationSeconds(scope, `${hp}.timeout`, healthCheck.timeout, 2, 60);
+    checkRange(scope, `${hp}.retries`, healthCheck.retries, 1, 10);
+    checkDurationSeconds(scope, `${hp}.startPeriod`, healthCheck.startPeriod, 0, 300);
+    const interval = healthCheck.interval ?? Duration.seconds(30);
+    const timeout = healthCheck.timeout ?? Duration.seconds(5);
+    if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() >= interval.toSeconds()) {
+      fail(scope, `${hp}.timeout`, timeout, `is not shorter than the interval ${interval.toHumanString()}`, 'make the timeout shorter than the interval');
+    }
+  }
+
+  const readonlyRoot = options.readonlyRootFilesystem ?? true;
+  if (options.writablePaths !== undefined) {
+    if (!readonlyRoot) {
+      fail(scope, `${prefix}writablePaths`, options.writablePaths, 'only applies with a read-only root filesystem', 'remove writablePaths or set readonlyRootFilesystem to true');
+    }
+    const seen = new Set<string>();
+    for (const path of options.writablePaths) {
+      checkPattern(scope, `${prefix}writablePaths`, path, /^\/[^\s]*$/, 'use absolute container paths such as \'/tmp\'');
+      if (seen.has(path)) fail(scope, `${prefix}writablePaths`, path, 'is listed twice', 'list each path once');
+      seen.add(path);
+    }
+  }
+}
