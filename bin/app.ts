@@ -8,7 +8,7 @@
  *   assetDirectory   the Dockerfile directory built as an image asset (default examples/app)
  *   domainName       serve HTTPS at this name (with hostedZoneId + hostedZoneName)
  */
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Architecture, ContainerWebApp, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
 
@@ -59,7 +59,8 @@ export function buildApp(app: App): Stack[] {
 
   const stack = new Stack(app, `${STACK_PREFIX}-${stage}`, {
     description: `ecs-service-kit example web service (${stage})`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // Region only: the account stays a deploy-time value, so synth needs no credentials and no AZ lookup.
+    env: { region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' },
   });
 
   const repository = new ImageRepository(stack, 'Repository', { repositoryName: settings.repositoryName });
@@ -84,6 +85,12 @@ export function buildApp(app: App): Stack[] {
     restrictDefaultSecurityGroup: settings.restrictDefaultSecurityGroup,
   });
 
+  if (!domainName) {
+    Validations.of(web.loadBalancer).acknowledge({
+      id: 'Annotation::ecs-service-kit:http-only',
+      reason: 'No domainName in the context, so no certificate: give -c domainName=… -c hostedZoneId=… -c hostedZoneName=… for HTTPS.',
+    });
+  }
   const nextTag = imageTag ? `${imageTag}-next` : 'v1';
   const docker = repository.dockerCommands(nextTag, { architecture, directory: assetDirectory });
   new CfnOutput(stack, 'ServiceUrl', { value: web.url, description: 'Where the service answers' });
@@ -91,9 +98,9 @@ export function buildApp(app: App): Stack[] {
   new CfnOutput(stack, 'RepositoryName', { value: repository.repositoryName });
   new CfnOutput(stack, 'ClusterName', { value: web.cluster.cluster.clusterName });
   new CfnOutput(stack, 'ServiceName', { value: web.service.service.serviceName });
-  new CfnOutput(stack, 'DockerLoginCommand', { value: docker.login, description: '1. Log Docker in to the repository' });
-  new CfnOutput(stack, 'DockerBuildCommand', { value: docker.build, description: '2. Build the image (pick your own tag)' });
-  new CfnOutput(stack, 'DockerPushCommand', { value: docker.push, description: '3. Push it' });
+  new CfnOutput(stack, 'DockerLoginCommand', { value: docker.loginCommand, description: '1. Log Docker in to the repository' });
+  new CfnOutput(stack, 'DockerBuildCommand', { value: docker.buildCommand, description: '2. Build the image (pick your own tag)' });
+  new CfnOutput(stack, 'DockerPushCommand', { value: docker.pushCommand, description: '3. Push it' });
   new CfnOutput(stack, 'DeployCommand', {
     value: `npx cdk deploy -c stage=${stage} -c imageTag=${nextTag}`,
     description: '4. Roll the service to the pushed image',

@@ -1,0 +1,43 @@
+/**
+ * Every example and every bin-app stage, for the snapshot, cdk-nag and linter gates.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { buildApp } from '../bin/app';
+import * as byoVpc from './byo-vpc-arm64-spot';
+import * as httpsDomain from './https-domain';
+import * as sharedLoadBalancer from './shared-load-balancer';
+import * as smallest from './smallest-service';
+
+export interface ExampleEntry {
+  readonly name: string;
+  readonly build: (app: App) => Stack[];
+  /** Extra context the app needs (the bin app's stage and image). */
+  readonly context?: Record<string, unknown>;
+}
+
+export const EXAMPLES: ExampleEntry[] = [
+  { name: 'smallest-service', build: smallest.buildExample },
+  { name: 'https-domain', build: httpsDomain.buildExample },
+  { name: 'shared-load-balancer', build: sharedLoadBalancer.buildExample },
+  { name: 'byo-vpc-arm64-spot', build: byoVpc.buildExample },
+];
+
+export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];
+
+/** cdk.json's context: feature flags, strict validation and the bin app's stages. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf-8'));
+  return cdkJson.context ?? {};
+}
+
+/** The bin app per stage, as `cdk synth -c stage=…` builds it (the rehearsal with an image tag, as it deploys). */
+export const BIN_APP_ENTRIES: ExampleEntry[] = BIN_APP_STAGES.map((stage) => ({
+  name: `bin-app-${stage}`,
+  build: buildApp,
+  context: { stage, ...(stage === 'rehearsal' ? { imageTag: 'v1' } : {}) },
+}));
+
+/** Examples and bin-app stages together. */
+export const ALL_APPS: ExampleEntry[] = [...EXAMPLES, ...BIN_APP_ENTRIES];
