@@ -1,1 +1,2 @@
-export {};
+export * from './network-layout';
+export * from './service-network';

@@ -1,0 +1,254 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { checkNetworkProps } from '../network/network-checks';
+import { NetworkLayout } from '../network/network-layout';
+import { ServiceNetwork } from '../network/service-network';
+import { checkExclusive, checkPattern, fail } from '../validation/checks';
+
+/**
+ * Props for a ServiceCluster.
+ *
+ * Either bring your own `vpc` (and say where tasks run with `taskSubnets` and `assignPublicIp`),
+ * or let the cluster build a ServiceNetwork from a `network` layout (and its `maxAzs`, `cidr`,
+ * `flowLogRetention`, `restrictDefaultSecurityGroup`, `ecsExecEndpoint`). The two groups do not mix.
+ */
+export interface ServiceClusterProps {
+  /**
+   * Your own VPC. The cluster then creates no network.
+   *
+   * @default - a ServiceNetwork is built from `network`
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * With `vpc` only: where tasks run. Must select at least one subnet of `vpc`.
+   *
+   * @default { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * With `vpc` only: give each task a public IPv4 address ($3.65/month each). Needed, and only
+   * allowed, when `taskSubnets` are public subnets: without it tasks there cannot pull images.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+
+  /**
+   * Without `vpc` only: the layout of the network the cluster builds (child id `Network`).
+   * See NetworkLayout for each layout's monthly cost and security trade-off.
+   *
+   * @default NetworkLayout.SINGLE_NAT - the cheapest layout that keeps tasks off the internet
+   */
+  readonly network?: NetworkLayout;
+
+  /**
+   * Without `vpc` only: how many AZs the built network spans (2 to 6).
+   *
+   * @default 2 (Defaults.maxAzs)
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * Without `vpc` only: the built network's CIDR block.
+   *
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+
+  /**
+   * Without `vpc` only: how long the built network keeps VPC flow logs.
+   *
+   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays)
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * Without `vpc` only: strip the rules of the built VPC's default security group (a
+   * Lambda-backed custom resource; turn off only where Lambda cannot run).
+   *
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
+
+  /**
+   * Without `vpc`, with `network: PRIVATE_WITH_ENDPOINTS` only: add the `ssmmessages` endpoint
+   * ECS Exec needs ($7.30/month per AZ).
+   *
+   * @default false
+   */
+  readonly ecsExecEndpoint?: boolean;
+
+  /**
+   * Container Insights (enhanced observability off; per-task and per-service CPU, memory,
+   * network metrics in CloudWatch). Billed as custom metrics and log ingestion.
+   *
+   * @default true
+   */
+  readonly containerInsights?: boolean;
+
+  /**
+   * The cluster's name: 1–255 letters, digits, hyphens and underscores.
+   * A fixed name prevents replacing the cluster and deploying two copies of the stack in one
+   * account and region.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Register the FARGATE and FARGATE_SPOT capacity providers with the cluster, so services can
+   * use a capacity provider strategy (e.g. a base on FARGATE and the rest on FARGATE_SPOT at up to
+   * 70% off). Registering costs nothing and puts no task on Spot by itself. With `false` the
+   * cluster registers no capacity provider; services then use the FARGATE launch type, which needs none.
+   *
+   * @default true
+   */
+  readonly enableFargateSpot?: boolean;
+}
+
+/**
+ * An ECS cluster for Fargate services, with Container Insights, the Fargate and Fargate Spot
+ * capacity providers, and an explicit network: your VPC, or a ServiceNetwork built from a
+ * named layout with its cost stated. Never a silent VPC with a NAT gateway per AZ.
+ *
+ * Services read `vpc`, `taskSubnets` and `assignPublicIp` from here, so the network decision
+ * is made once per cluster.
+ *
+ * EC2 capacity (Auto Scaling group capacity providers) and a Cloud Map namespace for Service
+ * Connect are not wrapped yet; use `cluster.addAsgCapacityProvider(...)` and
+ * `cluster.addDefaultCloudMapNamespace(...)` on the exposed ecs.Cluster meanwhile.
+ */
+export class ServiceCluster extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The VPC the cluster's tasks run in: yours, or the built network's. */
+  public readonly vpc: ec2.IVpc;
+  /** The network the cluster built (undefined when you gave `vpc`). */
+  public readonly network?: ServiceNetwork;
+  /** Where services place their tasks. */
+  public readonly taskSubnets: ec2.SubnetSelection;
+  /** Whether services give their tasks a public IPv4 address. */
+  public readonly assignPublicIp: boolean;
+  /** The layout of the built network (undefined when you gave `vpc`). */
+  public readonly layout?: NetworkLayout;
+
+  constructor(scope: Construct, id: string, props: ServiceClusterProps = {}) {
+    super(scope, id);
+
+    // Validate everything before any child exists.
+    if (props.vpc !== undefined) {
+      const networkProps: Array<[string, unknown]> = [
+        ['network', props.network],
+        ['maxAzs', props.maxAzs],
+        ['cidr', props.cidr],
+        ['flowLogRetention', props.flowLogRetention],
+        ['restrictDefaultSecurityGroup', props.restrictDefaultSecurityGroup],
+        ['ecsExecEndpoint', props.ecsExecEndpoint],
+      ];
+      for (const [prop, value] of networkProps) {
+        checkExclusive(this, prop, value, 'vpc', props.vpc);
+      }
+    } else {
+      checkNetworkProps(this, {
+        layout: props.network,
+        maxAzs: props.maxAzs,
+        cidr: props.cidr,
+        flowLogRetention: props.flowLogRetention,
+        ecsExecEndpoint: props.ecsExecEndpoint,
+      }, 'network');
+      const byoProps: Array<[string, unknown]> = [
+        ['taskSubnets', props.taskSubnets],
+        ['assignPublicIp', props.assignPublicIp],
+      ];
+      for (const [prop, value] of byoProps) {
+        if (value !== undefined) {
+          fail(this, prop, value, 'needs vpc',
+            `give ${prop} only together with vpc; a built network sets it from network (the NetworkLayout)`);
+        }
+      }
+    }
+    checkPattern(this, 'clusterName', props.clusterName, /^[a-zA-Z0-9_-]{1,255}$/,
+      'use 1 to 255 letters, digits, hyphens and underscores');
+
+    if (props.vpc !== undefined) {
+      const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+      const assignPublicIp = props.assignPublicIp ?? false;
+      this.checkTaskSubnets(props.vpc, taskSubnets, props.taskSubnets, assignPublicIp);
+      this.vpc = props.vpc;
+      this.taskSubnets = taskSubnets;
+      this.assignPublicIp = assignPublicIp;
+    } else {
+      // Checked above under the names used here; ServiceNetwork's own checks then pass.
+      this.network = new ServiceNetwork(this, 'Network', {
+        layout: props.network,
+        maxAzs: props.maxAzs,
+        cidr: props.cidr,
+        flowLogRetention: props.flowLogRetention,
+        restrictDefaultSecurityGroup: props.restrictDefaultSecurityGroup,
+        ecsExecEndpoint: props.ecsExecEndpoint,
+      });
+      this.vpc = this.network.vpc;
+      this.taskSubnets = this.network.taskSubnets;
+      this.assignPublicIp = this.network.assignPublicIp;
+      this.layout = this.network.layout;
+    }
+
+    const containerInsights = props.containerInsights ?? true;
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      clusterName: props.clusterName,
+      containerInsightsV2: containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      enableFargateCapacityProviders: props.enableFargateSpot ?? true,
+    });
+  }
+
+  /**
+   * A BYO VPC must have subnets for `taskSubnets`, and `assignPublicIp` must match their type:
+   * tasks in public subnets need a public IP to reach ECR; in private subnets one is paid for and unused.
+   */
+  private checkTaskSubnets(
+    vpc: ec2.IVpc, taskSubnets: ec2.SubnetSelection, given: ec2.SubnetSelection | undefined, assignPublicIp: boolean,
+  ): void {
+    const prop = 'taskSubnets';
+    // When the user left taskSubnets out, say the value was our default, not theirs.
+    const whose = given !== undefined ? '' : '(the default) ';
+    let selected: ec2.SelectedSubnets;
+    try {
+      selected = vpc.selectSubnets(taskSubnets);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      fail(this, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc (${reason})`,
+        'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
+    }
+    if (selected.subnets.length === 0) {
+      fail(this, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc`,
+        'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
+    }
+
+    const subnetType = taskSubnets.subnetType;
+    if (subnetType === ec2.SubnetType.PUBLIC && !assignPublicIp) {
+      fail(this, 'assignPublicIp', assignPublicIp, 'with public taskSubnets leaves tasks unable to pull images',
+        'set assignPublicIp: true, or run tasks in private subnets with a NAT gateway or VPC endpoints');
+    }
+    if (assignPublicIp && subnetType !== undefined && subnetType !== ec2.SubnetType.PUBLIC) {
+      fail(this, 'assignPublicIp', assignPublicIp, `with ${subnetType} taskSubnets adds a public IPv4 address ($3.65/month per task) that cannot be reached`,
+        'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
+    }
+  }
+}
+
+/** A SubnetSelection as the user would recognise it in an error message (subnets as ids). */
+function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
+  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
+  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
+  if (selection.onePerAz !== undefined) out.onePerAz = selection.onePerAz;
+  if (selection.subnets !== undefined) out.subnets = selection.subnets.map((s) => s.subnetId);
+  if (selection.subnetFilters !== undefined) out.subnetFilters = `${selection.subnetFilters.length} filter(s)`;
+  return out;
+}

@@ -1,0 +1,102 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { fail } from '../validation/checks';
+
+/**
+ * Internal checks for listener-rule conditions and CIDRs, against the limits AWS documents for
+ * Application Load Balancers (not exported from index.ts).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
+
+/** ALB quota: condition values ("match evaluations") per rule, across all conditions. */
+export const MAX_CONDITION_VALUES_PER_RULE = 5;
+/** ALB quota: wildcard characters (`*`, `?`) per rule. */
+export const MAX_WILDCARDS_PER_RULE = 5;
+/** ALB limit: a path pattern or host header value is at most 128 characters. */
+export const MAX_CONDITION_VALUE_LENGTH = 128;
+export const MIN_RULE_PRIORITY = 1;
+export const MAX_RULE_PRIORITY = 50000;
+
+// Characters AWS allows in a path pattern (`&` is allowed too; CloudFormation takes it as-is).
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]*$/;
+// Host header: letters, digits, '-', '.', and the wildcards; AWS requires at least one '.' and only
+// letters after the last one.
+const HOST_HEADER = /^[A-Za-z0-9\-*?]+(\.[A-Za-z0-9\-*?]+)*\.[A-Za-z]+$/;
+
+function countWildcards(value: string): number {
+  return (value.match(/[*?]/g) ?? []).length;
+}
+
+/** Checks one route's path patterns and host headers; `prop` prefixes are the user's names. */
+export function checkRouteConditions(scope: IConstruct, routeId: string, pathPatterns: string[], hostHeaders: string[]): void {
+  pathPatterns.forEach((p, i) => {
+    const prop = `pathPatterns[${i}]`;
+    if (Token.isUnresolved(p)) return;
+    if (p.length > MAX_CONDITION_VALUE_LENGTH) {
+      fail(scope, prop, p, `of route ${routeId} is ${p.length} characters long`, `use at most ${MAX_CONDITION_VALUE_LENGTH} characters`);
+    }
+    if (!PATH_PATTERN.test(p)) {
+      fail(scope, prop, p, `of route ${routeId} is not a valid path pattern`,
+        'start with "/" and use only A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?');
+    }
+  });
+  hostHeaders.forEach((h, i) => {
+    const prop = `hostHeaders[${i}]`;
+    if (Token.isUnresolved(h)) return;
+    if (h.length > MAX_CONDITION_VALUE_LENGTH) {
+      fail(scope, prop, h, `of route ${routeId} is ${h.length} characters long`, `use at most ${MAX_CONDITION_VALUE_LENGTH} characters`);
+    }
+    if (!HOST_HEADER.test(h)) {
+      fail(scope, prop, h, `of route ${routeId} is not a valid host header`,
+        'use a host name such as "api.example.com" or "*.example.com": letters, digits, "-", "." and the wildcards * and ?, at least one "." and only letters after the last one');
+    }
+  });
+  const values = [...pathPatterns, ...hostHeaders];
+  if (values.length > MAX_CONDITION_VALUES_PER_RULE) {
+    fail(scope, 'pathPatterns', values, `with hostHeaders of route ${routeId} are ${values.length} condition values`,
+      `an ALB rule allows at most ${MAX_CONDITION_VALUES_PER_RULE} values across pathPatterns and hostHeaders; split the route into several addTarget calls`);
+  }
+  const wildcards = values.filter(v => !Token.isUnresolved(v)).reduce((n, v) => n + countWildcards(v), 0);
+  if (wildcards > MAX_WILDCARDS_PER_RULE) {
+    fail(scope, 'pathPatterns', values, `with hostHeaders of route ${routeId} contain ${wildcards} wildcards`,
+      `an ALB rule allows at most ${MAX_WILDCARDS_PER_RULE} wildcard characters (* or ?) in total`);
+  }
+}
+
+function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  return octets.every(o => o <= 255) && prefix <= 32;
+}
+
+function isIpv6Address(value: string): boolean {
+  if (!/^[0-9A-Fa-f:]+$/.test(value) || value.includes(':::')) return false;
+  const doubleColons = value.split('::').length - 1;
+  if (doubleColons > 1) return false;
+  const groups = value.split(':').filter(g => g !== '');
+  if (!groups.every(g => g.length <= 4)) return false;
+  return doubleColons === 1 ? groups.length <= 7 : groups.length === 8;
+}
+
+function isIpv6Cidr(value: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  return m !== null && isIpv6Address(m[1]) && Number(m[2]) <= 128;
+}
+
+/** The kind of a literal CIDR, or undefined when it is not one. */
+export function cidrKind(value: string): 'ipv4' | 'ipv6' | undefined {
+  if (isIpv4Cidr(value)) return 'ipv4';
+  if (isIpv6Cidr(value)) return 'ipv6';
+  return undefined;
+}
+
+/** A domain name (optionally a wildcard `*.` first label), as ACM and Route 53 accept it. */
+export function isDomainName(value: string): boolean {
+  if (value.length > 253) return false;
+  const labels = value.replace(/^\*\./, '').split('.');
+  if (labels.length < 2) return false;
+  return labels.every(l => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && /^[A-Za-z]/.test(labels[labels.length - 1]);
+}

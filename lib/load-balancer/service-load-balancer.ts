@@ -1,0 +1,578 @@
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Defaults } from '../defaults';
+import { checkDurationSeconds, checkPattern, checkRange, fail, formatValue } from '../validation/checks';
+import {
+  checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MIN_RULE_PRIORITY,
+} from './route-validation';
+
+// Local defaults until the lead moves them into lib/defaults.ts.
+/** Auto-assigned rule priorities step by 10, so users can slot their own rules in between. */
+const RULE_PRIORITY_STEP = 10;
+/**
+ * Overwritten or deleted log objects stay recoverable for a week (the bucket is versioned),
+ * then go, so versioning does not keep logs past their expiry forever.
+ */
+const ACCESS_LOG_NONCURRENT_EXPIRY_DAYS = 7;
+/** What a request that matches no route gets: a plain 404, not a random service. */
+const NO_ROUTE_STATUS = 404;
+const NO_ROUTE_BODY = 'no route';
+
+const HTTPS_PORT = 443;
+const HTTP_PORT = 80;
+
+/**
+ * Properties for a ServiceLoadBalancer.
+ */
+export interface ServiceLoadBalancerProps {
+  /** The VPC the load balancer lives in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets for the load balancer's nodes.
+   *
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Whether the load balancer has public addresses and takes traffic from the internet.
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Serve IPv6 as well as IPv4 (`ipAddressType: dualstack`). The VPC and the load balancer's
+   * subnets must have IPv6 CIDR blocks. Adds `::/0` to the default `allowedCidrs` of an
+   * internet-facing load balancer, and an AAAA alias record next to the A record.
+   *
+   * @default false
+   */
+  readonly dualStack?: boolean;
+
+  /**
+   * The TLS certificate for the HTTPS listener.
+   *
+   * @default - a DNS-validated certificate for `domainName` when `hostedZone` is given; otherwise
+   * no certificate and the load balancer serves plain HTTP (with a synth warning)
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The domain name users reach the services at, e.g. `app.example.com`.
+   * With `hostedZone`: a DNS-validated certificate (unless `certificate` is given) and an
+   * alias record for it. With only `certificate`: used for `url`, and no record is made.
+   *
+   * @default - no domain; `url` uses the load balancer's DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone `domainName` belongs to. Requires `domainName`.
+   *
+   * @default - no certificate is created and no DNS record is made
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports. Ingress is opened only on
+   * the listener ports (443 and 80 with HTTPS, 80 without). An empty list opens nothing, for
+   * when you add your own rules through `securityGroup` (e.g. a CloudFront prefix list).
+   *
+   * @default - internet-facing: `['0.0.0.0/0']` (plus `'::/0'` when `dualStack`);
+   * internal: the VPC's primary CIDR block
+   */
+  readonly allowedCidrs?: string[];
+
+  /**
+   * The TLS security policy of the HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Write access logs to S3. Turning them off loses the request record and fails the cdk-nag
+   * rule AwsSolutions-ELB2; the construct adds a synth warning.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Your own bucket for the access logs. It must use SSE-S3 (ALB access logs cannot be written
+   * to a bucket encrypted with a KMS key); the construct adds the bucket-policy statements the
+   * log delivery needs.
+   *
+   * @default - a bucket is created: SSE-S3, SSL only, public access blocked, versioned,
+   * objects expire after `accessLogExpiry`, retained on stack delete
+   */
+  readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * Key prefix for the access logs inside the bucket (no leading or trailing `/`, must not
+   * contain `AWSLogs`).
+   *
+   * @default - no prefix: logs go under `AWSLogs/<account>/`
+   */
+  readonly accessLogPrefix?: string;
+
+  /**
+   * How long the created bucket keeps access logs, in whole days (at least 1 day).
+   * Only for the bucket this construct creates.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogExpiry?: Duration;
+
+  /**
+   * How long an idle connection stays open, 1–4000 seconds.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * How the load balancer treats requests that could be HTTP desync attacks.
+   *
+   * @default elbv2.DesyncMitigationMode.DEFENSIVE
+   */
+  readonly desyncMitigationMode?: elbv2.DesyncMitigationMode;
+
+  /**
+   * The load balancer's name: up to 32 letters, digits and hyphens, not starting or ending
+   * with a hyphen, not starting with `internal-`. A fixed name blocks replacements; leave it out
+   * unless something outside CloudFormation needs it.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly loadBalancerName?: string;
+
+  /**
+   * Protect the load balancer from deletion. The load balancer holds no data (its logs live in
+   * the retained bucket) and is rebuilt by a deploy, so the default leaves it off; turn it on
+   * when its DNS name is hard-coded somewhere you cannot update quickly.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * How a service's target group is reached through the shared load balancer.
+ */
+export interface ServiceRouteOptions {
+  /** The target group requests are forwarded to. */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * Path patterns to match, e.g. `['/api/*']`. Each starts with `/`, at most 128 characters;
+   * `*` and `?` are wildcards. At most 5 values across `pathPatterns` and `hostHeaders`.
+   *
+   * @default - any path
+   */
+  readonly pathPatterns?: string[];
+
+  /**
+   * Host headers to match, e.g. `['api.example.com']` or `['*.example.com']`.
+   *
+   * @default - any host
+   */
+  readonly hostHeaders?: string[];
+
+  /**
+   * The rule's priority, 1–50000, unique on this load balancer; lower wins.
+   *
+   * @default - the next free multiple of 10 (10, 20, 30, …)
+   */
+  readonly priority?: number;
+}
+
+interface RouteRecord {
+  readonly id: string;
+  readonly priority: number;
+  readonly conditionKey: string;
+}
+
+/**
+ * An Application Load Balancer that several services share, each attaching by host and/or
+ * path through `addTarget`.
+ *
+ * With a certificate (given, or created for `domainName` in `hostedZone`) it listens on HTTPS:443
+ * with a modern TLS policy and redirects HTTP:80 to HTTPS; without one it listens on HTTP:80 and
+ * warns at synth. Requests that match no route get a 404. Invalid header fields are dropped,
+ * access logs go to an encrypted, SSL-only, retained bucket, and the security group admits only
+ * the listener ports from `allowedCidrs`.
+ */
+export class ServiceLoadBalancer extends Construct {
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener services attach to: HTTPS:443 with a certificate, else HTTP:80. */
+  public readonly listener: elbv2.ApplicationListener;
+  /** The HTTP:80 listener that redirects to HTTPS; only with a certificate. */
+  public readonly redirectListener?: elbv2.ApplicationListener;
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The bucket receiving access logs; undefined when `accessLogs` is false. */
+  public readonly accessLogBucket?: s3.IBucket;
+  /** The certificate of the HTTPS listener, given or created. */
+  public readonly certificate?: acm.ICertificate;
+  /** Where the services are reached: `https://<domainName>`, else `<protocol>://<load balancer DNS name>`. */
+  public readonly url: string;
+  /** The protocol of `listener`. */
+  public readonly protocol: elbv2.ApplicationProtocol;
+  /** The port of `listener`. */
+  public readonly port: number;
+  /** The alias A record for `domainName`; only with `hostedZone`. */
+  public readonly dnsRecord?: route53.ARecord;
+  /** The alias AAAA record for `domainName`; only with `hostedZone` and `dualStack`. */
+  public readonly dnsRecordIpv6?: route53.AaaaRecord;
+
+  private readonly routes: RouteRecord[] = [];
+  private defaultRouteId?: string;
+
+  constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
+    super(scope, id);
+
+    // --- validate ---
+    this.validateDomain(props);
+    const accessLogs = props.accessLogs ?? true;
+    this.validateAccessLogs(props, accessLogs);
+    checkDurationSeconds(this, 'idleTimeout', props.idleTimeout, 1, 4000);
+    checkPattern(this, 'loadBalancerName', props.loadBalancerName, /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/,
+      'use 1–32 letters, digits or hyphens, not starting or ending with a hyphen and not starting with "internal-"');
+    (props.allowedCidrs ?? []).forEach((cidr, i) => {
+      if (Token.isUnresolved(cidr)) return;
+      const kind = cidrKind(cidr);
+      if (kind === undefined) {
+        fail(this, `allowedCidrs[${i}]`, cidr, 'is not a CIDR block', 'use an IPv4 CIDR such as "203.0.113.0/24" or an IPv6 CIDR such as "2001:db8::/32"');
+      }
+      if (kind === 'ipv6' && !(props.dualStack ?? false)) {
+        fail(this, `allowedCidrs[${i}]`, cidr, 'is an IPv6 CIDR but the load balancer is IPv4 only', 'set dualStack: true, or allow IPv4 CIDRs only');
+      }
+    });
+
+    // --- defaults ---
+    const internetFacing = props.internetFacing ?? true;
+    const dualStack = props.dualStack ?? false;
+    const idleTimeout = props.idleTimeout ?? Defaults.idleTimeout;
+    const accessLogExpiryDays = props.accessLogExpiry?.toDays() ?? Defaults.accessLogExpiryDays;
+    // TLS13_12_RES_PQ (ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09): AWS's recommended policy and
+    // console default since the post-quantum policies shipped (2025-09). TLS 1.3 and 1.2 only,
+    // AEAD (GCM/ChaCha) ciphers only with forward secrecy (the "Res" set drops AES-CBC and SHA-1),
+    // and hybrid ML-KEM key exchange so recorded traffic stays safe from future quantum attacks.
+    // Clients without PQ support negotiate classic ECDHE, so nothing that speaks TLS 1.2 breaks.
+    // RECOMMENDED_TLS (TLS13-1-2-2021-06) still allows CBC ciphers and has no PQ key exchange.
+    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ;
+
+    // --- children ---
+    this.certificate = props.certificate;
+    if (!this.certificate && props.domainName !== undefined && props.hostedZone) {
+      this.certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      });
+    }
+    const https = this.certificate !== undefined;
+    this.protocol = https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP;
+    this.port = https ? HTTPS_PORT : HTTP_PORT;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Load balancer ${this.node.path}: ${https ? 'HTTPS 443 and HTTP 80 (redirect)' : 'HTTP 80'} from the allowed CIDRs`,
+      // Egress to each service's tasks is added by the target-group connections when a service
+      // attaches; nothing else needs to leave the load balancer.
+      allowAllOutbound: false,
+    });
+    this.addIngress(props, internetFacing, dualStack, https ? [HTTPS_PORT, HTTP_PORT] : [HTTP_PORT]);
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      internetFacing,
+      securityGroup: this.securityGroup,
+      ipAddressType: dualStack ? elbv2.IpAddressType.DUAL_STACK : elbv2.IpAddressType.IPV4,
+      http2Enabled: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
+      idleTimeout,
+      deletionProtection: props.deletionProtection ?? false,
+      loadBalancerName: props.loadBalancerName,
+    });
+
+    const noRoute = elbv2.ListenerAction.fixedResponse(NO_ROUTE_STATUS, { contentType: 'text/plain', messageBody: NO_ROUTE_BODY });
+    if (this.certificate) {
+      this.listener = this.loadBalancer.addListener('HttpsListener', {
+        port: HTTPS_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)],
+        sslPolicy,
+        open: false,
+        defaultAction: noRoute,
+      });
+      this.redirectListener = this.loadBalancer.addListener('HttpListener', {
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
+      });
+    } else {
+      this.listener = this.loadBalancer.addListener('HttpListener', {
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: noRoute,
+      });
+      Annotations.of(this).addWarningV2('ecs-service-kit:http-only',
+        'The load balancer serves plain HTTP on port 80: traffic, cookies and credentials cross the network unencrypted. ' +
+        'Give `certificate`, or `domainName` with `hostedZone`, to serve HTTPS on 443 and redirect HTTP to it.');
+    }
+
+    if (accessLogs) {
+      this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket(accessLogExpiryDays);
+      this.loadBalancer.logAccessLogs(this.accessLogBucket, props.accessLogPrefix);
+    } else {
+      Annotations.of(this).addWarningV2('ecs-service-kit:no-access-logs',
+        'Access logs are off (`accessLogs: false`): there is no record of requests for incident response, and cdk-nag AwsSolutions-ELB2 will report it.');
+    }
+
+    if (props.hostedZone && props.domainName !== undefined) {
+      const target = route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer));
+      this.dnsRecord = new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
+      if (dualStack) {
+        this.dnsRecordIpv6 = new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
+      }
+    }
+
+    const scheme = https ? 'https' : 'http';
+    this.url = props.domainName !== undefined
+      ? `${scheme}://${props.domainName}`
+      : `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /**
+   * Routes requests to a service's target group.
+   *
+   * Without `pathPatterns` and `hostHeaders` the target group becomes the listener's default
+   * action (one route only may do that); otherwise a listener rule with the given or the next
+   * free priority (a multiple of 10) forwards matching requests.
+   *
+   * @param id a name for the route, unique on this load balancer; the rule's construct id is `${id}Rule`
+   * @param options the target group and the conditions
+   * @returns the listener rule, or undefined for the default route
+   */
+  public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {
+    const routeScope = this.node.tryFindChild(`${id}Rule`) !== undefined || this.defaultRouteId === id || this.routes.some(r => r.id === id);
+    if (routeScope) {
+      fail(this, 'id', id, 'is already the id of a route on this load balancer', 'give each addTarget call its own id');
+    }
+    const pathPatterns = options.pathPatterns ?? [];
+    const hostHeaders = options.hostHeaders ?? [];
+    if (options.pathPatterns !== undefined && pathPatterns.length === 0) {
+      fail(this, 'pathPatterns', pathPatterns, `of route ${id} is empty`, 'give at least one path pattern, or leave pathPatterns out');
+    }
+    if (options.hostHeaders !== undefined && hostHeaders.length === 0) {
+      fail(this, 'hostHeaders', hostHeaders, `of route ${id} is empty`, 'give at least one host header, or leave hostHeaders out');
+    }
+
+    if (pathPatterns.length === 0 && hostHeaders.length === 0) {
+      if (options.priority !== undefined) {
+        fail(this, 'priority', options.priority, `of route ${id} has no pathPatterns or hostHeaders to rank`,
+          'give pathPatterns and/or hostHeaders with a priority, or leave priority out to make this the default route');
+      }
+      if (this.defaultRouteId !== undefined) {
+        fail(this, 'id', id, `cannot be the default route: route ${this.defaultRouteId} already is`,
+          `give route ${id} pathPatterns and/or hostHeaders`);
+      }
+      this.defaultRouteId = id;
+      // Replacing the 404 default is the point of a default route, not a mistake.
+      Validations.of(this.listener).acknowledge({
+        id: '@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
+        reason: `ServiceLoadBalancer replaces its "no route" 404 with route ${id} on purpose.`,
+      });
+      this.listener.addAction(`${id}Default`, { action: elbv2.ListenerAction.forward([options.targetGroup]) });
+      return undefined;
+    }
+
+    checkRouteConditions(this, id, pathPatterns, hostHeaders);
+    checkRange(this, 'priority', options.priority, MIN_RULE_PRIORITY, MAX_RULE_PRIORITY);
+
+    const conditionKey = JSON.stringify([
+      [...new Set(hostHeaders.map(h => h.toLowerCase()))].sort(),
+      [...new Set(pathPatterns)].sort(),
+    ]);
+    const sameConditions = this.routes.find(r => r.conditionKey === conditionKey);
+    if (sameConditions) {
+      fail(this, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${sameConditions.id}`,
+        'give each route different pathPatterns or hostHeaders');
+    }
+
+    let priority: number;
+    if (options.priority !== undefined) {
+      const holder = Token.isUnresolved(options.priority) ? undefined : this.routes.find(r => r.priority === options.priority);
+      if (holder) {
+        fail(this, 'priority', options.priority, `of route ${id} is already used by route ${holder.id}`,
+          `use a priority no other route has (taken: ${this.takenPriorities().join(', ')})`);
+      }
+      priority = options.priority;
+    } else {
+      priority = this.nextFreePriority(id);
+    }
+    this.routes.push({ id, priority, conditionKey });
+
+    const conditions: elbv2.ListenerCondition[] = [];
+    if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
+    if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    return new elbv2.ApplicationListenerRule(this, `${id}Rule`, {
+      listener: this.listener,
+      priority,
+      conditions,
+      action: elbv2.ListenerAction.forward([options.targetGroup]),
+    });
+  }
+
+  private takenPriorities(): number[] {
+    return this.routes.map(r => r.priority).filter(p => !Token.isUnresolved(p)).sort((a, b) => a - b);
+  }
+
+  private nextFreePriority(id: string): number {
+    const taken = new Set(this.takenPriorities());
+    for (let p = RULE_PRIORITY_STEP; p <= MAX_RULE_PRIORITY; p += RULE_PRIORITY_STEP) {
+      if (!taken.has(p)) return p;
+    }
+    return fail(this, 'priority', undefined, `of route ${id} cannot be assigned: every multiple of ${RULE_PRIORITY_STEP} up to ${MAX_RULE_PRIORITY} is taken`,
+      'give the route an explicit priority');
+  }
+
+  private validateDomain(props: ServiceLoadBalancerProps): void {
+    const { domainName, hostedZone, certificate } = props;
+    if (hostedZone && domainName === undefined) {
+      fail(this, 'hostedZone', hostedZone.node.path, 'needs a domainName', 'give domainName (a name inside the zone), or leave hostedZone out');
+    }
+    if (domainName === undefined) return;
+    if (!certificate && !hostedZone) {
+      fail(this, 'domainName', domainName, 'needs a certificate or a hostedZone',
+        'give hostedZone to create a DNS-validated certificate and an alias record, or give certificate');
+    }
+    if (Token.isUnresolved(domainName)) return;
+    if (!isDomainName(domainName)) {
+      fail(this, 'domainName', domainName, 'is not a valid domain name',
+        'use a fully qualified name such as "app.example.com": labels of 1–63 letters, digits or hyphens, at most 253 characters');
+    }
+    if (hostedZone && !Token.isUnresolved(hostedZone.zoneName)) {
+      const zone = hostedZone.zoneName.toLowerCase().replace(/\.$/, '');
+      const name = domainName.toLowerCase();
+      if (name !== zone && !name.endsWith(`.${zone}`)) {
+        fail(this, 'domainName', domainName, `is not inside hostedZone ${zone}`, `use ${zone} or a name ending in .${zone}`);
+      }
+    }
+  }
+
+  private validateAccessLogs(props: ServiceLoadBalancerProps, accessLogs: boolean): void {
+    if (!accessLogs) {
+      if (props.accessLogBucket) {
+        fail(this, 'accessLogBucket', props.accessLogBucket.node.path, 'is given but accessLogs is false', 'set accessLogs: true, or leave accessLogBucket out');
+      }
+      if (props.accessLogExpiry) {
+        fail(this, 'accessLogExpiry', props.accessLogExpiry, 'is given but accessLogs is false', 'set accessLogs: true, or leave accessLogExpiry out');
+      }
+      if (props.accessLogPrefix !== undefined) {
+        fail(this, 'accessLogPrefix', props.accessLogPrefix, 'is given but accessLogs is false', 'set accessLogs: true, or leave accessLogPrefix out');
+      }
+      return;
+    }
+    if (props.accessLogBucket && props.accessLogExpiry) {
+      fail(this, 'accessLogExpiry', props.accessLogExpiry, 'cannot be combined with accessLogBucket',
+        'set the expiry in the lifecycle rules of your own bucket, or leave accessLogBucket out');
+    }
+    if (props.accessLogBucket?.encryptionKey) {
+      fail(this, 'accessLogBucket', props.accessLogBucket.node.path, 'is encrypted with a KMS key',
+        'ALB access logs can only be written to a bucket with SSE-S3 (S3-managed keys) encryption');
+    }
+    if (props.accessLogExpiry !== undefined) {
+      const expiry = props.accessLogExpiry;
+      if (!expiry.isUnresolved() && (expiry.toMilliseconds() % 86_400_000 !== 0 || expiry.toMilliseconds() < 86_400_000)) {
+        fail(this, 'accessLogExpiry', expiry, 'is not a whole number of days of at least 1', 'use Duration.days(n) with n ≥ 1');
+      }
+    }
+    checkPattern(this, 'accessLogPrefix', props.accessLogPrefix, /^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/,
+      'use a key prefix without a leading or trailing "/" that does not contain "AWSLogs"');
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      fail(this, 'accessLogs', true, 'needs the stack\'s region (the bucket policy names the region\'s log-delivery principal)',
+        'give the stack an env with a region, or set accessLogs: false');
+    }
+  }
+
+  private addIngress(props: ServiceLoadBalancerProps, internetFacing: boolean, dualStack: boolean, ports: number[]): void {
+    const peers: ec2.IPeer[] = [];
+    if (props.allowedCidrs !== undefined) {
+      for (const cidr of props.allowedCidrs) {
+        peers.push(!Token.isUnresolved(cidr) && cidrKind(cidr) === 'ipv6' ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr));
+      }
+    } else if (internetFacing) {
+      peers.push(ec2.Peer.anyIpv4());
+      if (dualStack) peers.push(ec2.Peer.anyIpv6());
+    } else {
+      peers.push(ec2.Peer.ipv4(literalVpcCidr(props.vpc)));
+    }
+    for (const peer of peers) {
+      for (const port of ports) {
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${peer.uniqueId}`);
+      }
+    }
+    const openToWorld = peers.some(p => !Token.isUnresolved(p.uniqueId) && /\/0$/.test(p.uniqueId));
+    if (openToWorld) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-EC23',
+        reason: 'An internet-facing load balancer must accept traffic from anywhere; ingress is limited to the listener ports (HTTPS 443, HTTP 80 only redirecting or when no certificate is given).',
+      });
+    }
+  }
+
+  private createAccessLogBucket(expiryDays: number): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // ALB access log delivery supports only SSE-S3; a KMS-encrypted bucket gets no logs.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{
+        id: 'ExpireAccessLogs',
+        expiration: Duration.days(expiryDays),
+        noncurrentVersionExpiration: Duration.days(ACCESS_LOG_NONCURRENT_EXPIRY_DAYS),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      // Logs are evidence: they outlive the stack. No autoDeleteObjects: it needs a Lambda-backed
+      // custom resource, and deleting logs on stack delete is the wrong default anyway.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Server access logs for a log bucket would record the log writes themselves (and a second log
+    // bucket would need its own logs). Who reads the logs is better audited with CloudTrail data events.
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason: 'This bucket only receives ALB access logs; server access logging of a log bucket would log the log delivery itself. Audit reads with CloudTrail data events.',
+    });
+    return bucket;
+  }
+}
+
+/**
+ * The VPC's primary CIDR as a literal when we can see it (a Vpc built in this app with a fixed
+ * CIDR), so the ingress rule and cdk-nag read a value rather than a GetAtt; else the token.
+ */
+function literalVpcCidr(vpc: ec2.IVpc): string {
+  if (!Token.isUnresolved(vpc.vpcCidrBlock)) return vpc.vpcCidrBlock;
+  const cfnVpc = vpc.node.defaultChild;
+  if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock)) {
+    return cfnVpc.cidrBlock;
+  }
+  return vpc.vpcCidrBlock;
+}
