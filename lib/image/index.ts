@@ -1,1 +1,2 @@
-export {};
+export { Architecture } from './architecture';
+export * from './service-image';

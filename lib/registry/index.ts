@@ -1,1 +1,2 @@
-export {};
+export * from './lifecycle-rules';
+export * from './image-repository';

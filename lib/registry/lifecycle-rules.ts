@@ -1,0 +1,330 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { IConstruct } from 'constructs';
+import { Defaults } from '../defaults';
+import { fail, formatValue } from '../validation/checks';
+import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN } from './patterns';
+
+/**
+ * Options shared by every lifecycle rule.
+ */
+export interface LifecycleRuleOptions {
+  /**
+   * The rule's `rulePriority`: lower numbers are evaluated first. Must be unique in the policy.
+   *
+   * @default - one more than the highest priority so far, in the order the rules were added;
+   * a `keepLast` rule without a priority always comes last
+   */
+  readonly priority?: number;
+
+  /**
+   * What the rule is for, shown in the ECR console.
+   *
+   * @default - a description generated from the rule, e.g. "Expire untagged images after 7 days"
+   */
+  readonly description?: string;
+}
+
+/** Which images a rule selects (ECR `tagStatus`). */
+enum Selection {
+  UNTAGGED = 'untagged',
+  TAGGED = 'tagged',
+  ANY = 'any',
+}
+
+/** One rule as the user wrote it; validated and numbered by `_render`. */
+interface RuleSpec {
+  /** The builder method, for error messages: `lifecycle.<method>.<arg>`. */
+  readonly method: string;
+  readonly selection: Selection;
+  readonly tagPrefixes?: string[];
+  /** Exactly one of count and days. */
+  readonly count?: number;
+  readonly days?: number;
+  readonly options: LifecycleRuleOptions;
+  readonly defaultDescription: string;
+}
+
+
+/** ECR service quota "Lifecycle policy length" (not adjustable). */
+const MAX_POLICY_LENGTH = 30720;
+
+/**
+ * A typed, validated builder for the lifecycle rules of an ECR repository.
+ *
+ * Rules are numbered in the order they are added (or by an explicit `priority`); a `keepLast`
+ * rule, which applies to every image, is always evaluated last. The rules are checked when an
+ * `ImageRepository` uses them, so errors name that repository's construct path:
+ *
+ * ```ts
+ * LifecycleRules.empty()
+ *   .expireUntaggedAfter(7)
+ *   .keepLastTagged(20, ['release-'])
+ *   .keepLast(50);
+ * ```
+ *
+ * The builder methods add to this object and return it, for chaining.
+ */
+export class LifecycleRules {
+  /**
+   * The recommended policy: expire untagged images (superseded builds, failed pushes) after
+   * 7 days and keep the last 30 images overall.
+   *
+   * Returns a new builder each time, so adding rules to it does not change other repositories.
+   */
+  public static recommended(): LifecycleRules {
+    return new LifecycleRules()
+      .expireUntaggedAfter(Defaults.untaggedImageExpiryDays)
+      .keepLast(Defaults.keepLastImages);
+  }
+
+  /** No rules: images are never expired. */
+  public static empty(): LifecycleRules {
+    return new LifecycleRules();
+  }
+
+  private readonly specs: RuleSpec[] = [];
+
+  private constructor() {}
+
+  /** The number of rules added so far. */
+  public get ruleCount(): number {
+    return this.specs.length;
+  }
+
+  /**
+   * Expires untagged images `days` days after they were pushed.
+   *
+   * @param days whole days, 1 or more
+   */
+  public expireUntaggedAfter(days: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'expireUntaggedAfter', selection: Selection.UNTAGGED, days, options,
+      defaultDescription: `Expire untagged images after ${formatCount(days, 'day')}`,
+    });
+  }
+
+  /**
+   * Keeps only the newest `count` untagged images.
+   *
+   * @param count images to keep, 1 or more
+   */
+  public keepLastUntagged(count: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'keepLastUntagged', selection: Selection.UNTAGGED, count, options,
+      defaultDescription: `Keep the last ${formatCount(count, 'untagged image')}`,
+    });
+  }
+
+  /**
+   * Keeps only the newest `count` images with a tag starting with the given prefixes.
+   *
+   * ECR selects an image when it has a tag for EVERY prefix in the list (with immutable tags
+   * an image usually has one tag, so give one prefix per rule).
+   *
+   * @param count images to keep, 1 or more
+   * @param tagPrefixes tag prefixes, e.g. `['release-']`
+   */
+  public keepLastTagged(count: number, tagPrefixes: string[], options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'keepLastTagged', selection: Selection.TAGGED, count, tagPrefixes: copy(tagPrefixes), options,
+      defaultDescription: `Keep the last ${formatCount(count, 'image')} tagged ${describePrefixes(tagPrefixes)}`,
+    });
+  }
+
+  /**
+   * Expires images with a tag starting with the given prefixes `days` days after they were pushed.
+   *
+   * ECR selects an image when it has a tag for EVERY prefix in the list.
+   *
+   * @param days whole days, 1 or more
+   * @param tagPrefixes tag prefixes, e.g. `['pr-']`
+   */
+  public expireTaggedOlderThan(days: number, tagPrefixes: string[], options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'expireTaggedOlderThan', selection: Selection.TAGGED, days, tagPrefixes: copy(tagPrefixes), options,
+      defaultDescription: `Expire images tagged ${describePrefixes(tagPrefixes)} after ${formatCount(days, 'day')}`,
+    });
+  }
+
+  /**
+   * Keeps only the newest `count` images of any kind, tagged or not.
+   *
+   * ECR allows one such rule and evaluates it last: without an explicit priority it is always
+   * numbered after the other rules.
+   *
+   * @param count images to keep, 1 or more
+   */
+  public keepLast(count: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'keepLast', selection: Selection.ANY, count, options,
+      defaultDescription: `Keep the last ${formatCount(count, 'image')}`,
+    });
+  }
+
+  /**
+   * Validates the rules and renders them for `ecr.Repository`, numbered and in priority order.
+   * Errors name `scope`'s construct path and the prop as `lifecycle.<method>.<argument>`.
+   *
+   * @internal
+   */
+  public _render(scope: IConstruct): ecr.LifecycleRule[] {
+    for (const spec of this.specs) {
+      validateSpec(scope, spec);
+    }
+
+    const anyRules = this.specs.filter(s => s.selection === Selection.ANY);
+    if (anyRules.length > 1) {
+      fail(scope, 'lifecycle.keepLast', anyRules.map(s => s.count), 'is given more than once',
+        'ECR allows one rule for images of any tag status; call keepLast once');
+    }
+
+    // Explicit priorities first, so an automatic number never takes one the user chose later.
+    const taken = new Map<number, RuleSpec>();
+    for (const spec of this.specs) {
+      const priority = spec.options.priority;
+      if (priority === undefined) continue;
+      const other = taken.get(priority);
+      if (other) {
+        fail(scope, `lifecycle.${spec.method}.priority`, priority, `is already used by ${other.method}`,
+          'give every lifecycle rule a unique priority');
+      }
+      taken.set(priority, spec);
+    }
+
+    const numbered: Array<{ spec: RuleSpec; priority: number }> = [];
+    let highest = 0;
+    const nextFree = (): number => {
+      let candidate = highest + 1;
+      while (taken.has(candidate)) candidate++;
+      return candidate;
+    };
+    for (const spec of this.specs) {
+      if (spec.selection === Selection.ANY && spec.options.priority === undefined) continue;
+      const priority = spec.options.priority ?? nextFree();
+      taken.set(priority, spec);
+      highest = Math.max(highest, priority);
+      numbered.push({ spec, priority });
+    }
+    for (const spec of anyRules) {
+      if (spec.options.priority !== undefined) continue;
+      highest = Math.max(highest, ...taken.keys());
+      const priority = highest + 1;
+      taken.set(priority, spec);
+      numbered.push({ spec, priority });
+    }
+
+    numbered.sort((a, b) => a.priority - b.priority);
+    const last = numbered[numbered.length - 1];
+    for (const { spec, priority } of numbered) {
+      if (spec.selection === Selection.ANY && spec !== last.spec) {
+        fail(scope, 'lifecycle.keepLast.priority', priority,
+          `is lower than the priority ${last.priority} of ${last.spec.method}`,
+          'the keepLast rule applies to every image and must have the highest priority; omit its priority to put it last');
+      }
+    }
+
+    const rules = numbered.map(({ spec, priority }) => render(spec, priority));
+    checkPolicyLength(scope, rules);
+    return rules;
+  }
+
+  private add(spec: RuleSpec): LifecycleRules {
+    this.specs.push(spec);
+    return this;
+  }
+}
+
+function validateSpec(scope: IConstruct, spec: RuleSpec): void {
+  const prop = (arg: string) => `lifecycle.${spec.method}.${arg}`;
+  if (spec.count !== undefined) checkPositiveInteger(scope, prop('count'), spec.count);
+  if (spec.days !== undefined) checkPositiveInteger(scope, prop('days'), spec.days);
+
+  const priority = spec.options.priority;
+  if (priority !== undefined) checkPositiveInteger(scope, prop('priority'), priority);
+
+  const description = spec.options.description;
+  if (description !== undefined && !Token.isUnresolved(description) && description.trim() === '') {
+    fail(scope, prop('description'), description, 'is empty', 'omit it for a generated description');
+  }
+
+  if (spec.selection !== Selection.TAGGED) return;
+  const prefixes = spec.tagPrefixes;
+  if (!Array.isArray(prefixes) || prefixes.length === 0) {
+    fail(scope, prop('tagPrefixes'), prefixes, 'is empty',
+      `give at least one tag prefix, e.g. ['release-'], or use ${spec.count !== undefined ? 'keepLast' : 'expireUntaggedAfter'} for other images`);
+  }
+  const seen = new Set<string>();
+  prefixes.forEach((prefix, i) => {
+    if (Token.isUnresolved(prefix)) return;
+    if (typeof prefix !== 'string' || !IMAGE_TAG_PATTERN.test(prefix)) {
+      fail(scope, `${prop('tagPrefixes')}[${i}]`, prefix, 'is not a valid tag prefix', IMAGE_TAG_ALLOWED);
+    }
+    if (seen.has(prefix)) {
+      fail(scope, `${prop('tagPrefixes')}[${i}]`, prefix, 'is listed twice', 'list each tag prefix once');
+    }
+    seen.add(prefix);
+  });
+}
+
+function checkPositiveInteger(scope: IConstruct, prop: string, value: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    fail(scope, prop, value, 'is not a positive integer', 'use a whole number of 1 or more');
+  }
+}
+
+function checkPolicyLength(scope: IConstruct, rules: ecr.LifecycleRule[]): void {
+  const text = policyText(rules);
+  if (Token.isUnresolved(text)) return;
+  if (text.length > MAX_POLICY_LENGTH) {
+    fail(scope, 'lifecycle', `${rules.length} rules`, `render a policy of ${text.length} characters`,
+      `ECR allows lifecycle policies of up to ${MAX_POLICY_LENGTH} characters; use fewer rules or tag prefixes, or shorter descriptions`);
+  }
+}
+
+/** The policy text as ecr.Repository writes it (same keys, same order), to measure it. */
+function policyText(rules: ecr.LifecycleRule[]): string {
+  return JSON.stringify({
+    rules: rules.map(rule => ({
+      rulePriority: rule.rulePriority,
+      description: rule.description,
+      selection: {
+        tagStatus: rule.tagStatus,
+        tagPrefixList: rule.tagPrefixList,
+        countType: rule.maxImageAge !== undefined ? 'sinceImagePushed' : 'imageCountMoreThan',
+        countNumber: rule.maxImageAge?.toDays() ?? rule.maxImageCount,
+        countUnit: rule.maxImageAge !== undefined ? 'days' : undefined,
+      },
+      action: { type: 'expire' },
+    })),
+  });
+}
+
+function render(spec: RuleSpec, priority: number): ecr.LifecycleRule {
+  const tagStatus = {
+    [Selection.ANY]: ecr.TagStatus.ANY,
+    [Selection.TAGGED]: ecr.TagStatus.TAGGED,
+    [Selection.UNTAGGED]: ecr.TagStatus.UNTAGGED,
+  }[spec.selection];
+  return {
+    rulePriority: priority,
+    description: spec.options.description ?? spec.defaultDescription,
+    tagStatus,
+    tagPrefixList: spec.selection === Selection.TAGGED ? spec.tagPrefixes : undefined,
+    maxImageCount: spec.count,
+    maxImageAge: spec.days !== undefined ? Duration.days(spec.days) : undefined,
+  };
+}
+
+function copy(values: string[] | undefined): string[] | undefined {
+  return Array.isArray(values) ? [...values] : values;
+}
+
+function formatCount(n: number, noun: string): string {
+  return `${formatValue(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function describePrefixes(prefixes: string[] | undefined): string {
+  return (prefixes ?? []).map(p => `${p}*`).join(' and ');
+}

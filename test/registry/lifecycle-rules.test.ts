@@ -1,0 +1,175 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { ImageRepository, LifecycleRules } from '../../lib/registry';
+import { testApp, testStack } from '../util/test-app';
+
+/** Validates and numbers the rules against a scope at TestStack/Repo, without a synth. */
+function render(rules: LifecycleRules) {
+  return rules._render(new Construct(testStack(testApp()), 'Repo')).map(r => ({
+    priority: r.rulePriority,
+    status: r.tagStatus,
+    prefixes: r.tagPrefixList,
+    count: r.maxImageCount,
+    days: r.maxImageAge?.toDays(),
+    description: r.description,
+  }));
+}
+
+describe('LifecycleRules rendered into the repository', () => {
+  test('every rule kind, numbered in order, keepLast last, as ECR policy JSON', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    // WHEN keepLast is added first and the others after it
+    new ImageRepository(stack, 'Repo', {
+      lifecycle: LifecycleRules.empty()
+        .keepLast(100)
+        .expireUntaggedAfter(3)
+        .keepLastTagged(20, ['release-', 'v'])
+        .expireTaggedOlderThan(14, ['pr-'], { description: 'Preview builds live two weeks' })
+        .keepLastUntagged(5),
+    });
+    // THEN
+    const repo = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0] as any;
+    const policy = JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText);
+    expect(policy.rules).toEqual([
+      {
+        rulePriority: 1,
+        description: 'Expire untagged images after 3 days',
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 3, countUnit: 'days' },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: 'Keep the last 20 images tagged release-* and v*',
+        selection: { tagStatus: 'tagged', tagPrefixList: ['release-', 'v'], countType: 'imageCountMoreThan', countNumber: 20 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 3,
+        description: 'Preview builds live two weeks',
+        selection: { tagStatus: 'tagged', tagPrefixList: ['pr-'], countType: 'sinceImagePushed', countNumber: 14, countUnit: 'days' },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 4,
+        description: 'Keep the last 5 untagged images',
+        selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 5,
+        description: 'Keep the last 100 images',
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
+        action: { type: 'expire' },
+      },
+    ]);
+  });
+});
+
+describe('LifecycleRules numbering', () => {
+  test('recommended() extended with a tagged rule keeps the keepLast rule last', () => {
+    expect(render(LifecycleRules.recommended().keepLastTagged(10, ['release-']))).toEqual([
+      expect.objectContaining({ priority: 1, status: 'untagged', days: 7 }),
+      expect.objectContaining({ priority: 2, status: 'tagged', prefixes: ['release-'], count: 10 }),
+      expect.objectContaining({ priority: 3, status: 'any', count: 30 }),
+    ]);
+  });
+
+  test('recommended() returns a new builder each time', () => {
+    const a = LifecycleRules.recommended();
+    a.keepLastUntagged(3);
+    expect(a.ruleCount).toBe(3);
+    expect(LifecycleRules.recommended().ruleCount).toBe(2);
+  });
+
+  test('explicit priorities are kept; automatic ones skip them and follow the previous rule', () => {
+    const rules = render(LifecycleRules.empty()
+      .expireUntaggedAfter(1)
+      .keepLastTagged(10, ['v'], { priority: 1 })
+      .keepLastTagged(5, ['rc'], { priority: 20 })
+      .expireTaggedOlderThan(30, ['pr-'])
+      .keepLast(50));
+    expect(rules.map(r => [r.priority, r.status, r.prefixes?.[0]])).toEqual([
+      [1, 'tagged', 'v'],
+      [2, 'untagged', undefined],
+      [20, 'tagged', 'rc'],
+      [21, 'tagged', 'pr-'],
+      [22, 'any', undefined],
+    ]);
+  });
+
+  test('keepLast with an explicit highest priority is accepted', () => {
+    expect(render(LifecycleRules.empty().expireUntaggedAfter(1).keepLast(5, { priority: 100 })).map(r => r.priority)).toEqual([1, 100]);
+  });
+
+  test('empty() has no rules', () => {
+    expect(render(LifecycleRules.empty())).toEqual([]);
+  });
+});
+
+describe('LifecycleRules validation (errors name the repository path and the rule argument)', () => {
+  test.each([
+    ['keepLast', 'count', () => LifecycleRules.empty().keepLast(0), '0'],
+    ['keepLast', 'count', () => LifecycleRules.empty().keepLast(2.5), '2.5'],
+    ['keepLastTagged', 'count', () => LifecycleRules.empty().keepLastTagged(-1, ['v']), '-1'],
+    ['keepLastUntagged', 'count', () => LifecycleRules.empty().keepLastUntagged(NaN), 'NaN'],
+    ['expireUntaggedAfter', 'days', () => LifecycleRules.empty().expireUntaggedAfter(0), '0'],
+    ['expireTaggedOlderThan', 'days', () => LifecycleRules.empty().expireTaggedOlderThan(1.5, ['pr-']), '1.5'],
+  ])('%s %s must be a positive integer', (method, arg, build, shown) => {
+    expect(() => render(build())).toThrow(
+      new RegExp(`^TestStack/Repo: lifecycle\\.${method}\\.${arg} ${shown.replace('.', '\\.')} is not a positive integer; use a whole number of 1 or more$`));
+  });
+
+  test('tagged rules need at least one prefix', () => {
+    expect(() => render(LifecycleRules.empty().keepLastTagged(5, [])))
+      .toThrow(/^TestStack\/Repo: lifecycle\.keepLastTagged\.tagPrefixes \[\] is empty; give at least one tag prefix/);
+    expect(() => render(LifecycleRules.empty().expireTaggedOlderThan(5, [])))
+      .toThrow(/^TestStack\/Repo: lifecycle\.expireTaggedOlderThan\.tagPrefixes \[\] is empty/);
+  });
+
+  test.each([['release candidate'], [''], ['-v'], ['v:1'], ['x'.repeat(129)]])('tag prefix %p is not a valid tag start', (prefix) => {
+    expect(() => render(LifecycleRules.empty().keepLastTagged(5, ['ok', prefix])))
+      .toThrow(new RegExp(`^TestStack/Repo: lifecycle\\.keepLastTagged\\.tagPrefixes\\[1\\] ${JSON.stringify(prefix)} is not a valid tag prefix; use 1 to 128 letters`));
+  });
+
+  test('a tag prefix listed twice', () => {
+    expect(() => render(LifecycleRules.empty().keepLastTagged(5, ['v', 'v'])))
+      .toThrow(/^TestStack\/Repo: lifecycle\.keepLastTagged\.tagPrefixes\[1\] "v" is listed twice/);
+  });
+
+  test('only one keepLast rule', () => {
+    expect(() => render(LifecycleRules.recommended().keepLast(10)))
+      .toThrow(/^TestStack\/Repo: lifecycle\.keepLast \[30, 10\] is given more than once; ECR allows one rule for images of any tag status/);
+  });
+
+  test('priorities must be unique', () => {
+    expect(() => render(LifecycleRules.empty().keepLastTagged(5, ['v'], { priority: 3 }).expireUntaggedAfter(1, { priority: 3 })))
+      .toThrow(/^TestStack\/Repo: lifecycle\.expireUntaggedAfter\.priority 3 is already used by keepLastTagged; give every lifecycle rule a unique priority/);
+  });
+
+  test('priorities must be positive integers', () => {
+    expect(() => render(LifecycleRules.empty().expireUntaggedAfter(1, { priority: 0 })))
+      .toThrow(/^TestStack\/Repo: lifecycle\.expireUntaggedAfter\.priority 0 is not a positive integer/);
+  });
+
+  test('keepLast must have the highest priority', () => {
+    expect(() => render(LifecycleRules.empty().keepLast(10, { priority: 1 }).expireUntaggedAfter(1)))
+      .toThrow(/^TestStack\/Repo: lifecycle\.keepLast\.priority 1 is lower than the priority 2 of expireUntaggedAfter; the keepLast rule applies to every image and must have the highest priority/);
+  });
+
+  test('a description must not be empty', () => {
+    expect(() => render(LifecycleRules.empty().keepLastUntagged(1, { description: ' ' })))
+      .toThrow(/^TestStack\/Repo: lifecycle\.keepLastUntagged\.description " " is empty/);
+  });
+
+  test('the policy must fit ECR\'s 30720-character limit', () => {
+    // GIVEN 100 rules with 300-character descriptions (about 45,000 characters of policy)
+    let rules = LifecycleRules.empty();
+    for (let i = 0; i < 100; i++) rules = rules.keepLastTagged(5, [`p${i}`], { description: 'd'.repeat(300) });
+    expect(() => render(rules)).toThrow(/^TestStack\/Repo: lifecycle "100 rules" render a policy of \d{5} characters; ECR allows lifecycle policies of up to 30720 characters/);
+    // and 60 such rules (about 27,000 characters) fit
+    let fewer = LifecycleRules.empty();
+    for (let i = 0; i < 60; i++) fewer = fewer.keepLastTagged(5, [`p${i}`], { description: 'd'.repeat(300) });
+    expect(render(fewer)).toHaveLength(60);
+  });
+});
