@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { TagMutability } from 'aws-cdk-lib/aws-ecr';
+import { DesyncMitigationMode, SslPolicy } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /**
@@ -9,6 +11,10 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
  */
 export const Defaults = {
   // Registry
+  /** A tag names one image forever: rollbacks and audits can trust it. */
+  imageTagMutability: TagMutability.IMMUTABLE,
+  /** Every pushed image gets a basic vulnerability scan. */
+  imageScanOnPush: true,
   /** Keep images and the repository when the stack is deleted: images are the release history. */
   repositoryRemovalPolicy: RemovalPolicy.RETAIN,
   /** Untagged images (superseded builds, failed pushes) expire after a week. */
@@ -51,8 +57,18 @@ export const Defaults = {
   // Load balancer
   accessLogExpiryDays: 90,
   idleTimeout: Duration.seconds(60),
+  /** TLS 1.3 and 1.2 only, no CBC/SHA-1 ciphers, post-quantum key exchange for clients that offer it. */
+  sslPolicy: SslPolicy.TLS13_12_RES_PQ,
+  /** AWS's default: blocks ambiguous requests that risk desync, keeps compliant ones flowing. */
+  desyncMitigationMode: DesyncMitigationMode.DEFENSIVE,
+  /** Auto-assigned rule priorities step by 10, so a rule can be slotted in between later. */
+  listenerRulePriorityStep: 10,
+  /** Overwritten access-log objects (versioning is on) go after a week. */
+  accessLogNoncurrentExpiryDays: 7,
 
   // Network
   maxAzs: 2,
+  /** 65,536 addresses: room for many subnets and tasks (awsvpc gives each task an address). */
+  vpcCidr: '10.0.0.0/16',
   flowLogRetentionDays: RetentionDays.ONE_MONTH,
 } as const;

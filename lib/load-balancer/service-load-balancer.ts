@@ -14,12 +14,12 @@ import {
 
 // Local defaults until the lead moves them into lib/defaults.ts.
 /** Auto-assigned rule priorities step by 10, so users can slot their own rules in between. */
-const RULE_PRIORITY_STEP = 10;
+const RULE_PRIORITY_STEP = Defaults.listenerRulePriorityStep;
 /**
  * Overwritten or deleted log objects stay recoverable for a week (the bucket is versioned),
  * then go, so versioning does not keep logs past their expiry forever.
  */
-const ACCESS_LOG_NONCURRENT_EXPIRY_DAYS = 7;
+const ACCESS_LOG_NONCURRENT_EXPIRY_DAYS = Defaults.accessLogNoncurrentExpiryDays;
 /** What a request that matches no route gets: a plain 404, not a random service. */
 const NO_ROUTE_STATUS = 404;
 const NO_ROUTE_BODY = 'no route';
@@ -270,7 +270,7 @@ export class ServiceLoadBalancer extends Construct {
     // and hybrid ML-KEM key exchange so recorded traffic stays safe from future quantum attacks.
     // Clients without PQ support negotiate classic ECDHE, so nothing that speaks TLS 1.2 breaks.
     // RECOMMENDED_TLS (TLS13-1-2-2021-06) still allows CBC ciphers and has no PQ key exchange.
-    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ;
+    const sslPolicy = props.sslPolicy ?? Defaults.sslPolicy;
 
     // --- children ---
     this.certificate = props.certificate;
@@ -301,7 +301,7 @@ export class ServiceLoadBalancer extends Construct {
       ipAddressType: dualStack ? elbv2.IpAddressType.DUAL_STACK : elbv2.IpAddressType.IPV4,
       http2Enabled: true,
       dropInvalidHeaderFields: true,
-      desyncMitigationMode: props.desyncMitigationMode ?? elbv2.DesyncMitigationMode.DEFENSIVE,
+      desyncMitigationMode: props.desyncMitigationMode ?? Defaults.desyncMitigationMode,
       idleTimeout,
       deletionProtection: props.deletionProtection ?? false,
       loadBalancerName: props.loadBalancerName,

@@ -17,7 +17,7 @@ const MAX_VPC_PREFIX = 28;
 /** An Application Load Balancer needs subnets of at least /27 (with 8 free addresses) in 2 AZs. */
 const MAX_SUBNET_PREFIX = 27;
 /** Same as ec2.Vpc.DEFAULT_CIDR_RANGE: 65,536 addresses, split evenly between the subnets. */
-export const DEFAULT_CIDR = '10.0.0.0/16';
+export const DEFAULT_CIDR = Defaults.vpcCidr;
 
 /** The network props both constructs accept. */
 export interface NetworkPropsToCheck {

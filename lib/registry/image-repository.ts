@@ -11,9 +11,9 @@ import { ACCOUNT_ID_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, REPOSITORY_NA
 
 // Registry defaults not (yet) in lib/defaults.ts; proposed to the lead as Defaults.imageTagMutability / imageScanOnPush.
 /** A tag always names the same image, so a deploy of `v1.2.3` is reproducible and cannot be swapped underneath. */
-const DEFAULT_TAG_MUTABILITY = ecr.TagMutability.IMMUTABLE;
+const DEFAULT_TAG_MUTABILITY = Defaults.imageTagMutability;
 /** Basic scanning is free; findings show up in the console and EventBridge from the first push. */
-const DEFAULT_SCAN_ON_PUSH = true;
+const DEFAULT_SCAN_ON_PUSH = Defaults.imageScanOnPush;
 
 /** What another account needs to pull an image: the manifest and its layers. */
 const CROSS_ACCOUNT_PULL_ACTIONS = [
