@@ -7,6 +7,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkPattern, checkRange, fail, formatValue } from '../validation/checks';
 import {
   checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MIN_RULE_PRIORITY,
@@ -330,6 +331,9 @@ export class ServiceLoadBalancer extends Construct {
         open: false,
         defaultAction: noRoute,
       });
+      const httpOnlyReason = 'HTTP-only because no certificate was given; the ecs-service-kit:http-only synth warning flags it and must be acknowledged with a reason.';
+      skipCheckov(this.listener, 'CKV_AWS_2', httpOnlyReason);
+      skipCheckov(this.listener, 'CKV_AWS_103', httpOnlyReason);
       Annotations.of(this).addWarningV2('ecs-service-kit:http-only',
         'The load balancer serves plain HTTP on port 80: traffic, cookies and credentials cross the network unencrypted. ' +
         'Give `certificate`, or `domainName` with `hostedZone`, to serve HTTPS on 443 and redirect HTTP to it.');
@@ -337,6 +341,9 @@ export class ServiceLoadBalancer extends Construct {
 
     if (accessLogs) {
       this.accessLogBucket = props.accessLogBucket ?? this.createAccessLogBucket(accessLogExpiryDays);
+      if (!props.accessLogBucket) {
+        skipCheckov(this.accessLogBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
+      }
       this.loadBalancer.logAccessLogs(this.accessLogBucket, props.accessLogPrefix);
     } else {
       Annotations.of(this).addWarningV2('ecs-service-kit:no-access-logs',
@@ -528,6 +535,11 @@ export class ServiceLoadBalancer extends Construct {
       }
     }
     const openToWorld = peers.some(p => !Token.isUnresolved(p.uniqueId) && /\/0$/.test(p.uniqueId));
+    if (openToWorld && ports.includes(HTTP_PORT)) {
+      skipCheckov(this.securityGroup, 'CKV_AWS_260', ports.includes(HTTPS_PORT)
+        ? 'Port 80 is open to the allowed CIDRs only to redirect to HTTPS on 443.'
+        : 'HTTP-only load balancer (no certificate given) that the allowed CIDRs must reach on port 80; flagged at synth by ecs-service-kit:http-only.');
+    }
     if (openToWorld) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions::AwsSolutions-EC23',

@@ -8,6 +8,7 @@ import { ConfigurationError } from '../validation/configuration-error';
 import { checkNetworkProps, DEFAULT_CIDR, plannedAzCount } from './network-checks';
 import { NetworkLayout } from './network-layout';
 import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './pricing';
+import { skipCheckov } from '../validation/checkov';
 
 
 /**
@@ -171,6 +172,7 @@ export class ServiceNetwork extends Construct {
       retention: flowLogRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    skipCheckov(this.flowLogGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; flow logs carry no payloads.');
     this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
       resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { skipCheckov } from '../validation/checkov';
 import { Architecture, toDockerPlatform } from '../image/architecture';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { LifecycleRules } from './lifecycle-rules';
@@ -212,6 +213,8 @@ export class ImageRepository extends Construct {
       lifecycleRules,
     });
     if (this.encryption === RepositoryEncryption.AES256) {
+      skipCheckov(this.repository, 'CKV_AWS_136',
+        'AES256 (SSE with ECR-managed keys) is the chosen default; set encryption: RepositoryEncryption.KMS to use a customer-managed key.');
       // ecr.Repository leaves AES256 implicit; writing it out lets readers and scanners see it.
       (this.repository.node.defaultChild as ecr.CfnRepository).encryptionConfiguration = { encryptionType: 'AES256' };
     }

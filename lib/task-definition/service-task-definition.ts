@@ -7,6 +7,7 @@ import { Defaults } from '../defaults';
 import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions, SidecarOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, validateTaskOptions } from './task-validation';
+import { skipCheckov } from '../validation/checkov';
 
 /**
  * The task-level settings of a service's task: size, CPU architecture, sidecars and logs,
@@ -103,6 +104,8 @@ export class ServiceTaskDefinition extends Construct {
   /** The port of the main container, if it has one. */
   public readonly containerPort?: number;
 
+  private readonly volumeNames = new Set<string>();
+
   constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
     super(scope, id);
     validateTaskOptions(this, props, '');
@@ -117,6 +120,9 @@ export class ServiceTaskDefinition extends Construct {
       removalPolicy: props.logRemovalPolicy ?? Defaults.logRemovalPolicy,
       encryptionKey: props.logEncryptionKey,
     });
+    if (!props.logEncryptionKey) {
+      skipCheckov(this.logGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; give logEncryptionKey for a customer-managed KMS key.');
+    }
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
@@ -152,7 +158,7 @@ export class ServiceTaskDefinition extends Construct {
   private addContainer(name: string, options: ContainerOptions, essential: boolean): ecs.ContainerDefinition {
     const image = options.image.bind(this, this.architecture);
     const readonlyRootFilesystem = options.readonlyRootFilesystem ?? true;
-    const container = this.taskDefinition.addContainer(name === MAIN_CONTAINER_NAME ? 'App' : toPascalId(name), {
+    const container = this.taskDefinition.addContainer(this.containerId(name), {
       containerName: name,
       image: image.image,
       essential,
@@ -177,14 +183,41 @@ export class ServiceTaskDefinition extends Construct {
     });
     if (readonlyRootFilesystem) {
       for (const path of options.writablePaths ?? ['/tmp']) {
-        const volumeName = `${name}${path.replace(/[^a-zA-Z0-9]+/g, '-')}`.replace(/-+$/, '');
+        const volumeName = this.volumeName(`${name}${path.replace(/[^a-zA-Z0-9]+/g, '-')}`.replace(/-+$/, ''));
         this.taskDefinition.addVolume({ name: volumeName });
         container.addMountPoints({ containerPath: path, sourceVolume: volumeName, readOnly: false });
       }
     }
     return container;
   }
+
+  /**
+   * The container's construct id. Distinct container names can share a PascalCase form
+   * ('my-proxy' and 'my_proxy', or a sidecar 'App' next to the main 'app') or clash with the
+   * task definition's own children; the container name itself is unique, so fall back to it.
+   */
+  private containerId(name: string): string {
+    const preferred = name === MAIN_CONTAINER_NAME ? 'App' : toPascalId(name);
+    const taken = this.taskDefinition.node.tryFindChild(preferred) !== undefined || RESERVED_CHILD_IDS.includes(preferred);
+    return taken ? `Container-${name}` : preferred;
+  }
+
+  /**
+   * A volume name no other volume of the task has: different paths can reduce to the same name
+   * ('/var/cache' and '/var-cache'), and ECS rejects a task with two volumes of one name.
+   */
+  private volumeName(base: string): string {
+    // ECS volume names are at most 255 characters; leave room for a suffix.
+    const trimmed = base.slice(0, 250);
+    let candidate = trimmed;
+    for (let i = 2; this.volumeNames.has(candidate); i++) candidate = `${trimmed}-${i}`;
+    this.volumeNames.add(candidate);
+    return candidate;
+  }
 }
+
+/** Children the task definition creates itself (the execution role appears with the first container). */
+const RESERVED_CHILD_IDS = ['ExecutionRole', 'TaskRole', 'Resource'];
 
 function toPascalId(name: string): string {
   return name.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('') || 'Container';

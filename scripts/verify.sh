@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# npm run verify: the quality gates on every template the examples and the bin app synthesize.
+#   1. synth     scripts/synth-all.ts: strict built-in CloudFormation validation + cdk-nag
+#                AwsSolutions + construct annotations: zero errors, zero warnings
+#   2. cfn-lint  zero errors, zero warnings (ignored rules: .cfnlintrc.yaml)
+#   3. checkov   framework cloudformation: zero failed checks (skips: .checkov.yaml, template metadata)
+#   4. NIST      opt-in (--nist or VERIFY_NIST=1): cdk-nag NIST 800-53 rev 5 findings, counted, not gated
+# Fails on any finding; prints a summary. Offline after scripts/venv.sh: the tools run in a network
+# namespace without interfaces when `unshare -n` is allowed (root), so any network call fails loudly.
+#
+# Usage: bash scripts/verify.sh [--nist] [--baseline] [--module FILE[#fn]]... [-- synth-all args]
+#   --nist       also count NIST 800-53 rev 5 findings per example
+#   --baseline   run the same tools on benchmarks/ecs-patterns/app.ts and print its counts
+#                (never gated: those are the figures to beat)
+#   --module F   verify this app module instead of the examples and the bin app (repeatable)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NIST="${VERIFY_NIST:-0}"
+BASELINE=0
+SYNTH_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nist) NIST=1 ;;
+    --baseline) BASELINE=1 ;;
+    --module) SYNTH_ARGS+=(--module "$2"); shift ;;
+    --) shift; SYNTH_ARGS+=("$@"); break ;;
+    *) echo "verify: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+START=$(date +%s)
+export CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE
+export CDK_DISABLE_VERSION_CHECK=true CDK_CLI_TELEMETRY_OPTOUT=true
+export PYTHONDONTWRITEBYTECODE=1
+
+# Offline guard: a fresh network namespace has only a down loopback.
+OFFLINE=()
+if [ "${VERIFY_ALLOW_NETWORK:-0}" != "1" ] && unshare -n true 2>/dev/null; then
+  OFFLINE=(unshare -n)
+fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "venv"
+bash scripts/venv.sh || { echo "verify: venv setup failed" >&2; exit 2; }
+PY="$ROOT/.venv/bin/python"
+
+# run_gates NAME OUTDIR GATED SYNTH_ARGS...  -> sets SYNTH_RC CFN_E CFN_W CFN_I CKV_FAILED CKV_PASSED CKV_SKIPPED NIST_TOTAL
+run_gates() {
+  local name="$1" outdir="$2" gated="$3"; shift 3
+  local nist_args=()
+  [ "$NIST" = "1" ] && nist_args=(--nist)
+  step "synth ($name)"
+  local synth_extra=()
+  [ "$gated" = "1" ] || synth_extra=(--no-fail)
+  # Start clean so a synth that dies early cannot leave the last run's templates to be linted.
+  rm -rf "$outdir" "$outdir-nist"
+  "${OFFLINE[@]}" node --import tsx scripts/synth-all.ts --outdir "$outdir" "${nist_args[@]}" "${synth_extra[@]}" "$@"
+  SYNTH_RC=$?
+  local templates=()
+  if [ -f "$outdir/templates.txt" ]; then mapfile -t templates < "$outdir/templates.txt"; fi
+  if [ "${#templates[@]}" -eq 0 ]; then
+    echo "verify: no templates synthesized for $name"
+    SYNTH_RC=${SYNTH_RC:-1}; [ "$SYNTH_RC" = "0" ] && SYNTH_RC=1
+    CFN_E=-; CFN_W=-; CFN_I=-; CKV_FAILED=-; CKV_PASSED=-; CKV_SKIPPED=-; NIST_TOTAL=-
+    return
+  fi
+
+  step "cfn-lint ($name: ${#templates[@]} templates)"
+  local cfn_out="$outdir/cfn-lint.txt"
+  "${OFFLINE[@]}" "$ROOT/.venv/bin/cfn-lint" --config-file .cfnlintrc.yaml --format parseable -- "${templates[@]}" > "$cfn_out" 2>&1
+  local rc=$?
+  sed "s#^$ROOT/##" "$cfn_out"
+  # Exit code is a bit mask: 2 errors, 4 warnings, 8 informational; 1 = the tool itself failed.
+  if [ $((rc & 1)) -ne 0 ]; then echo "verify: cfn-lint failed to run (exit $rc)"; CFN_E=crash; else CFN_E=$(grep -cE ':E[0-9]+:' "$cfn_out"); fi
+  CFN_W=$(grep -cE ':W[0-9]+:' "$cfn_out")
+  CFN_I=$(grep -cE ':I[0-9]+:' "$cfn_out")
+  if [ "$CFN_E" != crash ] && { [ $((rc & 2)) -ne 0 ] && [ "$CFN_E" = 0 ]; } ; then CFN_E="?(exit $rc)"; fi
+  echo "cfn-lint: $CFN_E errors, $CFN_W warnings, $CFN_I informational (exit $rc)"
+
+  step "checkov ($name)"
+  local ckv_json="$outdir/checkov.json" file_args=()
+  for t in "${templates[@]}"; do file_args+=(-f "$t"); done
+  "${OFFLINE[@]}" "$ROOT/.venv/bin/checkov" --config-file .checkov.yaml "${file_args[@]}" -o json > "$ckv_json" 2> "$outdir/checkov.stderr"
+  rc=$?
+  local counts
+  counts=$("$PY" - "$ckv_json" "$ROOT" <<'PY'
+import json, sys
+path, root = sys.argv[1], sys.argv[2] + '/'
+try:
+    data = json.load(open(path))
+except Exception as e:  # checkov crashed or printed something else
+    print(f'verify: cannot read checkov output: {e}', file=sys.stderr)
+    print('crash - -'); sys.exit(0)
+reports = data if isinstance(data, list) else [data]
+failed = passed = skipped = 0
+for r in reports:
+    if 'results' not in r:  # "no files scanned" summary
+        continue
+    res = r['results']
+    passed += len(res.get('passed_checks', []))
+    skipped += len(res.get('skipped_checks', []))
+    for f in res.get('failed_checks', []):
+        failed += 1
+        print(f"FAILED {f['check_id']} {f['resource']} ({f['file_path'].replace(root, '').lstrip('/')}): {f['check_name']}", file=sys.stderr)
+    for s in res.get('skipped_checks', []):
+        comment = ((s.get('check_result') or {}).get('suppress_comment') or '').strip()
+        print(f"skipped {s['check_id']} {s['resource']}: {comment}", file=sys.stderr)
+by_check = {}
+for r in reports:
+    for f in r.get('results', {}).get('failed_checks', []):
+        by_check.setdefault((f['check_id'], f['check_name']), []).append(f['resource'].split('.', 1)[-1])
+if by_check:
+    print('failed checks by id (findings: logical ids):', file=sys.stderr)
+for (cid, name), res in sorted(by_check.items(), key=lambda kv: -len(kv[1])):
+    print(f"  {cid} x{len(res)} ({name}): {', '.join(sorted(set(res)))}", file=sys.stderr)
+print(failed, passed, skipped)
+PY
+)
+  read -r CKV_FAILED CKV_PASSED CKV_SKIPPED <<< "$counts"
+  if [ "$CKV_FAILED" = crash ]; then sed -n 1,40p "$outdir/checkov.stderr"; fi
+  echo "checkov: $CKV_FAILED failed, $CKV_PASSED passed, $CKV_SKIPPED skipped (exit $rc)"
+
+  NIST_TOTAL=-
+  if [ "$NIST" = "1" ]; then
+    NIST_TOTAL=$("$PY" -c "import json,sys; print(sum(r.get('nistFindings') or 0 for r in json.load(open(sys.argv[1]))))" "$outdir/summary.json" 2>/dev/null || echo '?')
+  fi
+}
+
+FAIL=0
+run_gates "ours" "cdk.out/verify" 1 "${SYNTH_ARGS[@]}"
+O_SYNTH=$SYNTH_RC O_E=$CFN_E O_W=$CFN_W O_I=$CFN_I O_CF=$CKV_FAILED O_CP=$CKV_PASSED O_CS=$CKV_SKIPPED O_N=$NIST_TOTAL
+[ "$O_SYNTH" = 0 ] || FAIL=1
+[ "$O_E" = 0 ] && [ "$O_W" = 0 ] || FAIL=1
+[ "$O_CF" = 0 ] || FAIL=1
+
+if [ "$BASELINE" = 1 ]; then
+  if [ -f benchmarks/ecs-patterns/app.ts ]; then
+    run_gates "ecs-patterns baseline" "cdk.out/verify-baseline" 0 --module benchmarks/ecs-patterns/app.ts
+    B_E=$CFN_E B_W=$CFN_W B_CF=$CKV_FAILED B_CP=$CKV_PASSED B_N=$NIST_TOTAL
+  else
+    echo "verify: benchmarks/ecs-patterns/app.ts not found; no baseline"
+    BASELINE=0
+  fi
+fi
+
+END=$(date +%s)
+step "summary ($((END - START)) s${OFFLINE:+, offline via unshare -n})"
+synth_line="synth     $([ "$O_SYNTH" = 0 ] && echo ok || echo FAILED) (strict CloudFormation validation, cdk-nag AwsSolutions, annotations; details above)"
+echo "$synth_line"
+echo "cfn-lint  errors $O_E, warnings $O_W, informational $O_I"
+echo "checkov   failed $O_CF, passed $O_CP, skipped $O_CS"
+[ "$NIST" = 1 ] && echo "NIST      800-53 rev 5 findings $O_N (counted, not gated; per example above)"
+if [ "$BASELINE" = 1 ]; then
+  echo "baseline  ecs-patterns: cfn-lint errors $B_E, warnings $B_W; checkov failed $B_CF, passed $B_CP$([ "$NIST" = 1 ] && echo "; NIST $B_N")"
+fi
+if [ "$FAIL" = 0 ]; then echo "verify: PASSED"; else echo "verify: FAILED"; fi
+exit "$FAIL"
