@@ -120,9 +120,23 @@ export class ContainerWebApp extends Construct {
     if (props.cluster && (props.vpc || props.network)) {
       fail(this, props.vpc ? 'vpc' : 'network', props.vpc ? props.vpc.node.path : props.network, 'cannot be combined with cluster', 'the cluster brings its own network: give cluster, or vpc/network');
     }
+    if (props.vpc && props.network) {
+      fail(this, 'network', props.network, 'cannot be combined with vpc', 'a network layout only applies to a VPC the app builds: give vpc or network');
+    }
+    if ((props.cluster || props.vpc) && props.restrictDefaultSecurityGroup !== undefined) {
+      fail(this, 'restrictDefaultSecurityGroup', props.restrictDefaultSecurityGroup, `cannot be combined with ${props.cluster ? 'cluster' : 'vpc'}`,
+        'it only applies to a VPC the app builds: configure your own VPC instead');
+    }
     if (props.loadBalancer && (props.certificate || props.domainName || props.hostedZone || props.allowedCidrs)) {
       const prop = props.certificate ? 'certificate' : props.domainName ? 'domainName' : props.hostedZone ? 'hostedZone' : 'allowedCidrs';
-      fail(this, prop, prop === 'domainName' ? props.domainName : prop, 'cannot be combined with loadBalancer', 'configure the load balancer you pass instead');
+      const value = { certificate: props.certificate?.node.path, domainName: props.domainName, hostedZone: props.hostedZone?.node.path, allowedCidrs: props.allowedCidrs }[prop];
+      fail(this, prop, value, 'cannot be combined with loadBalancer', 'configure the load balancer you pass instead');
+    }
+
+    if (props.loadBalancer && !props.cluster && !props.vpc) {
+      // A new network would put the tasks in another VPC than the load balancer: fails at deploy time.
+      fail(this, 'loadBalancer', props.loadBalancer.node.path, 'needs cluster (or vpc) too: a new network would not be the load balancer\'s VPC',
+        'give the cluster the load balancer\'s VPC serves, or the load balancer\'s vpc');
     }
 
     this.repository = props.repository ?? new ImageRepository(this, 'Repository', props.repositoryProps ?? {});

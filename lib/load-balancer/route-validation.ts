@@ -30,9 +30,15 @@ function countWildcards(value: string): number {
 
 /** Checks one route's path patterns and host headers; `prop` prefixes are the user's names. */
 export function checkRouteConditions(scope: IConstruct, routeId: string, pathPatterns: string[], hostHeaders: string[]): void {
+  // CloudFormation rejects a condition whose values repeat ("Array items are not unique").
+  const seenPaths = new Set<string>();
   pathPatterns.forEach((p, i) => {
     const prop = `pathPatterns[${i}]`;
     if (Token.isUnresolved(p)) return;
+    if (seenPaths.has(p)) {
+      fail(scope, prop, p, `of route ${routeId} is listed twice`, 'list each path pattern once');
+    }
+    seenPaths.add(p);
     if (p.length > MAX_CONDITION_VALUE_LENGTH) {
       fail(scope, prop, p, `of route ${routeId} is ${p.length} characters long`, `use at most ${MAX_CONDITION_VALUE_LENGTH} characters`);
     }
@@ -41,9 +47,15 @@ export function checkRouteConditions(scope: IConstruct, routeId: string, pathPat
         'start with "/" and use only A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?');
     }
   });
+  // Host names compare case-insensitively, so 'API.example.com' repeats 'api.example.com'.
+  const seenHosts = new Set<string>();
   hostHeaders.forEach((h, i) => {
     const prop = `hostHeaders[${i}]`;
     if (Token.isUnresolved(h)) return;
+    if (seenHosts.has(h.toLowerCase())) {
+      fail(scope, prop, h, `of route ${routeId} is listed twice`, 'list each host header once');
+    }
+    seenHosts.add(h.toLowerCase());
     if (h.length > MAX_CONDITION_VALUE_LENGTH) {
       fail(scope, prop, h, `of route ${routeId} is ${h.length} characters long`, `use at most ${MAX_CONDITION_VALUE_LENGTH} characters`);
     }

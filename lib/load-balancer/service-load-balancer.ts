@@ -505,7 +505,9 @@ export class ServiceLoadBalancer extends Construct {
     }
     if (props.accessLogExpiry !== undefined) {
       const expiry = props.accessLogExpiry;
-      if (!expiry.isUnresolved() && (expiry.toMilliseconds() % 86_400_000 !== 0 || expiry.toMilliseconds() < 86_400_000)) {
+      // integral: false, so NaN and Infinity are rejected here instead of throwing inside aws-cdk-lib.
+      const millis = expiry.isUnresolved() ? 0 : expiry.toMilliseconds({ integral: false });
+      if (!expiry.isUnresolved() && !(millis % 86_400_000 === 0 && millis >= 86_400_000)) {
         fail(this, 'accessLogExpiry', expiry, 'is not a whole number of days of at least 1', 'use Duration.days(n) with n ≥ 1');
       }
     }

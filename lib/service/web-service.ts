@@ -1,4 +1,4 @@
-import { Names, Token, Validations } from 'aws-cdk-lib';
+import { Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,7 +8,9 @@ import { ServiceCluster } from '../cluster/service-cluster';
 import { Defaults } from '../defaults';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
-import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
+import { validateTaskOptions } from '../task-definition/task-validation';
+import { checkDurationSeconds, checkPattern, checkRange, fail, formatValue } from '../validation/checks';
+import { ConfigurationError } from '../validation/configuration-error';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
 /**
@@ -135,6 +137,17 @@ export class WebService extends Construct {
       this.scaling = applyScaling(this.service, props.scaling, this.targetGroup);
     }
 
+    if (props.spot) {
+      // A strategy naming a capacity provider the cluster lacks fails only at deploy time.
+      const cluster = props.cluster.cluster;
+      this.node.addValidation({
+        validate: () => ['FARGATE', 'FARGATE_SPOT'].every((name) => cluster.capacityProviderNames.includes(name)) ? [] : [
+          new ConfigurationError(this.node.path, 'spot', formatValue(props.spot), 'needs the FARGATE and FARGATE_SPOT capacity providers on the cluster',
+            'create the ServiceCluster with enableFargateSpot left on, or leave spot out').message,
+        ],
+      });
+    }
+
     if (props.enableExecuteCommand) {
       Validations.of(this.taskDefinition.taskRole).acknowledge({
         id: 'AwsSolutions-IAM5',
@@ -147,6 +160,24 @@ export class WebService extends Construct {
 function validateWebService(scope: IConstruct, props: WebServiceProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
   if (!props.loadBalancer) fail(scope, 'loadBalancer', props.loadBalancer, 'is missing', 'give a ServiceLoadBalancer');
+  // A target group in another VPC than its load balancer synthesizes but fails at deploy time.
+  const lbVpc = props.loadBalancer.loadBalancer.vpc;
+  const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));
+  if (lbVpc && lbVpc !== props.cluster.vpc && resolve(lbVpc) !== resolve(props.cluster.vpc)) {
+    fail(scope, 'loadBalancer', props.loadBalancer.node.path, `is in VPC ${lbVpc.node.path}, not in the cluster's VPC ${props.cluster.vpc.node.path}`,
+      'give a load balancer and a cluster in the same VPC');
+  }
+  // Task props are the user's props of this construct: name this construct, not the Task child.
+  // With the default port filled in, so a sidecar on 8080 is caught here too.
+  validateTaskOptions(scope, { ...props, containerPort: props.containerPort ?? Defaults.containerPort }, '');
+  if (props.assignPublicIp === false && props.cluster.assignPublicIp) {
+    fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
+      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
+  }
+  if (props.assignPublicIp === true && !props.cluster.assignPublicIp) {
+    fail(scope, 'assignPublicIp', true, 'in the cluster\'s private task subnets adds a public IPv4 address ($3.65/month per task) that cannot be reached',
+      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster with public task subnets');
+  }
   validateHealthCheck(scope, props.healthCheck);
   // The target group's limits.
   checkDurationSeconds(scope, 'deregistrationDelay', props.deregistrationDelay, 0, 3600);

@@ -57,16 +57,19 @@ export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions
     }
     reservedCpu += sidecar.cpuReservation ?? 0;
   });
-  if (!Token.isUnresolved(reservedCpu) && reservedCpu > cpu) {
+  if (!Token.isUnresolved(reservedCpu) && !Token.isUnresolved(cpu) && reservedCpu > cpu) {
     fail(scope, p('cpuReservation'), reservedCpu, `(summed over all containers) exceeds the task's cpu ${cpu}`, `keep the containers' reservations at or below ${cpu}`);
   }
 }
 
 function validateContainer(scope: IConstruct, options: ContainerOptions, prefix: string, task: { cpu: number; memoryMiB: number }): void {
   checkPort(scope, `${prefix}containerPort`, options.containerPort);
-  checkRange(scope, `${prefix}cpuReservation`, options.cpuReservation, 0, task.cpu, { unit: 'CPU units (the task\'s cpu)' });
+  // A task size from a token (a CfnParameter) is only known at deploy time: check the lower bounds only.
+  const maxCpu = Token.isUnresolved(task.cpu) ? Number.MAX_SAFE_INTEGER : task.cpu;
+  const maxMemory = Token.isUnresolved(task.memoryMiB) ? Number.MAX_SAFE_INTEGER : task.memoryMiB;
+  checkRange(scope, `${prefix}cpuReservation`, options.cpuReservation, 0, maxCpu, { unit: 'CPU units (the task\'s cpu)' });
   // ECS needs at least 6 MiB for a container.
-  checkRange(scope, `${prefix}memoryLimitMiB`, options.memoryLimitMiB, 6, task.memoryMiB, { unit: 'MiB (the task\'s memoryMiB)' });
+  checkRange(scope, `${prefix}memoryLimitMiB`, options.memoryLimitMiB, 6, maxMemory, { unit: 'MiB (the task\'s memoryMiB)' });
   // Fargate allows at most 120 s between SIGTERM and SIGKILL.
   checkDurationSeconds(scope, `${prefix}stopTimeout`, options.stopTimeout, 2, 120);
 
@@ -107,8 +110,10 @@ function validateContainer(scope: IConstruct, options: ContainerOptions, prefix:
     const seen = new Set<string>();
     for (const path of options.writablePaths) {
       checkPattern(scope, `${prefix}writablePaths`, path, /^\/[^\s]*$/, 'use absolute container paths such as \'/tmp\'');
-      if (seen.has(path)) fail(scope, `${prefix}writablePaths`, path, 'is listed twice', 'list each path once');
-      seen.add(path);
+      // '/tmp' and '/tmp/' are one directory: ECS rejects two mount points at one path.
+      const normalized = path.replace(/\/+$/, '') || '/';
+      if (seen.has(normalized)) fail(scope, `${prefix}writablePaths`, path, 'is listed twice', 'list each path once');
+      seen.add(normalized);
     }
   }
 }

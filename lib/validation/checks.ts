@@ -59,7 +59,8 @@ export function checkDurationSeconds(
     fail(scope, prop, value, 'is not a Duration', 'use Duration.seconds(...) or Duration.minutes(...)');
   }
   if (value.isUnresolved()) return;
-  const millis = value.toMilliseconds();
+  // integral: false, so NaN, Infinity and fractions reach the range check instead of throwing inside aws-cdk-lib.
+  const millis = value.toMilliseconds({ integral: false });
   if (millis % 1000 !== 0 || millis < minSeconds * 1000 || millis > maxSeconds * 1000) {
     fail(scope, prop, value, 'is out of range', `use whole seconds from ${minSeconds} to ${maxSeconds}`);
   }

@@ -1,0 +1,144 @@
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ContainerWebApp } from '../../lib/bundle';
+import { ServiceCluster } from '../../lib/cluster';
+import { Architecture, ServiceImage } from '../../lib/image';
+import { ServiceLoadBalancer } from '../../lib/load-balancer';
+import { NetworkLayout } from '../../lib/network';
+import { ImageRepository } from '../../lib/registry';
+import { testApp, testStack } from '../util/test-app';
+
+const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
+const EXAMPLE_APP = path.join(__dirname, '..', '..', 'examples', 'app');
+
+describe('ContainerWebApp, the smallest call', () => {
+  // GIVEN / WHEN an app built from a local Dockerfile on ARM64 (one synth)
+  let stack: Stack;
+  let app: ContainerWebApp;
+  let template: Template;
+  let assetPlatforms: string[];
+  beforeAll(() => {
+    const cdkApp = testApp();
+    stack = testStack(cdkApp);
+    app = new ContainerWebApp(stack, 'App', {
+      image: ServiceImage.fromAsset(EXAMPLE_APP),
+      architecture: Architecture.ARM64,
+      restrictDefaultSecurityGroup: false,
+    });
+    const assembly = cdkApp.synth();
+    template = Template.fromStack(stack);
+    const manifest = assembly.artifacts.find((a) => a.id === `${stack.artifactId}.assets`) as any;
+    assetPlatforms = Object.values(manifest.contents.dockerImages ?? {}).map((i: any) => i.source.platform);
+  });
+
+  test('creates a repository, a cluster in a SINGLE_NAT network, a load balancer and a service', () => {
+    // THEN
+    template.resourceCountIs('AWS::ECR::Repository', 1);
+    template.resourceCountIs('AWS::ECS::Cluster', 1);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ECS::Service', 1);
+    expect(app.cluster.layout).toBe(NetworkLayout.SINGLE_NAT);
+    expect(app.repository.node.path).toBe('TestStack/App/Repository');
+    expect(app.cluster.node.path).toBe('TestStack/App/Cluster');
+    expect(app.loadBalancer.node.path).toBe('TestStack/App/LoadBalancer');
+    expect(app.service.node.path).toBe('TestStack/App/Service');
+  });
+
+  test('the service is the default route and its tasks have no public IP', () => {
+    // THEN
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: stack.getLogicalId(app.service.targetGroup.node.defaultChild as any) } }],
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  test('the image is built for the task architecture', () => {
+    // THEN
+    expect(assetPlatforms).toEqual(['linux/arm64']);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: Match.objectLike({ CpuArchitecture: 'ARM64' }) });
+  });
+
+  test('url points at the load balancer', () => {
+    // THEN
+    expect(app.url).toBe(app.loadBalancer.url);
+    expect(Stack.of(app).resolve(app.url)).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(app.loadBalancer.loadBalancer.node.defaultChild as any), 'DNSName'] }]],
+    });
+  });
+
+  test('emits no outputs', () => {
+    // THEN
+    expect(Object.keys(template.findOutputs('*'))).toEqual([]);
+  });
+});
+
+describe('ContainerWebApps sharing a cluster, a load balancer and a repository', () => {
+  // GIVEN shared parts (one synth)
+  let stack: Stack;
+  let template: Template;
+  let cluster: ServiceCluster;
+  let loadBalancer: ServiceLoadBalancer;
+  let repository: ImageRepository;
+  let web: ContainerWebApp;
+  let api: ContainerWebApp;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PUBLIC_ONLY, restrictDefaultSecurityGroup: false });
+    loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    repository = new ImageRepository(stack, 'Repo');
+    // WHEN
+    web = new ContainerWebApp(stack, 'Web', { image: NGINX, cluster, loadBalancer, repository });
+    api = new ContainerWebApp(stack, 'Api', {
+      image: ServiceImage.fromImageRepository(repository, { tag: 'v1.0.0' }),
+      cluster,
+      loadBalancer,
+      repository,
+      pathPatterns: ['/api/*'],
+    });
+    template = Template.fromStack(stack);
+  });
+
+  test('reuses the given parts instead of creating new ones', () => {
+    // THEN
+    expect(web.cluster).toBe(cluster);
+    expect(api.loadBalancer).toBe(loadBalancer);
+    expect(api.repository).toBe(repository);
+    template.resourceCountIs('AWS::ECR::Repository', 1);
+    template.resourceCountIs('AWS::ECS::Cluster', 1);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+  });
+
+  test('both apps route through the one load balancer without id clashes', () => {
+    // THEN
+    expect(web.service.listenerRule).toBeUndefined();
+    expect(api.service.listenerRule).toBeDefined();
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    });
+    expect(web.url).toBe(api.url);
+  });
+
+  test('tasks follow the shared cluster layout (PUBLIC_ONLY: public IP)', () => {
+    // THEN
+    const services = Object.values(template.findResources('AWS::ECS::Service')) as any[];
+    expect(services.map((s) => s.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp)).toEqual(['ENABLED', 'ENABLED']);
+  });
+
+  test('an image from the shared repository can be pulled by its task', () => {
+    // THEN
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const pull = statements.find((s: any) => [s.Action].flat().includes('ecr:BatchGetImage'));
+    expect(pull.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(repository.repository.node.defaultChild as any), 'Arn'] });
+  });
+});
