@@ -34,7 +34,7 @@ done
 
 START=$(date +%s)
 export CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE
-export CDK_DISABLE_VERSION_CHECK=true CDK_CLI_TELEMETRY_OPTOUT=true
+export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 export PYTHONDONTWRITEBYTECODE=1
 
 # Offline guard: a fresh network namespace has only a down loopback.
