@@ -1,2 +1,3 @@
+export * from './service-options';
 export * from './web-service-options';
 export * from './web-service';

@@ -1,16 +1,14 @@
-import { Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
-import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { Defaults } from '../defaults';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
-import { validateTaskOptions } from '../task-definition/task-validation';
-import { checkDurationSeconds, checkPattern, checkRange, fail, formatValue } from '../validation/checks';
-import { ConfigurationError } from '../validation/configuration-error';
+import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
+import { buildService, finishService, validateServiceOptions } from './service-builder';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
 /**
@@ -70,36 +68,16 @@ export class WebService extends Construct {
     this.rollingDeployEstimateSeconds = Defaults.assumedTaskStartSeconds
       + interval.toSeconds() * healthyThresholdCount + deregistrationDelay.toSeconds();
 
-    this.task = new ServiceTaskDefinition(this, 'Task', { ...props, containerPort: this.containerPort });
-    this.taskDefinition = this.task.taskDefinition;
-    this.container = this.task.container;
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.cluster.vpc,
-      description: `Tasks of ${this.node.path}: ingress from the load balancer only`,
-      allowAllOutbound: true,
-    });
-
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster.cluster,
-      taskDefinition: this.taskDefinition,
-      serviceName: props.serviceName,
-      desiredCount: props.scaling ? undefined : (props.desiredCount ?? Defaults.desiredCount),
-      minHealthyPercent: props.minHealthyPercent ?? Defaults.minHealthyPercent,
-      maxHealthyPercent: props.maxHealthyPercent ?? Defaults.maxHealthyPercent,
-      circuitBreaker: { enable: true, rollback: true },
+    const parts = buildService(this, props, props.cluster, {
+      containerPort: this.containerPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
-      vpcSubnets: props.cluster.taskSubnets,
-      assignPublicIp: props.assignPublicIp ?? props.cluster.assignPublicIp,
-      securityGroups: [this.securityGroup],
-      enableExecuteCommand: props.enableExecuteCommand ?? false,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-      capacityProviderStrategies: props.spot ? [
-        { capacityProvider: 'FARGATE', weight: props.spot.onDemandWeight ?? 1, base: props.spot.onDemandBase ?? 1 },
-        { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
-      ] : undefined,
+      securityGroupDescription: `Tasks of ${this.node.path}: ingress from the load balancer only`,
     });
+    this.task = parts.task;
+    this.taskDefinition = parts.task.taskDefinition;
+    this.container = parts.task.container;
+    this.securityGroup = parts.securityGroup;
+    this.service = parts.service;
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.cluster.vpc,
@@ -133,27 +111,7 @@ export class WebService extends Construct {
       priority: props.priority,
     });
 
-    if (props.scaling) {
-      this.scaling = applyScaling(this.service, props.scaling, this.targetGroup);
-    }
-
-    if (props.spot) {
-      // A strategy naming a capacity provider the cluster lacks fails only at deploy time.
-      const cluster = props.cluster.cluster;
-      this.node.addValidation({
-        validate: () => ['FARGATE', 'FARGATE_SPOT'].every((name) => cluster.capacityProviderNames.includes(name)) ? [] : [
-          new ConfigurationError(this.node.path, 'spot', formatValue(props.spot), 'needs the FARGATE and FARGATE_SPOT capacity providers on the cluster',
-            'create the ServiceCluster with enableFargateSpot left on, or leave spot out').message,
-        ],
-      });
-    }
-
-    if (props.enableExecuteCommand) {
-      Validations.of(this.taskDefinition.taskRole).acknowledge({
-        id: 'AwsSolutions-IAM5',
-        reason: 'ECS Exec (enableExecuteCommand) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which support no resource-level permissions.',
-      });
-    }
+    this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
   }
 }
 
@@ -167,41 +125,14 @@ function validateWebService(scope: IConstruct, props: WebServiceProps): void {
     fail(scope, 'loadBalancer', props.loadBalancer.node.path, `is in VPC ${lbVpc.node.path}, not in the cluster's VPC ${props.cluster.vpc.node.path}`,
       'give a load balancer and a cluster in the same VPC');
   }
-  // Task props are the user's props of this construct: name this construct, not the Task child.
-  // With the default port filled in, so a sidecar on 8080 is caught here too.
-  validateTaskOptions(scope, { ...props, containerPort: props.containerPort ?? Defaults.containerPort }, '');
-  if (props.assignPublicIp === false && props.cluster.assignPublicIp) {
-    fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
-      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
-  }
-  if (props.assignPublicIp === true && !props.cluster.assignPublicIp) {
-    fail(scope, 'assignPublicIp', true, 'in the cluster\'s private task subnets adds a public IPv4 address ($3.65/month per task) that cannot be reached',
-      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster with public task subnets');
-  }
+  validateServiceOptions(scope, props, props.cluster, {
+    containerPort: props.containerPort ?? Defaults.containerPort,
+    hasLoadBalancer: true,
+  });
   validateHealthCheck(scope, props.healthCheck);
   // The target group's limits.
   checkDurationSeconds(scope, 'deregistrationDelay', props.deregistrationDelay, 0, 3600);
   checkDurationSeconds(scope, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2_147_483_647);
-  checkRange(scope, 'minHealthyPercent', props.minHealthyPercent, 0, 100);
-  checkRange(scope, 'maxHealthyPercent', props.maxHealthyPercent, 100, 200);
-  const min = props.minHealthyPercent ?? Defaults.minHealthyPercent;
-  const max = props.maxHealthyPercent ?? Defaults.maxHealthyPercent;
-  if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min >= max) {
-    fail(scope, 'maxHealthyPercent', max, `leaves no room to deploy with minHealthyPercent ${min}`, 'make maxHealthyPercent greater than minHealthyPercent (a deploy could start no task, nor stop one)');
-  }
-  checkPattern(scope, 'serviceName', props.serviceName, /^[a-zA-Z0-9_-]{1,255}$/, 'use 1–255 letters, digits, hyphens and underscores');
-  if (props.enableExecuteCommand && (props.readonlyRootFilesystem ?? true)) {
-    fail(scope, 'enableExecuteCommand', true, 'needs a writable root filesystem (the SSM agent writes to it)', 'set readonlyRootFilesystem: false with it, or leave ECS Exec off');
-  }
-  if (props.spot) {
-    checkRange(scope, 'spot.spotWeight', props.spot.spotWeight, 0, 1000);
-    checkRange(scope, 'spot.onDemandWeight', props.spot.onDemandWeight, 0, 1000);
-    checkRange(scope, 'spot.onDemandBase', props.spot.onDemandBase, 0, 100_000);
-    if ((props.spot.onDemandWeight ?? 1) === 0 && props.spot.spotWeight === 0) {
-      fail(scope, 'spot.spotWeight', 0, 'with onDemandWeight 0 places no task', 'give at least one weight above 0');
-    }
-  }
-  validateScaling(scope, props.scaling, props.desiredCount, true);
 }
 
 function validateHealthCheck(scope: IConstruct, healthCheck: TargetHealthCheck | undefined): void {

@@ -1,0 +1,127 @@
+import { Duration, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct, IConstruct } from 'constructs';
+import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { Defaults } from '../defaults';
+import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
+import { validateTaskOptions } from '../task-definition/task-validation';
+import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
+import { ConfigurationError } from '../validation/configuration-error';
+import { ServiceOptions } from './service-options';
+
+/**
+ * The parts every long-running service shares (web service, worker): one place for the
+ * deployment-safety defaults, so each kind of service gets the same.
+ */
+
+/** Checks the options every service takes. `containerPort` is the effective main port, if any. */
+export function validateServiceOptions(
+  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster | undefined,
+  options: { containerPort?: number; hasLoadBalancer: boolean },
+): void {
+  if (!cluster) fail(scope, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
+  // Task props are the user's props of this construct: name this construct, not the Task child.
+  validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '');
+  if (props.assignPublicIp === false && cluster.assignPublicIp) {
+    fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
+      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
+  }
+  if (props.assignPublicIp === true && !cluster.assignPublicIp) {
+    fail(scope, 'assignPublicIp', true, 'in the cluster\'s private task subnets adds a public IPv4 address ($3.65/month per task) that cannot be reached',
+      'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster with public task subnets');
+  }
+  checkRange(scope, 'minHealthyPercent', props.minHealthyPercent, 0, 100);
+  checkRange(scope, 'maxHealthyPercent', props.maxHealthyPercent, 100, 200);
+  const min = props.minHealthyPercent ?? Defaults.minHealthyPercent;
+  const max = props.maxHealthyPercent ?? Defaults.maxHealthyPercent;
+  if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min >= max) {
+    fail(scope, 'maxHealthyPercent', max, `leaves no room to deploy with minHealthyPercent ${min}`, 'make maxHealthyPercent greater than minHealthyPercent (a deploy could start no task, nor stop one)');
+  }
+  checkPattern(scope, 'serviceName', props.serviceName, /^[a-zA-Z0-9_-]{1,255}$/, 'use 1–255 letters, digits, hyphens and underscores');
+  if (props.enableExecuteCommand && (props.readonlyRootFilesystem ?? true)) {
+    fail(scope, 'enableExecuteCommand', true, 'needs a writable root filesystem (the SSM agent writes to it)', 'set readonlyRootFilesystem: false with it, or leave ECS Exec off');
+  }
+  if (props.spot) {
+    checkRange(scope, 'spot.spotWeight', props.spot.spotWeight, 0, 1000);
+    checkRange(scope, 'spot.onDemandWeight', props.spot.onDemandWeight, 0, 1000);
+    checkRange(scope, 'spot.onDemandBase', props.spot.onDemandBase, 0, 100_000);
+    if ((props.spot.onDemandWeight ?? 1) === 0 && props.spot.spotWeight === 0) {
+      fail(scope, 'spot.spotWeight', 0, 'with onDemandWeight 0 places no task', 'give at least one weight above 0');
+    }
+  }
+  validateScaling(scope, props.scaling, props.desiredCount, options.hasLoadBalancer);
+}
+
+/** What `buildService` creates. */
+export interface ServiceParts {
+  readonly task: ServiceTaskDefinition;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly service: ecs.FargateService;
+}
+
+/**
+ * Creates the task definition ('Task'), the tasks' security group ('SecurityGroup') and the
+ * service ('Service') under `scope`, with the library's deployment defaults.
+ */
+export function buildService(
+  scope: Construct, props: ServiceOptions, cluster: ServiceCluster,
+  options: { containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string },
+): ServiceParts {
+  const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc: cluster.vpc,
+    description: options.securityGroupDescription,
+    allowAllOutbound: true,
+  });
+  const service = new ecs.FargateService(scope, 'Service', {
+    cluster: cluster.cluster,
+    taskDefinition: task.taskDefinition,
+    serviceName: props.serviceName,
+    desiredCount: props.scaling ? undefined : (props.desiredCount ?? Defaults.desiredCount),
+    minHealthyPercent: props.minHealthyPercent ?? Defaults.minHealthyPercent,
+    maxHealthyPercent: props.maxHealthyPercent ?? Defaults.maxHealthyPercent,
+    circuitBreaker: { enable: true, rollback: true },
+    healthCheckGracePeriod: options.healthCheckGracePeriod,
+    vpcSubnets: cluster.taskSubnets,
+    assignPublicIp: props.assignPublicIp ?? cluster.assignPublicIp,
+    securityGroups: [securityGroup],
+    enableExecuteCommand: props.enableExecuteCommand ?? false,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+    capacityProviderStrategies: props.spot ? [
+      { capacityProvider: 'FARGATE', weight: props.spot.onDemandWeight ?? 1, base: props.spot.onDemandBase ?? 1 },
+      { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
+    ] : undefined,
+  });
+  return { task, securityGroup, service };
+}
+
+/**
+ * What comes after the service exists: scaling, the Spot capacity check and the ECS Exec
+ * acknowledgement. Returns the scalable task count when scaling is on.
+ */
+export function finishService(
+  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, parts: ServiceParts,
+  targetGroup?: elbv2.ApplicationTargetGroup,
+): ecs.ScalableTaskCount | undefined {
+  if (props.spot) {
+    // A strategy naming a capacity provider the cluster lacks fails only at deploy time.
+    const ecsCluster = cluster.cluster;
+    scope.node.addValidation({
+      validate: () => ['FARGATE', 'FARGATE_SPOT'].every((name) => ecsCluster.capacityProviderNames.includes(name)) ? [] : [
+        new ConfigurationError(scope.node.path, 'spot', formatValue(props.spot), 'needs the FARGATE and FARGATE_SPOT capacity providers on the cluster',
+          'create the ServiceCluster with enableFargateSpot left on, or leave spot out').message,
+      ],
+    });
+  }
+  if (props.enableExecuteCommand) {
+    Validations.of(parts.task.taskDefinition.taskRole).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: 'ECS Exec (enableExecuteCommand) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which support no resource-level permissions.',
+    });
+  }
+  return props.scaling ? applyScaling(parts.service, props.scaling, targetGroup) : undefined;
+}
