@@ -492,6 +492,10 @@ async function main(): Promise<void> {
     const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'benchmarks/ecs-patterns'], { cwd: ROOT, encoding: 'utf-8' });
     if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
   }
+  if (path.relative(ROOT, opts.ours) === 'bin/app.ts') {
+    const build = spawnSync(process.execPath, ['scripts/build-app.mjs'], { cwd: ROOT, encoding: 'utf-8' });
+    if (build.status !== 0) throw new Error(`scripts/build-app.mjs failed:\n${build.stdout}${build.stderr}`);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const patterns = require('./ecs-patterns/app');
   const patternsSide: Side = {
@@ -507,7 +511,8 @@ async function main(): Promise<void> {
   const oursRel = path.relative(ROOT, opts.ours);
   const oursSide: Side = {
     name: 'ours (bin app)',
-    command: [process.execPath, '--import', 'tsx', oursRel],
+    // As cdk.json runs it: `build` (esbuild, scripts/build-app.mjs) once, then plain JavaScript.
+    command: oursRel === 'bin/app.ts' ? [process.execPath, 'build/app/app.js'] : [process.execPath, '--import', 'tsx', oursRel],
     build: (app) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(opts.ours);
