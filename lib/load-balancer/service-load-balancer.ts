@@ -249,6 +249,7 @@ export class ServiceLoadBalancer extends Construct {
     checkDurationSeconds(this, 'idleTimeout', props.idleTimeout, 1, 4000);
     checkPattern(this, 'loadBalancerName', props.loadBalancerName, /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/,
       'use 1–32 letters, digits or hyphens, not starting or ending with a hyphen and not starting with "internal-"');
+    this.validateSubnets(props);
     (props.allowedCidrs ?? []).forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
       const kind = cidrKind(cidr);
@@ -458,6 +459,34 @@ export class ServiceLoadBalancer extends Construct {
       'give the route an explicit priority');
   }
 
+  /**
+   * The subnets the load balancer would get must exist in the VPC and span two AZs, or
+   * aws-cdk-lib throws from deep inside (no such subnet group) or the deploy fails (one AZ).
+   */
+  private validateSubnets(props: ServiceLoadBalancerProps): void {
+    const internetFacing = props.internetFacing ?? true;
+    const given = props.vpcSubnets !== undefined;
+    const prop = given ? 'vpcSubnets' : 'internetFacing';
+    const value = given ? describeSelection(props.vpcSubnets!) : internetFacing;
+    // Same default as elbv2's BaseLoadBalancer.
+    const selection = props.vpcSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
+    let subnets: ec2.ISubnet[];
+    try {
+      subnets = props.vpc.selectSubnets(selection).subnets;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      return fail(this, prop, value, `${given ? '' : '(default subnets) '}selects no subnets of vpc (${reason})`,
+        'give vpcSubnets the VPC has; an internet-facing load balancer needs public subnets');
+    }
+    const azs = subnets.map(s => s.availabilityZone);
+    if (azs.some(az => Token.isUnresolved(az))) return;
+    const distinct = new Set(azs).size;
+    if (distinct < 2) {
+      fail(this, prop, value, `${given ? '' : '(default subnets) '}places the load balancer in ${distinct} Availability Zone${distinct === 1 ? '' : 's'}`,
+        'an Application Load Balancer needs subnets in at least two Availability Zones: use a VPC with maxAzs of 2 or more');
+    }
+  }
+
   private validateDomain(props: ServiceLoadBalancerProps): void {
     const { domainName, hostedZone, certificate } = props;
     if (hostedZone && domainName === undefined) {
@@ -589,4 +618,14 @@ function literalVpcCidr(vpc: ec2.IVpc): string {
     return cfnVpc.cidrBlock;
   }
   return vpc.vpcCidrBlock;
+}
+
+/** A SubnetSelection as the user would recognise it in an error message. */
+function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
+  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
+  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
+  if (selection.subnets !== undefined) out.subnets = selection.subnets.map(s => s.subnetId);
+  return out;
 }

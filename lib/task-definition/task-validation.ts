@@ -1,8 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
-import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
+import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import type { ServiceTaskOptions } from './service-task-definition';
@@ -11,6 +12,7 @@ export const MAIN_CONTAINER_NAME = 'app';
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
 const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FAMILY_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
+const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number');
 
 /**
  * Checks everything about a task that Fargate or ECS would reject at deploy time. `prefix`
@@ -28,6 +30,10 @@ export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions
     fail(scope, p('architecture'), props.architecture, 'is not an architecture', 'use Architecture.X86_64 or Architecture.ARM64');
   }
   checkPattern(scope, p('family'), props.family, FAMILY_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
+  // CloudWatch Logs accepts only its fixed list of retention periods; anything else fails inside aws-cdk-lib or at deploy.
+  checkOneOf(scope, p('logRetention'), props.logRetention, LOG_RETENTION_DAYS);
+  // Log groups cannot be snapshotted: SNAPSHOT would fail the stack delete (or synth, with validateSnapshotRemovalPolicy).
+  checkOneOf(scope, p('logRemovalPolicy'), props.logRemovalPolicy, [RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]);
 
   const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
   checkPattern(scope, p('containerName'), mainName, NAME_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
