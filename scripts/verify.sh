@@ -138,6 +138,23 @@ O_SYNTH=$SYNTH_RC O_E=$CFN_E O_W=$CFN_W O_I=$CFN_I O_CF=$CKV_FAILED O_CP=$CKV_PA
 [ "$O_E" = 0 ] && [ "$O_W" = 0 ] || FAIL=1
 [ "$O_CF" = 0 ] || FAIL=1
 
+step "cfn-lint on fuzzed configurations (scripts/fuzz-sample.ts: valid random props, fixed seed)"
+rm -rf cdk.out/fuzz-sample
+FUZZ_E=- FUZZ_W=- FUZZ_N=0
+if mapfile -t fuzz_templates < <("${OFFLINE[@]}" node --import tsx scripts/fuzz-sample.ts cdk.out/fuzz-sample) && [ "${#fuzz_templates[@]}" -gt 0 ]; then
+  FUZZ_N=${#fuzz_templates[@]}
+  mkdir -p cdk.out/fuzz-sample
+  "${OFFLINE[@]}" "$ROOT/.venv/bin/cfn-lint" --config-file .cfnlintrc.yaml --format parseable -- "${fuzz_templates[@]}" > cdk.out/fuzz-sample/cfn-lint.txt 2>&1
+  rc=$?
+  if [ $((rc & 1)) -ne 0 ]; then FUZZ_E=crash; else FUZZ_E=$(grep -cE ':E[0-9]+:' cdk.out/fuzz-sample/cfn-lint.txt); fi
+  FUZZ_W=$(grep -cE ':W[0-9]+:' cdk.out/fuzz-sample/cfn-lint.txt)
+  grep -E ':[EW][0-9]+:' cdk.out/fuzz-sample/cfn-lint.txt | head -20
+  echo "cfn-lint on $FUZZ_N fuzzed templates: $FUZZ_E errors, $FUZZ_W warnings (exit $rc)"
+else
+  echo "verify: scripts/fuzz-sample.ts produced no templates"
+fi
+[ "$FUZZ_E" = 0 ] && [ "$FUZZ_W" = 0 ] || FAIL=1
+
 if [ "$BASELINE" = 1 ]; then
   if [ -f benchmarks/ecs-patterns/app.ts ]; then
     run_gates "ecs-patterns baseline" "cdk.out/verify-baseline" 0 --module benchmarks/ecs-patterns/app.ts
@@ -154,6 +171,7 @@ synth_line="synth     $([ "$O_SYNTH" = 0 ] && echo ok || echo FAILED) (strict Cl
 echo "$synth_line"
 echo "cfn-lint  errors $O_E, warnings $O_W, informational $O_I"
 echo "checkov   failed $O_CF, passed $O_CP, skipped $O_CS"
+echo "fuzzed    $FUZZ_N valid random configurations: cfn-lint errors $FUZZ_E, warnings $FUZZ_W"
 [ "$NIST" = 1 ] && echo "NIST      800-53 rev 5 findings $O_N (counted, not gated; per example above)"
 if [ "$BASELINE" = 1 ]; then
   echo "baseline  ecs-patterns: cfn-lint errors $B_E, warnings $B_W; checkov failed $B_CF, passed $B_CP$([ "$NIST" = 1 ] && echo "; NIST $B_N")"
