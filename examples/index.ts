@@ -9,6 +9,7 @@ import * as byoVpc from './byo-vpc-arm64-spot';
 import * as httpsDomain from './https-domain';
 import * as sharedLoadBalancer from './shared-load-balancer';
 import * as smallest from './smallest-service';
+import * as scheduledJob from './scheduled-job';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -22,6 +23,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'https-domain', build: httpsDomain.buildExample },
   { name: 'shared-load-balancer', build: sharedLoadBalancer.buildExample },
   { name: 'byo-vpc-arm64-spot', build: byoVpc.buildExample },
+  { name: 'scheduled-job', build: scheduledJob.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

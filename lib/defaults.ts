@@ -71,4 +71,14 @@ export const Defaults = {
   /** 65,536 addresses: room for many subnets and tasks (awsvpc gives each task an address). */
   vpcCidr: '10.0.0.0/16',
   flowLogRetentionDays: RetentionDays.ONE_MONTH,
+
+  // Scheduled tasks
+  /** A few retries of a run that could not start ride out throttling and short Fargate capacity shortages. */
+  scheduleRetryAttempts: 5,
+  /** A run later than an hour should be a person's decision: it goes to the dead-letter queue instead. */
+  scheduleMaxEventAge: Duration.hours(1),
+  /** SQS's maximum: a failed run is still there after a two-week absence. */
+  deadLetterRetention: Duration.days(14),
+  /** The record of failed runs outlives the stack, like the logs. */
+  deadLetterQueueRemovalPolicy: RemovalPolicy.RETAIN,
 } as const;

@@ -7,4 +7,5 @@ export * from './load-balancer';
 export * from './task-definition';
 export * from './auto-scaling';
 export * from './service';
+export * from './task';
 export * from './bundle';

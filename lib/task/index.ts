@@ -1,0 +1,3 @@
+export * from './one-off-task';
+export * from './task-schedule';
+export * from './scheduled-task';

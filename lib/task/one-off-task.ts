@@ -1,0 +1,142 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
+import { ConfigurationError } from '../validation/configuration-error';
+import { FARGATE_SPOT_PROVIDERS, validateOneOffTask } from './task-validation';
+
+/**
+ * Properties of a OneOffTask.
+ */
+export interface OneOffTaskProps extends ServiceTaskOptions {
+  /**
+   * The cluster the task runs in. Its network decides the task's subnets and whether the task
+   * gets a public IP address.
+   */
+  readonly cluster: ServiceCluster;
+
+  /**
+   * Run the task on Fargate Spot (up to 70 % cheaper; AWS may stop it with two minutes'
+   * notice, so only for work that can simply run again). Needs the cluster's Fargate
+   * capacity providers (`enableFargateSpot`, on by default).
+   *
+   * @default false - regular Fargate (the FARGATE launch type)
+   */
+  readonly fargateSpot?: boolean;
+}
+
+/**
+ * A Fargate task that runs to completion (a database migration, a batch step), started on
+ * demand: by `aws ecs run-task` from a person or a CI job, or by a ScheduledTask.
+ *
+ * It gets a task definition with logs and least-privilege roles (ServiceTaskDefinition), the
+ * cluster's task subnets and public-IP setting, and its own security group with no ingress.
+ * `runTaskCommand` is the exact command that starts it; `grantRun` lets a CI role run it.
+ */
+export class OneOffTask extends Construct {
+  /** The task definition with its containers and log group. */
+  public readonly task: ServiceTaskDefinition;
+  /** The ECS task definition (same as `task.taskDefinition`). */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The main container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The log group the task's containers write to. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The task's security group: no ingress, all egress. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The cluster the task runs in. */
+  public readonly cluster: ServiceCluster;
+  /** The subnets the task runs in (the cluster's task subnets). */
+  public readonly subnetIds: string[];
+  /** Whether the task gets a public IPv4 address (the cluster's setting). */
+  public readonly assignPublicIp: boolean;
+  /** Whether the task runs on Fargate Spot. */
+  public readonly fargateSpot: boolean;
+  /**
+   * The AWS CLI command that starts one run of the task, with the cluster, task definition
+   * revision, subnets and security group filled in at deploy time (a string with tokens: put it
+   * in a CfnOutput).
+   */
+  public readonly runTaskCommand: string;
+
+  constructor(scope: Construct, id: string, props: OneOffTaskProps) {
+    super(scope, id);
+    validateOneOffTask(this, props);
+
+    this.cluster = props.cluster;
+    this.fargateSpot = props.fargateSpot ?? false;
+    this.assignPublicIp = props.cluster.assignPublicIp;
+    this.subnetIds = props.cluster.vpc.selectSubnets(props.cluster.taskSubnets).subnetIds;
+
+    this.task = new ServiceTaskDefinition(this, 'Task', props);
+    this.taskDefinition = this.task.taskDefinition;
+    this.container = this.task.container;
+    this.logGroup = this.task.logGroup;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `One-off task ${this.node.path}: no ingress`,
+      // A job reaches out (image pull, logs, its database); nothing connects to it.
+      allowAllOutbound: true,
+    });
+
+    const launch = this.fargateSpot
+      ? `--capacity-provider-strategy ${this.capacityProviderStrategy().map((s) => `capacityProvider=${s.capacityProvider},weight=${s.weight}`).join(' ')}`
+      : '--launch-type FARGATE';
+    this.runTaskCommand = [
+      'aws ecs run-task',
+      `--region ${Stack.of(this).region}`,
+      `--cluster ${props.cluster.cluster.clusterName}`,
+      `--task-definition ${this.taskDefinition.taskDefinitionArn}`,
+      launch,
+      `--network-configuration "awsvpcConfiguration={subnets=[${this.subnetIds.join(',')}],`
+        + `securityGroups=[${this.securityGroup.securityGroupId}],assignPublicIp=${this.assignPublicIp ? 'ENABLED' : 'DISABLED'}}"`,
+    ].join(' ');
+
+    if (this.fargateSpot) {
+      // A strategy naming a capacity provider the cluster lacks fails only when the task starts.
+      const ecsCluster = props.cluster.cluster;
+      this.node.addValidation({
+        validate: () => FARGATE_SPOT_PROVIDERS.every((name) => ecsCluster.capacityProviderNames.includes(name)) ? [] : [
+          new ConfigurationError(this.node.path, 'fargateSpot', 'true', 'needs the FARGATE_SPOT capacity provider on the cluster',
+            'create the ServiceCluster with enableFargateSpot left on, or leave fargateSpot out').message,
+        ],
+      });
+    }
+  }
+
+  /**
+   * The capacity provider strategy of a run: FARGATE_SPOT only with `fargateSpot`, else none
+   * (the FARGATE launch type).
+   */
+  public capacityProviderStrategy(): ecs.CapacityProviderStrategy[] {
+    return this.fargateSpot ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] : [];
+  }
+
+  /**
+   * Lets `grantee` (a CI role, a Lambda function) start this task: `ecs:RunTask` on this task
+   * definition revision, only in this cluster, and `iam:PassRole` on the task and execution
+   * roles, only to ECS tasks. Watching the run (`ecs:DescribeTasks`, the logs) is not included.
+   */
+  public grantRun(grantee: iam.IGrantable): iam.Grant {
+    const run = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ecs:RunTask'],
+      resourceArns: [this.taskDefinition.taskDefinitionArn],
+      conditions: { ArnEquals: { 'ecs:cluster': this.cluster.cluster.clusterArn } },
+    });
+    const roles = [this.taskDefinition.taskRole.roleArn];
+    if (this.taskDefinition.executionRole) roles.push(this.taskDefinition.executionRole.roleArn);
+    const passRole = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: roles,
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    return run.combine(passRole);
+  }
+}

@@ -1,0 +1,204 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Defaults } from '../defaults';
+import { OneOffTask, OneOffTaskProps } from './one-off-task';
+import { TaskSchedule } from './task-schedule';
+import { validateScheduledTask } from './task-validation';
+import { skipCheckov } from '../validation/checkov';
+
+/**
+ * Properties of a ScheduledTask.
+ */
+export interface ScheduledTaskProps extends OneOffTaskProps {
+  /**
+   * When the task runs: `TaskSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_BERLIN })`,
+   * `TaskSchedule.rate(Duration.hours(6))` or `TaskSchedule.at(date)`.
+   */
+  readonly schedule: TaskSchedule;
+
+  /**
+   * How often EventBridge Scheduler retries a run that it could not start (RunTask failed:
+   * throttling, no Fargate capacity, a missing permission), 0–185. A run that started and then
+   * failed inside the container is not retried.
+   *
+   * @default 5 - rides out throttling and short capacity shortages
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long the Scheduler keeps trying to start a run before it gives up and sends the run to
+   * the dead-letter queue, 60 seconds to 24 hours.
+   *
+   * @default Duration.hours(1) - a run that is later than that should be a person's decision
+   */
+  readonly maxEventAge?: Duration;
+
+  /**
+   * Where runs that could not be started go, after the retries. The Scheduler's role gets
+   * `sqs:SendMessage` on it (and use of its KMS key, if it has one).
+   *
+   * @default - a new queue (child `DeadLetterQueue`): SQS-managed encryption, TLS only, messages kept 14 days
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * What happens to the created dead-letter queue when it leaves the stack. Only without
+   * `deadLetterQueue`.
+   *
+   * @default RemovalPolicy.RETAIN - the record of failed runs outlives the stack, like the logs
+   */
+  readonly deadLetterQueueRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether the schedule runs. Turn it off to pause a job without deleting it.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Let the Scheduler start each run anywhere within this window after the scheduled time
+   * (spreads load), 1–1440 whole minutes.
+   *
+   * @default - no window: each run starts at its scheduled time
+   */
+  readonly flexibleTimeWindow?: Duration;
+
+  /**
+   * The schedule's name: 1–64 letters, digits, hyphens, underscores and dots.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly scheduleName?: string;
+
+  /**
+   * The schedule's description (at most 512 characters).
+   *
+   * @default - names the task and its schedule
+   */
+  readonly description?: string;
+}
+
+/**
+ * A OneOffTask that EventBridge Scheduler starts on a cron schedule (in a time zone), at a fixed
+ * rate or once: retries for runs that could not start, a dead-letter queue for those that never
+ * did, and a Scheduler role that may run only this task definition in this cluster.
+ *
+ * Runs can overlap when one takes longer than the interval between two: the Scheduler starts
+ * each run regardless of the last. Make the job safe to run twice, or take a lock in it.
+ */
+export class ScheduledTask extends Construct {
+  /** The task the schedule starts; its `runTaskCommand` starts an extra run by hand. */
+  public readonly task: OneOffTask;
+  /** The EventBridge Scheduler schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** The role the Scheduler assumes to start the task. */
+  public readonly role: iam.Role;
+  /** Where runs that could not be started go. Put an alarm on its message count. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The schedule in words: `cron(0 2 * * ? *) in Europe/Berlin`. */
+  public readonly scheduleDescription: string;
+
+  constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
+    super(scope, id);
+    const when = validateScheduledTask(this, props);
+
+    this.scheduleDescription = when.description;
+    const retryAttempts = props.retryAttempts ?? Defaults.scheduleRetryAttempts;
+    const maxEventAge = props.maxEventAge ?? Defaults.scheduleMaxEventAge;
+
+    this.task = new OneOffTask(this, 'Task', props);
+
+    if (props.deadLetterQueue) {
+      this.deadLetterQueue = props.deadLetterQueue;
+    } else {
+      const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Defaults.deadLetterRetention,
+        removalPolicy: props.deadLetterQueueRemovalPolicy ?? Defaults.deadLetterQueueRemovalPolicy,
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the schedule: failed runs end here, so it needs no dead-letter queue of its own.',
+      });
+      skipCheckov(queue, 'CKV_AWS_27', 'Encrypted at rest with SQS-managed SSE (SqsManagedSseEnabled), which this check does not recognise (it looks only for a KMS key); give deadLetterQueue for a queue with a customer-managed key.');
+      this.deadLetterQueue = queue;
+    }
+
+    const stack = Stack.of(this);
+    this.role = new iam.Role(this, 'SchedulerRole', {
+      description: `Lets EventBridge Scheduler start ${this.node.path}`,
+      // Only schedules of this account's default group may assume it (confused-deputy guard).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+    });
+    this.task.grantRun(this.role);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sqs:SendMessage'],
+      resources: [this.deadLetterQueue.queueArn],
+    }));
+    this.deadLetterQueue.encryptionMasterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: when.expression,
+      target: new FargateTaskTarget(this.task, this.role, this.deadLetterQueue, retryAttempts, maxEventAge),
+      scheduleName: props.scheduleName,
+      description: props.description ?? `Runs ${this.node.path}: ${when.description}`.slice(0, 512),
+      enabled: props.enabled ?? true,
+      timeWindow: props.flexibleTimeWindow ? scheduler.TimeWindow.flexible(props.flexibleTimeWindow) : scheduler.TimeWindow.off(),
+    });
+    // The Scheduler may try the role as soon as the schedule exists: create its policy first.
+    this.schedule.node.addDependency(this.role);
+  }
+}
+
+/**
+ * Starts a OneOffTask with its own network placement and capacity. Written here rather than
+ * aws-scheduler-targets' EcsRunFargateTask, which rejects a public IP for subnets selected by
+ * id (a valid ServiceCluster setup) and grants RunTask without the cluster condition.
+ */
+class FargateTaskTarget implements scheduler.IScheduleTarget {
+  constructor(
+    private readonly task: OneOffTask,
+    private readonly role: iam.IRole,
+    private readonly deadLetterQueue: sqs.IQueue,
+    private readonly retryAttempts: number,
+    private readonly maxEventAge: Duration,
+  ) {}
+
+  public bind(_schedule: scheduler.ISchedule): scheduler.ScheduleTargetConfig {
+    const strategy = this.task.capacityProviderStrategy();
+    return {
+      arn: this.task.cluster.cluster.clusterArn,
+      role: this.role,
+      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      retryPolicy: {
+        maximumRetryAttempts: this.retryAttempts,
+        maximumEventAgeInSeconds: this.maxEventAge.toSeconds(),
+      },
+      ecsParameters: {
+        taskDefinitionArn: this.task.taskDefinition.taskDefinitionArn,
+        taskCount: 1,
+        launchType: strategy.length > 0 ? undefined : 'FARGATE',
+        capacityProviderStrategy: strategy.length > 0 ? strategy : undefined,
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: this.task.subnetIds,
+            securityGroups: [this.task.securityGroup.securityGroupId],
+            assignPublicIp: this.task.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
+      },
+    };
+  }
+}

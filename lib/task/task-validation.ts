@@ -1,0 +1,58 @@
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validateTaskOptions } from '../task-definition/task-validation';
+import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail, failWithText } from '../validation/checks';
+import type { OneOffTaskProps } from './one-off-task';
+import type { ScheduledTaskProps } from './scheduled-task';
+import { TaskSchedule, TaskScheduleConfig } from './task-schedule';
+
+/** Internal checks of lib/task: not exported from lib/task/index.ts. */
+
+export const FARGATE_SPOT_PROVIDERS = ['FARGATE_SPOT'];
+
+/** The checks of a OneOffTask's props, under `scope` (the construct the user created). */
+export function validateOneOffTask(scope: IConstruct, props: OneOffTaskProps): void {
+  if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
+  // Task props are the user's props of this construct: name this construct, not the Task child.
+  validateTaskOptions(scope, props, '');
+  if (props.fargateSpot !== undefined && typeof props.fargateSpot !== 'boolean') {
+    fail(scope, 'fargateSpot', props.fargateSpot, 'is not a boolean', 'use true or false');
+  }
+}
+
+/**
+ * The checks of a ScheduledTask's props (the task's own included). Returns the bound schedule,
+ * so the expression is built once.
+ */
+export function validateScheduledTask(scope: IConstruct, props: ScheduledTaskProps): TaskScheduleConfig {
+  validateOneOffTask(scope, props);
+  if (!(props.schedule instanceof TaskSchedule)) {
+    fail(scope, 'schedule', props.schedule, 'is not a TaskSchedule',
+      'use TaskSchedule.cron({ hour: \'2\', timeZone: TimeZone.EUROPE_BERLIN }), TaskSchedule.rate(Duration.hours(1)) or TaskSchedule.at(date)');
+  }
+  const schedule = props.schedule.bind(scope);
+  // The Scheduler's retry policy limits.
+  checkRange(scope, 'retryAttempts', props.retryAttempts, 0, 185);
+  checkDurationSeconds(scope, 'maxEventAge', props.maxEventAge, 60, 86_400);
+  if (props.flexibleTimeWindow !== undefined) {
+    checkDurationSeconds(scope, 'flexibleTimeWindow', props.flexibleTimeWindow, 60, 86_400);
+    if (!props.flexibleTimeWindow.isUnresolved() && props.flexibleTimeWindow.toSeconds() % 60 !== 0) {
+      fail(scope, 'flexibleTimeWindow', props.flexibleTimeWindow, 'is not a whole number of minutes', 'use Duration.minutes(1) to Duration.minutes(1440)');
+    }
+  }
+  if (props.deadLetterQueueRemovalPolicy !== undefined && props.deadLetterQueue !== undefined) {
+    fail(scope, 'deadLetterQueueRemovalPolicy', props.deadLetterQueueRemovalPolicy, 'only applies to the queue this construct creates',
+      'leave it out when you give deadLetterQueue (your queue keeps its own removal policy)');
+  }
+  // SQS queues cannot be snapshotted: SNAPSHOT fails the stack delete.
+  checkOneOf(scope, 'deadLetterQueueRemovalPolicy', props.deadLetterQueueRemovalPolicy,
+    [RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]);
+  checkPattern(scope, 'scheduleName', props.scheduleName, /^[0-9a-zA-Z_.-]{1,64}$/, 'use 1–64 letters, digits, hyphens, underscores and dots');
+  if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 512) {
+    failWithText(scope, 'description', `${JSON.stringify(props.description.slice(0, 20))}… (${props.description.length} characters)`, 'is too long', 'use at most 512 characters');
+  }
+  if (props.enabled !== undefined && typeof props.enabled !== 'boolean') {
+    fail(scope, 'enabled', props.enabled, 'is not a boolean', 'use true or false');
+  }
+  return schedule;
+}

@@ -1,0 +1,149 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ServiceCluster } from '../../lib/cluster';
+import { ServiceImage } from '../../lib/image';
+import { NetworkLayout } from '../../lib/network';
+import { OneOffTask, OneOffTaskProps } from '../../lib/task';
+import { testApp, testStack } from '../util/test-app';
+
+const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/node:20-alpine');
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: any } }): string {
+  return stack.getLogicalId(construct.node.defaultChild);
+}
+
+describe('OneOffTask defaults (SINGLE_NAT cluster)', () => {
+  // GIVEN a cluster with one NAT gateway, a migration task and a CI role allowed to run it (one synth)
+  let stack: Stack;
+  let cluster: ServiceCluster;
+  let task: OneOffTask;
+  let template: Template;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    // WHEN
+    task = new OneOffTask(stack, 'Migrate', { cluster, image: IMAGE, command: ['node', 'migrate.js'], cpu: 512, memoryMiB: 1024 });
+    const ci = new iam.Role(stack, 'CiRole', { assumedBy: new iam.AccountRootPrincipal() });
+    task.grantRun(ci);
+    template = Template.fromStack(stack);
+  });
+
+  test('a Fargate task definition with the command, the size and logs with retention', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      NetworkMode: 'awsvpc',
+      Cpu: '512',
+      Memory: '1024',
+      ContainerDefinitions: [Match.objectLike({
+        Name: 'app',
+        Command: ['node', 'migrate.js'],
+        ReadonlyRootFilesystem: true,
+        PortMappings: Match.absent(),
+        LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+      })],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(task.taskDefinition).toBe(task.task.taskDefinition);
+  });
+
+  test('its own security group has no ingress and all egress', () => {
+    // THEN
+    const sg = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, task.securityGroup)] as any;
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: '-1' })]);
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [logicalId(stack, task.securityGroup), 'GroupId'] },
+    }, 0);
+  });
+
+  test('the run-task command names the cluster, the revision, the private subnets and the security group', () => {
+    // WHEN
+    const resolved = JSON.stringify(stack.resolve(task.runTaskCommand));
+    // THEN
+    expect(resolved).toContain('aws ecs run-task --region us-east-1 --cluster ');
+    expect(resolved).toContain(JSON.stringify({ Ref: logicalId(stack, cluster.cluster) }));
+    expect(resolved).toContain(`--task-definition ",${JSON.stringify({ Ref: logicalId(stack, task.taskDefinition) })}`);
+    expect(resolved).toContain('--launch-type FARGATE --network-configuration \\"awsvpcConfiguration={subnets=[');
+    const subnets = cluster.vpc.privateSubnets.map((s) => JSON.stringify({ Ref: logicalId(stack, s) }));
+    expect(resolved).toContain(`${subnets[0]},\",\",${subnets[1]}`);
+    expect(resolved).toContain(`securityGroups=[",${JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, task.securityGroup), 'GroupId'] })},"],assignPublicIp=DISABLED}\\"`);
+    expect(task.assignPublicIp).toBe(false);
+  });
+
+  test('grantRun: RunTask on this revision in this cluster, PassRole on its two roles to ECS tasks only', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^CiRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'ecs:RunTask',
+            Effect: 'Allow',
+            Resource: { Ref: logicalId(stack, task.taskDefinition) },
+            Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] } } },
+          },
+          {
+            Action: 'iam:PassRole',
+            Effect: 'Allow',
+            Resource: [
+              { 'Fn::GetAtt': [stack.getLogicalId(task.taskDefinition.taskRole.node.defaultChild as any), 'Arn'] },
+              { 'Fn::GetAtt': [stack.getLogicalId(task.taskDefinition.executionRole!.node.defaultChild as any), 'Arn'] },
+            ],
+            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          },
+        ],
+        Version: '2012-10-17',
+      },
+    });
+  });
+});
+
+describe('OneOffTask on Fargate Spot in a public-subnet cluster', () => {
+  test('the command uses the FARGATE_SPOT strategy and a public IP', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PUBLIC_ONLY, restrictDefaultSecurityGroup: false });
+    // WHEN
+    const task = new OneOffTask(stack, 'Batch', { cluster, image: IMAGE, fargateSpot: true });
+    const resolved = JSON.stringify(stack.resolve(task.runTaskCommand));
+    // THEN
+    expect(resolved).toContain('--capacity-provider-strategy capacityProvider=FARGATE_SPOT,weight=1 --network-configuration');
+    expect(resolved).not.toContain('--launch-type');
+    expect(resolved).toContain('assignPublicIp=ENABLED');
+    const subnets = cluster.vpc.publicSubnets.map((s) => JSON.stringify({ Ref: stack.getLogicalId(s.node.defaultChild as any) }));
+    for (const subnet of subnets) expect(resolved).toContain(subnet);
+    expect(task.capacityProviderStrategy()).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]);
+  });
+});
+
+describe('OneOffTask validation', () => {
+  const stack = testStack(testApp());
+  const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  let n = 0;
+  const make = (props: Partial<OneOffTaskProps>) => () => new OneOffTask(stack, `Task${++n}`, { cluster, image: IMAGE, ...props } as OneOffTaskProps);
+
+  test('cluster is required', () => {
+    expect(make({ cluster: undefined })).toThrow(/TestStack\/Task\d+: cluster undefined is missing; give a ServiceCluster/);
+  });
+
+  test('task options are checked under the OneOffTask, e.g. the Fargate size', () => {
+    expect(make({ cpu: 256, memoryMiB: 4096 })).toThrow(/TestStack\/Task\d+: cpu 256 with memoryMiB 4096 is not a Fargate size/);
+  });
+
+  test('fargateSpot must be a boolean', () => {
+    expect(make({ fargateSpot: 'yes' as unknown as boolean })).toThrow(/TestStack\/Task\d+: fargateSpot "yes" is not a boolean; use true or false/);
+  });
+
+  test('fargateSpot needs the cluster\'s Fargate capacity providers (checked at synth)', () => {
+    // GIVEN a cluster without capacity providers
+    const app = testApp();
+    const spotStack = testStack(app);
+    const noSpot = new ServiceCluster(spotStack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false, enableFargateSpot: false });
+    // WHEN
+    new OneOffTask(spotStack, 'Batch', { cluster: noSpot, image: IMAGE, fargateSpot: true });
+    // THEN
+    expect(() => app.synth()).toThrow(/TestStack\/Batch: fargateSpot true needs the FARGATE_SPOT capacity provider on the cluster/);
+  });
+});

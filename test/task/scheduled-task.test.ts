@@ -1,0 +1,392 @@
+import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ServiceCluster } from '../../lib/cluster';
+import { ServiceImage } from '../../lib/image';
+import { NetworkLayout } from '../../lib/network';
+import { ScheduledTask, ScheduledTaskProps, TaskSchedule } from '../../lib/task';
+import { testApp, testStack } from '../util/test-app';
+
+const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/node:20-alpine');
+const NIGHTLY_BERLIN = TaskSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_BERLIN });
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: any } }): string {
+  return stack.getLogicalId(construct.node.defaultChild);
+}
+
+describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
+  // GIVEN a SINGLE_NAT cluster (one synth)
+  let stack: Stack;
+  let cluster: ServiceCluster;
+  let job: ScheduledTask;
+  let template: Template;
+  let schedule: any;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    // WHEN
+    job = new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, command: ['node', 'cleanup.js'], schedule: NIGHTLY_BERLIN });
+    template = Template.fromStack(stack);
+    schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, job.schedule)];
+  });
+
+  test('a cron expression on the full hour with its time zone, enabled, no flexible window', () => {
+    // THEN
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'Runs TestStack/Nightly: cron(0 2 * * ? *) in Europe/Berlin',
+    });
+    expect(job.scheduleDescription).toBe('cron(0 2 * * ? *) in Europe/Berlin');
+  });
+
+  test('the target runs one task of this revision on FARGATE in the private subnets with the task\'s security group', () => {
+    // THEN
+    const target = schedule.Properties.Target;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, job.role), 'Arn'] });
+    expect(target.EcsParameters).toEqual({
+      TaskDefinitionArn: { Ref: logicalId(stack, job.task.taskDefinition) },
+      TaskCount: 1,
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          AssignPublicIp: 'DISABLED',
+          SecurityGroups: [{ 'Fn::GetAtt': [logicalId(stack, job.task.securityGroup), 'GroupId'] }],
+          Subnets: cluster.vpc.privateSubnets.map((s) => ({ Ref: logicalId(stack, s) })),
+        },
+      },
+    });
+  });
+
+  test('retries: 5 attempts within an hour, then the dead-letter queue', () => {
+    // THEN
+    expect(schedule.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
+    expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack, job.deadLetterQueue as sqs.Queue), 'Arn'] } });
+  });
+
+  test('the dead-letter queue: SQS-managed encryption, TLS only, 14 days, retained', () => {
+    // THEN
+    template.hasResource('AWS::SQS::Queue', {
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
+    });
+  });
+
+  test('the scheduler role: assumable only by this account\'s scheduler, may run only this task and write to the queue', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': '123456789012',
+              'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:us-east-1:123456789012:schedule-group/default']] },
+            },
+          },
+        }],
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(stack, job.role) }] } });
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      {
+        Action: 'ecs:RunTask',
+        Effect: 'Allow',
+        Resource: { Ref: logicalId(stack, job.task.taskDefinition) },
+        Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] } } },
+      },
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [stack.getLogicalId(job.task.taskDefinition.taskRole.node.defaultChild as any), 'Arn'] },
+          { 'Fn::GetAtt': [stack.getLogicalId(job.task.taskDefinition.executionRole!.node.defaultChild as any), 'Arn'] },
+        ],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(stack, job.deadLetterQueue as sqs.Queue), 'Arn'] } },
+    ]);
+    // The schedule waits for the role's policy.
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([Object.keys(policies)[0]]));
+  });
+
+  test('the task behind the schedule has a security group without ingress', () => {
+    // THEN
+    const sg = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, job.task.securityGroup)] as any;
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});
+
+describe('ScheduledTask options: public subnets, Spot, rate, own queue with a KMS key, paused', () => {
+  // GIVEN (one synth)
+  let stack: Stack;
+  let job: ScheduledTask;
+  let schedule: any;
+  let template: Template;
+  let key: kms.Key;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PUBLIC_ONLY, restrictDefaultSecurityGroup: false });
+    key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const queue = new sqs.Queue(stack, 'OwnQueue', { encryptionMasterKey: key, enforceSSL: true });
+    // WHEN
+    job = new ScheduledTask(stack, 'Sync', {
+      cluster,
+      image: IMAGE,
+      schedule: TaskSchedule.rate(Duration.hours(6)),
+      fargateSpot: true,
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(5),
+      deadLetterQueue: queue,
+      enabled: false,
+      flexibleTimeWindow: Duration.minutes(15),
+      scheduleName: 'sync.every-6h',
+      description: 'Syncs the catalogue',
+    });
+    template = Template.fromStack(stack);
+    schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, job.schedule)];
+  });
+
+  test('rate expression, paused, a 15-minute window, the given name and description', () => {
+    // THEN
+    expect(schedule.Properties).toMatchObject({
+      Name: 'sync.every-6h',
+      Description: 'Syncs the catalogue',
+      ScheduleExpression: 'rate(6 hours)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      State: 'DISABLED',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+    });
+  });
+
+  test('Spot capacity provider instead of a launch type, and a public IP in public subnets', () => {
+    // THEN
+    const ecsParameters = schedule.Properties.Target.EcsParameters;
+    expect(ecsParameters.LaunchType).toBeUndefined();
+    expect(ecsParameters.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]);
+    expect(ecsParameters.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('ENABLED');
+  });
+
+  test('retry policy as given (0 retries is kept), the own queue, no queue created', () => {
+    // THEN
+    expect(schedule.Properties.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
+    expect(schedule.Properties.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(job.deadLetterQueue.node.defaultChild as any), 'Arn'] });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+  });
+
+  test('the scheduler role may use the queue\'s KMS key to send', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, job.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] } },
+        ]),
+      },
+    });
+  });
+});
+
+describe('TaskSchedule renders the Scheduler\'s expressions', () => {
+  const scope = new Construct(testStack(testApp()), 'Scope');
+  const render = (s: TaskSchedule) => {
+    const { expression } = s.bind(scope);
+    return `${expression.expressionString} ${expression.timeZone?.timezoneName}`;
+  };
+
+  test.each([
+    ['cron, hour only', TaskSchedule.cron({ hour: '2' }), 'cron(0 2 * * ? *) Etc/UTC'],
+    ['cron on weekdays', TaskSchedule.cron({ minute: '30', hour: '8', weekDay: 'MON-FRI', timeZone: TimeZone.AMERICA_NEW_YORK }), 'cron(30 8 ? * MON-FRI *) America/New_York'],
+    ['cron on the last day of the month', TaskSchedule.cron({ hour: '23', day: 'L' }), 'cron(0 23 L * ? *) Etc/UTC'],
+    ['cron every 15 minutes', TaskSchedule.cron({ minute: '0/15' }), 'cron(0/15 * * * ? *) Etc/UTC'],
+    ['rate of one day', TaskSchedule.rate(Duration.days(1)), 'rate(1 day) Etc/UTC'],
+    ['rate of 90 minutes', TaskSchedule.rate(Duration.minutes(90)), 'rate(90 minutes) Etc/UTC'],
+    ['one time', TaskSchedule.at(new Date('2030-01-15T03:00:00Z'), TimeZone.EUROPE_BERLIN), 'at(2030-01-15T03:00:00) Europe/Berlin'],
+    ['text', TaskSchedule.expression('cron(0 10 ? * 6L 2030)'), 'cron(0 10 ? * 6L 2030) Etc/UTC'],
+    ['an aws-scheduler expression', TaskSchedule.fromScheduleExpression(scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ASIA_TOKYO })), 'cron(0 4 * * ? *) Asia/Tokyo'],
+  ])('%s', (_name, s, expected) => {
+    expect(render(s)).toBe(expected);
+  });
+
+  test.each([
+    'cron(0 18 ? * MON-FRI *)', 'cron(0 8 1 * ? *)', 'cron(0 10 ? * 2#1 *)', 'cron(0 0 15W * ? *)', 'cron(0 0 LW * ? *)',
+    'cron(0/5 8-17 ? * MON,WED,FRI *)', 'cron(0 12 * JAN-MAR ? 2025-2030)', 'cron(15 10 ? * 6L *)',
+    'rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)', 'rate(12 hours)', 'rate(2 days)', 'at(2030-02-28T23:59:59)', 'at(2028-02-29T00:00:00)',
+  ])('accepts %s', (expression) => {
+    expect(render(TaskSchedule.expression(expression))).toBe(`${expression} Etc/UTC`);
+  });
+
+  test.each(['UTC', 'Etc/UTC', 'Asia/Calcutta', 'America/Argentina/Buenos_Aires'])('accepts the time zone %s', (zone) => {
+    expect(render(TaskSchedule.expression('rate(1 hour)', TimeZone.of(zone)))).toBe(`rate(1 hour) ${zone}`);
+  });
+});
+
+describe('ScheduledTask validation', () => {
+  const stack = testStack(testApp());
+  const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  let n = 0;
+  const make = (props: Partial<ScheduledTaskProps>) => () =>
+    new ScheduledTask(stack, `Job${++n}`, { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props } as ScheduledTaskProps);
+  const at = 'TestStack/Job\\d+: ';
+
+  test('the task\'s own props are checked under the ScheduledTask', () => {
+    expect(make({ cluster: undefined })).toThrow(new RegExp(`${at}cluster undefined is missing`));
+    expect(make({ cpu: 1024, memoryMiB: 512 })).toThrow(new RegExp(`${at}cpu 1024 with memoryMiB 512 is not a Fargate size`));
+  });
+
+  test('schedule is required', () => {
+    expect(make({ schedule: undefined })).toThrow(new RegExp(`${at}schedule undefined is not a TaskSchedule; use TaskSchedule.cron`));
+  });
+
+  describe('TaskSchedule.cron', () => {
+    test('day and weekDay are exclusive', () => {
+      expect(make({ schedule: TaskSchedule.cron({ day: '1', weekDay: 'MON' }) }))
+        .toThrow(new RegExp(`${at}schedule.day "1" cannot be combined with schedule.weekDay "MON"; give day .* or weekDay`));
+    });
+
+    test('hour in 0–23', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '25' }) }))
+        .toThrow(new RegExp(`${at}schedule.hour "25" has an invalid hours field "25"; use 0–23 with , - \\* /`));
+    });
+
+    test('minute syntax', () => {
+      expect(make({ schedule: TaskSchedule.cron({ minute: 'every 5' }) }))
+        .toThrow(new RegExp(`${at}schedule.minute "every 5" has an invalid minutes field`));
+    });
+
+    test('step of at least 1', () => {
+      expect(make({ schedule: TaskSchedule.cron({ minute: '0/0' }) }))
+        .toThrow(new RegExp(`${at}schedule.minute "0/0" has an invalid minutes field`));
+    });
+
+    test('month names JAN–DEC only', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '1', month: 'JAX' }) }))
+        .toThrow(new RegExp(`${at}schedule.month "JAX" has an invalid month field "JAX"; use 1–12 or JAN–DEC`));
+    });
+
+    test('weekDay 1–7', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '1', weekDay: '8' }) }))
+        .toThrow(new RegExp(`${at}schedule.weekDay "8" has an invalid day-of-week field "8"; use 1–7 or SUN–SAT`));
+    });
+
+    test('year 1970–2199', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '1', year: '2200' }) }))
+        .toThrow(new RegExp(`${at}schedule.year "2200" has an invalid year field`));
+    });
+
+    test('? is spelled by leaving the field out', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '1', weekDay: '?' }) }))
+        .toThrow(new RegExp(`${at}schedule.weekDay "\\?" is implied by leaving the field out`));
+    });
+
+    test('time zone must be an IANA name', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '2', timeZone: TimeZone.of('Mars/Olympus_Mons') }) }))
+        .toThrow(new RegExp(`${at}schedule.timeZone "Mars/Olympus_Mons" is not an IANA time zone; use a TimeZone constant`));
+    });
+
+    test('time zone spelled with the right case', () => {
+      expect(make({ schedule: TaskSchedule.cron({ hour: '2', timeZone: TimeZone.of('europe/berlin') }) }))
+        .toThrow(new RegExp(`${at}schedule.timeZone "europe/berlin" is not an IANA time zone \\(did you mean "Europe/Berlin"\\?\\)`));
+    });
+  });
+
+  describe('TaskSchedule.rate and .at', () => {
+    test('rate of at least one minute', () => {
+      expect(make({ schedule: TaskSchedule.rate(Duration.seconds(30)) }))
+        .toThrow(new RegExp(`${at}schedule "rate\\(30 seconds\\)" is not a whole number of minutes of at least 1`));
+    });
+
+    test('rate of whole minutes', () => {
+      expect(make({ schedule: TaskSchedule.rate(Duration.seconds(90)) }))
+        .toThrow(new RegExp(`${at}schedule "rate\\(1 minute 30 seconds\\)" is not a whole number of minutes`));
+    });
+
+    test('at a valid date', () => {
+      expect(make({ schedule: TaskSchedule.at(new Date('not a date')) }))
+        .toThrow(new RegExp(`${at}schedule "at\\(Invalid Date\\)" is not a valid date`));
+    });
+  });
+
+  describe('TaskSchedule.expression and .fromScheduleExpression', () => {
+    test.each([
+      ['cron(0 2 * * ?)', 'has 5 fields; a Scheduler cron expression has 6'],
+      ['cron(0 2 1 * MON *)', 'sets both day-of-month and day-of-week'],
+      ['cron(0 2 ? * ? *)', 'sets neither day-of-month nor day-of-week'],
+      ['cron(0 2 * 13 ? *)', 'has an invalid month field "13"; use 1–12'],
+      ['cron(0 ? * * ? *)', 'uses \\? in the hours field'],
+      ['rate(0 minutes)', 'runs more often than once a minute'],
+      ['rate(1 minutes)', 'uses "minutes" with 1; write rate\\(1 minute\\)'],
+      ['rate(5 minute)', 'uses "minute" with 5; write rate\\(1 minute\\) or rate\\(5 minutes\\)'],
+      ['rate(30 seconds)', 'is not a rate expression'],
+      ['at(2030-02-30T00:00:00)', 'is not a real date and time'],
+      ['at(2030-01-01 00:00)', 'is not a schedule expression'],
+      ['every day at 2', 'is not a schedule expression'],
+    ])('%s', (expression, problem) => {
+      const escaped = expression.replace(/[()*?]/g, '\\$&');
+      expect(make({ schedule: TaskSchedule.expression(expression) })).toThrow(new RegExp(`${at}schedule "${escaped}" ${problem}`));
+    });
+
+    test('an aws-scheduler expression is checked too (its cron fields are not)', () => {
+      const expression = scheduler.ScheduleExpression.cron({ minute: '0', hour: '25' });
+      expect(make({ schedule: TaskSchedule.fromScheduleExpression(expression) }))
+        .toThrow(new RegExp(`${at}schedule "cron\\(0 25 \\* \\* \\? \\*\\)" has an invalid hours field "25"`));
+    });
+  });
+
+  test('retryAttempts in 0–185', () => {
+    expect(make({ retryAttempts: 186 })).toThrow(new RegExp(`${at}retryAttempts 186 is out of range; use an integer from 0 to 185`));
+    expect(make({ retryAttempts: -1 })).toThrow(new RegExp(`${at}retryAttempts -1 is out of range`));
+    expect(make({ retryAttempts: 1.5 })).toThrow(new RegExp(`${at}retryAttempts 1.5 is out of range`));
+  });
+
+  test('maxEventAge from 60 seconds to 24 hours', () => {
+    expect(make({ maxEventAge: Duration.seconds(30) })).toThrow(new RegExp(`${at}maxEventAge 30 seconds is out of range; use whole seconds from 60 to 86400`));
+    expect(make({ maxEventAge: Duration.hours(25) })).toThrow(new RegExp(`${at}maxEventAge 1 day 1 hour is out of range`));
+  });
+
+  test('flexibleTimeWindow of 1–1440 whole minutes', () => {
+    expect(make({ flexibleTimeWindow: Duration.seconds(30) })).toThrow(new RegExp(`${at}flexibleTimeWindow 30 seconds is out of range; use whole seconds from 60 to 86400`));
+    expect(make({ flexibleTimeWindow: Duration.seconds(90) })).toThrow(new RegExp(`${at}flexibleTimeWindow 1 minute 30 seconds is not a whole number of minutes`));
+    expect(make({ flexibleTimeWindow: Duration.days(2) })).toThrow(new RegExp(`${at}flexibleTimeWindow 2 days is out of range`));
+  });
+
+  test('deadLetterQueueRemovalPolicy only for the created queue', () => {
+    const own = new sqs.Queue(stack, 'OwnQueue', { enforceSSL: true });
+    expect(make({ deadLetterQueue: own, deadLetterQueueRemovalPolicy: RemovalPolicy.DESTROY }))
+      .toThrow(new RegExp(`${at}deadLetterQueueRemovalPolicy "destroy" only applies to the queue this construct creates`));
+  });
+
+  test('deadLetterQueueRemovalPolicy cannot be SNAPSHOT', () => {
+    expect(make({ deadLetterQueueRemovalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(new RegExp(`${at}deadLetterQueueRemovalPolicy "snapshot" is not allowed; use one of "retain", "destroy"`));
+  });
+
+  test('scheduleName: 1–64 letters, digits, - _ .', () => {
+    expect(make({ scheduleName: 'nightly job' })).toThrow(new RegExp(`${at}scheduleName "nightly job" is not valid; use 1–64 letters`));
+    expect(make({ scheduleName: 'x'.repeat(65) })).toThrow(new RegExp(`${at}scheduleName "x{65}" is not valid`));
+  });
+
+  test('description at most 512 characters', () => {
+    expect(make({ description: 'd'.repeat(513) })).toThrow(new RegExp(`${at}description "d{20}"… \\(513 characters\\) is too long; use at most 512 characters`));
+  });
+
+  test('enabled must be a boolean', () => {
+    expect(make({ enabled: 'false' as unknown as boolean })).toThrow(new RegExp(`${at}enabled "false" is not a boolean`));
+  });
+});
