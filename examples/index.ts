@@ -10,6 +10,9 @@ import * as httpsDomain from './https-domain';
 import * as sharedLoadBalancer from './shared-load-balancer';
 import * as smallest from './smallest-service';
 import * as scheduledJob from './scheduled-job';
+import * as queueWorker from './queue-worker';
+import * as serviceToService from './service-to-service';
+import * as ec2Capacity from './ec2-capacity';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -24,6 +27,9 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'shared-load-balancer', build: sharedLoadBalancer.buildExample },
   { name: 'byo-vpc-arm64-spot', build: byoVpc.buildExample },
   { name: 'scheduled-job', build: scheduledJob.buildExample },
+  { name: 'queue-worker', build: queueWorker.buildExample },
+  { name: 'service-to-service', build: serviceToService.buildExample },
+  { name: 'ec2-capacity', build: ec2Capacity.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

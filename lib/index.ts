@@ -7,5 +7,6 @@ export * from './load-balancer';
 export * from './task-definition';
 export * from './auto-scaling';
 export * from './service';
+export * from './worker';
 export * from './task';
 export * from './bundle';

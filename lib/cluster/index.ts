@@ -1,1 +1,2 @@
 export * from './service-cluster';
+export * from './ec2-capacity';

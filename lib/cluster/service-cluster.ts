@@ -1,11 +1,13 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { checkNetworkProps } from '../network/network-checks';
 import { NetworkLayout } from '../network/network-layout';
 import { ServiceNetwork } from '../network/service-network';
 import { checkExclusive, checkPattern, fail } from '../validation/checks';
+import { Ec2Capacity, Ec2CapacityOptions } from './ec2-capacity';
 
 /**
  * Props for a ServiceCluster.
@@ -108,6 +110,16 @@ export interface ServiceClusterProps {
    * @default true
    */
   readonly enableFargateSpot?: boolean;
+
+  /**
+   * Create a Cloud Map HTTP namespace of this name (child `Cluster/DefaultServiceDiscoveryNamespace`)
+   * and make it the cluster's Service Connect default, so services can call each other by short
+   * names (`http://orders:8080`) with `serviceConnect`. An HTTP namespace has no hosted zone and
+   * no fixed cost. Lower-case DNS labels separated by dots, e.g. 'internal' or 'shop.local'.
+   *
+   * @default - no namespace: services cannot use Service Connect
+   */
+  readonly serviceConnectNamespace?: string;
 }
 
 /**
@@ -118,9 +130,7 @@ export interface ServiceClusterProps {
  * Services read `vpc`, `taskSubnets` and `assignPublicIp` from here, so the network decision
  * is made once per cluster.
  *
- * EC2 capacity (Auto Scaling group capacity providers) and a Cloud Map namespace for Service
- * Connect are not wrapped yet; use `cluster.addAsgCapacityProvider(...)` and
- * `cluster.addDefaultCloudMapNamespace(...)` on the exposed ecs.Cluster meanwhile.
+ * EC2 container instances: `addEc2Capacity(...)`; Service Connect: `serviceConnectNamespace`.
  */
 export class ServiceCluster extends Construct {
   /** The ECS cluster. */
@@ -135,6 +145,10 @@ export class ServiceCluster extends Construct {
   public readonly assignPublicIp: boolean;
   /** The layout of the built network (undefined when you gave `vpc`). */
   public readonly layout?: NetworkLayout;
+  /** The Service Connect namespace (when `serviceConnectNamespace` was given). */
+  public readonly namespace?: servicediscovery.INamespace;
+  /** Whether Container Insights is on (per-service metrics such as RunningTaskCount exist). */
+  public readonly containerInsights: boolean;
 
   constructor(scope: Construct, id: string, props: ServiceClusterProps = {}) {
     super(scope, id);
@@ -173,6 +187,9 @@ export class ServiceCluster extends Construct {
     }
     checkPattern(this, 'clusterName', props.clusterName, /^[a-zA-Z0-9_-]{1,255}$/,
       'use 1 to 255 letters, digits, hyphens and underscores');
+    checkPattern(this, 'serviceConnectNamespace', props.serviceConnectNamespace,
+      /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+      'use lower-case DNS labels (letters, digits, hyphens; 1–63 characters each) separated by dots, up to 253 characters, e.g. \'internal\'');
 
     if (props.vpc !== undefined) {
       const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -204,6 +221,14 @@ export class ServiceCluster extends Construct {
       containerInsightsV2: containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
       enableFargateCapacityProviders: props.enableFargateSpot ?? true,
     });
+    this.containerInsights = containerInsights;
+    if (props.serviceConnectNamespace !== undefined) {
+      this.namespace = this.cluster.addDefaultCloudMapNamespace({
+        name: props.serviceConnectNamespace,
+        type: servicediscovery.NamespaceType.HTTP,
+        useForServiceConnect: true,
+      });
+    }
   }
 
   /**
@@ -238,6 +263,15 @@ export class ServiceCluster extends Construct {
       fail(this, 'assignPublicIp', assignPublicIp, `with ${subnetType} taskSubnets adds a public IPv4 address ($3.65/month per task) that cannot be reached`,
         'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
     }
+  }
+
+  /**
+   * Adds EC2 capacity: an Auto Scaling group of ECS-optimized instances in the task subnets,
+   * registered as a capacity provider with managed scaling. Services and tasks run on it with
+   * their `ec2Capacity` prop.
+   */
+  public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
+    return new Ec2Capacity(this, id, { ...options, cluster: this });
   }
 }
 

@@ -10,6 +10,7 @@ import { ServiceTaskDefinition } from '../task-definition/service-task-definitio
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
+import { applyServiceConnect, validateServiceConnect } from './service-connect';
 import { ServiceOptions } from './service-options';
 
 /**
@@ -24,7 +25,8 @@ export function validateServiceOptions(
 ): void {
   if (!cluster) fail(scope, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
   // Task props are the user's props of this construct: name this construct, not the Task child.
-  validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '');
+  validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '', props.ec2Capacity);
+  validateEc2Placement(scope, props, cluster);
   if (props.assignPublicIp === false && cluster.assignPublicIp) {
     fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
       'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
@@ -53,13 +55,17 @@ export function validateServiceOptions(
     }
   }
   validateScaling(scope, props.scaling, props.desiredCount, options.hasLoadBalancer);
+  validateServiceConnect(scope, props, cluster, options.containerPort);
 }
 
 /** What `buildService` creates. */
 export interface ServiceParts {
   readonly task: ServiceTaskDefinition;
   readonly securityGroup: ec2.SecurityGroup;
-  readonly service: ecs.FargateService;
+  /** An ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
+  readonly service: ecs.BaseService;
+  /** The port published through Service Connect, when the service publishes one. */
+  readonly serviceConnectPort?: number;
 }
 
 /**
@@ -76,7 +82,7 @@ export function buildService(
     description: options.securityGroupDescription,
     allowAllOutbound: true,
   });
-  const service = new ecs.FargateService(scope, 'Service', {
+  const service = props.ec2Capacity ? buildEc2Service(scope, props, cluster, task, securityGroup, options) : new ecs.FargateService(scope, 'Service', {
     cluster: cluster.cluster,
     taskDefinition: task.taskDefinition,
     serviceName: props.serviceName,
@@ -96,7 +102,8 @@ export function buildService(
       { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
     ] : undefined,
   });
-  return { task, securityGroup, service };
+  const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);
+  return { task, securityGroup, service, serviceConnectPort };
 }
 
 /**
@@ -124,4 +131,62 @@ export function finishService(
     });
   }
   return props.scaling ? applyScaling(parts.service, props.scaling, targetGroup) : undefined;
+}
+
+/**
+ * Checks a service that runs on EC2 capacity: the capacity must belong to the service's cluster,
+ * ECS forbids mixing Fargate and Auto Scaling group providers in one strategy, and tasks on EC2
+ * cannot get a public IP.
+ */
+function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster): void {
+  const capacity = props.ec2Capacity;
+  if (!capacity) return;
+  if (capacity.cluster !== cluster) {
+    fail(scope, 'ec2Capacity', capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the service's cluster ${cluster.node.path}`,
+      'add the capacity to the service\'s cluster (cluster.addEc2Capacity(...)), or run the service in the capacity\'s cluster');
+  }
+  if (props.spot) {
+    fail(scope, 'spot', props.spot, 'cannot be combined with ec2Capacity: ECS does not mix Fargate and Auto Scaling group capacity providers in one strategy',
+      'leave spot out to run on the EC2 instances, or leave ec2Capacity out to run on Fargate and Fargate Spot');
+  }
+  if (props.assignPublicIp === true) {
+    fail(scope, 'assignPublicIp', true, 'is not possible on ec2Capacity: ECS gives tasks on EC2 instances no public IP',
+      'leave assignPublicIp unset; tasks reach the internet through the cluster\'s NAT gateway');
+  }
+}
+
+/**
+ * The EC2 flavour of the service: the same deployment defaults as on Fargate, a capacity
+ * provider strategy naming the capacity's provider, and tasks spread over AZs, then packed by
+ * memory so managed scaling can empty and remove instances.
+ */
+function buildEc2Service(
+  scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
+  options: { healthCheckGracePeriod?: Duration },
+): ecs.Ec2Service {
+  const capacity = props.ec2Capacity!;
+  const service = new ecs.Ec2Service(scope, 'Service', {
+    cluster: cluster.cluster,
+    taskDefinition: task.taskDefinition,
+    serviceName: props.serviceName,
+    desiredCount: props.scaling ? undefined : (props.desiredCount ?? Defaults.desiredCount),
+    minHealthyPercent: props.minHealthyPercent ?? Defaults.minHealthyPercent,
+    maxHealthyPercent: props.maxHealthyPercent ?? Defaults.maxHealthyPercent,
+    circuitBreaker: { enable: true, rollback: true },
+    healthCheckGracePeriod: options.healthCheckGracePeriod,
+    vpcSubnets: cluster.taskSubnets,
+    securityGroups: [securityGroup],
+    enableExecuteCommand: props.enableExecuteCommand ?? false,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+    capacityProviderStrategies: [{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }],
+    placementStrategies: [
+      ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
+      ecs.PlacementStrategy.packedByMemory(),
+    ],
+  });
+  // The cluster's capacity provider association (made at synth time, under the ecs.Cluster) must
+  // exist before a service names the provider, or the service fails to create.
+  service.node.addDependency(cluster.cluster);
+  return service;
 }

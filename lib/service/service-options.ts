@@ -1,4 +1,5 @@
 import { ScalingOptions } from '../auto-scaling/scaling-options';
+import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { ServiceTaskOptions } from '../task-definition/service-task-definition';
 
 /**
@@ -82,4 +83,49 @@ export interface ServiceOptions extends ServiceTaskOptions {
    * @default - what the cluster's network layout needs
    */
   readonly assignPublicIp?: boolean;
+  /**
+   * ECS Service Connect: publish this service under a short name in the cluster's namespace
+   * (`http://<name>:<port>`), and/or call other services by theirs. Needs a cluster created
+   * with `serviceConnectNamespace`. Callers also need a rule: `service.allowServiceConnectFrom(caller)`.
+   *
+   * @default - no Service Connect
+   */
+  readonly serviceConnect?: ServiceConnectOptions;
+  /**
+   * Run the tasks on this EC2 capacity (`cluster.addEc2Capacity(...)`) instead of Fargate: an
+   * EC2-compatible task definition in awsvpc mode and a capacity provider strategy naming its
+   * Auto Scaling group provider. Tasks take the instances' architecture, get no public IP, and
+   * are sized against the instance type instead of Fargate's table. Not combinable with `spot`
+   * (ECS forbids mixing Fargate and Auto Scaling group providers in one strategy).
+   *
+   * @default - Fargate
+   */
+  readonly ec2Capacity?: Ec2Capacity;
+}
+
+/**
+ * How a service takes part in ECS Service Connect. ECS adds a proxy container to each task
+ * (plan about 256 CPU units and 64 MiB of the task's size for it when the task is busy).
+ */
+export interface ServiceConnectOptions {
+  /**
+   * The name other services call this one by (`http://orders:8080`), a DNS label unique in
+   * the cluster's namespace. Also the Cloud Map service name.
+   *
+   * @default - none; required unless `clientOnly`
+   */
+  readonly name?: string;
+  /**
+   * The container port published: the main container's or a sidecar's. Callers use the same
+   * port number.
+   *
+   * @default - the main container's `containerPort`
+   */
+  readonly port?: number;
+  /**
+   * Only call other services by name; publish nothing.
+   *
+   * @default false
+   */
+  readonly clientOnly?: boolean;
 }

@@ -9,6 +9,7 @@ import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { buildService, finishService, validateServiceOptions } from './service-builder';
+import { allowServiceConnectFrom } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
 /**
@@ -27,19 +28,19 @@ export interface WebServiceProps extends WebServiceOptions {
 }
 
 /**
- * A load-balanced Fargate service with fast, safe rolling deploys: circuit breaker with
+ * A load-balanced service on Fargate (or on EC2 capacity, with `ec2Capacity`) with fast, safe rolling deploys: circuit breaker with
  * rollback, 100 %/200 % healthy bounds, tight health checks and a short drain, so the
  * template's rolling-deploy estimate is 60 s by default.
  */
-export class WebService extends Construct {
+export class WebService extends Construct implements ec2.IConnectable {
   /** The task definition with its containers and log group. */
   public readonly task: ServiceTaskDefinition;
   /** The ECS task definition (same as `task.taskDefinition`). */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;
-  /** The ECS service. */
-  public readonly service: ecs.FargateService;
+  /** The ECS service: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
+  public readonly service: ecs.BaseService;
   /** The tasks' security group: ingress only from the load balancer on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group the load balancer forwards to. */
@@ -55,6 +56,8 @@ export class WebService extends Construct {
    * health-check interval × healthy threshold + deregistration delay.
    */
   public readonly rollingDeployEstimateSeconds: number;
+  /** The port other services reach this one on through Service Connect, when it publishes one. */
+  public readonly serviceConnectPort?: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -78,6 +81,7 @@ export class WebService extends Construct {
     this.container = parts.task.container;
     this.securityGroup = parts.securityGroup;
     this.service = parts.service;
+    this.serviceConnectPort = parts.serviceConnectPort;
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.cluster.vpc,
@@ -112,6 +116,19 @@ export class WebService extends Construct {
     });
 
     this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
+  }
+
+  /** The tasks' security group connections, so other resources can allow this service. */
+  public get connections(): ec2.Connections {
+    return this.service.connections;
+  }
+
+  /**
+   * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
+   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only.
+   */
+  public allowServiceConnectFrom(caller: ec2.IConnectable): void {
+    allowServiceConnectFrom(this, this.securityGroup, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

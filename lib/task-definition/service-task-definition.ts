@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Tokenization, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions, SidecarOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, validateTaskOptions } from './task-validation';
 import { skipCheckov } from '../validation/checkov';
+import type { Ec2Capacity } from '../cluster/ec2-capacity';
 
 /**
  * The task-level settings of a service's task: size, CPU architecture, sidecars and logs,
@@ -83,16 +84,26 @@ export interface ServiceTaskOptions extends ContainerOptions {
 /**
  * Properties of a ServiceTaskDefinition.
  */
-export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {}
+export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {
+  /**
+   * Run the task on these EC2 container instances instead of Fargate: an EC2-compatible task
+   * definition in awsvpc network mode, sized against the instance type rather than Fargate's
+   * table, with the instances' architecture unless `architecture` says otherwise (it must match).
+   *
+   * @default - a Fargate task definition
+   */
+  readonly ec2Capacity?: Ec2Capacity;
+}
 
 
 /**
- * A Fargate task definition for a service: validated size, a main container and sidecars,
- * one log group with retention, least-privilege secret reads, read-only root filesystems.
+ * A task definition for a service, Fargate (default) or EC2 (`ec2Capacity`): validated size, a
+ * main container and sidecars, one log group with retention, least-privilege secret reads,
+ * read-only root filesystems.
  */
 export class ServiceTaskDefinition extends Construct {
-  /** The ECS task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The ECS task definition: an ecs.FargateTaskDefinition, or EC2-compatible with `ec2Capacity`. */
+  public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;
   /** The sidecar containers, in the order given. */
@@ -108,11 +119,11 @@ export class ServiceTaskDefinition extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
     super(scope, id);
-    validateTaskOptions(this, props, '');
+    validateTaskOptions(this, props, '', props.ec2Capacity);
 
     const cpu = props.cpu ?? Defaults.cpu;
     const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
-    this.architecture = props.architecture ?? Architecture.X86_64;
+    this.architecture = props.architecture ?? props.ec2Capacity?.architecture ?? Architecture.X86_64;
     this.containerPort = props.containerPort;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -124,15 +135,27 @@ export class ServiceTaskDefinition extends Construct {
       skipCheckov(this.logGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; give logEncryptionKey for a customer-managed KMS key.');
     }
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu,
-      memoryLimitMiB: memoryMiB,
-      family: props.family,
-      runtimePlatform: {
-        cpuArchitecture: toCpuArchitecture(this.architecture),
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-    });
+    this.taskDefinition = props.ec2Capacity
+      ? new ecs.TaskDefinition(this, 'TaskDefinition', {
+        compatibility: ecs.Compatibility.EC2,
+        // Each task gets its own network interface and security group, as on Fargate.
+        networkMode: ecs.NetworkMode.AWS_VPC,
+        cpu: Tokenization.stringifyNumber(cpu),
+        memoryMiB: Tokenization.stringifyNumber(memoryMiB),
+        family: props.family,
+        // EC2 task definitions carry no runtime platform: pin the architecture with a placement constraint.
+        placementConstraints: [ecs.PlacementConstraint.memberOf(
+          `attribute:ecs.cpu-architecture == ${this.architecture === Architecture.ARM64 ? 'arm64' : 'x86_64'}`)],
+      })
+      : new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+        cpu,
+        memoryLimitMiB: memoryMiB,
+        family: props.family,
+        runtimePlatform: {
+          cpuArchitecture: toCpuArchitecture(this.architecture),
+          operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        },
+      });
 
     const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
     this.container = this.addContainer(mainName, props, true);

@@ -7,6 +7,7 @@ import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, 
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import type { ServiceTaskOptions } from './service-task-definition';
+import type { Ec2Capacity } from '../cluster/ec2-capacity';
 
 export const MAIN_CONTAINER_NAME = 'app';
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -16,18 +17,27 @@ const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is lo
 
 /**
  * Checks everything about a task that Fargate or ECS would reject at deploy time. `prefix`
- * names the prop path the options came from (`''` at the top level).
+ * names the prop path the options came from (`''` at the top level). With `ec2Capacity` the
+ * task runs on those EC2 instances: its size is checked against them instead of Fargate's table.
  */
-export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions, prefix: string): void {
+export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions, prefix: string, ec2Capacity?: Ec2Capacity): void {
   const p = (name: string) => `${prefix}${name}`;
   if (props.image === undefined || props.image === null) {
     fail(scope, p('image'), props.image, 'is missing', 'give an image, e.g. ServiceImage.fromAsset(\'./app\')');
   }
   const cpu = props.cpu ?? Defaults.cpu;
   const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
-  checkFargateSize(scope, cpu, memoryMiB);
+  if (ec2Capacity) {
+    checkEc2Size(scope, cpu, memoryMiB, ec2Capacity, p);
+  } else {
+    checkFargateSize(scope, cpu, memoryMiB);
+  }
   if (props.architecture !== undefined && !Object.values(Architecture).includes(props.architecture)) {
     fail(scope, p('architecture'), props.architecture, 'is not an architecture', 'use Architecture.X86_64 or Architecture.ARM64');
+  }
+  if (ec2Capacity && props.architecture !== undefined && props.architecture !== ec2Capacity.architecture) {
+    fail(scope, p('architecture'), props.architecture, `does not match the ${ec2Capacity.architecture} instances of ec2Capacity (${ec2Capacity.instanceType})`,
+      `leave architecture unset (tasks take the instances' architecture), set it to Architecture.${ec2Capacity.architecture}, or use ${props.architecture} instances`);
   }
   checkPattern(scope, p('family'), props.family, FAMILY_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
   // CloudWatch Logs accepts only its fixed list of retention periods; anything else fails inside aws-cdk-lib or at deploy.
@@ -121,5 +131,24 @@ function validateContainer(scope: IConstruct, options: ContainerOptions, prefix:
       if (seen.has(normalized)) fail(scope, `${prefix}writablePaths`, path, 'is listed twice', 'list each path once');
       seen.add(normalized);
     }
+  }
+}
+
+/**
+ * An EC2 task needs no Fargate size, only ECS's range (128 to 196,608 CPU units) and room on one
+ * instance of the capacity's type (when the library knows the type's size).
+ */
+function checkEc2Size(scope: IConstruct, cpu: number, memoryMiB: number, capacity: Ec2Capacity, p: (name: string) => string): void {
+  checkRange(scope, p('cpu'), cpu, 128, 196_608, { unit: 'CPU units (ECS\'s range for tasks on EC2)' });
+  // Docker's floor for a container's memory; the instance bounds it from above.
+  checkRange(scope, p('memoryMiB'), memoryMiB, 6, Number.MAX_SAFE_INTEGER, { unit: 'MiB' });
+  const instanceType = capacity.instanceType.toString();
+  if (capacity.maxTaskCpu !== undefined && !Token.isUnresolved(cpu) && cpu > capacity.maxTaskCpu) {
+    fail(scope, p('cpu'), cpu, `does not fit on one ${instanceType} instance of ec2Capacity (${capacity.maxTaskCpu / 1024} vCPUs = ${capacity.maxTaskCpu} CPU units)`,
+      `use at most ${capacity.maxTaskCpu}, or a larger instance type`);
+  }
+  if (capacity.maxTaskMemoryMiB !== undefined && !Token.isUnresolved(memoryMiB) && memoryMiB > capacity.maxTaskMemoryMiB) {
+    fail(scope, p('memoryMiB'), memoryMiB, `does not fit on one ${instanceType} instance of ec2Capacity (${capacity.maxTaskMemoryMiB} MiB left for tasks after the kernel, the OS and the ECS agent)`,
+      `use at most ${capacity.maxTaskMemoryMiB}, or a larger instance type`);
   }
 }

@@ -1,0 +1,2 @@
+export * from './worker-queue-options';
+export * from './worker-service';

@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IConstruct } from 'constructs';
+import { skipCheckov } from '../validation/checkov';
+import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail } from '../validation/checks';
+import { WorkerQueueOptions } from './worker-queue-options';
+
+/**
+ * The worker's queue and dead-letter queue. Internal: not exported from index.ts.
+ */
+
+// Local defaults (proposed for lib/defaults.ts; the lead owns it).
+/** Jobs that take longer must say so: the visibility timeout is derived from it. */
+const DEFAULT_MAX_JOB_DURATION = Duration.seconds(30);
+/** Visibility = 2 × the longest job: a slow run is not processed twice, a crashed one is retried soon. */
+const VISIBILITY_PER_JOB = 2;
+/** SQS's longest visibility timeout. */
+const MAX_VISIBILITY_SECONDS = 12 * 3600;
+/** A message that failed 5 times will most likely fail again: park it. */
+const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/** SQS's own default retention. */
+const DEFAULT_RETENTION = Duration.days(4);
+/** The longest SQS allows: time to inspect and redrive failed jobs. */
+const DEFAULT_DLQ_RETENTION = Duration.days(14);
+/** Long polling at its maximum: fewest empty (billed) receives. */
+const DEFAULT_RECEIVE_WAIT = Duration.seconds(20);
+/** Unprocessed and failed jobs survive a stack delete, like the repository and logs. */
+const DEFAULT_QUEUE_REMOVAL_POLICY = RemovalPolicy.RETAIN;
+
+/** Checks the queue options; `prefix` is the prop path (`queue.`). */
+export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptions, prefix: string): void {
+  const p = (name: string) => `${prefix}${name}`;
+  // FIFO queues (".fifo") are not supported yet: the name pattern leaves the dot out.
+  checkPattern(scope, p('queueName'), options.queueName, /^[a-zA-Z0-9_-]{1,76}$/,
+    'use 1–76 letters, digits, hyphens and underscores (the dead-letter queue adds "-dlq" within SQS\'s 80)');
+  checkDurationSeconds(scope, p('maxJobDuration'), options.maxJobDuration, 1, MAX_VISIBILITY_SECONDS);
+  checkDurationSeconds(scope, p('visibilityTimeout'), options.visibilityTimeout, 0, MAX_VISIBILITY_SECONDS);
+  const maxJob = options.maxJobDuration ?? DEFAULT_MAX_JOB_DURATION;
+  const visibility = options.visibilityTimeout;
+  if (visibility !== undefined && !visibility.isUnresolved() && !maxJob.isUnresolved()
+    && visibility.toSeconds() < maxJob.toSeconds()) {
+    fail(scope, p('visibilityTimeout'), visibility, `is shorter than ${p('maxJobDuration')} ${maxJob.toHumanString()}${options.maxJobDuration ? '' : ' (the default)'}: a message would be received again while its job still runs`,
+      `use at least ${maxJob.toHumanString()}, or lower maxJobDuration`);
+  }
+  checkRange(scope, p('maxReceiveCount'), options.maxReceiveCount, 1, 1000);
+  checkDurationSeconds(scope, p('retentionPeriod'), options.retentionPeriod, 60, 14 * 86400);
+  checkDurationSeconds(scope, p('deadLetterRetentionPeriod'), options.deadLetterRetentionPeriod, 60, 14 * 86400);
+  const retention = options.retentionPeriod ?? DEFAULT_RETENTION;
+  const dlqRetention = options.deadLetterRetentionPeriod ?? DEFAULT_DLQ_RETENTION;
+  if (!retention.isUnresolved() && !dlqRetention.isUnresolved() && dlqRetention.toSeconds() < retention.toSeconds()) {
+    fail(scope, p('deadLetterRetentionPeriod'), dlqRetention,
+      `is shorter than ${p('retentionPeriod')} ${retention.toHumanString()}: SQS keeps a message's first enqueue time, so failed messages would expire on arrival`,
+      `use at least ${retention.toHumanString()}`);
+  }
+  checkDurationSeconds(scope, p('receiveWaitTime'), options.receiveWaitTime, 0, 20);
+  // SNAPSHOT does not exist for queues.
+  checkOneOf(scope, p('removalPolicy'), options.removalPolicy,
+    [RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]);
+}
+
+/** The effective visibility timeout: given, or VISIBILITY_PER_JOB × maxJobDuration capped at 12 h. */
+export function visibilityTimeoutOf(options: WorkerQueueOptions): Duration {
+  if (options.visibilityTimeout) return options.visibilityTimeout;
+  const maxJob = options.maxJobDuration ?? DEFAULT_MAX_JOB_DURATION;
+  if (maxJob.isUnresolved()) return maxJob;
+  return Duration.seconds(Math.min(MAX_VISIBILITY_SECONDS, maxJob.toSeconds() * VISIBILITY_PER_JOB));
+}
+
+/** Creates 'DeadLetterQueue' and 'Queue' under `scope` from validated options. */
+export function createWorkerQueue(scope: Construct, options: WorkerQueueOptions): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+  const encryption = options.encryptionKey
+    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
+    : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+  const removalPolicy = options.removalPolicy ?? DEFAULT_QUEUE_REMOVAL_POLICY;
+  const queueName = options.queueName;
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    queueName: queueName !== undefined ? `${queueName}-dlq` : undefined,
+    retentionPeriod: options.deadLetterRetentionPeriod ?? DEFAULT_DLQ_RETENTION,
+    enforceSSL: true,
+    removalPolicy,
+    ...encryption,
+  });
+  const queue = new sqs.Queue(scope, 'Queue', {
+    queueName,
+    visibilityTimeout: visibilityTimeoutOf(options),
+    retentionPeriod: options.retentionPeriod ?? DEFAULT_RETENTION,
+    receiveMessageWaitTime: options.receiveWaitTime ?? DEFAULT_RECEIVE_WAIT,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT },
+    enforceSSL: true,
+    removalPolicy,
+    ...encryption,
+  });
+  if (!options.encryptionKey) {
+    for (const q of [queue, deadLetterQueue]) {
+      skipCheckov(q, 'CKV_AWS_27', 'Encrypted at rest with SQS-managed SSE (SqsManagedSseEnabled), which this check does not recognise (it looks only for a KMS key); give queue.encryptionKey for a customer-managed key.');
+    }
+  }
+  return { queue, deadLetterQueue };
+}

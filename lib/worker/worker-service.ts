@@ -1,0 +1,165 @@
+import { Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IConstruct } from 'constructs';
+import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
+import { allowServiceConnectFrom } from '../service/service-connect';
+import { ServiceOptions } from '../service/service-options';
+import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
+import { checkExclusive, fail } from '../validation/checks';
+import { WorkerQueueOptions } from './worker-queue-options';
+import { createWorkerQueue, validateWorkerQueue } from './worker-queue';
+
+/** The environment variable that carries the queue URL to the main container. */
+const QUEUE_URL_VARIABLE = 'QUEUE_URL';
+
+/**
+ * Properties of a WorkerService.
+ */
+export interface WorkerServiceProps extends ServiceOptions {
+  /**
+   * The cluster and network the tasks run in.
+   */
+  readonly cluster: ServiceCluster;
+
+  /**
+   * Create an SQS queue (with a dead-letter queue) for the worker to consume.
+   *
+   * @default - no queue created
+   */
+  readonly queue?: WorkerQueueOptions;
+
+  /**
+   * Consume this existing queue instead: the task role may receive, delete and change the
+   * visibility of its messages, and the main container finds its URL in `QUEUE_URL`.
+   *
+   * @default - no existing queue
+   */
+  readonly existingQueue?: sqs.IQueue;
+
+  /**
+   * Track this many messages waiting or in flight per running task (target tracking on
+   * `(ApproximateNumberOfMessagesVisible + ApproximateNumberOfMessagesNotVisible) / RunningTaskCount`).
+   * Pick it as the backlog one task clears in the delay you accept: with jobs of 2 s and at most
+   * one minute of delay, 30. Needs `scaling` (with `minCapacity` ≥ 1), a queue, and Container
+   * Insights on the cluster. CPU tracking (`scaling.targetCpuPercent`, 70 % unless another
+   * target is given) stays on next to it: the service scales out when either asks.
+   *
+   * @default - no backlog scaling
+   */
+  readonly backlogPerTask?: number;
+}
+
+/**
+ * A long-running Fargate service with no load balancer: a queue consumer, a stream processor,
+ * or an internal API reached through Service Connect. Same deployment safety as a WebService
+ * (circuit breaker with rollback, 100 %/200 % healthy bounds); its security group has no
+ * ingress rule except the Service Connect callers you allow with `allowServiceConnectFrom`.
+ *
+ * With `queue`, it creates an encrypted SQS queue with a dead-letter queue, lets the task role
+ * consume it, passes its URL as `QUEUE_URL`, and can scale on the backlog per task.
+ */
+export class WorkerService extends Construct implements ec2.IConnectable {
+  /** The task definition with its containers and log group. */
+  public readonly task: ServiceTaskDefinition;
+  /** The ECS task definition (same as `task.taskDefinition`). */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The main container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The ECS service. */
+  public readonly service: ecs.BaseService;
+  /** The tasks' security group: no ingress except allowed Service Connect callers. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The scalable task count, when scaling is on: add more policies to it. */
+  public readonly scaling?: ecs.ScalableTaskCount;
+  /** The queue the worker consumes: the created one, or `existingQueue`. */
+  public readonly queue?: sqs.IQueue;
+  /** The dead-letter queue of the created queue. */
+  public readonly deadLetterQueue?: sqs.Queue;
+  /** The backlog-per-task scaling policy, when `backlogPerTask` is set. */
+  public readonly backlogScalingPolicy?: appscaling.CfnScalingPolicy;
+  /** The port of the main container, if it has one. */
+  public readonly containerPort?: number;
+  /** The port other services reach this one on through Service Connect, when it publishes one. */
+  public readonly serviceConnectPort?: number;
+
+  constructor(scope: Construct, id: string, props: WorkerServiceProps) {
+    super(scope, id);
+    validateWorker(this, props);
+
+    this.containerPort = props.containerPort;
+    if (props.queue) {
+      const created = createWorkerQueue(this, props.queue);
+      this.queue = created.queue;
+      this.deadLetterQueue = created.deadLetterQueue;
+    } else {
+      this.queue = props.existingQueue;
+    }
+
+    const publishes = props.serviceConnect !== undefined && !props.serviceConnect.clientOnly;
+    const parts = buildService(this, props, props.cluster, {
+      containerPort: props.containerPort,
+      securityGroupDescription: publishes
+        ? `Tasks of ${this.node.path}: ingress only from allowed Service Connect callers`
+        : `Tasks of ${this.node.path}: no ingress`,
+    });
+    this.task = parts.task;
+    this.taskDefinition = parts.task.taskDefinition;
+    this.container = parts.task.container;
+    this.securityGroup = parts.securityGroup;
+    this.service = parts.service;
+    this.serviceConnectPort = parts.serviceConnectPort;
+
+    if (this.queue) {
+      this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
+      this.container.addEnvironment(QUEUE_URL_VARIABLE, this.queue.queueUrl);
+      if (Object.keys(props.environment ?? {}).length === 0) {
+        // Only our variable is in the environment; the user's own variables stay theirs to judge.
+        Validations.of(this.taskDefinition).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-ECS2',
+          reason: 'The only plain environment variable is QUEUE_URL, the address of the queue, not a secret; credentials go through `secrets`.',
+        });
+      }
+    }
+
+    this.scaling = finishService(this, props, props.cluster, parts);
+    if (this.scaling && this.queue && props.backlogPerTask !== undefined && props.scaling) {
+      this.backlogScalingPolicy = scaleOnQueueBacklog(this.scaling, this.service, this.queue, props.backlogPerTask, props.scaling);
+    }
+  }
+
+  /** The tasks' security group connections, so other resources can allow this service. */
+  public get connections(): ec2.Connections {
+    return this.service.connections;
+  }
+
+  /**
+   * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
+   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only.
+   */
+  public allowServiceConnectFrom(caller: ec2.IConnectable): void {
+    allowServiceConnectFrom(this, this.securityGroup, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+  }
+}
+
+function validateWorker(scope: IConstruct, props: WorkerServiceProps): void {
+  if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
+  validateServiceOptions(scope, props, props.cluster, { containerPort: props.containerPort, hasLoadBalancer: false });
+  checkExclusive(scope, 'queue', props.queue, 'existingQueue', props.existingQueue);
+  if (props.queue) validateWorkerQueue(scope, props.queue, 'queue.');
+  const hasQueue = props.queue !== undefined || props.existingQueue !== undefined;
+  if (hasQueue) {
+    for (const [prop, names] of [['environment', props.environment], ['secrets', props.secrets]] as const) {
+      if (names && QUEUE_URL_VARIABLE in names) {
+        fail(scope, prop, QUEUE_URL_VARIABLE, 'is set by the worker to the queue\'s URL', `remove ${QUEUE_URL_VARIABLE} from ${prop}`);
+      }
+    }
+  }
+  validateQueueScaling(scope, props.backlogPerTask, props.scaling, hasQueue, props.cluster.containerInsights, {
+    backlogPerTask: 'backlogPerTask', scaling: 'scaling', queue: 'queue or existingQueue',
+  });
+}
