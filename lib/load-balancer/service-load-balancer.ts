@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, checkRange, fail, formatValue } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, formatValue } from '../validation/checks';
 import {
   checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MIN_RULE_PRIORITY,
 } from './route-validation';
@@ -236,7 +236,13 @@ export class ServiceLoadBalancer extends Construct {
   /** The alias AAAA record for `domainName`; only with `hostedZone` and `dualStack`. */
   public readonly dnsRecordIpv6?: route53.AaaaRecord;
 
+  /**
+   * The security group every service behind this load balancer joins: it admits the load
+   * balancer on the services' ports, so the rules do not grow with the number of services.
+   */
+  public readonly targetSecurityGroup: ec2.SecurityGroup;
   private readonly routes: RouteRecord[] = [];
+  private readonly openTargetPorts = new Set<number>();
   private defaultRouteId?: string;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
@@ -294,6 +300,12 @@ export class ServiceLoadBalancer extends Construct {
       allowAllOutbound: false,
     });
     this.addIngress(props, internetFacing, dualStack, https ? [HTTPS_PORT, HTTP_PORT] : [HTTP_PORT]);
+    this.targetSecurityGroup = new ec2.SecurityGroup(this, 'TargetSecurityGroup', {
+      vpc: props.vpc,
+      description: `Targets of ${this.node.path}: admits the load balancer on the target ports`,
+      // Joined in addition to each service's own group, which decides the tasks' egress.
+      allowAllOutbound: false,
+    });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -363,6 +375,19 @@ export class ServiceLoadBalancer extends Construct {
     this.url = props.domainName !== undefined
       ? `${scheme}://${props.domainName}`
       : `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /**
+   * Lets the load balancer reach targets in `targetSecurityGroup` on `port` (for health checks
+   * and traffic). Each port is opened once, whatever the number of services using it.
+   *
+   * @param port the targets' port
+   */
+  public openTargetPort(port: number): void {
+    checkPort(this, 'port', port);
+    if (this.openTargetPorts.has(port)) return;
+    this.openTargetPorts.add(port);
+    this.securityGroup.connections.allowTo(this.targetSecurityGroup, ec2.Port.tcp(port), `Load balancer to its targets on ${port}`);
   }
 
   /**

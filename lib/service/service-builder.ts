@@ -74,7 +74,11 @@ export interface ServiceParts {
  */
 export function buildService(
   scope: Construct, props: ServiceOptions, cluster: ServiceCluster,
-  options: { containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string },
+  options: {
+    containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string;
+    /** Shared groups the tasks also join (the load balancer's target group of security). */
+    additionalSecurityGroups?: ec2.ISecurityGroup[];
+  },
 ): ServiceParts {
   const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
@@ -93,7 +97,7 @@ export function buildService(
     healthCheckGracePeriod: options.healthCheckGracePeriod,
     vpcSubnets: cluster.taskSubnets,
     assignPublicIp: props.assignPublicIp ?? cluster.assignPublicIp,
-    securityGroups: [securityGroup],
+    securityGroups: [securityGroup, ...(options.additionalSecurityGroups ?? [])],
     enableExecuteCommand: props.enableExecuteCommand ?? false,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,
@@ -162,7 +166,7 @@ function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster:
  */
 function buildEc2Service(
   scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration },
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
 ): ecs.Ec2Service {
   const capacity = props.ec2Capacity!;
   const service = new ecs.Ec2Service(scope, 'Service', {
@@ -175,7 +179,7 @@ function buildEc2Service(
     circuitBreaker: { enable: true, rollback: true },
     healthCheckGracePeriod: options.healthCheckGracePeriod,
     vpcSubnets: cluster.taskSubnets,
-    securityGroups: [securityGroup],
+    securityGroups: [securityGroup, ...(options.additionalSecurityGroups ?? [])],
     enableExecuteCommand: props.enableExecuteCommand ?? false,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,

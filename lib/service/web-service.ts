@@ -74,7 +74,10 @@ export class WebService extends Construct implements ec2.IConnectable {
     const parts = buildService(this, props, props.cluster, {
       containerPort: this.containerPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
+      // Unchanged since 0.1: a new description would replace the group. Load balancer traffic now
+      // comes through the load balancer's target security group.
       securityGroupDescription: `Tasks of ${this.node.path}: ingress from the load balancer only`,
+      additionalSecurityGroups: [props.loadBalancer.targetSecurityGroup],
     });
     this.task = parts.task;
     this.taskDefinition = parts.task.taskDefinition;
@@ -100,13 +103,13 @@ export class WebService extends Construct implements ec2.IConnectable {
         healthyHttpCodes: healthCheck.healthyHttpCodes ?? Defaults.healthyHttpCodes,
       },
     });
-    this.targetGroup.addTarget(this.service.loadBalancerTarget({
+    // The tasks join the load balancer's shared target security group, which admits the load
+    // balancer on this port: two rules per port for all services, not two per service.
+    props.loadBalancer.openTargetPort(this.containerPort);
+    this.targetGroup.addTarget(withoutConnectionRules(this.service.loadBalancerTarget({
       containerName: this.container.containerName,
       containerPort: this.containerPort,
-    }));
-    this.securityGroup.connections.allowFrom(
-      props.loadBalancer.securityGroup, ec2.Port.tcp(this.containerPort), 'Load balancer to the tasks',
-    );
+    })));
 
     this.listenerRule = props.loadBalancer.addTarget(Names.uniqueId(this), {
       targetGroup: this.targetGroup,
@@ -118,9 +121,13 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
   }
 
-  /** The tasks' security group connections, so other resources can allow this service. */
+  /**
+   * The connections of the tasks' own security group, so other resources can allow this
+   * service. Not the load balancer's shared target group: allowing this service must not allow
+   * every other service behind the same load balancer.
+   */
   public get connections(): ec2.Connections {
-    return this.service.connections;
+    return this.securityGroup.connections;
   }
 
   /**
@@ -169,3 +176,17 @@ function validateHealthCheck(scope: IConstruct, healthCheck: TargetHealthCheck |
     /^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$/, 'use codes from 200 to 499 as "200", "200-299" or "200,302"');
 }
 
+/**
+ * The service as a load balancer target, minus the per-service security group rules aws-cdk-lib
+ * would add (load balancer egress to the tasks, task ingress from it): the load balancer's
+ * target security group already carries them once per port.
+ */
+function withoutConnectionRules(target: ecs.IEcsLoadBalancerTarget): elbv2.IApplicationLoadBalancerTarget {
+  return {
+    attachToApplicationTargetGroup: (targetGroup: elbv2.IApplicationTargetGroup) => target.attachToApplicationTargetGroup(
+      new Proxy(targetGroup, {
+        get: (group, property) => property === 'registerConnectable' ? () => undefined : Reflect.get(group, property),
+      }),
+    ),
+  };
+}

@@ -69,7 +69,10 @@ describe('WebService on EC2 capacity next to a Fargate one (one synth)', () => {
       NetworkConfiguration: {
         AwsvpcConfiguration: {
           AssignPublicIp: 'DISABLED',
-          SecurityGroups: [{ 'Fn::GetAtt': [logicalId(f.stack, onEc2.securityGroup), 'GroupId'] }],
+          SecurityGroups: [
+            { 'Fn::GetAtt': [logicalId(f.stack, onEc2.securityGroup), 'GroupId'] },
+            { 'Fn::GetAtt': [logicalId(f.stack, f.loadBalancer.targetSecurityGroup), 'GroupId'] },
+          ],
           Subnets: f.cluster.vpc.privateSubnets.map((s) => ({ Ref: logicalId(f.stack, s) })),
         },
       },

@@ -70,7 +70,10 @@ describe('WebService defaults (SINGLE_NAT, three services on one load balancer)'
     const service = template.findResources('AWS::ECS::Service')[logicalId(f.stack, web.service)] as any;
     const awsvpc = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
     expect(awsvpc.AssignPublicIp).toBe('DISABLED');
-    expect(awsvpc.SecurityGroups).toEqual([{ 'Fn::GetAtt': [logicalId(f.stack, web.securityGroup), 'GroupId'] }]);
+    expect(awsvpc.SecurityGroups).toEqual([
+      { 'Fn::GetAtt': [logicalId(f.stack, web.securityGroup), 'GroupId'] },
+      { 'Fn::GetAtt': [logicalId(f.stack, f.loadBalancer.targetSecurityGroup), 'GroupId'] },
+    ]);
     const privateSubnets = f.cluster.vpc.privateSubnets.map((s) => ({ Ref: logicalId(f.stack, s) }));
     expect(awsvpc.Subnets).toEqual(privateSubnets);
   });
@@ -105,29 +108,34 @@ describe('WebService defaults (SINGLE_NAT, three services on one load balancer)'
   test('tasks accept traffic on the container port only, and only from the load balancer', () => {
     // THEN
     const taskSg = logicalId(f.stack, web.securityGroup);
+    const targetSg = logicalId(f.stack, f.loadBalancer.targetSecurityGroup);
     const lbSg = logicalId(f.stack, f.loadBalancer.securityGroup);
+    // The service's own group admits nothing.
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Tasks of TestStack/Web: ingress from the load balancer only',
       SecurityGroupIngress: Match.absent(),
     });
-    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+    const ingressOf = (sg: string) => Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
       .map((r: any) => r.Properties)
-      .filter((p: any) => JSON.stringify(p.GroupId).includes(taskSg));
-    expect(ingress).toEqual([{
-      Description: 'Load balancer to the tasks',
+      .filter((p: any) => JSON.stringify(p.GroupId).includes(sg));
+    expect(ingressOf(taskSg)).toEqual([]);
+    // The shared target group admits the load balancer on 8080, once for all three services.
+    expect(ingressOf(targetSg)).toEqual([{
+      Description: 'Load balancer to its targets on 8080',
       FromPort: 8080,
       ToPort: 8080,
       IpProtocol: 'tcp',
-      GroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [targetSg, 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] },
     }]);
-    // The load balancer (no open egress) may reach the tasks on that port.
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-      GroupId: { 'Fn::GetAtt': [lbSg, 'GroupId'] },
-      DestinationSecurityGroupId: { 'Fn::GetAtt': [taskSg, 'GroupId'] },
+    // The load balancer (no open egress) may reach the targets on that port, and nothing else.
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties)
+      .filter((p: any) => JSON.stringify(p.GroupId).includes(lbSg));
+    expect(egress).toEqual([expect.objectContaining({
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [targetSg, 'GroupId'] },
       FromPort: 8080,
       ToPort: 8080,
-    });
+    })]);
   });
 
   test('a service without paths or hosts is the listener default action', () => {
@@ -275,6 +283,6 @@ describe('WebService settings', () => {
       DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 50, MaximumPercent: 150 }),
       LoadBalancers: [Match.objectLike({ ContainerPort: 3000 })],
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 3000, ToPort: 3000, Description: 'Load balancer to the tasks' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 3000, ToPort: 3000, Description: 'Load balancer to its targets on 3000' });
   });
 });
