@@ -81,4 +81,26 @@ export const Defaults = {
   deadLetterRetention: Duration.days(14),
   /** The record of failed runs outlives the stack, like the logs. */
   deadLetterQueueRemovalPolicy: RemovalPolicy.RETAIN,
+
+  // Worker queues
+  /** Jobs that take longer must say so: the visibility timeout is derived from it. */
+  workerMaxJobDuration: Duration.seconds(30),
+  /** Visibility = 2 × the longest job: a slow run is not processed twice, a crashed one is retried soon. */
+  workerVisibilityPerJob: 2,
+  /** A message that failed 5 times will most likely fail again: park it in the dead-letter queue. */
+  workerMaxReceiveCount: 5,
+  /** SQS's own default retention. */
+  workerQueueRetention: Duration.days(4),
+  /** Long polling at its maximum: fewest empty (billed) receives. */
+  workerReceiveWait: Duration.seconds(20),
+  /** Unprocessed and failed jobs survive a stack delete, like the repository and logs. */
+  workerQueueRemovalPolicy: RemovalPolicy.RETAIN,
+
+  // EC2 container instances
+  /** The cheapest current x86 size that holds the ECS agent and two awsvpc tasks; x86 matches the default task architecture. */
+  ec2InstanceType: 't3.medium',
+  ec2MinInstances: 1,
+  ec2MaxInstances: 4,
+  /** Managed scaling keeps the instances full: no idle instance is paid for. */
+  ec2TargetCapacityPercent: 100,
 } as const;

@@ -9,6 +9,7 @@ import { NetworkLayout } from '../network/network-layout';
 import { checkRange, fail, failWithText } from '../validation/checks';
 import { instanceSize, taskMemoryMiBOn } from './instance-sizes';
 import type { ServiceCluster } from './service-cluster';
+import { Defaults } from '../defaults';
 
 /**
  * The operating system of the EC2 container instances. Both are ECS-optimized AMIs that AWS
@@ -93,10 +94,10 @@ export interface Ec2CapacityProps extends Ec2CapacityOptions {
 }
 
 /** Default instance type (see `instanceType`). */
-const DEFAULT_INSTANCE_TYPE = 't3.medium';
-const DEFAULT_MIN_INSTANCES = 1;
-const DEFAULT_MAX_INSTANCES = 4;
-const DEFAULT_TARGET_CAPACITY_PERCENT = 100;
+const DEFAULT_INSTANCE_TYPE = Defaults.ec2InstanceType;
+const DEFAULT_MIN_INSTANCES = Defaults.ec2MinInstances;
+const DEFAULT_MAX_INSTANCES = Defaults.ec2MaxInstances;
+const DEFAULT_TARGET_CAPACITY_PERCENT = Defaults.ec2TargetCapacityPercent;
 /** Sizes of the volumes the AMIs ship with, in GiB: a smaller volume fails at launch. */
 const AMI_VOLUME_GIB: Record<ContainerInstanceOs, number> = {
   [ContainerInstanceOs.AMAZON_LINUX_2023]: 30,

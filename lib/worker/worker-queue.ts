@@ -4,28 +4,21 @@ import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail } from '../validation/checks';
 import { WorkerQueueOptions } from './worker-queue-options';
+import { Defaults } from '../defaults';
 
 /**
  * The worker's queue and dead-letter queue. Internal: not exported from index.ts.
  */
 
-// Local defaults (proposed for lib/defaults.ts; the lead owns it).
-/** Jobs that take longer must say so: the visibility timeout is derived from it. */
-const DEFAULT_MAX_JOB_DURATION = Duration.seconds(30);
-/** Visibility = 2 × the longest job: a slow run is not processed twice, a crashed one is retried soon. */
-const VISIBILITY_PER_JOB = 2;
+const DEFAULT_MAX_JOB_DURATION = Defaults.workerMaxJobDuration;
+const VISIBILITY_PER_JOB = Defaults.workerVisibilityPerJob;
 /** SQS's longest visibility timeout. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
-/** A message that failed 5 times will most likely fail again: park it. */
-const DEFAULT_MAX_RECEIVE_COUNT = 5;
-/** SQS's own default retention. */
-const DEFAULT_RETENTION = Duration.days(4);
-/** The longest SQS allows: time to inspect and redrive failed jobs. */
-const DEFAULT_DLQ_RETENTION = Duration.days(14);
-/** Long polling at its maximum: fewest empty (billed) receives. */
-const DEFAULT_RECEIVE_WAIT = Duration.seconds(20);
-/** Unprocessed and failed jobs survive a stack delete, like the repository and logs. */
-const DEFAULT_QUEUE_REMOVAL_POLICY = RemovalPolicy.RETAIN;
+const DEFAULT_MAX_RECEIVE_COUNT = Defaults.workerMaxReceiveCount;
+const DEFAULT_RETENTION = Defaults.workerQueueRetention;
+const DEFAULT_DLQ_RETENTION = Defaults.deadLetterRetention;
+const DEFAULT_RECEIVE_WAIT = Defaults.workerReceiveWait;
+const DEFAULT_QUEUE_REMOVAL_POLICY = Defaults.workerQueueRemovalPolicy;
 
 /** Checks the queue options; `prefix` is the prop path (`queue.`). */
 export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptions, prefix: string): void {
