@@ -372,7 +372,7 @@ function main(): void {
     '',
     `Limits checked: CloudFormation ${CFN_MAX_RESOURCES} resources per stack and a 1 MB template (through S3; the CDK uploads every template to the bootstrap bucket, `
     + `so the 51,200-byte inline limit does not apply); ALB default quotas: ${ALB_MAX_RULES} rules per ALB (adjustable), ${ALB_MAX_TARGET_GROUPS} target groups per ALB (not adjustable), `
-    + `${ALBS_PER_REGION} ALBs per Region (adjustable); VPC default quota: ${SG_MAX_RULES} outbound rules per security group (our shared ALB's security group gets one egress rule per service).`,
+    + `${ALBS_PER_REGION} ALBs per Region (adjustable); VPC default quota: ${SG_MAX_RULES} outbound rules per security group (our shared ALB's security group gets one egress rule per distinct target port, not per service).`,
     '',
   ].join('\n');
   process.stdout.write(md);
