@@ -194,6 +194,16 @@ export interface ServiceRouteOptions {
    * @default - the next free multiple of 10 (10, 20, 30, …)
    */
   readonly priority?: number;
+
+  /**
+   * Where the listener rule is created, as its child `ListenerRule`. Pass the service, so that
+   * a service in another stack than the load balancer keeps its rule in its own stack (a rule
+   * in the load balancer's stack would reference the service's target group and make the two
+   * stacks depend on each other).
+   *
+   * @default - this load balancer, with the id `<id>Rule`
+   */
+  readonly ruleScope?: Construct;
 }
 
 interface RouteRecord {
@@ -416,6 +426,10 @@ export class ServiceLoadBalancer extends Construct {
     }
 
     if (pathPatterns.length === 0 && hostHeaders.length === 0) {
+      if (options.ruleScope && Stack.of(options.ruleScope) !== Stack.of(this)) {
+        fail(this, 'pathPatterns', pathPatterns, `of route ${id} are missing, so it would be the listener's default action, which lives in the load balancer's stack ${Stack.of(this).stackName} while the service is in ${Stack.of(options.ruleScope).stackName}`,
+          'give a service in another stack pathPatterns and/or hostHeaders, or create it in the load balancer\'s stack');
+      }
       if (options.priority !== undefined) {
         fail(this, 'priority', options.priority, `of route ${id} has no pathPatterns or hostHeaders to rank`,
           'give pathPatterns and/or hostHeaders with a priority, or leave priority out to make this the default route');
@@ -463,7 +477,11 @@ export class ServiceLoadBalancer extends Construct {
     const conditions: elbv2.ListenerCondition[] = [];
     if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
     if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
-    return new elbv2.ApplicationListenerRule(this, `${id}Rule`, {
+    if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
+      fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');
+    }
+    const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this, `${id}Rule`];
+    return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener: this.listener,
       priority,
       conditions,

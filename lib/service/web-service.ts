@@ -116,6 +116,7 @@ export class WebService extends Construct implements ec2.IConnectable {
       pathPatterns: props.pathPatterns,
       hostHeaders: props.hostHeaders,
       priority: props.priority,
+      ruleScope: this,
     });
 
     this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
