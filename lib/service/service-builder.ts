@@ -87,20 +87,8 @@ export function buildService(
     allowAllOutbound: true,
   });
   const service = props.ec2Capacity ? buildEc2Service(scope, props, cluster, task, securityGroup, options) : new ecs.FargateService(scope, 'Service', {
-    cluster: cluster.cluster,
-    taskDefinition: task.taskDefinition,
-    serviceName: props.serviceName,
-    desiredCount: props.scaling ? undefined : (props.desiredCount ?? Defaults.desiredCount),
-    minHealthyPercent: props.minHealthyPercent ?? Defaults.minHealthyPercent,
-    maxHealthyPercent: props.maxHealthyPercent ?? Defaults.maxHealthyPercent,
-    circuitBreaker: { enable: true, rollback: true },
-    healthCheckGracePeriod: options.healthCheckGracePeriod,
-    vpcSubnets: cluster.taskSubnets,
+    ...deploymentSettings(props, cluster, task, securityGroup, options),
     assignPublicIp: props.assignPublicIp ?? cluster.assignPublicIp,
-    securityGroups: [securityGroup, ...(options.additionalSecurityGroups ?? [])],
-    enableExecuteCommand: props.enableExecuteCommand ?? false,
-    propagateTags: ecs.PropagatedTagSource.SERVICE,
-    enableECSManagedTags: true,
     capacityProviderStrategies: props.spot ? [
       { capacityProvider: 'FARGATE', weight: props.spot.onDemandWeight ?? 1, base: props.spot.onDemandBase ?? 1 },
       { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
@@ -160,16 +148,14 @@ function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster:
 }
 
 /**
- * The EC2 flavour of the service: the same deployment defaults as on Fargate, a capacity
- * provider strategy naming the capacity's provider, and tasks spread over AZs, then packed by
- * memory so managed scaling can empty and remove instances.
+ * The settings every service gets, on Fargate or on EC2: the deployment-safety defaults in one
+ * place.
  */
-function buildEc2Service(
-  scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
+function deploymentSettings(
+  props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
   options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
-): ecs.Ec2Service {
-  const capacity = props.ec2Capacity!;
-  const service = new ecs.Ec2Service(scope, 'Service', {
+) {
+  return {
     cluster: cluster.cluster,
     taskDefinition: task.taskDefinition,
     serviceName: props.serviceName,
@@ -183,6 +169,21 @@ function buildEc2Service(
     enableExecuteCommand: props.enableExecuteCommand ?? false,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,
+  };
+}
+
+/**
+ * The EC2 flavour of the service: the same deployment defaults as on Fargate, a capacity
+ * provider strategy naming the capacity's provider, and tasks spread over AZs, then packed by
+ * memory so managed scaling can empty and remove instances.
+ */
+function buildEc2Service(
+  scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
+): ecs.Ec2Service {
+  const capacity = props.ec2Capacity!;
+  const service = new ecs.Ec2Service(scope, 'Service', {
+    ...deploymentSettings(props, cluster, task, securityGroup, options),
     capacityProviderStrategies: [{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }],
     placementStrategies: [
       ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
