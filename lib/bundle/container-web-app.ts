@@ -59,6 +59,15 @@ export interface ContainerWebAppProps extends WebServiceOptions {
   readonly restrictDefaultSecurityGroup?: boolean;
 
   /**
+   * A Cloud Map namespace for ECS Service Connect on the new cluster, so this app's service
+   * (with `serviceConnect`) and others in the cluster call each other by name. Only without
+   * `cluster` (give a cluster its namespace yourself).
+   *
+   * @default - no namespace
+   */
+  readonly serviceConnectNamespace?: string;
+
+  /**
    * An existing load balancer to attach to (share one between apps).
    *
    * @default - a new ServiceLoadBalancer
@@ -127,6 +136,10 @@ export class ContainerWebApp extends Construct {
       fail(this, 'restrictDefaultSecurityGroup', props.restrictDefaultSecurityGroup, `cannot be combined with ${props.cluster ? 'cluster' : 'vpc'}`,
         'it only applies to a VPC the app builds: configure your own VPC instead');
     }
+    if (props.cluster && props.serviceConnectNamespace !== undefined) {
+      fail(this, 'serviceConnectNamespace', props.serviceConnectNamespace, 'cannot be combined with cluster',
+        'create the cluster with serviceConnectNamespace, or let the app create the cluster');
+    }
     if (props.loadBalancer && (props.certificate || props.domainName || props.hostedZone || props.allowedCidrs)) {
       const prop = props.certificate ? 'certificate' : props.domainName ? 'domainName' : props.hostedZone ? 'hostedZone' : 'allowedCidrs';
       const value = { certificate: props.certificate?.node.path, domainName: props.domainName, hostedZone: props.hostedZone?.node.path, allowedCidrs: props.allowedCidrs }[prop];
@@ -144,6 +157,7 @@ export class ContainerWebApp extends Construct {
       vpc: props.vpc,
       network: props.vpc ? undefined : props.network,
       restrictDefaultSecurityGroup: props.vpc ? undefined : props.restrictDefaultSecurityGroup,
+      serviceConnectNamespace: props.serviceConnectNamespace,
     });
     this.loadBalancer = props.loadBalancer ?? new ServiceLoadBalancer(this, 'LoadBalancer', {
       vpc: this.cluster.vpc,

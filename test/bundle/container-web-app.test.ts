@@ -142,3 +142,35 @@ describe('ContainerWebApps sharing a cluster, a load balancer and a repository',
     expect(pull.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(repository.repository.node.defaultChild as any), 'Arn'] });
   });
 });
+
+describe('ContainerWebApp with Service Connect', () => {
+  test('serviceConnectNamespace gives the new cluster a namespace the service publishes into', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    // WHEN
+    const app = new ContainerWebApp(stack, 'App', {
+      image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+      serviceConnectNamespace: 'shop.internal',
+      serviceConnect: { name: 'web' },
+    });
+    // THEN
+    expect(app.cluster.namespace).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'shop.internal' });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: Match.objectLike({ Enabled: true, Services: [Match.objectLike({ PortName: 'app-8080' })] }),
+    });
+  });
+
+  test('serviceConnectNamespace with an existing cluster is a configuration error', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster');
+    // WHEN / THEN
+    expect(() => new ContainerWebApp(stack, 'App', {
+      image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+      cluster,
+      serviceConnectNamespace: 'shop.internal',
+    })).toThrow(/^TestStack\/App: serviceConnectNamespace "shop.internal" cannot be combined with cluster; create the cluster with serviceConnectNamespace/);
+  });
+});
