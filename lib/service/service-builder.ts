@@ -118,7 +118,7 @@ export function finishService(
   }
   if (props.enableExecuteCommand) {
     Validations.of(parts.task.taskDefinition.taskRole).acknowledge({
-      id: 'AwsSolutions-IAM5',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ECS Exec (enableExecuteCommand) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which support no resource-level permissions.',
     });
   }

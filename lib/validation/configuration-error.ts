@@ -3,7 +3,7 @@
  *
  * Its message names the construct path, the prop as the user wrote it, the value given
  * and what is allowed, so a failed synth points at the line to change:
- * `Web/Service: cpu 256 with memoryMiB 4096 is not a Fargate size; with cpu 256 use 512, 1024 or 2048`.
+ * `Web/Service: cpu 256 with memoryMiB 4096 is not a Fargate size; with cpu 256 use memoryMiB 512, 1024 or 2048`.
  *
  * Not exported through jsii (it extends `Error`, which jsii cannot model);
  * use `ConfigurationErrors.isConfigurationError` from any language.

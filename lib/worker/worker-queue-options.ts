@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
  */
 export interface WorkerQueueOptions {
   /**
-   * The queue's name (1–80 letters, digits, hyphens and underscores). The dead-letter queue is
+   * The queue's name (1–76 letters, digits, hyphens and underscores: room for the `-dlq` suffix). The dead-letter queue is
    * named `<queueName>-dlq`. A fixed name prevents replacing the queue and deploying two copies
    * of the stack in one account and region.
    *
