@@ -4,8 +4,20 @@ import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
+import { CfnTemplate, compareStateful, describeFinding, Finding, isStateful, readSnapshotTemplates } from '../quality/stateful-guard';
 import { normalizeTemplate } from '../util/normalize';
 import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
+
+// The committed snapshots, read before this run can rewrite them (`jest -u`), for the
+// stateful-resource guard. STATEFUL_GUARD_SNAPSHOT points the guard at another file (an edited copy).
+const SNAPSHOT_FILE = process.env.STATEFUL_GUARD_SNAPSHOT
+  ?? path.join(__dirname, '__snapshots__', 'examples.test.ts.snap');
+const committedSnapshots: Map<string, CfnTemplate> | undefined = fs.existsSync(SNAPSHOT_FILE) ? readSnapshotTemplates(SNAPSHOT_FILE) : undefined;
+if (!committedSnapshots) {
+  if (process.env.CI) throw new Error(`stateful guard: ${SNAPSHOT_FILE} is missing; it is committed and must exist in CI`);
+  // First run only: this test writes the snapshots; the guard has nothing to compare with yet.
+  console.warn(`stateful guard skipped: no snapshot file yet at ${SNAPSHOT_FILE}`);
+}
 
 interface Violation { ruleName: string; severity?: string; violatingResources?: { resourceLogicalId: string; templatePath: string; locations?: string[] }[]; description?: string }
 
@@ -54,6 +66,27 @@ describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name
     expect(result.errors).toEqual([]);
   });
 
+  // The stateful-resource guard (test/quality/stateful-guard.ts): no change may delete or
+  // replace a repository, log group, bucket, KMS key or retained resource of the committed
+  // snapshot. If a finding is intended (a deliberate rename), update the snapshots in the same
+  // change and say in the PR how the data moves.
+  (committedSnapshots ? test : test.skip)('no stateful resource of the committed snapshot would be deleted or replaced', () => {
+    // GIVEN the committed templates of this app
+    const committed = [...committedSnapshots!.entries()].filter(([k]) => k.startsWith(`${name} `));
+    // Every app keeps at least its image repository and log groups: a guard comparing nothing would pass silently.
+    const guarded = committed.flatMap(([, t]) => Object.values(t.Resources ?? {})).filter(isStateful);
+    expect(guarded.length).toBeGreaterThan(0);
+    // THEN every committed stateful resource is still there, unreplaced and retained
+    const findings: Finding[] = [];
+    for (const [key, before] of committed) {
+      const stack = key.slice(name.length + 1);
+      const fresh = result.templates[stack] ? normalizeTemplate(result.templates[stack]) as CfnTemplate : {};
+      findings.push(...compareStateful(before, fresh, { app: name, stack }));
+    }
+    if (findings.length > 0) console.error(findings.map(describeFinding).join('\n'));
+    expect(findings.map(describeFinding)).toEqual([]);
+  });
+
   test('templates match the snapshot (logical ids are public API)', () => {
     const names = Object.keys(result.templates);
     expect(names.length).toBeGreaterThan(0);
@@ -61,4 +94,10 @@ describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name
       expect(JSON.stringify(normalizeTemplate(result.templates[stackName]), null, 1)).toMatchSnapshot(`${name} ${stackName}`);
     }
   });
+});
+
+(committedSnapshots ? test : test.skip)('the committed snapshot file holds a template for every app', () => {
+  for (const entry of ALL_APPS) {
+    expect([...committedSnapshots!.keys()].some((k) => k.startsWith(`${entry.name} `))).toBe(true);
+  }
 });
