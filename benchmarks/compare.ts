@@ -13,14 +13,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { cdkJsonContext } from '../examples';
+import { ALB_USD_PER_MONTH, HOURS_PER_MONTH, INTERFACE_ENDPOINT_USD_PER_AZ_MONTH, NAT_GATEWAY_USD_PER_HOUR, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/pricing';
 
 // ---------------------------------------------------------------- prices and ALB defaults
-// us-east-1 list prices, 730 h/month (same basis as lib/network/pricing.ts and DESIGN.md's $96.73).
-const HOURS_PER_MONTH = 730;
-const NAT_USD = 0.045 * HOURS_PER_MONTH; // 32.85
-const ALB_USD = 0.0225 * HOURS_PER_MONTH; // 16.43 (hourly charge only; LCUs depend on traffic)
-const IPV4_USD = 0.005 * HOURS_PER_MONTH; // 3.65 per public IPv4 address
-const ENDPOINT_AZ_USD = 0.01 * HOURS_PER_MONTH; // 7.30 per interface endpoint per AZ
+// us-east-1 list prices from lib/network/pricing.ts (DESIGN.md's $96.73 uses the same basis).
+const NAT_USD = NAT_GATEWAY_USD_PER_HOUR * HOURS_PER_MONTH; // 32.85; its Elastic IP counts among the IPv4 addresses
+const ALB_USD = ALB_USD_PER_MONTH; // 16.43 (hourly charge only; LCUs depend on traffic)
+const IPV4_USD = PUBLIC_IPV4_USD_PER_MONTH; // 3.65 per public IPv4 address
+const ENDPOINT_AZ_USD = INTERFACE_ENDPOINT_USD_PER_AZ_MONTH; // 7.30 per interface endpoint per AZ
 
 // What an ALB target group uses when the template leaves the property out.
 const TG_DEFAULT_INTERVAL_S = 30;
@@ -92,10 +93,6 @@ interface Finding {
   readonly rule: string;
   readonly severity: string;
   readonly path: string;
-}
-
-function cdkJsonContext(): Context {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8')).context;
 }
 
 function tmpDir(label: string): string {

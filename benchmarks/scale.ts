@@ -26,24 +26,14 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import { ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../lib';
+import { cdkJsonContext } from '../examples';
+import { ALB_USD_PER_MONTH, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/pricing';
+import { ALB_MAX_RULES, ALB_MAX_TARGET_GROUPS, ALBS_PER_REGION, CFN_MAX_RESOURCES, CFN_MAX_TEMPLATE_BYTES, SG_MAX_RULES } from '../test/util/aws-limits';
 
-// ---------------------------------------------------------------- limits and prices
-/** CloudFormation: resources per stack. */
-const CFN_MAX_RESOURCES = 500;
-/** CloudFormation: template body through S3 (the CDK uploads every template to the bootstrap bucket). */
-const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
-/** Elastic Load Balancing default quotas: rules per ALB (adjustable), target groups per ALB (fixed). */
-const ALB_MAX_RULES = 100;
-const ALB_MAX_TARGET_GROUPS = 100;
-/** VPC default quota: outbound (and, separately, inbound) rules per security group. */
-const SG_MAX_RULES = 60;
-/** Application Load Balancers per Region (default quota, adjustable). */
-const ALBS_PER_REGION = 50;
-
-// us-east-1 list prices, 730 h/month: the same basis as compare.ts, lib/network/pricing.ts and DESIGN.md.
-const HOURS_PER_MONTH = 730;
-const ALB_USD = 0.0225 * HOURS_PER_MONTH; // 16.43 (hourly charge only; LCUs depend on traffic)
-const IPV4_USD = 0.005 * HOURS_PER_MONTH; // 3.65 per public IPv4 address (one per subnet of an internet-facing ALB)
+// ---------------------------------------------------------------- prices
+// us-east-1 list prices, 730 h/month: the same basis as compare.ts and DESIGN.md.
+const ALB_USD = ALB_USD_PER_MONTH; // 16.43 (hourly charge only; LCUs depend on traffic)
+const IPV4_USD = PUBLIC_IPV4_USD_PER_MONTH; // 3.65 per public IPv4 address (one per subnet of an internet-facing ALB)
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
 const CONTAINER_PORT = 8080;
@@ -84,10 +74,6 @@ interface Side {
   readonly name: string;
   readonly context: Context;
   build(app: App, services: number): Stack;
-}
-
-function cdkJsonContext(): Context {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8')).context;
 }
 
 const ENV = { account: '123456789012', region: 'us-east-1' };

@@ -23,14 +23,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { STRICT_VALIDATION_CONTEXT } from '../test/util/test-app';
+import { ALL_APPS, cdkJsonContext } from '../examples';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Same keys as test/util/test-app.ts STRICT_VALIDATION_CONTEXT (kept here so scripts/ does not import test/). */
-const STRICT_VALIDATION_CONTEXT: Record<string, unknown> = {
-  '@aws-cdk/core:validateAgainstDefaultRules': true,
-  '@aws-cdk/core:strictCfnValidateErrors': true,
-};
 
 /** What the CDK CLI adds to the app's context on `cdk synth` unless told otherwise. */
 const CLI_DEFAULT_CONTEXT: Record<string, unknown> = {
@@ -103,12 +100,11 @@ function readJson(file: string): Record<string, unknown> {
 
 /** cdk.json's context plus cached lookups, exactly as the CLI merges them (cdk.context.json wins). */
 function projectContext(): Record<string, unknown> {
-  const cdkJson = readJson(path.join(ROOT, 'cdk.json')) as { context?: Record<string, unknown> };
   const cached = readJson(path.join(ROOT, 'cdk.context.json'));
-  return { ...CLI_DEFAULT_CONTEXT, ...(cdkJson.context ?? {}), ...cached, ...STRICT_VALIDATION_CONTEXT };
+  return { ...CLI_DEFAULT_CONTEXT, ...cdkJsonContext(), ...cached, ...STRICT_VALIDATION_CONTEXT };
 }
 
-/** Loaded with require so this script type-checks before the examples and the bin app exist. */
+/** The module an `--module FILE` option names. */
 function loadModule(file: string): Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(file);
@@ -129,24 +125,8 @@ function discoverTargets(opts: Options): Target[] {
       targets.push({ name, build, context: {} });
     }
   } else {
-    const examplesIndex = path.join(ROOT, 'examples', 'index.ts');
-    const binApp = path.join(ROOT, 'bin', 'app.ts');
-    for (const f of [examplesIndex, binApp]) {
-      if (!fs.existsSync(f)) throw new Error(`synth-all: ${path.relative(ROOT, f)} not found (use --module FILE to synth another app)`);
-    }
-    type Entry = { name: string; build: BuildFn; context?: Record<string, unknown> };
-    const examples = loadModule(examplesIndex) as { EXAMPLES?: Entry[]; BIN_APP_STAGES?: string[]; BIN_APP_ENTRIES?: Entry[] };
-    if (!Array.isArray(examples.EXAMPLES)) throw new Error('synth-all: examples/index.ts does not export EXAMPLES');
-    for (const ex of examples.EXAMPLES) targets.push({ name: ex.name, build: ex.build, context: ex.context ?? {} });
-    if (Array.isArray(examples.BIN_APP_ENTRIES)) {
-      // The lead's entries carry each stage's context (e.g. the rehearsal's image tag), as the snapshots use.
-      for (const e of examples.BIN_APP_ENTRIES) targets.push({ name: e.name, build: e.build, context: e.context ?? {} });
-    } else {
-      if (!Array.isArray(examples.BIN_APP_STAGES)) throw new Error('synth-all: examples/index.ts exports neither BIN_APP_ENTRIES nor BIN_APP_STAGES');
-      const { buildApp } = loadModule(binApp) as { buildApp?: BuildFn };
-      if (typeof buildApp !== 'function') throw new Error('synth-all: bin/app.ts does not export buildApp');
-      for (const stage of examples.BIN_APP_STAGES) targets.push({ name: `bin-app-${stage}`, build: buildApp, context: { stage } });
-    }
+    // Every example and bin-app stage, each with its context (e.g. the rehearsal's image tag), as the snapshots use.
+    for (const entry of ALL_APPS) targets.push({ name: entry.name, build: entry.build, context: entry.context ?? {} });
   }
   const names = new Set<string>();
   for (const t of targets) {

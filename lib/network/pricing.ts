@@ -11,6 +11,8 @@ export const NAT_GATEWAY_USD_PER_HOUR = 0.045;
 export const PUBLIC_IPV4_USD_PER_HOUR = 0.005;
 /** Interface VPC endpoint, per endpoint per AZ. */
 export const INTERFACE_ENDPOINT_USD_PER_AZ_HOUR = 0.01;
+/** Application Load Balancer hourly charge (LCUs, which depend on traffic, come on top). */
+export const ALB_USD_PER_HOUR = 0.0225;
 
 /** Monthly fixed cost of one NAT gateway with its Elastic IP: $36.50. */
 export const NAT_GATEWAY_USD_PER_MONTH = (NAT_GATEWAY_USD_PER_HOUR + PUBLIC_IPV4_USD_PER_HOUR) * HOURS_PER_MONTH;
@@ -18,6 +20,8 @@ export const NAT_GATEWAY_USD_PER_MONTH = (NAT_GATEWAY_USD_PER_HOUR + PUBLIC_IPV4
 export const INTERFACE_ENDPOINT_USD_PER_AZ_MONTH = INTERFACE_ENDPOINT_USD_PER_AZ_HOUR * HOURS_PER_MONTH;
 /** Monthly cost of one public IPv4 address (a task in PUBLIC_ONLY): $3.65. */
 export const PUBLIC_IPV4_USD_PER_MONTH = PUBLIC_IPV4_USD_PER_HOUR * HOURS_PER_MONTH;
+/** Monthly hourly charge of one Application Load Balancer: $16.43. */
+export const ALB_USD_PER_MONTH = ALB_USD_PER_HOUR * HOURS_PER_MONTH;
 
 /** Interface endpoints every PRIVATE_WITH_ENDPOINTS network gets (ecr.api, ecr.dkr, logs, secretsmanager, ssm). */
 export const BASE_INTERFACE_ENDPOINTS = 5;

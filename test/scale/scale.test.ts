@@ -6,28 +6,13 @@ import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
 import { WebService } from '../../lib/service';
 import { testApp, testStack } from '../util/test-app';
+import { ALB_MAX_RULES, ALB_MAX_TARGET_GROUPS, CFN_MAX_INLINE_TEMPLATE_BYTES, CFN_MAX_RESOURCES, CFN_MAX_TEMPLATE_BYTES, MAX_RULE_PRIORITY, SG_MAX_RULES } from '../util/aws-limits';
 
 /**
  * Scale: many WebServices on one ServiceCluster and one shared ServiceLoadBalancer. Guards the
  * "resources added per service" figure (DESIGN.md: ≤ 10, no new ALB) and the AWS limits a large
  * stack meets first. Registry images, not assets, so the 40-service synth stays fast.
  */
-
-// AWS limits this test checks against (defaults; see the AWS docs named next to each).
-/** CloudFormation: resources per stack (template). */
-const CFN_MAX_RESOURCES = 500;
-/** CloudFormation: template body uploaded through S3 (the CDK always uploads it there). 1 MB. */
-const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
-/** CloudFormation: template body passed inline in the API call. */
-const CFN_MAX_INLINE_TEMPLATE_BYTES = 51_200;
-/** Elastic Load Balancing: rules per ALB, default rules excluded (default quota, adjustable). */
-const ALB_MAX_RULES = 100;
-/** Elastic Load Balancing: target groups per ALB (not adjustable). */
-const ALB_MAX_TARGET_GROUPS = 100;
-/** VPC: outbound rules per security group (default quota, adjustable). */
-const SG_MAX_EGRESS_RULES = 60;
-/** Listener rule priorities ALB accepts. */
-const MAX_RULE_PRIORITY = 50_000;
 
 /**
  * Resources one more WebService adds (log group, task and execution roles, execution-role
@@ -180,7 +165,7 @@ describe('scale: 1, 10 and 40 WebServices on one cluster and one load balancer',
       .filter((r) => JSON.stringify(r.Properties.GroupId) === JSON.stringify({ 'Fn::GetAtt': [lbSg, 'GroupId'] }));
     expect(egress).toHaveLength(1);
     expect(egress[0].Properties).toMatchObject({ FromPort: 8080, ToPort: 8080, DestinationSecurityGroupId: { 'Fn::GetAtt': [targetSg, 'GroupId'] } });
-    expect(egress.length).toBeLessThanOrEqual(SG_MAX_EGRESS_RULES);
+    expect(egress.length).toBeLessThanOrEqual(SG_MAX_RULES);
     // Each service's tasks join the shared group next to their own.
     const services = resourcesOfType(t, 'AWS::ECS::Service');
     expect(services).toHaveLength(40);
