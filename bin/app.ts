@@ -91,6 +91,12 @@ export function buildApp(app: App): Stack[] {
       reason: 'No domainName in the context, so no certificate: give -c domainName=… -c hostedZoneId=… -c hostedZoneName=… for HTTPS.',
     });
   }
+  if (imageTag) {
+    Validations.of(web.service).acknowledge({
+      id: 'Annotation::ecs-service-kit:image-from-new-repository',
+      reason: 'imageTag names a release CI pushed (DockerPushCommand) to the repository an earlier deploy of this stack created; the first deploy runs the image asset.',
+    });
+  }
   const nextTag = imageTag ? `${imageTag}-next` : 'v1';
   const docker = repository.dockerCommands(nextTag, { architecture, directory: assetDirectory });
   new CfnOutput(stack, 'ServiceUrl', { value: web.url, description: 'Where the service answers' });

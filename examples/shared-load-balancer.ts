@@ -1,6 +1,14 @@
 /**
  * Two services behind one load balancer, routed by path: /api/* goes to the API, everything
- * else to the web front end. One ALB, one cluster, one repository per service.
+ * else to the web front end. One ALB, one cluster, and a release repository for the API.
+ *
+ * The API's repository is created by this stack, empty: the first deploy cannot run an image
+ * from it. So the API starts from the image asset (built and pushed by `cdk deploy` before the
+ * service is created), and switches to a release tag once CI has pushed one:
+ *
+ *   npx cdk deploy                                    # first deploy: asset image, empty repository
+ *   docker push <ApiRepository URI>:1.4.2             # CI pushes a release
+ *   npx cdk deploy -c apiImageTag=1.4.2               # the API rolls to the release
  */
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -15,24 +23,34 @@ export function buildExample(app: App): Stack[] {
     reason: 'The example shows path routing without a domain; add certificate or domainName + hostedZone for HTTPS.',
   });
   const apiImages = new ImageRepository(stack, 'ApiRepository');
+  const appDirectory = path.join(__dirname, 'app');
+  const apiImageTag: string | undefined = app.node.tryGetContext('apiImageTag') || undefined;
 
   const api = new WebService(stack, 'Api', {
     cluster,
     loadBalancer,
-    image: ServiceImage.fromImageRepository(apiImages, { tag: '1.4.2' }),
+    image: apiImageTag !== undefined
+      ? ServiceImage.fromImageRepository(apiImages, { tag: apiImageTag })
+      : ServiceImage.fromAsset(appDirectory),
     pathPatterns: ['/api/*'],
     healthCheck: { path: '/api/health' },
-    environment: { LOG_LEVEL: 'info' },
+    environment: { LOG_LEVEL: 'info', BASE_PATH: '/api' },
     scaling: { minCapacity: 1, maxCapacity: 6, targetCpuPercent: 65 },
   });
   Validations.of(api.taskDefinition).acknowledge({
     id: 'AwsSolutions::AwsSolutions-ECS2',
-    reason: 'LOG_LEVEL is configuration, not a secret; credentials go through `secrets` (Secrets Manager/SSM).',
+    reason: 'LOG_LEVEL and BASE_PATH are configuration, not secrets; credentials go through `secrets` (Secrets Manager/SSM).',
   });
+  if (apiImageTag !== undefined) {
+    Validations.of(api).acknowledge({
+      id: 'Annotation::ecs-service-kit:image-from-new-repository',
+      reason: 'apiImageTag is only given after the first deploy created the repository and CI pushed that tag to it.',
+    });
+  }
   new WebService(stack, 'Frontend', {
     cluster,
     loadBalancer,
-    image: ServiceImage.fromAsset(path.join(__dirname, 'app')),
+    image: ServiceImage.fromAsset(appDirectory),
     healthCheck: { path: '/health' },
   });
   return [stack];

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -162,12 +162,30 @@ class RepositoryServiceImage extends ServiceImage {
 
     // ecs renders a `sha256:` argument as `URI@sha256:...`, anything else as `URI:tag`.
     const tagOrDigest = digest ?? tag!;
+    if (createdInStackOf(this.repository, scope)) {
+      // The repository is created empty by the same deploy that starts the service, so nothing
+      // can have pushed the image yet: the tasks fail to pull it and the circuit breaker rolls
+      // the first deploy back.
+      Annotations.of(scope).addWarningV2(IMAGE_FROM_NEW_REPOSITORY,
+        `The service runs ${digest !== undefined ? 'digest' : 'tag'} ${tagOrDigest} of repository ${this.repository.node.path}, which is created in the same stack ` +
+        `(${Stack.of(scope).stackName}): the first deploy creates it empty and the service cannot pull the image. ` +
+        'Create the repository in a stack deployed (and pushed to) before this one, start from ServiceImage.fromAsset(...) and switch to the tag once it is pushed, ' +
+        'or acknowledge this warning when the repository already holds the image (a later deploy of an existing stack).');
+    }
     return {
       image: ecs.ContainerImage.fromEcrRepository(this.repository, tagOrDigest),
       description: `${this.repository.repositoryName}${digest !== undefined ? '@' : ':'}${tagOrDigest}`,
       repository: this.repository,
     };
   }
+}
+
+/** The id of the synth warning for an image by tag or digest from a repository this stack creates. */
+const IMAGE_FROM_NEW_REPOSITORY = 'ecs-service-kit:image-from-new-repository';
+
+/** Whether `repository` is an ECR repository this app creates (not imported) in the stack of `scope`. */
+function createdInStackOf(repository: ecr.IRepository, scope: Construct): boolean {
+  return repository.node.defaultChild instanceof ecr.CfnRepository && Stack.of(repository) === Stack.of(scope);
 }
 
 class AssetServiceImage extends ServiceImage {

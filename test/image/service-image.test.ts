@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Lazy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -234,5 +234,50 @@ describe('ServiceImage.fromRegistry', () => {
     const esc = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     expect(() => ServiceImage.fromRegistry(name).bind(new Construct(testStack(testApp()), 'Web'), Architecture.X86_64))
       .toThrow(new RegExp(`^TestStack/Web: image\\.imageName ${esc} is not a valid image reference; use \\[registry/\\]repository`));
+  });
+});
+
+describe('an image by tag or digest from a repository the same stack creates', () => {
+  const WARNING = 'ecs-service-kit:image-from-new-repository';
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNING));
+
+  test('warns: the first deploy creates the repository empty, so the tasks cannot pull the image', () => {
+    // GIVEN a repository and a task using it by tag, in one stack
+    const stack = testStack(testApp());
+    const repo = new ImageRepository(stack, 'Repo');
+    runImage(stack, 'Task', ServiceImage.fromImageRepository(repo, { tag: 'v1' }));
+    // THEN a warning names the repository, the tag and what to do instead
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].id).toBe('/TestStack/Task');
+    expect(String(warnings[0].entry.data)).toMatch(/tag v1 of repository TestStack\/Repo.*created in the same stack.*ServiceImage\.fromAsset/);
+  });
+
+  test('warns for a digest and for an ecr.Repository created in the stack too', () => {
+    const stack = testStack(testApp());
+    const repo = new ecr.Repository(stack, 'Plain');
+    runImage(stack, 'Task', ServiceImage.fromRepository(repo, { digest: DIGEST }));
+    expect(warningsOf(stack)).toHaveLength(1);
+  });
+
+  test('does not warn for a repository in another stack, an imported one, or an asset', () => {
+    // GIVEN a registry stack deployed before the service stack, and an imported repository
+    const app = testApp();
+    const registry = testStack(app, 'Registry');
+    const services = testStack(app, 'Services');
+    const repo = new ImageRepository(registry, 'Repo');
+    runImage(services, 'FromOtherStack', ServiceImage.fromImageRepository(repo, { tag: 'v1' }));
+    runImage(services, 'Imported', ServiceImage.fromRepository(ecr.Repository.fromRepositoryName(services, 'Existing', 'team/web'), { tag: 'v1' }));
+    runImage(services, 'Asset', ServiceImage.fromAsset(EXAMPLE_APP));
+    // THEN no warning
+    expect(warningsOf(services)).toEqual([]);
+  });
+
+  test('can be acknowledged with a reason, for a later deploy of a stack whose repository holds the tag', () => {
+    const stack = testStack(testApp());
+    const repo = new ImageRepository(stack, 'Repo');
+    const { taskDefinition } = runImage(stack, 'Task', ServiceImage.fromImageRepository(repo, { tag: 'v1' }));
+    Validations.of(taskDefinition).acknowledge({ id: `Annotation::${WARNING}`, reason: 'CI pushed v1 before this deploy.' });
+    expect(warningsOf(stack)).toEqual([]);
   });
 });
