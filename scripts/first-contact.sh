@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# First contact: the library as a new user meets it. Packs it (`npm pack`, what npm publishes),
+# generates a fresh app with the real `cdk init app --language typescript` (an environment-agnostic
+# stack: no env, region and account are deploy-time tokens), installs the tarball into it, pastes the
+# README's smallest example into the generated stack, and synthesizes with the real CDK CLI, which
+# runs the app as `cdk init` set it up: the app's own TypeScript type-checks it (`npx tsc`), then tsx
+# runs it. Then checks the template: access logs on, with a bucket policy that is right in any region.
+#
+# Usage: bash scripts/first-contact.sh [--keep]     (--keep leaves the app in place and prints its path)
+# Needs: `npm run build` done (the tarball ships build/), the npm registry (installs the generated
+# app's dependencies; the versions of aws-cdk-lib and constructs are this repository's pins).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KEEP="${1:-}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/first-contact.XXXXXX")"
+[ "$KEEP" = "--keep" ] || trap 'rm -rf "$WORK"' EXIT
+export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+
+pin() { node -p "require('$ROOT/package.json').devDependencies['$1']"; }
+
+[ -f "$ROOT/build/lib/index.js" ] || { echo "first-contact: build/ is missing; run npm run build first" >&2; exit 2; }
+echo "first-contact: packing the library"
+tarball="$(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" | tail -1)"
+
+echo "first-contact: cdk init app --language typescript"
+mkdir "$WORK/my-app"
+cd "$WORK/my-app"
+"$ROOT/node_modules/.bin/cdk" init app --language typescript --generate-only > init.log 2>&1 || { cat init.log; exit 1; }
+
+echo "first-contact: npm install $tarball aws-cdk-lib@$(pin aws-cdk-lib) constructs@$(pin constructs)"
+npm install --no-audit --no-fund --loglevel=error "$WORK/$tarball" "aws-cdk-lib@$(pin aws-cdk-lib)" "constructs@$(pin constructs)" > install.log 2>&1 \
+  || { cat install.log; exit 1; }
+
+# The README's smallest example: the first ```ts block under "Use the constructs in your app",
+# pasted into the generated stack with `stack` meaning the stack itself.
+cp -r "$ROOT/examples/app" ./app
+node - "$ROOT/README.md" lib/my-app-stack.ts <<'JS'
+const fs = require('fs');
+const [readmeFile, stackFile] = process.argv.slice(2);
+const section = fs.readFileSync(readmeFile, 'utf-8').split('## Use the constructs in your app')[1] ?? '';
+const snippet = (/```ts\n([\s\S]*?)```/.exec(section) ?? [])[1];
+if (!snippet) throw new Error('first-contact: no ```ts block under "Use the constructs in your app" in README.md');
+const lines = snippet.trimEnd().split('\n');
+const imports = lines.filter((l) => l.startsWith('import '));
+const body = lines.filter((l) => !l.startsWith('import ')).join('\n').trim().replace(/\bstack\b/g, 'this');
+let code = fs.readFileSync(stackFile, 'utf-8');
+const marker = '    // The code that defines your stack goes here';
+if (!code.includes(marker)) throw new Error(`first-contact: cdk init's stack file has no "${marker.trim()}" line any more`);
+code = code.replace("import { Construct } from 'constructs';", `import { Construct } from 'constructs';\n${imports.join('\n')}`)
+  .replace(marker, `    ${body.replace(/\n/g, '\n    ')}`);
+fs.writeFileSync(stackFile, code);
+JS
+
+echo "first-contact: cdk synth (the app as cdk init runs it: npx tsc && npx tsx bin/my-app.ts)"
+start=$(date +%s%N)
+"$ROOT/node_modules/.bin/cdk" synth -q > synth.log 2>&1 || { cat synth.log; echo "first-contact: FAILED: the README's smallest example does not synthesize in a cdk init app" >&2; exit 1; }
+echo "first-contact: synth took $(( ($(date +%s%N) - start) / 1000000 )) ms (type-check + synth)"
+
+node - cdk.out/MyAppStack.template.json <<'JS'
+const fs = require('fs');
+const template = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const resources = Object.values(template.Resources ?? {});
+const problems = [];
+const alb = resources.find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+const attrs = Object.fromEntries((alb?.Properties?.LoadBalancerAttributes ?? []).map((a) => [a.Key, a.Value]));
+if (attrs['access_logs.s3.enabled'] !== 'true') problems.push('the load balancer has no access logs');
+const policies = resources.filter((r) => r.Type === 'AWS::S3::BucketPolicy').map((r) => JSON.stringify(r.Properties.PolicyDocument));
+if (!policies.some((p) => p.includes('AWS::Region'))) {
+  problems.push('no bucket policy chooses the log-delivery principal by the deploy-time region (AWS::Region)');
+}
+if (problems.length > 0) {
+  console.error(`first-contact: FAILED: ${problems.join('; ')}`);
+  process.exit(1);
+}
+console.log(`first-contact: ok: MyAppStack synthesizes (${resources.length} resources), access logs on, bucket policy keyed on the deploy-time region`);
+JS
+[ "$KEEP" = "--keep" ] && echo "first-contact: app kept at $WORK/my-app"
+exit 0
