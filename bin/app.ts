@@ -64,6 +64,12 @@ export function buildApp(app: App): Stack[] {
   });
 
   const repository = new ImageRepository(stack, 'Repository', { repositoryName: settings.repositoryName });
+  if (settings.repositoryName !== undefined) {
+    Validations.of(repository).acknowledge({
+      id: 'Annotation::ecs-service-kit:retained-physical-name',
+      reason: `stages.${stage}.repositoryName is fixed so the push commands and the rehearsal's checks know the name; a re-created stack needs the retained repository deleted or imported first.`,
+    });
+  }
   const hostedZone = hostedZoneId && hostedZoneName
     ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName })
     : undefined;

@@ -68,7 +68,9 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
   readonly flexibleTimeWindow?: Duration;
 
   /**
-   * The schedule's name: 1–64 letters, digits, hyphens, underscores and dots.
+   * The schedule's name: 1–64 letters, digits, hyphens, underscores and dots. Unique in its
+   * schedule group (the account's `default` group): a second ScheduledTask of the app with the
+   * same name in the same account and region is a synth error.
    *
    * @default - CloudFormation generates a unique name
    */
@@ -159,6 +161,12 @@ export class ScheduledTask extends Construct {
     });
     // The Scheduler may try the role as soon as the schedule exists: create its policy first.
     this.schedule.node.addDependency(this.role);
+    if (this.task.capacityProviderStrategy().length > 0) {
+      // A run that names FARGATE_SPOT needs the cluster's capacity provider associations: the
+      // schedule comes after them on create and goes before them on delete, so no run can start
+      // against a provider that is not (or no longer) associated with the cluster.
+      this.schedule.node.addDependency(this.task.cluster.cluster);
+    }
   }
 }
 

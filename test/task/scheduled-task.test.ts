@@ -33,6 +33,11 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
     schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, job.schedule)];
   });
 
+  test('a schedule on regular Fargate has no dependency on the capacity provider associations', () => {
+    const associations = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    expect(schedule.DependsOn ?? []).not.toEqual(expect.arrayContaining(associations));
+  });
+
   test('a cron expression on the full hour with its time zone, enabled, no flexible window', () => {
     // THEN
     expect(schedule.Properties).toMatchObject({
@@ -181,6 +186,13 @@ describe('ScheduledTask options: public subnets, Spot, rate, own queue with a KM
     expect(ecsParameters.LaunchType).toBeUndefined();
     expect(ecsParameters.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]);
     expect(ecsParameters.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('ENABLED');
+  });
+
+  test('a Spot schedule comes after the cluster\'s capacity provider associations (and goes before them on delete)', () => {
+    // THEN the schedule depends on the association resource, so no run names FARGATE_SPOT before it is associated
+    const associations = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    expect(associations).toHaveLength(1);
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining(associations));
   });
 
   test('retry policy as given (0 retries is kept), the own queue, no queue created', () => {
@@ -380,6 +392,19 @@ describe('ScheduledTask validation', () => {
   test('scheduleName: 1–64 letters, digits, - _ .', () => {
     expect(make({ scheduleName: 'nightly job' })).toThrow(new RegExp(`${at}scheduleName "nightly job" is not valid; use 1–64 letters`));
     expect(make({ scheduleName: 'x'.repeat(65) })).toThrow(new RegExp(`${at}scheduleName "x{65}" is not valid`));
+  });
+
+  test('scheduleName: unique in the schedule group, across the stacks of one account and region', () => {
+    // GIVEN a schedule named nightly-cleanup
+    make({ scheduleName: 'nightly-cleanup' })();
+    // WHEN another ScheduledTask of the app takes the name THEN a named error
+    expect(make({ scheduleName: 'nightly-cleanup' })).toThrow(new RegExp(
+      `${at}scheduleName "nightly-cleanup" is already the EventBridge Scheduler schedule name of TestStack/Job\\d+ \\(account 123456789012, us-east-1\\); `
+      + 'this stack \\(account 123456789012, us-east-1\\) may deploy to the same schedule group "default", where the second one fails with "already exists"; give each a different scheduleName'));
+    // A stack in another region has its own default group.
+    const west = testStack(stack.node.root as any, 'West', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const westCluster = new ServiceCluster(west, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    new ScheduledTask(west, 'Job', { cluster: westCluster, image: IMAGE, schedule: NIGHTLY_BERLIN, scheduleName: 'nightly-cleanup' });
   });
 
   test('description at most 512 characters', () => {
