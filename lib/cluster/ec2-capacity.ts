@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Size, SizeRoundingBehavior, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -80,6 +80,23 @@ export interface Ec2CapacityOptions {
    * @default - the AMI's size
    */
   readonly volumeSize?: Size;
+
+  /**
+   * ECS managed termination protection: the Auto Scaling group protects every new instance from
+   * scale-in (`NewInstancesProtectedFromScaleIn`) and ECS lifts the protection only from
+   * instances without tasks.
+   *
+   * Off by default: with it on, a stack delete does not finish. CloudFormation waits for the
+   * group to terminate instances that are still protected, and nothing lifts the protection once
+   * the services are gone (aws-cdk #18179, #14732; containers-roadmap #631). Managed draining (always
+   * on) already keeps scale-in from killing tasks: ECS moves them off an instance before it
+   * terminates. Turning this on emits the `ecs-service-kit:ec2-termination-protection-blocks-delete`
+   * warning; acknowledge it once you have a delete procedure (remove the instances' scale-in
+   * protection or delete the Auto Scaling group by hand before `cdk destroy`).
+   *
+   * @default false - managed draining without termination protection, so `cdk destroy` finishes
+   */
+  readonly managedTerminationProtection?: boolean;
 }
 
 /**
@@ -106,12 +123,14 @@ const AMI_VOLUME_GIB: Record<ContainerInstanceOs, number> = {
 
 /**
  * EC2 capacity for a ServiceCluster: an Auto Scaling group of ECS-optimized instances (Amazon
- * Linux 2023 or Bottlerocket) registered as an ECS capacity provider with managed scaling,
- * managed termination protection and managed draining, so ECS adds instances when tasks need
- * room and removes only empty ones.
+ * Linux 2023 or Bottlerocket) registered as an ECS capacity provider with managed scaling and
+ * managed draining, so ECS adds instances when tasks need room and moves tasks off an instance
+ * before it terminates. No managed termination protection by default: with it, a stack delete
+ * hangs on scale-in-protected instances (see `managedTerminationProtection`).
  *
- * Hardened by default: IMDSv2 only with a hop limit of 1, tasks blocked from the instance
- * metadata service (Amazon Linux 2023), no SSH key, no inbound rule, no public IP, encrypted
+ * Hardened by default: IMDSv2 only with a hop limit of 1, awsvpc tasks blocked from the instance
+ * metadata service (`ECS_AWSVPC_BLOCK_IMDS` on Amazon Linux 2023, `awsvpc-block-imds` on
+ * Bottlerocket), no SSH key, no inbound rule, no public IP, encrypted
  * EBS volumes, and an instance role with only the inline permissions the ECS agent uses (no
  * managed policies, no ECR or logs access: tasks pull and log with their execution roles).
  *
@@ -137,6 +156,8 @@ export class Ec2Capacity extends Construct {
   public readonly instanceType: ec2.InstanceType;
   /** The instances' operating system. */
   public readonly os: ContainerInstanceOs;
+  /** Whether ECS managed termination protection is on (see `managedTerminationProtection`). */
+  public readonly managedTerminationProtection: boolean;
   /** The CPU architecture of the instances, and so of every task that runs on them. */
   public readonly architecture: Architecture;
   /**
@@ -177,10 +198,15 @@ export class Ec2Capacity extends Construct {
     }
     checkRange(this, 'targetCapacityPercent', props.targetCapacityPercent, 1, 100, { unit: 'percent' });
     const volumeGiB = this.checkVolumeSize(props.volumeSize, os);
+    if (props.managedTerminationProtection !== undefined && typeof props.managedTerminationProtection !== 'boolean') {
+      fail(this, 'managedTerminationProtection', props.managedTerminationProtection, 'is not a boolean', 'use true or false');
+    }
+    const managedTerminationProtection = props.managedTerminationProtection ?? Defaults.ec2ManagedTerminationProtection;
 
     this.cluster = cluster;
     this.instanceType = instanceType;
     this.os = os;
+    this.managedTerminationProtection = managedTerminationProtection;
     const cpuArchitecture = instanceType.architecture;
     this.architecture = cpuArchitecture === ec2.InstanceArchitecture.ARM_64 ? Architecture.ARM64 : Architecture.X86_64;
     const size = instanceSize(instanceType);
@@ -235,15 +261,29 @@ export class Ec2Capacity extends Construct {
       autoScalingGroup: this.autoScalingGroup,
       machineImageType: bottlerocket ? ecs.MachineImageType.BOTTLEROCKET : ecs.MachineImageType.AMAZON_LINUX_2,
       enableManagedScaling: true,
-      enableManagedTerminationProtection: true,
+      // Managed draining moves tasks off an instance before scale-in, instance refresh or the
+      // maximum instance lifetime terminates it (ECS developer guide, "managed instance
+      // draining"). Termination protection on top would make the group mark every new instance
+      // protected from scale-in, and a stack delete then waits on instances nobody unprotects
+      // (aws-cdk #18179, #14732): opt-in only, with a warning.
+      enableManagedTerminationProtection: managedTerminationProtection,
       enableManagedDraining: true,
       targetCapacityPercent: props.targetCapacityPercent ?? DEFAULT_TARGET_CAPACITY_PERCENT,
     });
-    cluster.cluster.addAsgCapacityProvider(this.capacityProvider);
-    if (!bottlerocket) {
-      // awsvpc tasks could otherwise read the instance role's credentials from IMDS.
-      this.autoScalingGroup.addUserData('echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config');
+    if (managedTerminationProtection) {
+      Annotations.of(this).addWarningV2('ecs-service-kit:ec2-termination-protection-blocks-delete',
+        'managedTerminationProtection is on: the Auto Scaling group protects new instances from scale-in, and a stack delete ' +
+        '(`cdk destroy`) waits on them until CloudFormation gives up (aws-cdk #18179). Before deleting, remove the instances\' ' +
+        'scale-in protection (aws autoscaling set-instance-protection --no-protected-from-scale-in) or delete the Auto Scaling ' +
+        'group yourself. Managed draining alone (the default) already keeps scale-in from killing tasks.');
     }
+    cluster.cluster.addAsgCapacityProvider(this.capacityProvider);
+    // awsvpc tasks could otherwise read the instance role's credentials from IMDS. Appended after
+    // the cluster's own join settings: on Bottlerocket the key lands in the `[settings.ecs]` table
+    // addAsgCapacityProvider just opened (TOML forbids declaring that table a second time).
+    this.autoScalingGroup.addUserData(bottlerocket
+      ? 'awsvpc-block-imds = true'
+      : 'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config');
 
     this.grantAgentPermissions();
     // Instances launched before the agent's policy exists would fail to register at first.

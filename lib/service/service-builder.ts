@@ -43,6 +43,7 @@ export function validateServiceOptions(
     fail(scope, 'maxHealthyPercent', max, `leaves no room to deploy with minHealthyPercent ${min}`, 'make maxHealthyPercent greater than minHealthyPercent (a deploy could start no task, nor stop one)');
   }
   checkPattern(scope, 'serviceName', props.serviceName, /^[a-zA-Z0-9_-]{1,255}$/, 'use 1–255 letters, digits, hyphens and underscores');
+  checkUniqueServiceName(scope, props.serviceName, cluster);
   if (props.enableExecuteCommand && (props.readonlyRootFilesystem ?? true)) {
     fail(scope, 'enableExecuteCommand', true, 'needs a writable root filesystem (the SSM agent writes to it)', 'set readonlyRootFilesystem: false with it, or leave ECS Exec off');
   }
@@ -56,6 +57,34 @@ export function validateServiceOptions(
   }
   validateScaling(scope, props.scaling, props.desiredCount, options.hasLoadBalancer);
   validateServiceConnect(scope, props, cluster, options.containerPort);
+}
+
+/**
+ * The explicit service names taken in each cluster, with the path of the construct that took
+ * each. Keyed by the ServiceCluster object, so services in other stacks that share the cluster
+ * are seen too. ECS names are unique per cluster: a second service of the same name passes synth
+ * and fails at deploy ("Creation of service was not idempotent").
+ */
+const serviceNamesByCluster = new WeakMap<ServiceCluster, Map<string, string>>();
+
+function checkUniqueServiceName(scope: IConstruct, serviceName: string | undefined, cluster: ServiceCluster): void {
+  if (serviceName === undefined || Token.isUnresolved(serviceName)) return;
+  const owner = serviceNamesByCluster.get(cluster)?.get(serviceName);
+  if (owner !== undefined && owner !== scope.node.path) {
+    fail(scope, 'serviceName', serviceName, `is already the name of ${owner} in the cluster ${cluster.node.path}; ECS service names are unique per cluster`,
+      'give each service in the cluster its own serviceName, or leave serviceName unset (CloudFormation then generates a unique one)');
+  }
+}
+
+/** Records an explicit service name once the service exists (checked by `checkUniqueServiceName`). */
+function registerServiceName(scope: IConstruct, serviceName: string | undefined, cluster: ServiceCluster): void {
+  if (serviceName === undefined || Token.isUnresolved(serviceName)) return;
+  let names = serviceNamesByCluster.get(cluster);
+  if (!names) {
+    names = new Map();
+    serviceNamesByCluster.set(cluster, names);
+  }
+  names.set(serviceName, scope.node.path);
 }
 
 /** What `buildService` creates. */
@@ -94,6 +123,16 @@ export function buildService(
       { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
     ] : undefined,
   });
+  if (props.ec2Capacity || props.spot) {
+    // A service that names capacity providers must wait for the cluster's
+    // ClusterCapacityProviderAssociations (created at synth time, under the ecs.Cluster) on create,
+    // and go before it on delete: otherwise the create can race the association, and a delete
+    // can remove the association while tasks still run ("The specified capacity provider is in
+    // use"). In another stack than the cluster this becomes a dependency of the service's stack
+    // on the cluster's, which the service's references to the cluster already imply: no cycle.
+    service.node.addDependency(cluster.cluster);
+  }
+  registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);
   return { task, securityGroup, service, serviceConnectPort };
 }
@@ -117,6 +156,8 @@ export function finishService(
     });
   }
   if (props.enableExecuteCommand) {
+    // PRIVATE_WITH_ENDPOINTS reaches ssmmessages only through its endpoint (once per network).
+    cluster.network?.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
     Validations.of(parts.task.taskDefinition.taskRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ECS Exec (enableExecuteCommand) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which support no resource-level permissions.',
@@ -190,8 +231,5 @@ function buildEc2Service(
       ecs.PlacementStrategy.packedByMemory(),
     ],
   });
-  // The cluster's capacity provider association (made at synth time, under the ecs.Cluster) must
-  // exist before a service names the provider, or the service fails to create.
-  service.node.addDependency(cluster.cluster);
   return service;
 }

@@ -1,5 +1,5 @@
-import { CfnParameter, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ContainerInstanceOs, Ec2Capacity, Ec2CapacityOptions, ServiceCluster } from '../../lib/cluster';
 import { instanceSize, taskMemoryMiBOn } from '../../lib/cluster/instance-sizes';
@@ -49,14 +49,15 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
     expect(capacity.capacityProvider.autoScalingGroup).toBe(capacity.autoScalingGroup);
   });
 
-  test('Auto Scaling group: 1 to 4 instances in the private task subnets, new instances protected from scale-in', () => {
+  test('Auto Scaling group: 1 to 4 instances in the private task subnets, new instances not protected from scale-in (so a stack delete can terminate them)', () => {
     // THEN
+    expect(capacity.managedTerminationProtection).toBe(false);
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
       MinSize: '1',
       MaxSize: '4',
       DesiredCapacity: Match.absent(),
-      NewInstancesProtectedFromScaleIn: true,
+      NewInstancesProtectedFromScaleIn: Match.absent(),
       LaunchTemplate: { LaunchTemplateId: { Ref: logicalId(stack, capacity.launchTemplate) }, Version: Match.anyValue() },
       VPCZoneIdentifier: serviceCluster.vpc.privateSubnets.map((s) => ({ Ref: logicalId(stack, s) })),
     });
@@ -85,13 +86,13 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
       `#!/bin/bash\necho ECS_CLUSTER=<${clusterId}> >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config`);
   });
 
-  test('capacity provider: managed scaling at 100 %, managed termination protection and draining on; associated with the cluster', () => {
+  test('capacity provider: managed scaling at 100 % and managed draining on, managed termination protection off; associated with the cluster', () => {
     // THEN
     template.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: {
         AutoScalingGroupArn: { Ref: logicalId(stack, capacity.autoScalingGroup) },
         ManagedScaling: { Status: 'ENABLED', TargetCapacity: 100 },
-        ManagedTerminationProtection: 'ENABLED',
+        ManagedTerminationProtection: 'DISABLED',
         ManagedDraining: 'ENABLED',
       },
     });
@@ -124,6 +125,11 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
     ]);
     const asg = template.findResources('AWS::AutoScaling::AutoScalingGroup')[logicalId(stack, capacity.autoScalingGroup)] as any;
     expect(asg.DependsOn).toEqual(expect.arrayContaining([roleId, policyIds[0]]));
+  });
+
+  test('no delete-hang warning without termination protection', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('managedTerminationProtection'));
   });
 
   test('instance security group: no inbound rule', () => {
@@ -167,7 +173,8 @@ describe('Ec2Capacity on Bottlerocket with Graviton', () => {
         ],
       }),
     });
-    expect(userData(template)).toBe(`\n[settings.ecs]\ncluster = "<${logicalId(stack, serviceCluster.cluster)}>"`);
+    // awsvpc-block-imds sits in the [settings.ecs] table the cluster's join settings open (the last table).
+    expect(userData(template)).toBe(`\n[settings.ecs]\ncluster = "<${logicalId(stack, serviceCluster.cluster)}>"\nawsvpc-block-imds = true`);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '10' });
     template.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: { Status: 'ENABLED', TargetCapacity: 80 } }),
@@ -176,6 +183,52 @@ describe('Ec2Capacity on Bottlerocket with Graviton', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] }),
       ManagedPolicyArns: Match.absent(),
+    });
+  });
+});
+
+describe('Ec2Capacity with managedTerminationProtection (opt-in)', () => {
+  test('protects new instances from scale-in, enables ECS termination protection, and warns that a stack delete will hang', () => {
+    // GIVEN
+    const { stack, cluster: serviceCluster } = cluster();
+
+    // WHEN
+    const capacity = serviceCluster.addEc2Capacity('Ec2', { managedTerminationProtection: true });
+
+    // THEN
+    expect(capacity.managedTerminationProtection).toBe(true);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { NewInstancesProtectedFromScaleIn: true });
+    template.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedTerminationProtection: 'ENABLED', ManagedDraining: 'ENABLED' }),
+    });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Cluster/Ec2',
+      Match.stringLikeRegexp('managedTerminationProtection is on: .* a stack delete .* waits on them'));
+  });
+
+  test('the warning is acknowledgeable by its id', () => {
+    // GIVEN
+    const { stack, cluster: serviceCluster } = cluster();
+    const capacity = serviceCluster.addEc2Capacity('Ec2', { managedTerminationProtection: true });
+
+    // WHEN
+    Validations.of(capacity).acknowledge({
+      id: 'Annotation::ecs-service-kit:ec2-termination-protection-blocks-delete',
+      reason: 'test: instances are unprotected by the delete runbook',
+    });
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('managedTerminationProtection'));
+  });
+
+  test('false is the default, given explicitly', () => {
+    // GIVEN
+    const { stack, cluster: serviceCluster } = cluster();
+    // WHEN
+    serviceCluster.addEc2Capacity('Ec2', { managedTerminationProtection: false });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedTerminationProtection: 'DISABLED', ManagedDraining: 'ENABLED' }),
     });
   });
 });
@@ -210,6 +263,11 @@ describe('Ec2Capacity validation', () => {
     const type = new CfnParameter(stack, 'InstanceType', { type: 'String' }).valueAsString;
     expect(() => c.addEc2Capacity('Ec2', { instanceType: new ec2.InstanceType(type) }))
       .toThrow(/TestStack\/Cluster\/Ec2: instanceType "\$\{Token\[.*\]\}" is only known at deploy time; give a concrete instance type/);
+  });
+
+  test('managedTerminationProtection that is not a boolean', () => {
+    expect(() => add({ managedTerminationProtection: 'yes' as unknown as boolean }))
+      .toThrow(/^TestStack\/Cluster\/Ec2: managedTerminationProtection "yes" is not a boolean; use true or false/);
   });
 
   test('os that is not a ContainerInstanceOs', () => {
