@@ -19,8 +19,15 @@ export const Defaults = {
   repositoryRemovalPolicy: RemovalPolicy.RETAIN,
   /** Untagged images (superseded builds, failed pushes) expire after a week. */
   untaggedImageExpiryDays: 7,
-  /** Keep the last 30 images overall when no rule says otherwise. */
+  /** Keep the newest 30 images overall; with the release-tag rule first, only non-release tags are expired by it. */
   keepLastImages: 30,
+  /**
+   * Tags that name released images: `v1`, `v1.2.3`, `1.4.2`, `2024.06.1`. The repository's lifecycle policy
+   * selects them in its first rules, so no later rule can expire an image a service, a scale-out or a rollback may need.
+   */
+  releaseTagPatterns: ['v*', '*.*'] as readonly string[],
+  /** The release-tag rule keeps this many release images: above ECR's default quota of 100,000 images per repository, so in practice all. */
+  releaseImageKeepCount: 999_999,
 
   // Task
   /** The smallest Fargate size: 0.25 vCPU with 512 MiB. */
@@ -103,4 +110,9 @@ export const Defaults = {
   ec2MaxInstances: 4,
   /** Managed scaling keeps the instances full: no idle instance is paid for. */
   ec2TargetCapacityPercent: 100,
+  /**
+   * Managed draining without managed termination protection: scale-in still drains tasks first,
+   * and a stack delete is not left waiting on scale-in-protected instances (aws-cdk #18179).
+   */
+  ec2ManagedTerminationProtection: false,
 } as const;

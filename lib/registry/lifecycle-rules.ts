@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { fail, formatValue } from '../validation/checks';
-import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN } from './patterns';
+import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, TAG_PATTERN_ALLOWED, TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS } from './patterns';
 
 /**
  * Options shared by every lifecycle rule.
@@ -11,6 +11,9 @@ import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN } from './patterns';
 export interface LifecycleRuleOptions {
   /**
    * The rule's `rulePriority`: lower numbers are evaluated first. Must be unique in the policy.
+   *
+   * Priorities 1 to n are taken by the n release-tag rules of the `ImageRepository`
+   * (`releaseTagPatterns`).
    *
    * @default - one more than the highest priority so far, in the order the rules were added;
    * a `keepLast` rule without a priority always comes last
@@ -50,11 +53,41 @@ interface RuleSpec {
 const MAX_POLICY_LENGTH = 30720;
 
 /**
+ * Validates release-tag patterns (ECR `tagPatternList` entries: tag characters and `*`, at most
+ * four wildcards). `prop` is the prop as the user wrote it. Internal.
+ */
+export function checkReleaseTagPatterns(scope: IConstruct, prop: string, patterns: string[] | undefined): void {
+  if (patterns === undefined) return;
+  if (!Array.isArray(patterns)) {
+    fail(scope, prop, patterns, 'is not a list', 'give a list of tag patterns, e.g. [\'v*\'], or [] to protect no tag');
+  }
+  const seen = new Set<string>();
+  patterns.forEach((pattern, i) => {
+    if (Token.isUnresolved(pattern)) {
+      fail(scope, `${prop}[${i}]`, pattern, 'is a token', 'write the pattern out: the lifecycle policy is rendered at synth');
+    }
+    if (typeof pattern !== 'string' || !TAG_PATTERN_PATTERN.test(pattern)) {
+      fail(scope, `${prop}[${i}]`, pattern, 'is not a valid tag pattern', TAG_PATTERN_ALLOWED);
+    }
+    if (pattern.split('*').length - 1 > MAX_TAG_PATTERN_WILDCARDS) {
+      fail(scope, `${prop}[${i}]`, pattern, `has more than ${MAX_TAG_PATTERN_WILDCARDS} wildcards`, `ECR allows at most ${MAX_TAG_PATTERN_WILDCARDS} "*" per pattern`);
+    }
+    if (seen.has(pattern)) {
+      fail(scope, `${prop}[${i}]`, pattern, 'is listed twice', 'list each pattern once');
+    }
+    seen.add(pattern);
+  });
+}
+
+/**
  * A typed, validated builder for the lifecycle rules of an ECR repository.
  *
  * Rules are numbered in the order they are added (or by an explicit `priority`); a `keepLast`
- * rule, which applies to every image, is always evaluated last. The rules are checked when an
- * `ImageRepository` uses them, so errors name that repository's construct path:
+ * rule, which applies to every image, is always evaluated last. An `ImageRepository` puts its
+ * release-tag rules (`releaseTagPatterns`) before all of them: ECR does not let a rule expire an
+ * image that a rule of higher priority selected, so these rules can only expire images without a
+ * release tag. The rules are checked when an `ImageRepository` uses them, so errors name that
+ * repository's construct path:
  *
  * ```ts
  * LifecycleRules.empty()
@@ -68,7 +101,9 @@ const MAX_POLICY_LENGTH = 30720;
 export class LifecycleRules {
   /**
    * The recommended policy: expire untagged images (superseded builds, failed pushes) after
-   * 7 days and keep the last 30 images overall.
+   * 7 days and keep the newest 30 images. Behind an `ImageRepository`'s release-tag rules the
+   * second rule only expires images with other tags (CI builds, previews): release images are
+   * never expired.
    *
    * Returns a new builder each time, so adding rules to it does not change other repositories.
    */
@@ -163,20 +198,34 @@ export class LifecycleRules {
   }
 
   /**
-   * Validates the rules and renders them for `ecr.Repository`, numbered and in priority order.
-   * Errors name `scope`'s construct path and the prop as `lifecycle.<method>.<argument>`.
+   * Validates the rules and renders them for `ecr.Repository`, numbered and in priority order,
+   * after one rule per release-tag pattern (priorities 1..n; none when there is no rule to
+   * protect from). Errors name `scope`'s construct path and the prop as `lifecycle.<method>.<argument>`.
    *
    * @internal
    */
-  public _render(scope: IConstruct): ecr.LifecycleRule[] {
+  public _render(scope: IConstruct, releaseTagPatterns: string[] = [], releasePatternsProp = 'releaseTagPatterns'): ecr.LifecycleRule[] {
     for (const spec of this.specs) {
       validateSpec(scope, spec);
     }
+    // No rule expires anything: nothing to protect, no policy.
+    const protect = this.specs.length > 0 ? releaseTagPatterns : [];
 
     const anyRules = this.specs.filter(s => s.selection === Selection.ANY);
     if (anyRules.length > 1) {
       fail(scope, 'lifecycle.keepLast', anyRules.map(s => s.count), 'is given more than once',
         'ECR allows one rule for images of any tag status; call keepLast once');
+    }
+
+    // The release-tag rules come first (priorities 1..k): ECR never lets a rule expire an image
+    // that a rule of higher priority (a lower number) selected.
+    for (const spec of this.specs) {
+      const priority = spec.options.priority;
+      if (priority !== undefined && !Token.isUnresolved(priority) && priority <= protect.length) {
+        fail(scope, `lifecycle.${spec.method}.priority`, priority,
+          `is taken by the release-tag rules (${releasePatternsProp} ${formatValue(protect)}), which come first so no rule can expire a release image`,
+          `use a priority above ${protect.length}, or leave it out`);
+      }
     }
 
     // Explicit priorities first, so an automatic number never takes one the user chose later.
@@ -193,7 +242,7 @@ export class LifecycleRules {
     }
 
     const numbered: Array<{ spec: RuleSpec; priority: number }> = [];
-    let highest = 0;
+    let highest = protect.length;
     const nextFree = (): number => {
       let candidate = highest + 1;
       while (taken.has(candidate)) candidate++;
@@ -224,7 +273,10 @@ export class LifecycleRules {
       }
     }
 
-    const rules = numbered.map(({ spec, priority }) => render(spec, priority));
+    const rules = [
+      ...protect.map((pattern, i) => renderReleaseRule(pattern, i + 1)),
+      ...numbered.map(({ spec, priority }) => render(spec, priority)),
+    ];
     checkPolicyLength(scope, rules);
     return rules;
   }
@@ -292,6 +344,7 @@ function policyText(rules: ecr.LifecycleRule[]): string {
       selection: {
         tagStatus: rule.tagStatus,
         tagPrefixList: rule.tagPrefixList,
+        tagPatternList: rule.tagPatternList,
         countType: rule.maxImageAge !== undefined ? 'sinceImagePushed' : 'imageCountMoreThan',
         countNumber: rule.maxImageAge?.toDays() ?? rule.maxImageCount,
         countUnit: rule.maxImageAge !== undefined ? 'days' : undefined,
@@ -314,6 +367,22 @@ function render(spec: RuleSpec, priority: number): ecr.LifecycleRule {
     tagPrefixList: spec.selection === Selection.TAGGED ? spec.tagPrefixes : undefined,
     maxImageCount: spec.count,
     maxImageAge: spec.days !== undefined ? Duration.days(spec.days) : undefined,
+  };
+}
+
+/**
+ * The rule that claims release images: it selects images with a tag matching `pattern` and
+ * would expire only beyond RELEASE_KEEP_COUNT of them, more than ECR's default quota of images
+ * per repository (100,000), so in practice never. Its job is the selection: ECR does not let
+ * a lower-priority rule expire an image that a higher-priority rule selected.
+ */
+function renderReleaseRule(pattern: string, priority: number): ecr.LifecycleRule {
+  return {
+    rulePriority: priority,
+    description: `Keep release images (tags ${pattern}): no later rule may expire them`,
+    tagStatus: ecr.TagStatus.TAGGED,
+    tagPatternList: [pattern],
+    maxImageCount: Defaults.releaseImageKeepCount,
   };
 }
 

@@ -14,3 +14,9 @@ export const IMAGE_DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
 /** AWS account ids. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/** ECR lifecycle tag patterns (`tagPatternList`): tag characters and `*` wildcards. */
+export const TAG_PATTERN_PATTERN = /^[a-zA-Z0-9_*][a-zA-Z0-9._*-]{0,127}$/;
+export const TAG_PATTERN_ALLOWED = 'use 1 to 128 letters, digits, "_", ".", "-" or "*" (any run of characters), not starting with "." or "-", e.g. "v*" or "*.*"';
+/** ECR allows at most four wildcards per tag pattern. */
+export const MAX_TAG_PATTERN_WILDCARDS = 4;

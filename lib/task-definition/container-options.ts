@@ -66,15 +66,30 @@ export interface ContainerOptions {
   readonly readonlyRootFilesystem?: boolean;
 
   /**
-   * Directories that stay writable when the root filesystem is read-only, each backed by the
-   * task's ephemeral storage.
+   * Directories that stay writable when the root filesystem is read-only, each a bind mount
+   * backed by the task's ephemeral storage.
+   *
+   * On Fargate such a mount starts empty, owned by root with mode 0755: a container that runs as
+   * another user (the image's `USER`, or `user`) gets "permission denied" writing there, unless
+   * the image declares the path as a `VOLUME`. ECS then gives the mount the ownership (and the
+   * contents) of the image's directory. For each path, after the user exists:
+   *
+   * ```dockerfile
+   * RUN mkdir -p /tmp && chown node:node /tmp
+   * VOLUME ["/tmp"]
+   * ```
+   *
+   * (changes to a path after its `VOLUME` line are discarded). The library cannot see the image,
+   * so it cannot check this; with a non-root `user` it warns at synth
+   * (`ecs-service-kit:writable-path-owner`) with the lines to add.
    *
    * @default ['/tmp'] when the root filesystem is read-only
    */
   readonly writablePaths?: string[];
 
   /**
-   * The user (name, uid or uid:gid) the container runs as.
+   * The user (name, uid or uid:gid) the container runs as. A non-root user with a read-only root
+   * filesystem needs its `writablePaths` declared in the image (see `writablePaths`).
    *
    * @default - the image's USER
    */

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -205,13 +205,32 @@ export class ServiceTaskDefinition extends Construct {
       }),
     });
     if (readonlyRootFilesystem) {
-      for (const path of options.writablePaths ?? ['/tmp']) {
+      const writablePaths = options.writablePaths ?? ['/tmp'];
+      for (const path of writablePaths) {
         const volumeName = this.volumeName(`${name}${path.replace(/[^a-zA-Z0-9]+/g, '-')}`.replace(/-+$/, ''));
         this.taskDefinition.addVolume({ name: volumeName });
         container.addMountPoints({ containerPath: path, sourceVolume: volumeName, readOnly: false });
       }
+      this.warnIfNotWritable(name, options.user, writablePaths);
     }
     return container;
+  }
+
+  /**
+   * A writable path is a bind mount owned by root (mode 0755) unless the image declares it as a
+   * VOLUME with other ownership. The image is out of sight; a non-root `user` is not.
+   */
+  private warnIfNotWritable(containerName: string, user: string | undefined, paths: string[]): void {
+    if (user === undefined || Token.isUnresolved(user) || paths.length === 0) return;
+    const [uid] = user.split(':');
+    if (uid === 'root' || uid === '0') return;
+    const quoted = paths.map((path) => JSON.stringify(path));
+    Annotations.of(this).addWarningV2(WRITABLE_PATH_OWNER_WARNING,
+      `Container "${containerName}" runs as user "${user}" on a read-only root filesystem; its writable paths (${paths.join(', ')}) are bind mounts ` +
+      'that Fargate creates owned by root with mode 0755, so the user cannot write to them unless the image declares each path as a VOLUME ' +
+      '(ECS then gives the mount the ownership of the image\'s directory). Add to the Dockerfile, after the user exists and in this order: ' +
+      `RUN mkdir -p ${paths.join(' ')} && chown ${user} ${paths.join(' ')} then VOLUME [${quoted.join(', ')}]. ` +
+      `Then acknowledge this warning: Validations.of(<this construct>).acknowledge({ id: 'Annotation::${WRITABLE_PATH_OWNER_WARNING}', reason }).`);
   }
 
   /**
@@ -238,6 +257,9 @@ export class ServiceTaskDefinition extends Construct {
     return candidate;
   }
 }
+
+/** The synth warning for a non-root `user` whose writable paths the image may not own. */
+const WRITABLE_PATH_OWNER_WARNING = 'ecs-service-kit:writable-path-owner';
 
 /** Children the task definition creates itself (the execution role appears with the first container). */
 const RESERVED_CHILD_IDS = ['ExecutionRole', 'TaskRole', 'Resource'];

@@ -2,6 +2,7 @@ import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail, failWithText } from '../validation/checks';
+import { claimUniqueName } from '../validation/physical-names';
 import type { OneOffTaskProps } from './one-off-task';
 import type { ScheduledTaskProps } from './scheduled-task';
 import { TaskSchedule, TaskScheduleConfig } from './task-schedule';
@@ -54,5 +55,7 @@ export function validateScheduledTask(scope: IConstruct, props: ScheduledTaskPro
   if (props.enabled !== undefined && typeof props.enabled !== 'boolean') {
     fail(scope, 'enabled', props.enabled, 'is not a boolean', 'use true or false');
   }
+  // Schedule names are unique per schedule group; ScheduledTask puts its schedule in the default group.
+  claimUniqueName(scope, 'scheduleName', props.scheduleName, 'EventBridge Scheduler schedule name', 'schedule group "default"');
   return schedule;
 }

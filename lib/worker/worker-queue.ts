@@ -3,6 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail } from '../validation/checks';
+import { warnRetainedPhysicalName } from '../validation/physical-names';
 import { WorkerQueueOptions } from './worker-queue-options';
 import { Defaults } from '../defaults';
 
@@ -66,6 +67,7 @@ export function createWorkerQueue(scope: Construct, options: WorkerQueueOptions)
     : { encryption: sqs.QueueEncryption.SQS_MANAGED };
   const removalPolicy = options.removalPolicy ?? DEFAULT_QUEUE_REMOVAL_POLICY;
   const queueName = options.queueName;
+  warnRetainedPhysicalName(scope, 'queue.queueName', queueName, removalPolicy, 'SQS queue', `its dead-letter queue "${queueName}-dlq"`);
   const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
     queueName: queueName !== undefined ? `${queueName}-dlq` : undefined,
     retentionPeriod: options.deadLetterRetentionPeriod ?? DEFAULT_DLQ_RETENTION,

@@ -47,17 +47,29 @@ describe('ImageRepository defaults', () => {
     template.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  test('recommended lifecycle: expire untagged after 7 days, then keep the last 30 images', () => {
+  test('recommended lifecycle: release tags claimed first, expire untagged after 7 days, then keep the last 30 images', () => {
     const policy = lifecyclePolicyOf(template, 'RepoRepository');
     expect(policy.rules).toEqual([
       {
         rulePriority: 1,
+        description: 'Keep release images (tags v*): no later rule may expire them',
+        selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 999999 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: 'Keep release images (tags *.*): no later rule may expire them',
+        selection: { tagStatus: 'tagged', tagPatternList: ['*.*'], countType: 'imageCountMoreThan', countNumber: 999999 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 3,
         description: 'Expire untagged images after 7 days',
         selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7, countUnit: 'days' },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 2,
+        rulePriority: 4,
         description: 'Keep the last 30 images',
         selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
         action: { type: 'expire' },

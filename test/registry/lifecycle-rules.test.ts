@@ -16,11 +16,12 @@ function render(rules: LifecycleRules) {
 }
 
 describe('LifecycleRules rendered into the repository', () => {
-  test('every rule kind, numbered in order, keepLast last, as ECR policy JSON', () => {
+  test('every rule kind, numbered in order after the release-tag rule, keepLast last, as ECR policy JSON', () => {
     // GIVEN
     const stack = testStack(testApp());
     // WHEN keepLast is added first and the others after it
     new ImageRepository(stack, 'Repo', {
+      releaseTagPatterns: ['release-*'],
       lifecycle: LifecycleRules.empty()
         .keepLast(100)
         .expireUntaggedAfter(3)
@@ -34,30 +35,36 @@ describe('LifecycleRules rendered into the repository', () => {
     expect(policy.rules).toEqual([
       {
         rulePriority: 1,
+        description: 'Keep release images (tags release-*): no later rule may expire them',
+        selection: { tagStatus: 'tagged', tagPatternList: ['release-*'], countType: 'imageCountMoreThan', countNumber: 999999 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
         description: 'Expire untagged images after 3 days',
         selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 3, countUnit: 'days' },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 2,
+        rulePriority: 3,
         description: 'Keep the last 20 images tagged release-* and v*',
         selection: { tagStatus: 'tagged', tagPrefixList: ['release-', 'v'], countType: 'imageCountMoreThan', countNumber: 20 },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 3,
+        rulePriority: 4,
         description: 'Preview builds live two weeks',
         selection: { tagStatus: 'tagged', tagPrefixList: ['pr-'], countType: 'sinceImagePushed', countNumber: 14, countUnit: 'days' },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 4,
+        rulePriority: 5,
         description: 'Keep the last 5 untagged images',
         selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 },
         action: { type: 'expire' },
       },
       {
-        rulePriority: 5,
+        rulePriority: 6,
         description: 'Keep the last 100 images',
         selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
         action: { type: 'expire' },

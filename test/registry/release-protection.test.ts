@@ -1,0 +1,178 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { ImageRepository, ImageRepositoryProps, LifecycleRules } from '../../lib/registry';
+import { testApp, testStack } from '../util/test-app';
+
+/**
+ * ECR's lifecycle evaluation, as the ECR user guide states it ("Lifecycle policy evaluation
+ * rules", LifecyclePolicies.html):
+ * - rules are applied in rulePriority order, lowest number first;
+ * - an image that matches the tagging requirements of a higher-priority rule cannot be expired by
+ *   a rule with a lower priority (it stays counted by later count rules, but is never marked);
+ * - an image is expired by exactly one or zero rules;
+ * - count rules sort the selected images newest first and expire those beyond countNumber;
+ *   age rules expire those pushed more than countNumber days ago;
+ * - a tag list selects an image when EVERY entry matches one of its tags (prefix, or `*` pattern).
+ */
+interface Image { readonly id: string; readonly tags: string[]; readonly ageDays: number }
+interface PolicyRule {
+  rulePriority: number;
+  selection: { tagStatus: string; tagPrefixList?: string[]; tagPatternList?: string[]; countType: string; countNumber: number };
+}
+
+function patternMatches(pattern: string, tag: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+  return regex.test(tag);
+}
+
+function selects(rule: PolicyRule, image: Image): boolean {
+  const s = rule.selection;
+  if (s.tagStatus === 'any') return true;
+  if (s.tagStatus === 'untagged') return image.tags.length === 0;
+  if (image.tags.length === 0) return false;
+  if (s.tagPrefixList) return s.tagPrefixList.every((prefix) => image.tags.some((tag) => tag.startsWith(prefix)));
+  return (s.tagPatternList ?? []).every((pattern) => image.tags.some((tag) => patternMatches(pattern, tag)));
+}
+
+/** The images ECR would expire under `rules`, each with the priority of the rule that expires it. */
+function expiredBy(rules: PolicyRule[], images: Image[]): Map<string, number> {
+  const claimed = new Set<string>();
+  const expired = new Map<string, number>();
+  for (const rule of [...rules].sort((a, b) => a.rulePriority - b.rulePriority)) {
+    const selected = images.filter((image) => selects(rule, image));
+    let candidates: Image[];
+    if (rule.selection.countType === 'imageCountMoreThan') {
+      candidates = [...selected].sort((a, b) => a.ageDays - b.ageDays).slice(rule.selection.countNumber);
+    } else {
+      candidates = selected.filter((image) => image.ageDays > rule.selection.countNumber);
+    }
+    for (const image of candidates) {
+      if (!claimed.has(image.id) && !expired.has(image.id)) expired.set(image.id, rule.rulePriority);
+    }
+    for (const image of selected) claimed.add(image.id);
+  }
+  return expired;
+}
+
+/** 600 pushes, one a day: CI builds, untagged leftovers, and releases in both naming styles. */
+function history(): Image[] {
+  const images: Image[] = [];
+  for (let day = 600; day >= 1; day--) {
+    const id = `img-${day}`;
+    if (day % 11 === 0) images.push({ id, tags: [`v1.${day}`], ageDays: day });
+    else if (day % 13 === 0) images.push({ id, tags: [`2.${day}.0`], ageDays: day });
+    else if (day % 17 === 0) images.push({ id, tags: [`v${day}`], ageDays: day });
+    else if (day % 19 === 0) images.push({ id, tags: [`sha-${day}`, `v3.${day}`], ageDays: day });
+    else if (day % 3 === 0) images.push({ id, tags: [], ageDays: day });
+    else images.push({ id, tags: [`sha-${day}`], ageDays: day });
+  }
+  return images;
+}
+
+const isRelease = (image: Image) => image.tags.some((tag) => tag.startsWith('v') || tag.includes('.'));
+
+function policyOf(props: ImageRepositoryProps): PolicyRule[] {
+  const stack = testStack(testApp());
+  new ImageRepository(stack, 'Repo', props);
+  const repo = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0] as any;
+  return JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
+}
+
+describe('release images and the lifecycle policy', () => {
+  const images = history();
+  const releases = images.filter(isRelease);
+
+  test('the history has releases older than any count rule keeps', () => {
+    expect(releases.length).toBeGreaterThan(60);
+    expect(releases.filter((image) => image.ageDays > 100).length).toBeGreaterThan(30);
+  });
+
+  test('default policy: no release image is ever expired; old CI builds and untagged leftovers are', () => {
+    // GIVEN the default repository WHEN ECR evaluates its policy over the history
+    const expired = expiredBy(policyOf({}), images);
+    // THEN no release image is expired ...
+    expect(releases.filter((image) => expired.has(image.id)).map((image) => image.tags)).toEqual([]);
+    // ... and the policy still cleans up: untagged leftovers past 7 days, CI builds beyond the newest 30
+    const untaggedOld = images.filter((image) => image.tags.length === 0 && image.ageDays > 7);
+    expect(untaggedOld.every((image) => expired.has(image.id))).toBe(true);
+    const ciBuilds = images.filter((image) => !isRelease(image) && image.tags.length > 0);
+    expect(ciBuilds.filter((image) => expired.has(image.id)).length).toBeGreaterThan(ciBuilds.length - 30);
+  });
+
+  test('without release-tag rules (releaseTagPatterns: []) the same rules expire release images', () => {
+    // This is the policy the library shipped before: the "keep 30 of any" rule reaches releases.
+    const expired = expiredBy(policyOf({ releaseTagPatterns: [] }), images);
+    expect(releases.filter((image) => expired.has(image.id)).length).toBeGreaterThan(30);
+  });
+
+  test('even aggressive custom rules cannot expire a release image', () => {
+    const expired = expiredBy(policyOf({
+      lifecycle: LifecycleRules.empty()
+        .expireTaggedOlderThan(1, ['v'])
+        .keepLastTagged(1, ['2.'])
+        .expireUntaggedAfter(1)
+        .keepLast(1),
+    }), images);
+    expect(releases.filter((image) => expired.has(image.id))).toEqual([]);
+    // Everything else goes: the rules still work on non-release images.
+    expect(images.filter((image) => !isRelease(image) && image.ageDays > 1).every((image) => expired.has(image.id))).toBe(true);
+  });
+
+  test('a custom release pattern protects exactly those tags', () => {
+    const rules = policyOf({ releaseTagPatterns: ['release-*'] });
+    const own: Image[] = [
+      { id: 'old-release', tags: ['release-2020.1'], ageDays: 900 },
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `ci-${i}`, tags: [`sha-${i}`], ageDays: i + 1 })),
+    ];
+    const expired = expiredBy(rules, own);
+    expect(expired.has('old-release')).toBe(false);
+    expect(expired.size).toBe(10);
+  });
+
+  test('the release-tag rules come first and keep 999,999 images (above ECR\'s default 100,000 images per repository)', () => {
+    const rules = policyOf({ releaseTagPatterns: ['v*', 'prod-*', '*.*'] });
+    expect(rules.slice(0, 3).map((r) => [r.rulePriority, r.selection])).toEqual([
+      [1, { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 999999 }],
+      [2, { tagStatus: 'tagged', tagPatternList: ['prod-*'], countType: 'imageCountMoreThan', countNumber: 999999 }],
+      [3, { tagStatus: 'tagged', tagPatternList: ['*.*'], countType: 'imageCountMoreThan', countNumber: 999999 }],
+    ]);
+    expect(Math.min(...rules.slice(3).map((r) => r.rulePriority))).toBe(4);
+  });
+
+  test('LifecycleRules.empty() adds no release rules: there is no policy at all', () => {
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo', { lifecycle: LifecycleRules.empty() });
+    const repo = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0] as any;
+    expect(repo.Properties.LifecyclePolicy).toBeUndefined();
+  });
+});
+
+describe('releaseTagPatterns validation', () => {
+  function make(props: ImageRepositoryProps) {
+    return () => new ImageRepository(testStack(testApp()), 'Repo', props);
+  }
+
+  test.each([
+    [[''], /releaseTagPatterns\[0\] "" is not a valid tag pattern; use 1 to 128 letters/],
+    [['v*', 'bad tag'], /releaseTagPatterns\[1\] "bad tag" is not a valid tag pattern/],
+    [['-v*'], /releaseTagPatterns\[0\] "-v\*" is not a valid tag pattern/],
+    [['a*b*c*d*e*'], /releaseTagPatterns\[0\] "a\*b\*c\*d\*e\*" has more than 4 wildcards; ECR allows at most 4/],
+    [['v*', 'v*'], /releaseTagPatterns\[1\] "v\*" is listed twice/],
+  ])('%j is rejected', (patterns, message) => {
+    expect(make({ releaseTagPatterns: patterns })).toThrow(message);
+  });
+
+  test('a rule priority taken by a release-tag rule is rejected', () => {
+    expect(make({ lifecycle: LifecycleRules.empty().expireUntaggedAfter(3, { priority: 2 }) }))
+      .toThrow(/^TestStack\/Repo: lifecycle.expireUntaggedAfter.priority 2 is taken by the release-tag rules \(releaseTagPatterns \["v\*", "\*\.\*"\]\).*; use a priority above 2, or leave it out$/);
+  });
+
+  test('explicit priorities above the release-tag rules are kept as given', () => {
+    const rules = policyOf({ lifecycle: LifecycleRules.empty().expireUntaggedAfter(3, { priority: 10 }).keepLast(5) });
+    expect(rules.map((r) => r.rulePriority)).toEqual([1, 2, 10, 11]);
+  });
+
+  test('with releaseTagPatterns: [] any priority is free again', () => {
+    const rules = policyOf({ releaseTagPatterns: [], lifecycle: LifecycleRules.empty().expireUntaggedAfter(3, { priority: 1 }) });
+    expect(rules.map((r) => r.rulePriority)).toEqual([1]);
+  });
+});
