@@ -10,3 +10,4 @@ export * from './service';
 export * from './worker';
 export * from './task';
 export * from './bundle';
+export * from './deploy-checks';

@@ -1,0 +1,282 @@
+import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
+import { DeployCheckRule, StackTemplate } from '../../lib/deploy-checks/rule';
+import { ESK_ECR1 } from '../../lib/deploy-checks/rules/esk-ecr1';
+import { ESK_ECR2 } from '../../lib/deploy-checks/rules/esk-ecr2';
+import { ESK_ECS1 } from '../../lib/deploy-checks/rules/esk-ecs1';
+import { ESK_ECS2 } from '../../lib/deploy-checks/rules/esk-ecs2';
+import { ESK_ECS3 } from '../../lib/deploy-checks/rules/esk-ecs3';
+import { ESK_ECS4 } from '../../lib/deploy-checks/rules/esk-ecs4';
+import { ESK_ECS5 } from '../../lib/deploy-checks/rules/esk-ecs5';
+import { ESK_ECS6 } from '../../lib/deploy-checks/rules/esk-ecs6';
+import { ESK_ELB1 } from '../../lib/deploy-checks/rules/esk-elb1';
+import { ESK_ELB2 } from '../../lib/deploy-checks/rules/esk-elb2';
+import { ESK_ELB3 } from '../../lib/deploy-checks/rules/esk-elb3';
+import { ESK_ELB4 } from '../../lib/deploy-checks/rules/esk-elb4';
+import { ESK_ELB5 } from '../../lib/deploy-checks/rules/esk-elb5';
+import { ESK_ELB6 } from '../../lib/deploy-checks/rules/esk-elb6';
+import { ESK_ELB7 } from '../../lib/deploy-checks/rules/esk-elb7';
+import { ESK_LOG1 } from '../../lib/deploy-checks/rules/esk-log1';
+import { ESK_NAME1 } from '../../lib/deploy-checks/rules/esk-name1';
+import { ESK_RET1 } from '../../lib/deploy-checks/rules/esk-ret1';
+import { ESK_SC1 } from '../../lib/deploy-checks/rules/esk-sc1';
+import { ESK_VPC1 } from '../../lib/deploy-checks/rules/esk-vpc1';
+import { arn, cluster, fargateTask, ref, service, stack } from './fixtures';
+
+interface Case {
+  readonly rule: DeployCheckRule;
+  /** Templates that trigger the rule, and the logical ids it must name. */
+  readonly bad: StackTemplate[];
+  readonly flagged: string[];
+  /** The same app made safe: the rule finds nothing. */
+  readonly good: StackTemplate[];
+}
+
+const association = (strategy: unknown[] = []) => ({ Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: ref('Cluster'), CapacityProviders: ['FARGATE', 'FARGATE_SPOT'], DefaultCapacityProviderStrategy: strategy } });
+const spot = { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] };
+
+const asg = (protectedFromScaleIn: boolean) => ({ Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', NewInstancesProtectedFromScaleIn: protectedFromScaleIn } });
+const capacityProvider = (protection: string) => ({ Type: 'AWS::ECS::CapacityProvider', Properties: { AutoScalingGroupProvider: { AutoScalingGroupArn: ref('Asg'), ManagedTerminationProtection: protection } } });
+
+const rule = (listener: unknown, priority: number, tg = 'Tg') => ({ Type: 'AWS::ElasticLoadBalancingV2::ListenerRule', Properties: { ListenerArn: listener, Priority: priority, Actions: [{ Type: 'forward', TargetGroupArn: ref(tg) }], Conditions: [] } });
+const listener = { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: ref('Alb'), Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'fixed-response' }] } };
+const exportListener = { ListenerExport: { Value: ref('Listener'), Export: { Name: 'Shared:Listener' } } };
+
+const repoImage = { 'Fn::Join': ['', [{ 'Fn::Select': [4, { 'Fn::Split': [':', arn('Repo')] }] }, '.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/', ref('Repo'), ':v1']] };
+const assetImage = { 'Fn::Sub': '${AWS::AccountId}.dkr.ecr.us-east-1.${AWS::URLSuffix}/cdk-hnb659fds-container-assets-${AWS::AccountId}-us-east-1:abc' };
+
+const lifecycle = (rules: unknown[]) => ({ Type: 'AWS::ECR::Repository', Properties: { LifecyclePolicy: { LifecyclePolicyText: JSON.stringify({ rules }) } } });
+const untagged7d = { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7, countUnit: 'days' }, action: { type: 'expire' } };
+const keepReleases = { rulePriority: 2, selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 20 }, action: { type: 'expire' } };
+const anyOver30 = (priority: number) => ({ rulePriority: priority, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } });
+
+const alb = (attributes: unknown[], extra: Record<string, unknown> = {}, dependsOnIds?: string[]) => ({
+  Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  Properties: { Type: 'application', Subnets: [ref('SubnetA'), ref('SubnetB')], LoadBalancerAttributes: attributes, ...extra },
+  ...(dependsOnIds ? { DependsOn: dependsOnIds } : {}),
+});
+const logsTo = (bucket: unknown) => [{ Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.bucket', Value: bucket }];
+const logPolicy = { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: ref('Logs'), PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Principal: { AWS: 'arn:aws:iam::127311923021:root' }, Resource: '*' }] } } };
+const bucket = (encryption = 'AES256') => ({ Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: encryption } }] } } });
+
+const subnet = (ipv6 = false) => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('Vpc'), CidrBlock: '10.0.0.0/24', ...(ipv6 ? { Ipv6CidrBlock: '2600:1f18::/64' } : {}) } });
+
+const scService = (services: unknown[] | undefined, dependsOnIds: string[] = []) => service({ ServiceConnectConfiguration: { Enabled: true, Namespace: arn('Namespace'), ...(services ? { Services: services } : {}) } }, dependsOnIds);
+
+/** A VPC whose subnet Private has no default route; Public routes through an IGW. */
+const isolatedNetwork = (withEndpoints: boolean) => ({
+  Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+  Private: subnet(),
+  PrivateRt: { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: ref('Vpc') } },
+  PrivateAssoc: { Type: 'AWS::EC2::SubnetRouteTableAssociation', Properties: { SubnetId: ref('Private'), RouteTableId: ref('PrivateRt') } },
+  ...(withEndpoints ? Object.fromEntries(['sqs', 'ecr.api', 'ecr.dkr', 's3', 'logs'].map((svc) => [`Endpoint${svc.replace('.', '')}`, {
+    Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: ref('Vpc'), ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${svc}`]] } },
+  }])) : {}),
+});
+const queueTask = {
+  ...fargateTask({ Image: assetImage, LogConfiguration: { LogDriver: 'awslogs', Options: {} } }, { TaskRoleArn: arn('TaskRole') }),
+};
+const queueWorkerResources = (withEndpoints: boolean) => ({
+  ...isolatedNetwork(withEndpoints),
+  Cluster: cluster,
+  TaskRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
+  TaskPolicy: { Type: 'AWS::IAM::Policy', Properties: { Roles: [ref('TaskRole')], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['sqs:ReceiveMessage'], Resource: '*' }] } } },
+  Task: queueTask,
+  Worker: service({ NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [ref('Private')] } } }),
+});
+
+const tgs = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`Tg${i}`, { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { TargetType: 'ip' } }]));
+const rules = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`Rule${i}`, rule(ref('Listener'), i + 1, `Tg${i}`)]));
+
+const targetGroup = (type?: string) => ({ Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 8080, Protocol: 'HTTP', ...(type ? { TargetType: type } : {}) } });
+const lbService = (container = 'app', port = 8080, dependsOnIds: string[] = ['Rule']) => service({ LoadBalancers: [{ ContainerName: container, ContainerPort: port, TargetGroupArn: ref('Tg') }] }, dependsOnIds);
+
+const CASES: Case[] = [
+  {
+    rule: ESK_ECS1,
+    bad: [stack('A', { Cluster: cluster, Assoc: association(), Task: fargateTask(), Svc: service(spot) }),
+      stack('B', { Cluster: cluster, Assoc: association([{ CapacityProvider: 'FARGATE', Weight: 1 }]), Task: fargateTask(), Svc: service() })],
+    flagged: ['Svc', 'Svc'],
+    good: [stack('A', { Cluster: cluster, Assoc: association(), Task: fargateTask(), Svc: service(spot, ['Assoc']) }),
+      stack('B', { Cluster: cluster, Assoc: association(), Task: fargateTask(), Svc: service({ LaunchType: 'FARGATE' }) })],
+  },
+  {
+    rule: ESK_ECS2,
+    bad: [stack('A', { Asg: asg(true), Cp: capacityProvider('ENABLED') })],
+    flagged: ['Cp'],
+    good: [stack('A', { Asg: asg(false), Cp: capacityProvider('DISABLED') })],
+  },
+  {
+    rule: ESK_ECS3,
+    bad: [stack('A', { Cluster: cluster, Task: fargateTask(), Svc: service({ DesiredCount: 2 }),
+      Target: { Type: 'AWS::ApplicationAutoScaling::ScalableTarget', Properties: { ServiceNamespace: 'ecs', ResourceId: { 'Fn::Join': ['', ['service/', ref('Cluster'), '/', { 'Fn::GetAtt': ['Svc', 'Name'] }]] } } } })],
+    flagged: ['Svc'],
+    good: [stack('A', { Cluster: cluster, Task: fargateTask(), Svc: service(),
+      Target: { Type: 'AWS::ApplicationAutoScaling::ScalableTarget', Properties: { ServiceNamespace: 'ecs', ResourceId: { 'Fn::Join': ['', ['service/', ref('Cluster'), '/', { 'Fn::GetAtt': ['Svc', 'Name'] }]] } } },
+      Other: service({ DesiredCount: 1 }) })],
+  },
+  {
+    rule: ESK_ECS4,
+    bad: [stack('A', { Task: fargateTask({ ReadonlyRootFilesystem: true, User: '1000:1000', MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp' }] }, { Volumes: [{ Name: 'tmp' }] }) })],
+    flagged: ['Task'],
+    good: [stack('A', { Task: fargateTask({ ReadonlyRootFilesystem: true, MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp' }] }, { Volumes: [{ Name: 'tmp' }] }),
+      Efs: fargateTask({ ReadonlyRootFilesystem: true, User: '1000', MountPoints: [{ SourceVolume: 'data', ContainerPath: '/data' }] }, { Volumes: [{ Name: 'data', EFSVolumeConfiguration: { FilesystemId: 'fs-1' } }] }) })],
+  },
+  {
+    rule: ESK_ECS5,
+    bad: [stack('A', { Svc: service({ DeploymentConfiguration: { MinimumHealthyPercent: 50 } }) })],
+    flagged: ['Svc'],
+    good: [stack('A', { Svc: service(), Alarmed: service({ DeploymentConfiguration: { Alarms: { Enable: true, Rollback: true, AlarmNames: ['a'] } } }),
+      BlueGreen: service({ DeploymentController: { Type: 'CODE_DEPLOY' }, DeploymentConfiguration: {} }) })],
+  },
+  {
+    rule: ESK_ECS6,
+    bad: [stack('A', { Task: fargateTask(), Tg: targetGroup('ip'), Port: lbService('app', 80), Name: lbService('web', 8080) })],
+    flagged: ['Port', 'Name'],
+    good: [stack('A', { Task: fargateTask(), Tg: targetGroup('ip'), Svc: lbService() })],
+  },
+  {
+    rule: ESK_ELB1,
+    bad: [
+      stack('Shared', { Alb: alb([]), Listener: listener, Tg: targetGroup('ip'), R1: rule(ref('Listener'), 10), R2: rule(ref('Listener'), 10) }, { outputs: exportListener }),
+      stack('Api', { Tg: targetGroup('ip'), R3: rule({ 'Fn::ImportValue': 'Shared:Listener' }, 10) }),
+      stack('Arn', { Tg: targetGroup('ip'), R4: rule('arn:aws:elasticloadbalancing:us-east-1:1:listener/app/x/1/2', 5), R5: rule('arn:aws:elasticloadbalancing:us-east-1:1:listener/app/x/1/2', 5) }),
+    ],
+    flagged: ['R1', 'R2', 'R3', 'R4', 'R5'],
+    good: [
+      stack('Shared', { Alb: alb([]), Listener: listener, Tg: targetGroup('ip'), R1: rule(ref('Listener'), 10), R2: rule(ref('Listener'), 20) }, { outputs: exportListener }),
+      stack('Api', { Tg: targetGroup('ip'), R3: rule({ 'Fn::ImportValue': 'Shared:Listener' }, 30), Other: rule({ 'Fn::ImportValue': 'Elsewhere:Listener' }, 10) }),
+    ],
+  },
+  {
+    rule: ESK_ELB2,
+    bad: [
+      stack('Imported', { Alb: alb(logsTo('my-existing-logs')) }),
+      stack('NoPolicy', { Logs: bucket(), Alb: alb(logsTo(ref('Logs'))) }),
+      stack('NoDependency', { Logs: bucket(), LogsPolicy: logPolicy, Alb: alb(logsTo(ref('Logs'))) }),
+    ],
+    flagged: ['Alb', 'Alb', 'Alb'],
+    good: [stack('Owned', { Logs: bucket(), LogsPolicy: logPolicy, Alb: alb(logsTo(ref('Logs')), {}, ['LogsPolicy']) }),
+      stack('Off', { Alb: alb([{ Key: 'access_logs.s3.enabled', Value: 'false' }]) })],
+  },
+  {
+    rule: ESK_ELB3,
+    bad: [stack('A', { Logs: bucket('aws:kms'), LogsPolicy: logPolicy, Alb: alb(logsTo(ref('Logs')), {}, ['LogsPolicy']) })],
+    flagged: ['Alb'],
+    good: [stack('A', { Logs: bucket('AES256'), LogsPolicy: logPolicy, Alb: alb(logsTo(ref('Logs')), {}, ['LogsPolicy']) })],
+  },
+  {
+    rule: ESK_ELB4,
+    bad: [stack('A', { SubnetA: subnet(true), SubnetB: subnet(false), Alb: alb([], { IpAddressType: 'dualstack' }) })],
+    flagged: ['Alb'],
+    good: [stack('A', { SubnetA: subnet(true), SubnetB: subnet(false), SubnetBV6: { Type: 'AWS::EC2::SubnetCidrBlock', Properties: { SubnetId: ref('SubnetB'), Ipv6CidrBlock: '2600::/64' } },
+      Alb: alb([], { IpAddressType: 'dualstack' }), V4: alb([], { IpAddressType: 'ipv4', Subnets: [ref('SubnetB')] }) })],
+  },
+  {
+    rule: ESK_ELB5,
+    bad: [stack('A', { Alb: alb([]), Listener: listener, ...tgs(101), ...rules(101) })],
+    flagged: ['Alb'],
+    good: [stack('A', { Alb: alb([]), Listener: listener, ...tgs(100), ...rules(100) })],
+  },
+  {
+    rule: ESK_ELB6,
+    bad: [
+      stack('NoDependency', { Alb: alb([]), Listener: listener, Tg: targetGroup('ip'), Rule: rule(ref('Listener'), 1), Task: fargateTask(), Svc: lbService('app', 8080, []) }),
+      stack('Unattached', { Tg: targetGroup('ip'), Task: fargateTask(), Svc: lbService('app', 8080, []) }),
+    ],
+    flagged: ['Svc', 'Svc'],
+    good: [stack('A', { Alb: alb([]), Listener: listener, Tg: targetGroup('ip'), Rule: rule(ref('Listener'), 1), Task: fargateTask(), Svc: lbService() })],
+  },
+  {
+    rule: ESK_ELB7,
+    bad: [stack('A', { Tg: targetGroup(), Task: fargateTask(), Svc: lbService() })],
+    flagged: ['Svc'],
+    good: [stack('A', { Tg: targetGroup('ip'), Task: fargateTask(), Svc: lbService() })],
+  },
+  {
+    rule: ESK_ECR1,
+    bad: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {} }, Task: fargateTask({ Image: repoImage }) })],
+    flagged: ['Task'],
+    good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {} }, Task: fargateTask({ Image: assetImage }) })],
+  },
+  {
+    rule: ESK_ECR2,
+    bad: [stack('A', { Any: lifecycle([untagged7d, anyOver30(2)]), Star: lifecycle([{ rulePriority: 1, selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'sinceImagePushed', countNumber: 90, countUnit: 'days' }, action: { type: 'expire' } }]) })],
+    flagged: ['Any', 'Star'],
+    good: [stack('A', { Protected: lifecycle([untagged7d, keepReleases, anyOver30(3)]), UntaggedOnly: lifecycle([untagged7d]) })],
+  },
+  {
+    rule: ESK_SC1,
+    bad: [stack('A', { Cluster: cluster, Task: fargateTask(), Orders: scService([{ PortName: 'app', DiscoveryName: 'orders' }]), Web: scService(undefined) })],
+    flagged: ['Web'],
+    good: [stack('A', { Cluster: cluster, Task: fargateTask(), Orders: scService([{ PortName: 'app', DiscoveryName: 'orders' }]), Web: scService(undefined, ['Orders']) })],
+  },
+  {
+    rule: ESK_VPC1,
+    bad: [stack('A', queueWorkerResources(false))],
+    flagged: ['Worker'],
+    good: [stack('A', queueWorkerResources(true)),
+      stack('Nat', { ...queueWorkerResources(false), Default: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: ref('PrivateRt'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref('Nat') } } })],
+  },
+  {
+    rule: ESK_NAME1,
+    bad: [
+      stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' } }, Svc: service({ ServiceName: 'web', Cluster: 'arn:aws:ecs:us-east-1:1:cluster/c' }),
+        Job: { Type: 'AWS::Scheduler::Schedule', Properties: { Name: 'nightly' } } }, { account: '1', region: 'us-east-1' }),
+      stack('B', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' } }, Svc: service({ ServiceName: 'web', Cluster: 'arn:aws:ecs:us-east-1:1:cluster/c' }),
+        Job: { Type: 'AWS::Scheduler::Schedule', Properties: { Name: 'nightly', GroupName: 'default' } } }, { account: '1', region: 'us-east-1' }),
+    ],
+    flagged: ['Repo', 'Repo', 'Svc', 'Svc', 'Job', 'Job'],
+    good: [
+      stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' } }, Svc: service({ ServiceName: 'web', Cluster: 'arn:aws:ecs:us-east-1:1:cluster/a' }),
+        Job: { Type: 'AWS::Scheduler::Schedule', Properties: { Name: 'nightly', GroupName: 'a' } } }, { account: '1', region: 'us-east-1' }),
+      stack('B', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' } }, Svc: service({ ServiceName: 'web', Cluster: 'arn:aws:ecs:us-east-1:1:cluster/b' }),
+        Job: { Type: 'AWS::Scheduler::Schedule', Properties: { Name: 'nightly', GroupName: 'b' } } }, { account: '1', region: 'eu-west-1' }),
+    ],
+  },
+  {
+    rule: ESK_RET1,
+    bad: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' }, DeletionPolicy: 'Retain' } })],
+    flagged: ['Repo'],
+    good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {}, DeletionPolicy: 'Retain' }, Named: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' }, DeletionPolicy: 'Delete' } })],
+  },
+  {
+    rule: ESK_LOG1,
+    bad: [stack('A', { Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} } })],
+    flagged: ['Logs'],
+    good: [stack('A', { Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } } })],
+  },
+];
+
+describe.each(CASES.map((c) => [c.rule.id, c] as const))('%s', (_id, c) => {
+  test('flags the hazardous template', () => {
+    // WHEN the rule reads the bad app
+    const findings = c.rule.check(c.bad);
+    // THEN it names exactly the resources at fault
+    expect(findings.map((f) => f.logicalId).sort()).toEqual([...c.flagged].sort());
+    for (const f of findings) expect(f.locations.length).toBeGreaterThan(0);
+  });
+
+  test('passes the safe template', () => {
+    expect(c.rule.check(c.good)).toEqual([]);
+  });
+});
+
+test('every rule of the pack has a case, a one-line reason and fix, and a severity', () => {
+  expect(CASES.map((c) => c.rule.id).sort()).toEqual(DEPLOY_CHECK_RULES.map((r) => r.id).sort());
+  for (const r of DEPLOY_CHECK_RULES) {
+    expect(r.id).toMatch(/^ESK-[A-Z]+\d+$/);
+    expect(r.reason).not.toMatch(/\n/);
+    expect(r.fix).not.toMatch(/\n/);
+    expect(['error', 'warning']).toContain(r.severity);
+  }
+});
+
+test('ESK-ELB1 names the other rule and its stack across templates', () => {
+  const findings = ESK_ELB1.check(CASES.find((c) => c.rule === ESK_ELB1)!.bad);
+  expect(findings.find((f) => f.logicalId === 'R3')?.detail).toBe('priority 10 also used by R1 in Shared.template.json, R2 in Shared.template.json');
+});
+
+test('ESK-VPC1 lists the missing endpoints', () => {
+  const [finding] = ESK_VPC1.check(CASES.find((c) => c.rule === ESK_VPC1)!.bad);
+  expect(finding.detail).toContain('missing endpoints: ecr.api, ecr.dkr, logs, s3, sqs');
+});
