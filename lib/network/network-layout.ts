@@ -50,11 +50,14 @@ export enum NetworkLayout {
   /**
    * Public subnets for the load balancer only, and isolated private subnets (no route to the
    * internet) for the tasks. Tasks reach AWS through VPC endpoints: interface endpoints for
-   * ECR API, ECR Docker, CloudWatch Logs, Secrets Manager and SSM Parameter Store (plus SSM
-   * Messages for ECS Exec when asked), and a free S3 gateway endpoint (ECR stores image layers in S3).
+   * ECR API, ECR Docker, CloudWatch Logs, Secrets Manager and SSM Parameter Store, and a free S3
+   * gateway endpoint (ECR stores image layers in S3). Added once per network when needed: SQS when
+   * a WorkerService with a queue runs in it, SSM Messages when a service uses ECS Exec (or with
+   * `ecsExecEndpoint`).
    *
-   * Cost: $7.30/month per endpoint per AZ: 5 endpoints × 2 AZs = $73.00/month
-   * (6 with the ECS Exec endpoint: $87.60), + $0.01/GB through the interface endpoints.
+   * Cost: $7.30/month per interface endpoint per AZ: 5 endpoints × 2 AZs = $73.00/month;
+   * each added endpoint (SQS, SSM Messages) is another $14.60 over 2 AZs (both: $102.20),
+   * + $0.01/GB through the interface endpoints.
    *
    * Security: the strongest layout: tasks cannot reach the internet at all (no data exfiltration
    * path except the AWS services above), endpoints admit HTTPS only from the VPC's CIDR. The

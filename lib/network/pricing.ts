@@ -35,10 +35,13 @@ export function natGatewaysFor(layout: NetworkLayout, azCount: number): number {
   }
 }
 
-/** Interface endpoints a layout creates (each is billed once per AZ). */
-export function interfaceEndpointsFor(layout: NetworkLayout, ecsExecEndpoint: boolean): number {
+/**
+ * Interface endpoints a layout creates (each is billed once per AZ); `extraEndpoints` are those
+ * added on demand (the SQS endpoint a worker's queue needs).
+ */
+export function interfaceEndpointsFor(layout: NetworkLayout, ecsExecEndpoint: boolean, extraEndpoints = 0): number {
   if (layout !== NetworkLayout.PRIVATE_WITH_ENDPOINTS) return 0;
-  return BASE_INTERFACE_ENDPOINTS + (ecsExecEndpoint ? 1 : 0);
+  return BASE_INTERFACE_ENDPOINTS + (ecsExecEndpoint ? 1 : 0) + extraEndpoints;
 }
 
 /** Rounds to cents, so figures compare exactly in tests and docs. */
@@ -47,16 +50,16 @@ export function toCents(usd: number): number {
 }
 
 /** Fixed monthly cost of a layout: NAT gateways (with their Elastic IPs) and interface endpoints. */
-export function fixedMonthlyCostUsd(layout: NetworkLayout, azCount: number, ecsExecEndpoint: boolean): number {
+export function fixedMonthlyCostUsd(layout: NetworkLayout, azCount: number, ecsExecEndpoint: boolean, extraEndpoints = 0): number {
   return toCents(
     natGatewaysFor(layout, azCount) * NAT_GATEWAY_USD_PER_MONTH
-    + interfaceEndpointsFor(layout, ecsExecEndpoint) * azCount * INTERFACE_ENDPOINT_USD_PER_AZ_MONTH,
+    + interfaceEndpointsFor(layout, ecsExecEndpoint, extraEndpoints) * azCount * INTERFACE_ENDPOINT_USD_PER_AZ_MONTH,
   );
 }
 
 /** One line a person can read in a PR review or a README table. */
-export function describeCost(layout: NetworkLayout, azCount: number, ecsExecEndpoint: boolean): string {
-  const total = fixedMonthlyCostUsd(layout, azCount, ecsExecEndpoint).toFixed(2);
+export function describeCost(layout: NetworkLayout, azCount: number, ecsExecEndpoint: boolean, extraEndpoints = 0): string {
+  const total = fixedMonthlyCostUsd(layout, azCount, ecsExecEndpoint, extraEndpoints).toFixed(2);
   const excludes = 'excludes data processing and the load balancer';
   switch (layout) {
     case NetworkLayout.PUBLIC_ONLY:
@@ -69,7 +72,7 @@ export function describeCost(layout: NetworkLayout, azCount: number, ecsExecEndp
         + `$${NAT_GATEWAY_USD_PER_MONTH.toFixed(2)} each with its Elastic IP, plus $0.045/GB processed (${excludes})`;
     }
     case NetworkLayout.PRIVATE_WITH_ENDPOINTS: {
-      const endpoints = interfaceEndpointsFor(layout, ecsExecEndpoint);
+      const endpoints = interfaceEndpointsFor(layout, ecsExecEndpoint, extraEndpoints);
       return `${layout}: $${total}/month for ${endpoints} interface endpoints × ${azCount} AZs at `
         + `$${INTERFACE_ENDPOINT_USD_PER_AZ_MONTH.toFixed(2)} each, plus $0.01/GB processed; S3 gateway endpoint free (${excludes})`;
     }

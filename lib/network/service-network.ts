@@ -1,5 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
@@ -60,9 +61,10 @@ export interface ServiceNetworkProps {
   /**
    * With PRIVATE_WITH_ENDPOINTS only: also create the `ssmmessages` interface endpoint that
    * ECS Exec needs to open a shell in a task. Costs $7.30/month per AZ, so it is off unless
-   * you use ECS Exec (the NAT and public layouts reach ssmmessages without it).
+   * you use ECS Exec (the NAT and public layouts reach ssmmessages without it). A service with
+   * `enableExecuteCommand` in this network adds the same endpoint (once) without it.
    *
-   * @default false
+   * @default false - created only when a service with `enableExecuteCommand` runs in the network
    */
   readonly ecsExecEndpoint?: boolean;
 }
@@ -82,10 +84,12 @@ export class ServiceNetwork extends Construct {
    * @param layout the network layout
    * @param azCount how many AZs the VPC spans
    * @param ecsExecEndpoint whether the PRIVATE_WITH_ENDPOINTS network also has the ssmmessages endpoint
+   * @param extraInterfaceEndpoints interface endpoints added to a PRIVATE_WITH_ENDPOINTS network
+   *   on demand (1 for the SQS endpoint once a WorkerService with a queue runs in it)
    */
-  public static estimateMonthlyCostUsd(layout: NetworkLayout, azCount: number, ecsExecEndpoint?: boolean): number {
-    checkEstimateArgs('ServiceNetwork.estimateMonthlyCostUsd', layout, azCount);
-    return fixedMonthlyCostUsd(layout, azCount, ecsExecEndpoint ?? false);
+  public static estimateMonthlyCostUsd(layout: NetworkLayout, azCount: number, ecsExecEndpoint?: boolean, extraInterfaceEndpoints?: number): number {
+    checkEstimateArgs('ServiceNetwork.estimateMonthlyCostUsd', layout, azCount, extraInterfaceEndpoints);
+    return fixedMonthlyCostUsd(layout, azCount, ecsExecEndpoint ?? false, extraInterfaceEndpoints ?? 0);
   }
 
   /**
@@ -94,10 +98,12 @@ export class ServiceNetwork extends Construct {
    * @param layout the network layout
    * @param azCount how many AZs the VPC spans
    * @param ecsExecEndpoint whether the PRIVATE_WITH_ENDPOINTS network also has the ssmmessages endpoint
+   * @param extraInterfaceEndpoints interface endpoints added to a PRIVATE_WITH_ENDPOINTS network
+   *   on demand (1 for the SQS endpoint once a WorkerService with a queue runs in it)
    */
-  public static describeMonthlyCost(layout: NetworkLayout, azCount: number, ecsExecEndpoint?: boolean): string {
-    checkEstimateArgs('ServiceNetwork.describeMonthlyCost', layout, azCount);
-    return describeCost(layout, azCount, ecsExecEndpoint ?? false);
+  public static describeMonthlyCost(layout: NetworkLayout, azCount: number, ecsExecEndpoint?: boolean, extraInterfaceEndpoints?: number): string {
+    checkEstimateArgs('ServiceNetwork.describeMonthlyCost', layout, azCount, extraInterfaceEndpoints);
+    return describeCost(layout, azCount, ecsExecEndpoint ?? false, extraInterfaceEndpoints ?? 0);
   }
 
   /** The VPC. */
@@ -116,21 +122,21 @@ export class ServiceNetwork extends Construct {
   public readonly flowLogGroup: logs.LogGroup;
   /** How many NAT gateways the network has. */
   public readonly natGateways: number;
-  /** The interface VPC endpoints (PRIVATE_WITH_ENDPOINTS only; empty otherwise). */
+  /**
+   * The interface VPC endpoints (PRIVATE_WITH_ENDPOINTS only; empty otherwise), including those
+   * added on demand by `addInterfaceEndpoint` (the SQS endpoint of a worker's queue).
+   */
   public readonly interfaceEndpoints: ec2.InterfaceVpcEndpoint[];
   /** The S3 gateway endpoint (PRIVATE_WITH_ENDPOINTS only). */
   public readonly s3Endpoint?: ec2.GatewayVpcEndpoint;
   /** The security group of the interface endpoints: HTTPS from the VPC's CIDR only (PRIVATE_WITH_ENDPOINTS only). */
   public readonly endpointSecurityGroup?: ec2.SecurityGroup;
-  /**
-   * Fixed monthly cost in USD (us-east-1 list prices): NAT gateways with their Elastic IPs
-   * ($36.50 each) plus interface endpoints × AZs ($7.30 each).
-   * Excludes data processing ($0.045/GB through NAT, $0.01/GB through endpoints), the load
-   * balancer, and the $3.65/month public IPv4 address of each task in PUBLIC_ONLY.
-   */
-  public readonly estimatedMonthlyCostUsd: number;
-  /** The same estimate as a sentence, e.g. for a stack description or a review comment. */
-  public readonly costDescription: string;
+  /** The ssmmessages endpoint (ECS Exec) was asked for. */
+  private readonly ecsExecEndpoint: boolean;
+  /** Interface endpoints by service name, so each service gets one endpoint per network. */
+  private readonly endpointsByService = new Map<string, ec2.InterfaceVpcEndpoint>();
+  /** Interface endpoints the layout itself creates (the rest were added on demand). */
+  private readonly layoutEndpointCount: number;
 
   constructor(scope: Construct, id: string, props: ServiceNetworkProps = {}) {
     super(scope, id);
@@ -178,8 +184,10 @@ export class ServiceNetwork extends Construct {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+    restrictFlowLogTrust(this.flowLog);
 
     this.interfaceEndpoints = [];
+    this.ecsExecEndpoint = ecsExecEndpoint;
     if (layout === NetworkLayout.PRIVATE_WITH_ENDPOINTS) {
       const endpointSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
       // ECR keeps image layers in S3: without this route, image pulls from isolated subnets hang.
@@ -207,31 +215,92 @@ export class ServiceNetwork extends Construct {
         services.push(['SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES]);
       }
       for (const [endpointId, service] of services) {
-        this.interfaceEndpoints.push(this.vpc.addInterfaceEndpoint(endpointId, {
-          service,
-          subnets: endpointSubnets,
-          securityGroups: [this.endpointSecurityGroup],
-          // The shared group above already admits 443 from the VPC; `open` would add the same rule again.
-          open: false,
-          privateDnsEnabled: true,
-        }));
+        this.addInterfaceEndpoint(endpointId, service);
       }
     }
+    this.layoutEndpointCount = this.interfaceEndpoints.length;
+  }
 
-    const vpcAzCount = this.vpc.availabilityZones.length;
-    this.estimatedMonthlyCostUsd = fixedMonthlyCostUsd(layout, vpcAzCount, ecsExecEndpoint);
-    this.costDescription = describeCost(layout, vpcAzCount, ecsExecEndpoint);
+  /**
+   * Fixed monthly cost in USD (us-east-1 list prices): NAT gateways with their Elastic IPs
+   * ($36.50 each) plus interface endpoints × AZs ($7.30 each), including endpoints added on
+   * demand (the SQS endpoint once a worker with a queue runs here).
+   * Excludes data processing ($0.045/GB through NAT, $0.01/GB through endpoints), the load
+   * balancer, and the $3.65/month public IPv4 address of each task in PUBLIC_ONLY.
+   */
+  public get estimatedMonthlyCostUsd(): number {
+    return fixedMonthlyCostUsd(this.layout, this.vpc.availabilityZones.length, this.ecsExecEndpoint, this.extraEndpointCount);
+  }
+
+  /** The same estimate as a sentence, e.g. for a stack description or a review comment. */
+  public get costDescription(): string {
+    return describeCost(this.layout, this.vpc.availabilityZones.length, this.ecsExecEndpoint, this.extraEndpointCount);
+  }
+
+  /**
+   * In a PRIVATE_WITH_ENDPOINTS network, the interface endpoint through which tasks reach
+   * `service` (created once per service: later calls return the first endpoint, whatever their
+   * `id`), in the isolated subnets, with private DNS, behind the shared endpoint security group
+   * (HTTPS from the VPC). Each one costs $7.30/month per AZ plus $0.01/GB. The other layouts
+   * reach every AWS API through their NAT or internet gateway and get no endpoint.
+   *
+   * A WorkerService with a queue calls this for SQS; call it for any other AWS service your
+   * tasks call (e.g. `ec2.InterfaceVpcEndpointAwsService.KMS`).
+   *
+   * @param id the endpoint's construct id under the VPC, e.g. 'SqsEndpoint'
+   * @param service the AWS service
+   * @returns the endpoint, or undefined when the layout reaches AWS without endpoints
+   */
+  public addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint | undefined {
+    if (this.layout !== NetworkLayout.PRIVATE_WITH_ENDPOINTS) return undefined;
+    const existing = this.endpointsByService.get(service.name);
+    if (existing) return existing;
+    const endpoint = this.vpc.addInterfaceEndpoint(id, {
+      service,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [this.endpointSecurityGroup!],
+      // The shared group already admits 443 from the VPC; `open` would add the same rule again.
+      open: false,
+      privateDnsEnabled: true,
+    });
+    this.endpointsByService.set(service.name, endpoint);
+    this.interfaceEndpoints.push(endpoint);
+    return endpoint;
+  }
+
+  private get extraEndpointCount(): number {
+    return this.interfaceEndpoints.length - this.layoutEndpointCount;
   }
 }
 
+/**
+ * Confused-deputy protection on the role aws-cdk-lib creates for the flow log (logical id kept):
+ * vpc-flow-logs.amazonaws.com may assume it only for flow logs of this account and region, as
+ * the VPC user guide recommends (aws:SourceAccount, and aws:SourceArn with the flow log id as a
+ * wildcard: the flow log's own ARN would make the role and the flow log depend on each other).
+ */
+function restrictFlowLogTrust(flowLog: ec2.FlowLog): void {
+  const role = flowLog.iamRole?.node.defaultChild;
+  if (!(role instanceof iam.CfnRole)) return;
+  const stack = Stack.of(flowLog);
+  // One statement (sts:AssumeRole for the service principal): the condition goes on it.
+  role.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+  });
+}
+
 /** The static estimators have no construct to name, so their errors name the method. */
-function checkEstimateArgs(method: string, layout: NetworkLayout, azCount: number): void {
+function checkEstimateArgs(method: string, layout: NetworkLayout, azCount: number, extraInterfaceEndpoints?: number): void {
   if (!Object.values(NetworkLayout).includes(layout)) {
     throw new ConfigurationError(method, 'layout', formatValue(layout), 'is not allowed',
       `use one of ${Object.values(NetworkLayout).map(formatValue).join(', ')}`);
   }
   if (!Number.isInteger(azCount) || azCount < 1 || azCount > 6) {
     throw new ConfigurationError(method, 'azCount', formatValue(azCount), 'is out of range', 'use an integer from 1 to 6');
+  }
+  if (extraInterfaceEndpoints !== undefined && (!Number.isInteger(extraInterfaceEndpoints) || extraInterfaceEndpoints < 0)) {
+    throw new ConfigurationError(method, 'extraInterfaceEndpoints', formatValue(extraInterfaceEndpoints), 'is out of range', 'use an integer of 0 or more');
   }
 }
 

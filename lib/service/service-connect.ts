@@ -1,12 +1,12 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { MAIN_CONTAINER_NAME } from '../task-definition/task-validation';
 import { ConfigurationError } from '../validation/configuration-error';
-import { checkExclusive, checkPattern, checkPort, fail, formatValue } from '../validation/checks';
-import type { ServiceOptions } from './service-options';
+import { checkExclusive, checkOneOf, checkPattern, checkPort, fail, formatValue } from '../validation/checks';
+import { ServiceConnectProtocol, type ServiceOptions } from './service-options';
 
 /**
  * Service Connect for every long-running service: validation, the ECS configuration and the
@@ -43,8 +43,10 @@ export function validateServiceConnect(
     // A client-only service publishes nothing: a name or port would silently do nothing.
     checkExclusive(scope, 'serviceConnect.name', sc.name, 'serviceConnect.clientOnly', sc.clientOnly);
     checkExclusive(scope, 'serviceConnect.port', sc.port, 'serviceConnect.clientOnly', sc.clientOnly);
+    checkExclusive(scope, 'serviceConnect.appProtocol', sc.appProtocol, 'serviceConnect.clientOnly', sc.clientOnly);
     return;
   }
+  checkOneOf(scope, 'serviceConnect.appProtocol', sc.appProtocol, Object.values(ServiceConnectProtocol));
   if (sc.name === undefined) {
     fail(scope, 'serviceConnect.name', sc.name, 'is missing', 'give the name callers use (http://<name>:<port>), or set clientOnly: true to only call other services');
   }
@@ -77,6 +79,26 @@ function mappedPorts(props: ServiceOptions, containerPort: number | undefined): 
   return ports;
 }
 
+/**
+ * A web service's props with Service Connect's protocol defaulted: its main container port is the
+ * one its load balancer reaches over HTTP, so when that port is the published one it is
+ * published as HTTP (per-request metrics and handling in the proxy), unless `appProtocol` says
+ * otherwise. A sidecar's port keeps TCP: nothing says what it speaks.
+ */
+export function withHttpServiceConnect<T extends ServiceOptions>(props: T, containerPort: number): T {
+  const sc = props.serviceConnect;
+  if (!sc || sc.clientOnly || sc.appProtocol !== undefined || (sc.port ?? containerPort) !== containerPort) return props;
+  return { ...props, serviceConnect: { ...sc, appProtocol: ServiceConnectProtocol.HTTP } };
+}
+
+/** ECS's value for each protocol; TCP is ECS's default when the port mapping names none. */
+const APP_PROTOCOLS: Record<ServiceConnectProtocol, ecs.AppProtocol | undefined> = {
+  [ServiceConnectProtocol.TCP]: undefined,
+  [ServiceConnectProtocol.HTTP]: ecs.AppProtocol.http,
+  [ServiceConnectProtocol.HTTP2]: ecs.AppProtocol.http2,
+  [ServiceConnectProtocol.GRPC]: ecs.AppProtocol.grpc,
+};
+
 /** Turns validated `serviceConnect` options on for the service; returns the published port, if any. */
 export function applyServiceConnect(
   scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, service: ecs.BaseService,
@@ -94,12 +116,18 @@ export function applyServiceConnect(
   const containerName = port === containerPort
     ? (props.containerName ?? MAIN_CONTAINER_NAME)
     : props.sidecars?.find((sidecar) => sidecar.containerPort === port)?.containerName;
-  const mapping = containerName !== undefined
-    ? taskDefinition.findContainer(containerName)?.findPortMapping(port, ecs.Protocol.TCP)
-    : undefined;
-  if (!mapping?.name) {
+  const container = containerName !== undefined ? taskDefinition.findContainer(containerName) : undefined;
+  const mapping = container?.findPortMapping(port, ecs.Protocol.TCP);
+  if (!container || !mapping?.name) {
     // validateServiceConnect checked the port; the mapping names come from ServiceTaskDefinition.
     fail(scope, 'serviceConnect.port', port, 'has no named port mapping in the task definition', 'use a containerPort of the main container or a sidecar');
+  }
+  const appProtocol = APP_PROTOCOLS[sc.appProtocol ?? ServiceConnectProtocol.TCP];
+  if (appProtocol) {
+    // The task definition made the mapping without a protocol; the container renders its
+    // (mutable) port mappings at synth, so the published one is swapped for a copy that has it.
+    const mappings = container.portMappings;
+    mappings[mappings.indexOf(mapping)] = { ...mapping, appProtocol };
   }
   service.enableServiceConnect({
     namespace: namespace.namespaceArn,
@@ -123,10 +151,20 @@ function callerService(caller: ec2.IConnectable): ecs.BaseService | undefined {
 
 /**
  * Lets `caller` reach the service's Service Connect port: one ingress rule on `securityGroup`
- * from the caller's security groups on that port only. `method` names the public method for errors.
+ * from the caller's security groups on that port only, and the caller's ECS service (when the
+ * caller is one, or exposes one as `service`) depends on `service`, because Service Connect
+ * tasks resolve only the endpoints that existed when they started. `method` names the public
+ * method for errors.
+ *
+ * The rules belong to the caller, as listener rules belong to their service: made through
+ * `caller.connections.allowTo`, aws-cdk-lib creates them in the caller's stack when the two
+ * security groups are in different stacks (aws-cdk #1678), so a caller in a stack that depends
+ * on the called service's stack adds no reverse reference and no cycle. In one stack the rule
+ * stays where `allowFrom` put it (child of `securityGroup`, same logical id).
  */
 export function allowServiceConnectFrom(
-  scope: IConstruct, securityGroup: ec2.SecurityGroup, port: number | undefined, caller: ec2.IConnectable, method: string,
+  scope: IConstruct, securityGroup: ec2.SecurityGroup, service: ecs.BaseService, port: number | undefined,
+  caller: ec2.IConnectable, method: string,
 ): void {
   if (port === undefined) {
     fail(scope, method, callerPath(caller), 'needs a Service Connect endpoint on this service',
@@ -138,22 +176,28 @@ export function allowServiceConnectFrom(
   if (caller.connections.securityGroups.length === 0) {
     fail(scope, method, callerPath(caller), 'has no security group to allow', 'pass a service or resource with a security group');
   }
-  securityGroup.connections.allowFrom(caller, ec2.Port.tcp(port), `Service Connect from ${callerPath(caller)}`);
-  // A caller without Service Connect resolves `<name>` through no proxy: the call fails at run time.
-  const service = callerService(caller);
-  if (service) {
-    scope.node.addValidation({
-      validate: () => {
-        const cfn = service.node.defaultChild as ecs.CfnService;
-        const config = Stack.of(service).resolve(cfn.serviceConnectConfiguration) as { enabled?: boolean } | undefined;
-        return config?.enabled ? [] : [
-          new ConfigurationError(scope.node.path, method, formatValue(service.node.path),
-            'has no Service Connect, so it cannot resolve this service\'s name',
-            'give the calling service serviceConnect: { clientOnly: true } (or a name of its own)').message,
-        ];
-      },
-    });
+  const callerEcsService = callerService(caller);
+  if (callerEcsService === service) {
+    fail(scope, method, callerPath(caller), 'is this service itself', 'allow other services; a task reaches its own containers on localhost');
   }
+  caller.connections.allowTo(securityGroup, ec2.Port.tcp(port), `Service Connect from ${callerPath(caller)}`);
+  if (!callerEcsService) return;
+  // The caller's service (not its scaling target or alarms) waits for the called service: in one
+  // stack a DependsOn, across stacks a dependency of the caller's stack on the called one.
+  (callerEcsService.node.defaultChild as CfnResource).addResourceDependency(service.node.defaultChild as CfnResource,
+    'Service Connect: a task resolves only the endpoints that existed when it started');
+  // A caller without Service Connect resolves `<name>` through no proxy: the call fails at run time.
+  scope.node.addValidation({
+    validate: () => {
+      const cfn = callerEcsService.node.defaultChild as ecs.CfnService;
+      const config = Stack.of(callerEcsService).resolve(cfn.serviceConnectConfiguration) as { enabled?: boolean } | undefined;
+      return config?.enabled ? [] : [
+        new ConfigurationError(scope.node.path, method, formatValue(callerEcsService.node.path),
+          'has no Service Connect, so it cannot resolve this service\'s name',
+          'give the calling service serviceConnect: { clientOnly: true } (or a name of its own)').message,
+      ];
+    },
+  });
 }
 
 function callerPath(caller: ec2.IConnectable): string {

@@ -9,7 +9,7 @@ import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { buildService, finishService, validateServiceOptions } from './service-builder';
-import { allowServiceConnectFrom } from './service-connect';
+import { allowServiceConnectFrom, withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
 /**
@@ -71,7 +71,8 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.rollingDeployEstimateSeconds = Defaults.assumedTaskStartSeconds
       + interval.toSeconds() * healthyThresholdCount + deregistrationDelay.toSeconds();
 
-    const parts = buildService(this, props, props.cluster, {
+    // Its main port speaks HTTP (the load balancer's target group says so): Service Connect too.
+    const parts = buildService(this, withHttpServiceConnect(props, this.containerPort), props.cluster, {
       containerPort: this.containerPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
       // Unchanged since 0.1: a new description would replace the group. Load balancer traffic now
@@ -133,10 +134,13 @@ export class WebService extends Construct implements ec2.IConnectable {
 
   /**
    * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
-   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only.
+   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only, and
+   * the caller's ECS service depends on this one (a task resolves only the names that existed
+   * when it started). The rule belongs to the caller: with the caller in another stack it is
+   * created there, and the caller's stack depends on this service's stack.
    */
   public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+    allowServiceConnectFrom(this, this.securityGroup, this.service, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -61,7 +61,9 @@ export interface WorkerServiceProps extends ServiceOptions {
  * ingress rule except the Service Connect callers you allow with `allowServiceConnectFrom`.
  *
  * With `queue`, it creates an encrypted SQS queue with a dead-letter queue, lets the task role
- * consume it, passes its URL as `QUEUE_URL`, and can scale on the backlog per task.
+ * consume it, passes its URL as `QUEUE_URL`, and can scale on the backlog per task. With a queue
+ * (`queue` or `existingQueue`) in a cluster whose network is PRIVATE_WITH_ENDPOINTS, it adds the
+ * network's SQS interface endpoint (once per network, $7.30/month per AZ).
  */
 export class WorkerService extends Construct implements ec2.IConnectable {
   /** The task definition with its containers and log group. */
@@ -115,6 +117,13 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     this.serviceConnectPort = parts.serviceConnectPort;
 
     if (this.queue) {
+      // Tasks in a PRIVATE_WITH_ENDPOINTS network reach SQS only through its interface endpoint
+      // (one per network, $7.30/month per AZ); they start once it exists. Other layouts: nothing.
+      const sqsEndpoint = props.cluster.network?.addInterfaceEndpoint('SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS);
+      if (sqsEndpoint) {
+        (this.service.node.defaultChild as CfnResource).addResourceDependency(sqsEndpoint.node.defaultChild as CfnResource,
+          'the tasks reach their queue through the SQS endpoint');
+      }
       this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
       this.container.addEnvironment(QUEUE_URL_VARIABLE, this.queue.queueUrl);
       if (Object.keys(props.environment ?? {}).length === 0) {
@@ -139,10 +148,13 @@ export class WorkerService extends Construct implements ec2.IConnectable {
 
   /**
    * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
-   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only.
+   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only, and
+   * the caller's ECS service depends on this one (a task resolves only the names that existed
+   * when it started). The rule belongs to the caller: with the caller in another stack it is
+   * created there, and the caller's stack depends on this service's stack.
    */
   public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+    allowServiceConnectFrom(this, this.securityGroup, this.service, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

@@ -1,6 +1,7 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NetworkLayout, ServiceNetwork, ServiceNetworkProps } from '../../lib/network';
 import { testApp, testStack } from '../util/test-app';
@@ -76,6 +77,30 @@ describe('ServiceNetwork layouts', () => {
       UpdateReplacePolicy: 'Retain',
     });
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('the flow log role trusts vpc-flow-logs.amazonaws.com only for flow logs of this account (confused-deputy protection)', () => {
+    // GIVEN / WHEN
+    const { stack, network } = build();
+
+    // THEN: the role aws-cdk-lib creates (same logical id) with aws:SourceAccount and aws:SourceArn
+    const template = Template.fromStack(stack);
+    const roleId = stack.getLogicalId(network.flowLog.iamRole!.node.defaultChild as iam.CfnRole);
+    expect(roleId).toMatch(/^NetFlowLogIAMRole/);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { DeliverLogsPermissionArn: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+    const role = template.findResources('AWS::IAM::Role')[roleId] as any;
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:vpc-flow-log/*']] } },
+        },
+      }],
+    });
   });
 
   test('NAT_PER_AZ: one NAT per AZ, $36.50 each', () => {
@@ -162,6 +187,33 @@ describe('ServiceNetwork layouts', () => {
     expect(network.estimatedMonthlyCostUsd).toBe(87.6);
   });
 
+  test('addInterfaceEndpoint: one endpoint per AWS service in PRIVATE_WITH_ENDPOINTS, counted in the cost; none in other layouts', () => {
+    // GIVEN
+    const { stack, network } = build({ layout: NetworkLayout.PRIVATE_WITH_ENDPOINTS });
+    const { network: natNetwork } = build();
+
+    // WHEN: SQS twice (the second call returns the first endpoint), and a layout's own service again
+    const sqsEndpoint = network.addInterfaceEndpoint('SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS);
+    const again = network.addInterfaceEndpoint('OtherId', ec2.InterfaceVpcEndpointAwsService.SQS);
+    const logs = network.addInterfaceEndpoint('MoreLogs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+
+    // THEN
+    expect(sqsEndpoint).toBeDefined();
+    expect(again).toBe(sqsEndpoint);
+    expect(logs).toBe(network.interfaceEndpoints[2]);
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.sqs' }, 1);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.logs' }, 1);
+    expect(sqsEndpoint!.node.path).toBe('TestStack/Net/Vpc/SqsEndpoint');
+    expect(network.interfaceEndpoints).toHaveLength(6);
+    expect(network.estimatedMonthlyCostUsd).toBe(87.6);
+    expect(network.costDescription).toMatch(/^PRIVATE_WITH_ENDPOINTS: \$87\.60\/month for 6 interface endpoints/);
+    // A NAT layout reaches SQS through the NAT gateway: no endpoint, no cost.
+    expect(natNetwork.addInterfaceEndpoint('SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS)).toBeUndefined();
+    expect(natNetwork.interfaceEndpoints).toHaveLength(0);
+    expect(natNetwork.estimatedMonthlyCostUsd).toBe(36.5);
+  });
+
   test('an environment-agnostic stack gets 2 AZs whatever maxAzs says, and the estimate follows', () => {
     // GIVEN
     const stack = new Stack(testApp(), 'Agnostic');
@@ -196,6 +248,15 @@ describe('ServiceNetwork cost estimate', () => {
       'PRIVATE_WITH_ENDPOINTS: $73.00/month for 5 interface endpoints × 2 AZs at $7.30 each, plus $0.01/GB processed; '
       + 'S3 gateway endpoint free (excludes data processing and the load balancer)');
     expect(ServiceNetwork.describeMonthlyCost(NetworkLayout.SINGLE_NAT, 2)).toMatch(/^SINGLE_NAT: \$36\.50\/month for 1 NAT gateway at \$36\.50 each/);
+  });
+
+  test('extra interface endpoints (the SQS endpoint of a worker\'s queue) cost $7.30 per AZ each, in PRIVATE_WITH_ENDPOINTS only', () => {
+    expect(ServiceNetwork.estimateMonthlyCostUsd(NetworkLayout.PRIVATE_WITH_ENDPOINTS, 2, false, 1)).toBe(87.6);
+    expect(ServiceNetwork.estimateMonthlyCostUsd(NetworkLayout.PRIVATE_WITH_ENDPOINTS, 3, true, 1)).toBe(153.3);
+    expect(ServiceNetwork.estimateMonthlyCostUsd(NetworkLayout.SINGLE_NAT, 2, false, 1)).toBe(36.5);
+    expect(ServiceNetwork.describeMonthlyCost(NetworkLayout.PRIVATE_WITH_ENDPOINTS, 2, false, 1)).toMatch(/^PRIVATE_WITH_ENDPOINTS: \$87\.60\/month for 6 interface endpoints × 2 AZs/);
+    expect(() => ServiceNetwork.estimateMonthlyCostUsd(NetworkLayout.PRIVATE_WITH_ENDPOINTS, 2, false, -1))
+      .toThrow(/ServiceNetwork\.estimateMonthlyCostUsd: extraInterfaceEndpoints -1 is out of range; use an integer of 0 or more/);
   });
 
   test('estimateMonthlyCostUsd rejects an impossible AZ count', () => {

@@ -1,10 +1,12 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { IConstruct } from 'constructs';
 import { ServiceCluster } from '../../lib/cluster/service-cluster';
 import { ServiceImage } from '../../lib/image/service-image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer/service-load-balancer';
 import { WebService } from '../../lib/service/web-service';
+import { WorkerService } from '../../lib/worker/worker-service';
 import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
@@ -50,5 +52,71 @@ describe('a web service in another stack than its cluster and load balancer', ()
     // WHEN / THEN
     expect(() => loadBalancer.addTarget('Other', { targetGroup, pathPatterns: ['/other/*'], ruleScope: api }))
       .toThrow(/^Shared\/LB: ruleScope "Shared\/Api" already holds a ListenerRule; give each route its own rule scope/);
+  });
+});
+
+describe('Service Connect between stacks', () => {
+  // GIVEN a shared stack with the cluster (with a namespace), the load balancer and an internal
+  // orders API, and a web front end in a stack of its own (which depends on the shared one)
+  function fixture() {
+    const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+    const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
+    const cluster = new ServiceCluster(shared, 'Cluster', { restrictDefaultSecurityGroup: false, serviceConnectNamespace: 'internal' });
+    const loadBalancer = new ServiceLoadBalancer(shared, 'LB', { vpc: cluster.vpc });
+    Validations.of(loadBalancer).acknowledge({ id: 'Annotation::ecs-service-kit:http-only', reason: 'test without a domain' });
+    const orders = new WorkerService(shared, 'Orders', { cluster, image: NGINX, containerPort: 8080, serviceConnect: { name: 'orders' } });
+    const front = new Stack(app, 'Front', { env: { region: 'us-east-1' } });
+    const web = new WebService(front, 'Web', { cluster, loadBalancer, image: NGINX, pathPatterns: ['/*'], serviceConnect: { clientOnly: true } });
+    return { app, shared, front, cluster, loadBalancer, orders, web };
+  }
+  const id = (construct: IConstruct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+  test('a caller in another stack synthesizes: the ingress rule lives in the caller\'s stack, and only that stack depends on the other', () => {
+    // GIVEN
+    const { app, shared, front, orders, web } = fixture();
+    // WHEN
+    orders.allowServiceConnectFrom(web);
+    // THEN: no cycle
+    expect(() => app.synth()).not.toThrow();
+    expect(front.dependencies).toContain(shared);
+    expect(shared.dependencies).not.toContain(front);
+    // No Service Connect rule in the API's stack; one in the caller's, on the API's group, from the caller's.
+    const serviceConnectRule = { Description: Match.stringLikeRegexp('^Service Connect from') };
+    Template.fromStack(shared).resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', serviceConnectRule, 0);
+    Template.fromStack(front).resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', serviceConnectRule, 1);
+    Template.fromStack(front).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('OrdersSecurityGroup') },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [id(web.securityGroup), 'GroupId'] },
+      Description: 'Service Connect from Front/Web',
+    });
+  });
+
+  test('the caller\'s service starts after the API\'s: a stack dependency across stacks, a DependsOn in one stack', () => {
+    // GIVEN
+    const { app, shared, front, cluster, loadBalancer, orders, web } = fixture();
+    const local = new WebService(shared, 'Local', { cluster, loadBalancer, image: NGINX, pathPatterns: ['/local/*'], serviceConnect: { clientOnly: true } });
+    // WHEN
+    orders.allowServiceConnectFrom(web);
+    orders.allowServiceConnectFrom(local);
+    // THEN: across stacks the caller's stack depends on the API's (deployed first)
+    const assembly = app.synth();
+    expect(assembly.getStackByName(front.stackName).dependencies.map((d) => d.id)).toContain(shared.artifactId);
+    // In one stack the caller's ECS service (and nothing else of it) has a DependsOn on the API's ECS service.
+    const template = Template.fromStack(shared);
+    expect(template.findResources('AWS::ECS::Service')[id(local.service)].DependsOn).toContain(id(orders.service));
+    const dependents = Object.entries(template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)
+      .filter(([, r]) => (r.DependsOn ?? []).includes(id(orders.service))).map(([logicalId]) => logicalId);
+    expect(dependents).toEqual([id(local.service)]);
+  });
+
+  test('a service cannot allow itself', () => {
+    // GIVEN
+    const { orders } = fixture();
+    // WHEN / THEN
+    expect(() => orders.allowServiceConnectFrom(orders))
+      .toThrow(/^Shared\/Orders: allowServiceConnectFrom "Shared\/Orders" is this service itself; allow other services/);
   });
 });

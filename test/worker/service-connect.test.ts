@@ -4,7 +4,7 @@ import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
 import { NetworkLayout } from '../../lib/network';
-import { WebService } from '../../lib/service';
+import { ServiceConnectProtocol, WebService } from '../../lib/service';
 import { WorkerService, WorkerServiceProps } from '../../lib/worker';
 import { testApp, testStack } from '../util/test-app';
 
@@ -111,6 +111,57 @@ describe('Service Connect: a web service calls an internal API by name', () => {
   });
 });
 
+describe('Service Connect: the published port\'s application protocol', () => {
+  function portMappings(stack: Stack, service: { taskDefinition: { node: { defaultChild?: any } } }, container = 'app'): any[] {
+    const taskDefinition = Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition')[logicalId(stack, service.taskDefinition)] as any;
+    return taskDefinition.Properties.ContainerDefinitions.find((c: any) => c.Name === container).PortMappings;
+  }
+
+  test('a web service publishing its main port publishes it as HTTP (the load balancer reaches it over HTTP)', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    // WHEN
+    const web = new WebService(stack, 'Web', { cluster, loadBalancer, image: IMAGE, serviceConnect: { name: 'web' } });
+    // THEN
+    expect(portMappings(stack, web)).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080', AppProtocol: 'http' }]);
+  });
+
+  test("a web service keeps TCP when asked, and for a sidecar's port (nothing says what it speaks)", () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    // WHEN
+    const tcp = new WebService(stack, 'Tcp', { cluster, loadBalancer, image: IMAGE, pathPatterns: ['/tcp/*'], serviceConnect: { name: 'tcp', appProtocol: ServiceConnectProtocol.TCP } });
+    const sidecar = new WebService(stack, 'Sidecar', {
+      cluster, loadBalancer, image: IMAGE, pathPatterns: ['/sidecar/*'],
+      sidecars: [{ containerName: 'metrics', image: IMAGE, containerPort: 9100 }],
+      serviceConnect: { name: 'metrics', port: 9100 },
+    });
+    // THEN
+    expect(portMappings(stack, tcp)).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080' }]);
+    expect(portMappings(stack, sidecar)).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080' }]);
+    expect(portMappings(stack, sidecar, 'metrics')).toEqual([{ ContainerPort: 9100, Protocol: 'tcp', Name: 'metrics-9100' }]);
+  });
+
+  test('a worker publishes TCP unless configured as HTTP (or HTTP/2, gRPC)', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    // WHEN
+    const plain = new WorkerService(stack, 'Plain', { cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: 'plain' } });
+    const http = new WorkerService(stack, 'Http', { cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: 'http', appProtocol: ServiceConnectProtocol.HTTP } });
+    const grpc = new WorkerService(stack, 'Grpc', {
+      cluster, image: IMAGE,
+      sidecars: [{ containerName: 'api', image: IMAGE, containerPort: 50051 }],
+      serviceConnect: { name: 'grpc', port: 50051, appProtocol: ServiceConnectProtocol.GRPC },
+    });
+    // THEN
+    expect(portMappings(stack, plain)).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080' }]);
+    expect(portMappings(stack, http)).toEqual([{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080', AppProtocol: 'http' }]);
+    expect(portMappings(stack, grpc, 'api')).toEqual([{ ContainerPort: 50051, Protocol: 'tcp', Name: 'api-50051', AppProtocol: 'grpc' }]);
+  });
+});
+
 describe('Service Connect validation (one test per rule)', () => {
   let n = 0;
   function make(props: Partial<WorkerServiceProps>, namespace: string | null = 'internal'): () => WorkerService {
@@ -144,6 +195,13 @@ describe('Service Connect validation (one test per rule)', () => {
       .toThrow(/serviceConnect\.name "orders" cannot be combined with serviceConnect\.clientOnly/);
     expect(make({ serviceConnect: { clientOnly: true, port: 8080 } }))
       .toThrow(/serviceConnect\.port 8080 cannot be combined with serviceConnect\.clientOnly/);
+  });
+
+  test('serviceConnect.appProtocol is one of ServiceConnectProtocol, and not for a client only', () => {
+    expect(make({ containerPort: 8080, serviceConnect: { name: 'orders', appProtocol: 'HTTP' as ServiceConnectProtocol } }))
+      .toThrow(/serviceConnect\.appProtocol "HTTP" is not allowed; use one of "tcp", "http", "http2", "grpc"/);
+    expect(make({ serviceConnect: { clientOnly: true, appProtocol: ServiceConnectProtocol.HTTP } }))
+      .toThrow(/serviceConnect\.appProtocol "http" cannot be combined with serviceConnect\.clientOnly/);
   });
 
   test('serviceConnect.port is a valid port', () => {

@@ -269,6 +269,79 @@ describe('WorkerService with an existing queue, a KMS key and custom queue setti
   });
 });
 
+describe('WorkerService with a queue in a PRIVATE_WITH_ENDPOINTS network', () => {
+  function privateCluster(stack: Stack): ServiceCluster {
+    return new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PRIVATE_WITH_ENDPOINTS, restrictDefaultSecurityGroup: false });
+  }
+  const sqsEndpoints = (template: Template) => template.findResources('AWS::EC2::VPCEndpoint', {
+    Properties: { ServiceName: 'com.amazonaws.us-east-1.sqs' },
+  });
+
+  test('adds the SQS interface endpoint once per network, and the workers start after it', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const cluster = privateCluster(stack);
+    const before = cluster.network!.estimatedMonthlyCostUsd;
+    // WHEN: two workers with queues (one created, one existing) and one without
+    const first = new WorkerService(stack, 'First', { cluster, image: IMAGE, queue: {} });
+    const existing = new sqs.Queue(stack, 'Existing', { enforceSSL: true });
+    const second = new WorkerService(stack, 'Second', { cluster, image: IMAGE, existingQueue: existing });
+    const third = new WorkerService(stack, 'Third', { cluster, image: IMAGE });
+
+    // THEN: one SQS endpoint like the layout's own (isolated subnets, private DNS, the shared group)
+    const template = Template.fromStack(stack);
+    const endpoints = sqsEndpoints(template);
+    expect(Object.keys(endpoints)).toHaveLength(1);
+    const [endpointId] = Object.keys(endpoints);
+    const sgId = logicalId(stack, cluster.network!.endpointSecurityGroup!);
+    expect(endpoints[endpointId].Properties).toMatchObject({
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      SecurityGroupIds: [{ 'Fn::GetAtt': [sgId, 'GroupId'] }],
+    });
+    expect(endpoints[endpointId].Properties.SubnetIds).toHaveLength(2);
+    // The workers with a queue wait for it; the one without does not.
+    const services = template.findResources('AWS::ECS::Service');
+    expect(services[logicalId(stack, first.service)].DependsOn).toContain(endpointId);
+    expect(services[logicalId(stack, second.service)].DependsOn).toContain(endpointId);
+    expect(services[logicalId(stack, third.service)].DependsOn ?? []).not.toContain(endpointId);
+    // The network's cost counts it: 6 endpoints × 2 AZs × $7.30.
+    expect(cluster.network!.interfaceEndpoints).toHaveLength(6);
+    expect(before).toBe(73);
+    expect(cluster.network!.estimatedMonthlyCostUsd).toBe(87.6);
+    expect(cluster.network!.costDescription).toMatch(/^PRIVATE_WITH_ENDPOINTS: \$87\.60\/month for 6 interface endpoints × 2 AZs/);
+  });
+
+  test('ECS Exec adds the ssmmessages endpoint once (the same one ecsExecEndpoint creates)', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const cluster = privateCluster(stack);
+    // WHEN
+    new WorkerService(stack, 'A', { cluster, image: IMAGE, enableExecuteCommand: true, readonlyRootFilesystem: false });
+    new WorkerService(stack, 'B', { cluster, image: IMAGE, enableExecuteCommand: true, readonlyRootFilesystem: false });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.us-east-1.ssmmessages' }, 1);
+    expect(cluster.network!.interfaceEndpoints.map((e) => e.node.id)).toContain('SsmMessagesEndpoint');
+    expect(cluster.network!.estimatedMonthlyCostUsd).toBe(87.6);
+    // The same construct (and logical id) as with ecsExecEndpoint: true.
+    const other = testStack(testApp());
+    const withProp = new ServiceCluster(other, 'Cluster', { network: NetworkLayout.PRIVATE_WITH_ENDPOINTS, restrictDefaultSecurityGroup: false, ecsExecEndpoint: true });
+    new WorkerService(other, 'A', { cluster: withProp, image: IMAGE, enableExecuteCommand: true, readonlyRootFilesystem: false });
+    expect(Object.keys(Template.fromStack(other).findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ssmmessages' } })))
+      .toEqual(Object.keys(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { ServiceName: 'com.amazonaws.us-east-1.ssmmessages' } })));
+  });
+
+  test('no endpoint when the layout reaches SQS through a NAT gateway', () => {
+    // GIVEN
+    const { stack, cluster } = fixture();
+    // WHEN
+    new WorkerService(stack, 'Worker', { cluster, image: IMAGE, queue: {} });
+    // THEN
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+});
+
 describe('WorkerService validation (one test per rule)', () => {
   let n = 0;
   function make(props: Partial<WorkerServiceProps>, clusterProps: { containerInsights?: boolean } = {}): () => WorkerService {
