@@ -10,7 +10,7 @@
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Architecture, ContainerWebApp, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
+import { Architecture, ContainerWebApp, DeployChecks, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
 
 /** One stage's settings, from cdk.json's `stages` context. */
 interface StageSettings {
@@ -65,10 +65,11 @@ export function buildApp(app: App): Stack[] {
 
   const repository = new ImageRepository(stack, 'Repository', { repositoryName: settings.repositoryName });
   if (settings.repositoryName !== undefined) {
-    Validations.of(repository).acknowledge({
-      id: 'Annotation::ecs-service-kit:retained-physical-name',
-      reason: `stages.${stage}.repositoryName is fixed so the push commands and the rehearsal's checks know the name; a re-created stack needs the retained repository deleted or imported first.`,
-    });
+    const reason = `stages.${stage}.repositoryName is fixed so the push commands and the rehearsal's checks know the name; a re-created stack needs the retained repository deleted or imported first.`;
+    Validations.of(repository).acknowledge(
+      { id: 'Annotation::ecs-service-kit:retained-physical-name', reason },
+      { id: `${DeployChecks.PLUGIN_NAME}::ESK-RET1`, reason },
+    );
   }
   const hostedZone = hostedZoneId && hostedZoneName
     ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName })
@@ -98,10 +99,11 @@ export function buildApp(app: App): Stack[] {
     });
   }
   if (imageTag) {
-    Validations.of(web.service).acknowledge({
-      id: 'Annotation::ecs-service-kit:image-from-new-repository',
-      reason: 'imageTag names a release CI pushed (DockerPushCommand) to the repository an earlier deploy of this stack created; the first deploy runs the image asset.',
-    });
+    const reason = 'imageTag names a release CI pushed (DockerPushCommand) to the repository an earlier deploy of this stack created; the first deploy runs the image asset.';
+    Validations.of(web.service).acknowledge(
+      { id: 'Annotation::ecs-service-kit:image-from-new-repository', reason },
+      { id: `${DeployChecks.PLUGIN_NAME}::ESK-ECR1`, reason },
+    );
   }
   const nextTag = imageTag ? `${imageTag}-next` : 'v1';
   const docker = repository.dockerCommands(nextTag, { architecture, directory: assetDirectory });
@@ -122,6 +124,8 @@ export function buildApp(app: App): Stack[] {
 
 if (require.main === module) {
   const app = new App();
+  // The library's deploy checks run on every `cdk synth` of the example app, as users add them to theirs.
+  Validations.of(app).addPlugins(new DeployChecks());
   buildApp(app);
   app.synth();
 }

@@ -2,7 +2,8 @@
  * Synthesizes every example (examples/index.ts EXAMPLES) and every bin-app stage (BIN_APP_STAGES,
  * built with bin/app.ts buildApp) into its own cloud assembly under cdk.out/verify/<name>/, with
  * the context `cdk synth` would use (cdk.json context, cdk.context.json, the CLI's metadata
- * defaults, strict built-in validation), so the linters see the templates users deploy.
+ * defaults, strict built-in validation), with cdk-nag AwsSolutions and the library's DeployChecks,
+ * so the linters see the templates users deploy.
  *
  * Usage: node --import tsx scripts/synth-all.ts [options]
  *   --outdir DIR        root of the assemblies (default cdk.out/verify)
@@ -25,6 +26,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { STRICT_VALIDATION_CONTEXT } from '../test/util/test-app';
 import { ALL_APPS, cdkJsonContext } from '../examples';
+import { DeployChecks } from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -52,6 +54,8 @@ interface TargetResult {
   awsSolutionsErrors: number;
   awsSolutionsWarnings: number;
   cdkWarnings: number;
+  deployCheckFindings: number;
+  deployCheckByRule: Record<string, number>;
   nistFindings?: number;
   nistByRule?: Record<string, number>;
 }
@@ -185,7 +189,7 @@ interface SynthOutcome {
 function synthOnce(target: Target, outdir: string, nist: boolean, extraContext: Record<string, string>): SynthOutcome {
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir, context: { ...projectContext(), ...extraContext, ...target.context } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployChecks());
   if (nist) Validations.of(app).addPlugins(new NIST80053R5Checks(app));
   let error: string | undefined;
   try {
@@ -240,6 +244,7 @@ function main(): number {
     const nagErrors = countFindings(report, 'AwsSolutions', 'error').total;
     const nagWarnings = countFindings(report, 'AwsSolutions', 'warning').total;
     const cdkWarnings = countFindings(report, 'Construct Annotations', 'warning').total;
+    const deployChecks = countFindings(report, DeployChecks.PLUGIN_NAME);
     const result: TargetResult = {
       name: target.name,
       ok: !error && templates.length > 0,
@@ -248,6 +253,8 @@ function main(): number {
       awsSolutionsErrors: nagErrors,
       awsSolutionsWarnings: nagWarnings,
       cdkWarnings,
+      deployCheckFindings: deployChecks.total,
+      deployCheckByRule: deployChecks.byRule,
     };
     if (!error && templates.length === 0) result.error = 'no template synthesized';
     if (opts.nist) {
@@ -260,7 +267,7 @@ function main(): number {
     }
     results.push(result);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${target.name} (${secs}s, AwsSolutions errors ${nagErrors}, warnings ${nagWarnings}, CDK warnings ${cdkWarnings}${opts.nist ? `, NIST 800-53 R5 findings ${result.nistFindings}` : ''})`);
+    console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${target.name} (${secs}s, AwsSolutions errors ${nagErrors}, warnings ${nagWarnings}, CDK warnings ${cdkWarnings}, deploy checks ${deployChecks.total}${deployChecks.total > 0 ? ` (${Object.entries(deployChecks.byRule).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}${opts.nist ? `, NIST 800-53 R5 findings ${result.nistFindings}` : ''})`);
     if (result.error) console.log(`     ${result.error.split('\n').slice(0, 40).join('\n     ')}`);
     for (const t of templates) console.log(`     ${path.relative(ROOT, t)}`);
   }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeployChecks } from '../../lib';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
 import { CfnTemplate, compareStateful, describeFinding, Finding, isStateful, readSnapshotTemplates } from '../quality/stateful-guard';
 import { normalizeTemplate } from '../util/normalize';
@@ -32,7 +33,7 @@ function synthWithNag(entry: ExampleEntry): { templates: Record<string, unknown>
     treeMetadata: false,
     context: { ...cdkJsonContext(), ...STRICT_VALIDATION_CONTEXT, ...(entry.context ?? {}) },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployChecks());
   const stacks = entry.build(app);
   try {
     const assembly = app.synth();
@@ -62,7 +63,7 @@ describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name
     result = synthWithNag(entry);
   });
 
-  test('cdk-nag AwsSolutions and the strict built-in validation report no error', () => {
+  test('cdk-nag AwsSolutions, the deploy checks and the strict built-in validation report no error', () => {
     expect(result.errors).toEqual([]);
   });
 
