@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deploy rehearsal: the real `cdk bootstrap`, `cdk deploy`, an image-tag update and `cdk destroy`
-# of the bin app against a local moto server, with AWS SDK checks after each step.
+# of the bin app, and route updates (remove a route, add a service) of a second small app,
+# against a local moto server, with AWS SDK checks after each step.
 # Only loopback is contacted. See docs/rehearsal.md.
 #
 # Environment (all optional):
@@ -188,7 +189,32 @@ run_step "cdk deploy imageTag=v2" 120 \
   --require-approval never --method=direct --no-previous-parameters --outputs-file "$WORK/outputs-v2.json"
 run_step "checks after deploy v2" 60 "${CHECKS[@]}" updated v2 "$WORK/outputs-v2.json"
 
-# ---- 4. destroy: the stack goes, the repository and its images stay ---------------------------
+# ---- 4. route updates: a second, small app (test/rehearsal/routes-app.ts) with routed services ---
+# Version N has three routed services; N+1 removes the middle one; N+2 adds a service whose
+# route is constructed first. After each deploy the checks compare the listener's rules and the
+# services with the template (priorities kept, services ACTIVE) and run compareTemplates on the
+# previous and the new template. moto creates rules with a priority check (PriorityInUse), so a
+# new rule on a priority an existing rule holds fails here; it does not check priority changes on
+# update, and it deletes removed resources first (CloudFormation deletes them last): see README.
+# Precompiled with esbuild (like scripts/build-app.mjs), so each synth runs plain JavaScript.
+ROUTES_STACK=ecs-service-kit-routes
+ROUTES_OUT="$WORK/cdk.out.routes"
+ROUTES_APP_JS="$WORK/routes-app.js"
+ROUTES_START=$SECONDS
+run_step "routes: compile test/rehearsal/routes-app.ts" 30 node -e "require('esbuild').buildSync({entryPoints:['test/rehearsal/routes-app.ts'],outfile:process.argv[1],bundle:true,platform:'node',target:'node20',format:'cjs',external:['aws-cdk-lib','constructs'],logLevel:'warning'})" "$ROUTES_APP_JS"
+ROUTES_DEPLOY=(npx cdk deploy --app "node $ROUTES_APP_JS" --no-notices --output "$ROUTES_OUT" --require-approval never --method=direct --no-previous-parameters)
+# REHEARSAL_SEQUENTIAL_PRIORITIES=true deploys the old 10/20/30 scheme instead: the last update then fails in moto with PriorityInUse.
+if [[ "${REHEARSAL_SEQUENTIAL_PRIORITIES:-}" == true ]]; then ROUTES_DEPLOY+=(-c sequentialPriorities=true); fi
+ROUTES_CHECKS=(env REHEARSAL_STACK=$ROUTES_STACK REHEARSAL_OUT="$ROUTES_OUT" "${CHECKS[@]}" routes)
+run_step "routes: deploy Api,Admin,Docs" 90 "${ROUTES_DEPLOY[@]}" -c routes=Api,Admin,Docs
+run_step "routes: checks after N (three routed services)" 30 "${ROUTES_CHECKS[@]}" three-routes
+run_step "routes: deploy Api,Docs (remove the middle route)" 90 "${ROUTES_DEPLOY[@]}" -c routes=Api,Docs
+run_step "routes: checks after removing the middle route" 30 "${ROUTES_CHECKS[@]}" removed-middle
+run_step "routes: deploy Billing,Api,Docs (add a service, its route first)" 90 "${ROUTES_DEPLOY[@]}" -c routes=Billing,Api,Docs
+run_step "routes: checks after adding a service" 30 "${ROUTES_CHECKS[@]}" added-service
+log "route updates took $((SECONDS - ROUTES_START)) s"
+
+# ---- 5. destroy: the stack goes, the repository and its images stay ---------------------------
 # moto 5.2 never deletes the route tables CloudFormation created, so DeleteStack fails on the VPC
 # ("has dependencies") after deleting the rest; the checks below say what was and was not deleted.
 TOLERATE='The vpc vpc-[0-9a-f]+ has dependencies and cannot be deleted' run_step "cdk destroy" 120 \

@@ -8,41 +8,12 @@
  */
 import * as fs from 'fs';
 import * as vm from 'vm';
+import { CfnTemplate, compareTemplates, Hazard, HazardKind } from './update-hazards';
 
-/** The part of a CloudFormation template the guard reads. */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResourceJson>;
-}
-
-export interface CfnResourceJson {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly DeletionPolicy?: string;
-  readonly UpdateReplacePolicy?: string;
-}
-
-/** Types that hold data: losing one loses images, logs, objects or the ability to decrypt. */
-export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key'];
-
-/**
- * Properties whose change replaces the resource ("Update requires: Replacement" in the
- * CloudFormation resource reference), per stateful type.
- * - ECR Repository: RepositoryName, EncryptionConfiguration.
- * - Logs LogGroup: LogGroupName (KmsKeyId, RetentionInDays and the rest update in place).
- * - S3 Bucket: BucketName, and ObjectLockEnabled (create-only in the resource schema).
- * - KMS Key: KeySpec, KeyUsage, Origin, MultiRegion cannot change: CloudFormation fails the update
- *   (rather than replacing the key), which blocks the deploy just the same.
- * Any other resource with DeletionPolicy Retain is guarded against deletion and a change of
- * that policy, not per property.
- */
-export const REPLACING_PROPERTIES: Record<string, string[]> = {
-  'AWS::ECR::Repository': ['RepositoryName', 'EncryptionConfiguration'],
-  'AWS::Logs::LogGroup': ['LogGroupName'],
-  'AWS::S3::Bucket': ['BucketName', 'ObjectLockEnabled'],
-  'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
-};
-
-const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
+// The guard's vocabulary lives with the shared comparison (update-hazards.ts); re-exported here
+// so the examples test and older imports keep working.
+export type { CfnResourceJson, CfnTemplate } from './update-hazards';
+export { isStateful, REPLACING_PROPERTIES, STATEFUL_TYPES } from './update-hazards';
 
 export type FindingKind = 'deleted' | 'replaced' | 'unretained';
 
@@ -57,53 +28,27 @@ export interface Finding {
   readonly reason: string;
 }
 
-/** Stateful: one of STATEFUL_TYPES, or anything retained on delete. */
-export function isStateful(resource: CfnResourceJson): boolean {
-  return STATEFUL_TYPES.includes(resource.Type) || RETAINING_POLICIES.includes(resource.DeletionPolicy ?? '');
-}
-
-/** JSON with sorted keys, so equal values compare equal whatever the key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-    : v));
-}
-
-function show(value: unknown): string {
-  return value === undefined ? '(absent)' : JSON.stringify(value);
-}
+/**
+ * The hazards of compareTemplates the guard reports, and the finding kind each becomes. A
+ * retained resource that leaves the template is a warning for an update (it stays in the
+ * account), but for the guard it is data the app no longer owns: reported as deleted.
+ */
+const GUARD_KINDS: Partial<Record<HazardKind, FindingKind>> = {
+  'stateful-deleted': 'deleted',
+  'retained-orphaned': 'deleted',
+  'stateful-replaced': 'replaced',
+  'unretained': 'unretained',
+};
 
 /**
  * Every stateful resource of `before` that `after` deletes (logical id gone), replaces (type or
- * a replacing property changed) or stops retaining (DeletionPolicy Retain → something else).
+ * a replacing property changed, or a replacing property refers to a replaced resource) or stops
+ * retaining (DeletionPolicy Retain → something else). compareTemplates, filtered to those kinds.
  */
 export function compareStateful(before: CfnTemplate, after: CfnTemplate, where: { app: string; stack: string }): Finding[] {
-  const findings: Finding[] = [];
-  const afterResources = after.Resources ?? {};
-  for (const [logicalId, old] of Object.entries(before.Resources ?? {})) {
-    if (!isStateful(old)) continue;
-    const base = { ...where, logicalId, type: old.Type };
-    const now = afterResources[logicalId];
-    if (now === undefined) {
-      findings.push({ ...base, kind: 'deleted', reason: 'the logical id is gone (renamed, moved or removed): CloudFormation deletes the old resource' });
-      continue;
-    }
-    if (now.Type !== old.Type) {
-      findings.push({ ...base, kind: 'replaced', reason: `Type changed from ${old.Type} to ${now.Type}` });
-      continue;
-    }
-    for (const prop of REPLACING_PROPERTIES[old.Type] ?? []) {
-      const a = old.Properties?.[prop];
-      const b = now.Properties?.[prop];
-      if (canonical(a) !== canonical(b)) {
-        findings.push({ ...base, kind: 'replaced', reason: `${prop} changed from ${show(a)} to ${show(b)} (update requires replacement)` });
-      }
-    }
-    if (RETAINING_POLICIES.includes(old.DeletionPolicy ?? '') && !RETAINING_POLICIES.includes(now.DeletionPolicy ?? '')) {
-      findings.push({ ...base, kind: 'unretained', reason: `DeletionPolicy changed from ${old.DeletionPolicy} to ${now.DeletionPolicy ?? 'Delete (absent)'}` });
-    }
-  }
-  return findings;
+  return compareTemplates({ [where.stack]: before }, { [where.stack]: after }, { app: where.app })
+    .filter((h: Hazard) => GUARD_KINDS[h.kind] !== undefined)
+    .map((h) => ({ kind: GUARD_KINDS[h.kind]!, app: h.app, stack: h.stack, logicalId: h.logicalId, type: h.type, reason: h.reason }));
 }
 
 /** `would be deleted/replaced: <app> <stack> <logicalId> (<type>): <reason>` */

@@ -10,6 +10,9 @@
  *     push <tag>                     put a fake image with that tag into the repository (a user's `docker push`)
  *     updated <tag> <outputs.json>   after the image-tag update
  *     destroyed                      after `cdk destroy`
+ *     routes <label>                 after each deploy of the routes app (test/rehearsal/routes-app.ts):
+ *                                    rules keep their priorities, services are ACTIVE, and the
+ *                                    update-hazard comparison of the previous and this template is clean
  *     summary                        totals of all phases
  *
  * Environment: AWS_ENDPOINT_URL (the moto server), REHEARSAL_DIR (state and results),
@@ -26,11 +29,13 @@ import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitio
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Defaults } from '../../lib/defaults';
+import { compareTemplates, describeHazard, errorsOf } from '../quality/update-hazards';
 
 // ---- resource types moto skips (../shared/notes/local-emulator.md) --------------------------------
 /** Types moto's CloudFormation skips with a warning: present in the template, never created or checked. */
@@ -562,6 +567,78 @@ async function destroyedPhase(): Promise<void> {
   finish('destroyed');
 }
 
+/**
+ * After each deploy of the routes app: the stack is complete, every listener rule of the template
+ * has its template priority, rules that stay are the same rules with the same priorities as
+ * before, every service of the template is ACTIVE, and compareTemplates found no error in the
+ * update just deployed. What moto does not do (delete removed rules and services) is reported.
+ */
+async function routesPhase(label: string): Promise<void> {
+  console.log(`Checks after the routes app deploy (${label}): ${stackName}`);
+  const t = loadTemplate();
+  type Rules = Record<string, { arn: string; priority: string }>;
+  const previous: { template?: CfnTemplate; rules?: Rules; leftBehind?: Rules; services?: Record<string, string> } = loadState().routes ?? {};
+  const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  equal(stack?.StackStatus, previous.template ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE', 'stack status');
+  if (previous.template) {
+    const errors = errorsOf(compareTemplates({ [stackName]: previous.template }, { [stackName]: t }, { app: 'routes' }));
+    check(errors.length === 0, 'compareTemplates finds no update hazard between the previous template and this one', errors.map(describeHazard).join('; '));
+  }
+  const ids = await physicalIds();
+
+  // Listener rules: template priority, and unchanged identity and priority for the rules that stay.
+  const templateRules = ofType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule');
+  const ruleArns = templateRules.map(([id]) => ids.get(id) ?? '');
+  const live = ruleArns.every(Boolean)
+    ? (await elb.send(new DescribeRulesCommand({ RuleArns: ruleArns }))).Rules ?? [] : [];
+  const rules: Rules = {};
+  for (const [id, r] of templateRules) {
+    const rule = live.find((x) => x.RuleArn === ids.get(id));
+    equal(rule?.Priority, String(r.Properties?.Priority), `${id} priority (from the template)`);
+    rules[id] = { arn: rule?.RuleArn ?? '', priority: rule?.Priority ?? '' };
+    const before = previous.rules?.[id];
+    if (before) {
+      equal(rules[id], before, `${id} stays the same rule with the same priority across the update`);
+    } else if (previous.rules) pass(`${id} is new in this update, priority ${rule?.Priority}`);
+  }
+  const [listenerId] = single(t, 'AWS::ElasticLoadBalancingV2::Listener');
+  const onListener = ((await elb.send(new DescribeRulesCommand({ ListenerArn: ids.get(listenerId) }))).Rules ?? []).filter((r) => !r.IsDefault);
+  check(new Set(onListener.map((r) => r.Priority)).size === onListener.length, 'no two rules on the listener share a priority',
+    onListener.map((r) => r.Priority).join(', '));
+  // Rules an earlier update removed from the template, which moto left on the listener.
+  const leftBehind: Record<string, { arn: string; priority: string }> = { ...previous.leftBehind };
+  for (const [id, r] of Object.entries(previous.rules ?? {})) if (rules[id] === undefined) leftBehind[id] = r;
+  const stale = onListener.filter((r) => !ruleArns.includes(r.RuleArn ?? ''));
+  if (stale.length === 0) pass(`the listener holds exactly the template's ${templateRules.length} rules`);
+  else {
+    const removed = Object.entries(leftBehind).filter(([, r]) => stale.some((s) => s.RuleArn === r.arn)).map(([id, r]) => `${id} (priority ${r.priority})`);
+    check(removed.length === stale.length, 'every extra rule on the listener is one an update removed from the template', stale.map((r) => r.RuleArn).join(', '));
+    note(`moto does not delete listener rules removed from the template (its elbv2 models have no CloudFormation delete): ${removed.join(', ')} still on the listener; `
+      + 'on AWS CloudFormation deletes them in the cleanup phase');
+  }
+
+  // Services: every service of the template is ACTIVE; removed ones are reported.
+  const [clusterId] = single(t, 'AWS::ECS::Cluster');
+  const cluster = ids.get(clusterId) ?? '';
+  const templateServices = ofType(t, 'AWS::ECS::Service').map(([id]) => id);
+  const services: Record<string, string> = Object.fromEntries(templateServices.map((id) => [id, ids.get(id) ?? '']));
+  const described = (await ecs.send(new DescribeServicesCommand({ cluster, services: Object.values(services) }))).services ?? [];
+  for (const id of templateServices) {
+    const svc = described.find((d) => d.serviceArn === services[id] || d.serviceName === services[id]);
+    equal(svc?.status, 'ACTIVE', `${id} ${previous.services && !previous.services[id] ? '(added by this update) ' : ''}is ACTIVE`);
+  }
+  equal(described.filter((d) => d.status === 'ACTIVE').length, templateServices.length, `DescribeServices shows all ${templateServices.length} services`);
+  const gone = Object.entries(previous.services ?? {}).filter(([id]) => services[id] === undefined);
+  if (gone.length > 0) {
+    const left = (await ecs.send(new DescribeServicesCommand({ cluster, services: gone.map(([, arn]) => arn) }))).services ?? [];
+    const active = left.filter((d) => d.status === 'ACTIVE');
+    if (active.length === 0) pass(`removed service(s) ${gone.map(([id]) => id).join(', ')} are gone`);
+    else note(`moto does not delete ECS services removed from the template: ${gone.map(([id]) => id).join(', ')} still ACTIVE; on AWS CloudFormation deletes them in the cleanup phase`);
+  }
+  saveState({ routes: { template: t, rules, leftBehind, services } });
+  finish(`routes ${label}`);
+}
+
 function summaryPhase(): void {
   const rows = fs.readFileSync(path.join(dir, 'results.txt'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
   const p = rows.reduce((n, r) => n + Number(r[1]), 0);
@@ -584,8 +661,9 @@ async function main(): Promise<void> {
     case 'push': return pushPhase(args[0]);
     case 'updated': return updatedPhase(args[0], args[1]);
     case 'destroyed': return destroyedPhase();
+    case 'routes': return routesPhase(args[0]);
     case 'summary': return summaryPhase();
-    default: throw new Error(`unknown phase ${phase}; use template|bootstrapped|deployed|push|updated|destroyed|summary`);
+    default: throw new Error(`unknown phase ${phase}; use template|bootstrapped|deployed|push|updated|destroyed|routes|summary`);
   }
 }
 

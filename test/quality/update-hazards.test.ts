@@ -1,0 +1,253 @@
+/**
+ * Unit tests of the update-hazard comparison on fabricated templates: each kind triggers on the
+ * change it names, and benign changes give nothing. The update-sequence tests in test/update run
+ * it on versions of a real app.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnTemplate, compareTemplates, describeHazard, HAZARD_KINDS, REPLACING_PROPERTIES, TemplateSet } from './update-hazards';
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+const kinds = (before: TemplateSet, after: TemplateSet): string[] =>
+  compareTemplates(before, after).map((h) => `${h.kind} ${h.logicalId}`);
+
+const rule = (priority: number, path: string) => ({
+  Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+  Properties: {
+    ListenerArn: { Ref: 'Listener' },
+    Priority: priority,
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [path] } }],
+    Actions: [{ Type: 'forward', TargetGroupArn: { Ref: `${path.slice(1, 4)}Tg` } }],
+  },
+});
+const service = (props: Record<string, unknown> = {}) => ({
+  Type: 'AWS::ECS::Service',
+  Properties: { Cluster: { Ref: 'Cluster' }, TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 1, ...props },
+});
+
+/** Version N: a listener with three rules, a service, a retained log group, a subnet. */
+const N: TemplateSet = {
+  Stack: {
+    Resources: {
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      SubnetA: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/17' } },
+      Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 80 } },
+      ApiRule: rule(10, '/api/*'),
+      AdminRule: rule(20, '/admin/*'),
+      DocsRule: rule(30, '/docs/*'),
+      Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} },
+      Service: service(),
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } },
+      TargetGroup: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 8080, Protocol: 'HTTP', VpcId: { Ref: 'Vpc' }, Name: 'web' } },
+    },
+  },
+};
+const stack = (set: TemplateSet): Record<string, any> => set.Stack.Resources as Record<string, any>;
+
+describe('compareTemplates', () => {
+  test('benign changes (new image, desired count, health check, a new rule on a free priority, key order) give no hazard', () => {
+    // GIVEN in-place changes and an addition on a free priority
+    const after = clone(N);
+    stack(after).Service.Properties.DesiredCount = 3;
+    stack(after).TaskDef = { Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Image: 'nginx:2' }] } };
+    stack(after).TargetGroup.Properties = { VpcId: { Ref: 'Vpc' }, Name: 'web', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health' };
+    stack(after).NewRule = rule(40, '/new/*');
+    // WHEN / THEN
+    expect(compareTemplates(N, after)).toEqual([]);
+    expect(compareTemplates(N, clone(N))).toEqual([]);
+  });
+
+  test('priority-in-use: a removed rule\'s priority taken by a staying rule', () => {
+    // GIVEN the first rule removed and the others renumbered (the sequential 10/20/30 scheme)
+    const after = clone(N);
+    delete stack(after).ApiRule;
+    stack(after).AdminRule.Properties.Priority = 10;
+    stack(after).DocsRule.Properties.Priority = 20;
+    // WHEN
+    const hazards = compareTemplates(N, after);
+    // THEN AdminRule takes 10 from the deleted ApiRule; DocsRule races AdminRule for 20
+    expect(hazards.map((h) => [h.kind, h.logicalId])).toEqual([
+      ['priority-in-use', 'AdminRule'],
+      ['priority-race', 'DocsRule'],
+    ]);
+    expect(describeHazard(hazards[0])).toMatch(/^error priority-in-use: app Stack AdminRule \(AWS::ElasticLoadBalancingV2::ListenerRule\): takes priority 10 from ApiRule, which is deleted only in the cleanup phase/);
+  });
+
+  test('priority-in-use: a new rule (a renamed one) on the priority of a removed rule', () => {
+    const after = clone(N);
+    stack(after).ApiRuleRenamed = stack(after).ApiRule;
+    delete stack(after).ApiRule;
+    expect(kinds(N, after)).toEqual(['priority-in-use ApiRuleRenamed']);
+  });
+
+  test('priority-race: two staying rules swap priorities', () => {
+    const after = clone(N);
+    stack(after).ApiRule.Properties.Priority = 20;
+    stack(after).AdminRule.Properties.Priority = 10;
+    expect(kinds(N, after)).toEqual(['priority-race ApiRule', 'priority-race AdminRule']);
+  });
+
+  test('priorities on a replaced listener start afresh; the same priority on another listener is no conflict', () => {
+    // GIVEN the listener replaced (new load balancer), its rules keep their priorities
+    const after = clone(N);
+    stack(after).Listener.Properties.LoadBalancerArn = { Ref: 'OtherLb' };
+    stack(after).Other = { ...rule(30, '/other/*'), Properties: { ...rule(30, '/other/*').Properties, ListenerArn: { Ref: 'OtherListener' } } };
+    // THEN the rules are replaced along with it, on a new listener: no priority hazard
+    expect(compareTemplates(N, after).filter((h) => h.kind.startsWith('priority'))).toEqual([]);
+  });
+
+  test('name-in-use: a construct rename that keeps an explicit name', () => {
+    // GIVEN the queue and target group renamed, names kept
+    const after = clone(N);
+    stack(after).JobsQueue = stack(after).Queue;
+    delete stack(after).Queue;
+    stack(after).WebTargetGroup = stack(after).TargetGroup;
+    delete stack(after).TargetGroup;
+    // WHEN / THEN
+    const hazards = compareTemplates(N, after);
+    expect(hazards.map((h) => `${h.kind} ${h.logicalId}: ${h.reason}`)).toEqual([
+      expect.stringMatching(/^name-in-use JobsQueue: takes name "jobs" from Queue: Queue is deleted only in the cleanup phase, after JobsQueue is created → "already exists"$/),
+      expect.stringMatching(/^name-in-use WebTargetGroup: takes name "web" from TargetGroup/),
+    ]);
+  });
+
+  test('name-in-use: an ECS service name is unique per cluster; a retained holder keeps the name for good', () => {
+    const before = clone(N);
+    stack(before).Service.Properties.ServiceName = 'web';
+    stack(before).Repo = { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' }, DeletionPolicy: 'Retain' };
+    const after = clone(before);
+    stack(after).WebService = stack(after).Service;
+    delete stack(after).Service;
+    stack(after).Images = stack(after).Repo;
+    delete stack(after).Repo;
+    const hazards = compareTemplates(before, after);
+    expect(hazards.map((h) => h.kind).sort()).toEqual(['name-in-use', 'name-in-use', 'retained-orphaned', 'service-replaced']);
+    expect(hazards.find((h) => h.logicalId === 'Images')!.reason).toMatch(/Repo is removed but retained, so it keeps the name for good/);
+    // The same name in another cluster is no conflict
+    const elsewhere = clone(before);
+    stack(elsewhere).WebService = clone(stack(before).Service);
+    stack(elsewhere).WebService.Properties.Cluster = 'other';
+    expect(compareTemplates(before, elsewhere)).toEqual([]);
+    // … but moving the named service to another cluster (a replacement under the same name, refused) while a new one takes its name in the old cluster
+    const moved = clone(elsewhere);
+    stack(moved).Service.Properties.Cluster = 'other';
+    stack(moved).WebService.Properties.Cluster = { Ref: 'Cluster' };
+    expect(compareTemplates(before, moved).map((h) => `${h.kind} ${h.logicalId}`)).toEqual([
+      'named-replacement Service', 'service-replaced Service', 'name-in-use WebService',
+    ]);
+  });
+
+  test('named-replacement: a replacing property changes on a resource that keeps its explicit name', () => {
+    // GIVEN the target group's port changes (replacement) with Name "web" kept
+    const after = clone(N);
+    stack(after).TargetGroup.Properties.Port = 9090;
+    // WHEN
+    const hazards = compareTemplates(N, after);
+    // THEN
+    expect(hazards.map((h) => [h.kind, h.logicalId])).toEqual([['named-replacement', 'TargetGroup']]);
+    expect(hazards[0].reason).toMatch(/^Port changed from 8080 to 9090 \(update requires replacement\), and it keeps its explicit name "web": CloudFormation refuses/);
+    // A replacement that also changes the name is allowed
+    stack(after).TargetGroup.Properties.Name = 'web-v2';
+    expect(compareTemplates(N, after)).toEqual([]);
+  });
+
+  test('named-replacement and service-replaced: a replaced cluster replaces the named service on it', () => {
+    // GIVEN a named cluster renamed: the service's Cluster Ref now resolves to a new cluster
+    const before = clone(N);
+    stack(before).Cluster.Properties.ClusterName = 'main';
+    stack(before).Service.Properties.ServiceName = 'web';
+    const after = clone(before);
+    stack(after).Cluster.Properties.ClusterName = 'main-v2';
+    // WHEN
+    const hazards = compareTemplates(before, after);
+    // THEN the service is replaced by propagation, under its kept name
+    expect(hazards.map((h) => `${h.kind} ${h.logicalId}`)).toEqual(['named-replacement Service', 'service-replaced Service']);
+    expect(hazards[0].reason).toMatch(/^Cluster refers to Cluster, which is replaced/);
+  });
+
+  test('service-replaced: a service removed and re-added with the same settings under a new logical id', () => {
+    const after = clone(N);
+    stack(after).WebService = stack(after).Service;
+    delete stack(after).Service;
+    const hazards = compareTemplates(N, after);
+    expect(hazards.map((h) => [h.kind, h.severity, h.logicalId])).toEqual([['service-replaced', 'warning', 'WebService']]);
+    expect(hazards[0].reason).toMatch(/looks like Service renamed or moved/);
+    // Removing a service, or adding one, is not a replacement
+    const removed = clone(N);
+    delete stack(removed).Service;
+    expect(compareTemplates(N, removed)).toEqual([]);
+  });
+
+  test('stateful-deleted, stateful-replaced, unretained, retained-orphaned', () => {
+    const before = clone(N);
+    stack(before).Bucket = { Type: 'AWS::S3::Bucket', Properties: {} };
+    stack(before).Key = { Type: 'AWS::KMS::Key', Properties: {} };
+    stack(before).Repo = { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'r', EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': ['Key', 'Arn'] } } }, DeletionPolicy: 'Retain' };
+    stack(before).Table = { Type: 'AWS::DynamoDB::Table', Properties: {}, DeletionPolicy: 'Retain' };
+    const after = clone(before);
+    delete stack(after).Bucket; // deleted with its objects
+    delete stack(after).Logs; // retained: orphaned
+    stack(after).Key.Properties.KeySpec = 'RSA_2048'; // key replaced → the repository's encryption key changes
+    stack(after).Table.DeletionPolicy = 'Delete';
+    const hazards = compareTemplates(before, after);
+    expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.logicalId}`)).toEqual([
+      'warning retained-orphaned Logs',
+      'error stateful-replaced Key',
+      'error stateful-replaced Repo',
+      'error named-replacement Repo',
+      'error unretained Table',
+      'error stateful-deleted Bucket',
+    ].sort((x, y) => order(x) - order(y)));
+    expect(hazards.find((h) => h.kind === 'stateful-replaced' && h.logicalId === 'Repo')!.reason).toBe('EncryptionConfiguration refers to Key, which is replaced (update requires replacement)');
+    function order(line: string): number { return ['Logs', 'Bucket', 'Key', 'Repo', 'Table'].indexOf(line.split(' ')[2]) * 10 + (line.includes('named') ? 1 : 0); }
+  });
+
+  test('cidr-in-use: re-carved subnets overlap the subnets they replace', () => {
+    // GIVEN the subnet shrinks (replacement) and a new subnet takes the freed addresses
+    const after = clone(N);
+    stack(after).SubnetA.Properties.CidrBlock = '10.0.0.0/18';
+    stack(after).SubnetB = { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.64.0/18' } };
+    stack(after).SubnetC = { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.128.0/18' } };
+    // WHEN / THEN: both overlap the old 10.0.0.0/17, which exists until cleanup; SubnetC does not
+    expect(compareTemplates(N, after).map((h) => `${h.kind} ${h.logicalId}: ${h.reason}`)).toEqual([
+      'cidr-in-use SubnetA: is replaced with CidrBlock 10.0.0.0/18, which overlaps 10.0.0.0/17 of its own old copy, still there until cleanup → "The CIDR conflicts with another subnet"',
+      expect.stringMatching(/^cidr-in-use SubnetB: is new with CidrBlock 10.0.64.0\/18, which overlaps 10.0.0.0\/17 of SubnetA/),
+    ]);
+  });
+
+  test('across stacks: a name moving from one stack to another is in use too', () => {
+    const before: TemplateSet = { A: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } } } }, B: { Resources: {} } };
+    const after: TemplateSet = { A: { Resources: {} }, B: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } } } } };
+    expect(compareTemplates(before, after).map(describeHazard)).toEqual([
+      'error name-in-use: app B Q (AWS::SQS::Queue): takes name "jobs" from A/Q: A/Q is deleted only in the cleanup phase, after Q is created → "already exists"',
+    ]);
+  });
+
+  test('every kind has a severity and a one-line summary', () => {
+    for (const [kind, { severity, summary }] of Object.entries(HAZARD_KINDS)) {
+      expect([kind, ['error', 'warning'].includes(severity), summary.includes('\n')]).toEqual([kind, true, false]);
+    }
+  });
+});
+
+// The replacement table is copied from the CloudFormation resource schemas cfn-lint bundles;
+// when the venv (scripts/venv.sh) is there, check it still covers them.
+const SCHEMAS = path.join(__dirname, '..', '..', '.venv', 'lib', 'python3.11', 'site-packages', 'cfnlint', 'data', 'schemas');
+(fs.existsSync(path.join(SCHEMAS, 'providers', 'us-east-1.json')) ? test : test.skip)(
+  'REPLACING_PROPERTIES covers the create-only properties of the CloudFormation schemas (cfn-lint bundle)', () => {
+    const index = JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'providers', 'us-east-1.json'), 'utf-8'));
+    const missing: string[] = [];
+    for (const [type, props] of Object.entries(REPLACING_PROPERTIES)) {
+      const schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'resources', `${index[type]}.json`), 'utf-8'));
+      const createOnly = [...(schema.createOnlyProperties ?? []), ...(schema.conditionalCreateOnlyProperties ?? [])]
+        .map((p: string) => p.split('/')[2]);
+      for (const p of new Set(createOnly)) if (!props.includes(p)) missing.push(`${type}.${p}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+test('CfnTemplate is the shape the guard reads too', () => {
+  const t: CfnTemplate = { Resources: {} };
+  expect(compareTemplates({ S: t }, { S: t })).toEqual([]);
+});

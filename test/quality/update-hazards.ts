@@ -1,0 +1,480 @@
+/**
+ * Update hazards: compares two versions of an app's templates (version N, deployed, and N+1, to
+ * deploy) and names what would fail or lose data when CloudFormation updates N to N+1.
+ *
+ * CloudFormation updates in two phases (../shared/notes/cloudformation-lifecycle.md): first it
+ * creates new resources and updates changed ones (a replacement is created here too), then, in
+ * the cleanup phase, it deletes removed resources and the old copies of replaced ones. So a new,
+ * changed or replacement resource cannot take over anything a removed or replaced resource still
+ * holds: a listener-rule priority, a physical name, a port, a subnet's addresses.
+ *
+ * One pure function, compareTemplates, serves both the update-sequence tests (test/update) and
+ * the stateful-resource guard of the examples test (stateful-guard.ts: compareStateful keeps its
+ * stateful kinds).
+ */
+
+/** The part of a CloudFormation template the comparison reads. */
+export interface CfnTemplate {
+  readonly Resources?: Record<string, CfnResourceJson>;
+}
+
+export interface CfnResourceJson {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+/** Templates of one version of an app, by stack name. */
+export type TemplateSet = Record<string, CfnTemplate>;
+
+export type HazardKind =
+  | 'priority-in-use'
+  | 'priority-race'
+  | 'name-in-use'
+  | 'cidr-in-use'
+  | 'named-replacement'
+  | 'stateful-deleted'
+  | 'stateful-replaced'
+  | 'unretained'
+  | 'retained-orphaned'
+  | 'service-replaced';
+
+/** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
+export type HazardSeverity = 'error' | 'warning';
+
+/** Every kind, its severity and what it means, in one line each. */
+export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverity; readonly summary: string }> = {
+  'priority-in-use': { severity: 'error', summary: 'a listener-rule priority held in N by a rule that is deleted or replaced is taken in N+1 by another rule: created/updated before the old rule goes, so PriorityInUse' },
+  'priority-race': { severity: 'error', summary: 'a listener-rule priority moves between rules that both stay: their updates run in parallel, so one may take the priority before the other releases it (PriorityInUse)' },
+  'name-in-use': { severity: 'error', summary: 'a physical name (or port) held in N by one logical id is held in N+1 by another: the new holder is created before the old one is deleted, so "already exists"' },
+  'cidr-in-use': { severity: 'error', summary: 'a new or replacement subnet overlaps a subnet of N that still exists during the create phase: "The CIDR … conflicts with another subnet"' },
+  'named-replacement': { severity: 'error', summary: 'a resource with an explicit physical name must be replaced under the same name: "cannot update a stack when a custom-named resource requires replacing"' },
+  'stateful-deleted': { severity: 'error', summary: 'a stateful resource (repository, log group, bucket, key) is removed without DeletionPolicy Retain: its data is deleted' },
+  'stateful-replaced': { severity: 'error', summary: 'a stateful resource is replaced: the new one starts empty and the old one (and its data) is deleted or orphaned' },
+  'unretained': { severity: 'error', summary: 'DeletionPolicy Retain is dropped: a later removal deletes the data' },
+  'retained-orphaned': { severity: 'warning', summary: 'a resource with DeletionPolicy Retain is removed: it stays in the account outside the stack; with an explicit name, adding it back fails ("already exists")' },
+  'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
+};
+
+/** One hazard of updating N to N+1. */
+export interface Hazard {
+  readonly kind: HazardKind;
+  readonly severity: HazardSeverity;
+  readonly app: string;
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  /** Why, in one line: the property, the priority or name, the other logical id. */
+  readonly reason: string;
+}
+
+/** Types that hold data: losing one loses images, logs, objects or the ability to decrypt. */
+export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key'];
+
+export const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
+
+/**
+ * Top-level properties whose change replaces the resource ("Update requires: Replacement"), for
+ * the types the library emits. From the CloudFormation resource provider schemas'
+ * `createOnlyProperties` and `conditionalCreateOnlyProperties` (ECS Service LaunchType), as
+ * bundled with cfn-lint 1.58 (schema date 2026-10-20); a nested create-only path counts for its
+ * top-level property. update-hazards.test.ts checks this table against those schemas.
+ * Kept from the stateful guard beyond the schemas:
+ * - S3 Bucket ObjectLockEnabled (create-only when the guard was written).
+ * - KMS Key KeySpec, KeyUsage, Origin, MultiRegion: CloudFormation fails the update rather than
+ *   replacing the key, which blocks the deploy just the same.
+ * A type not listed is replaced only when its Type changes.
+ */
+export const REPLACING_PROPERTIES: Record<string, string[]> = {
+  // Stateful (the guard's table)
+  'AWS::ECR::Repository': ['RepositoryName', 'EncryptionConfiguration'],
+  'AWS::Logs::LogGroup': ['LogGroupName'],
+  'AWS::S3::Bucket': ['BucketName', 'ObjectLockEnabled', 'BucketNamePrefix', 'BucketNamespace'],
+  'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
+  // ECS
+  'AWS::ECS::Cluster': ['ClusterName'],
+  'AWS::ECS::ClusterCapacityProviderAssociations': ['Cluster'],
+  'AWS::ECS::CapacityProvider': ['AutoScalingGroupProvider', 'Name', 'ClusterName'],
+  'AWS::ECS::Service': ['Cluster', 'Role', 'SchedulingStrategy', 'ServiceName', 'LaunchType'],
+  'AWS::ECS::TaskDefinition': ['Family', 'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'ExecutionRoleArn', 'InferenceAccelerators',
+    'Memory', 'NetworkMode', 'PlacementConstraints', 'ProxyConfiguration', 'RequiresCompatibilities', 'RuntimePlatform', 'TaskRoleArn',
+    'Volumes', 'PidMode', 'IpcMode', 'EphemeralStorage'],
+  // Elastic Load Balancing
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name', 'Type', 'Scheme'],
+  'AWS::ElasticLoadBalancingV2::Listener': ['LoadBalancerArn'],
+  'AWS::ElasticLoadBalancingV2::ListenerRule': ['ListenerArn'],
+  'AWS::ElasticLoadBalancingV2::TargetGroup': ['TargetType', 'ProtocolVersion', 'Port', 'Name', 'VpcId', 'Protocol', 'IpAddressType'],
+  // Network
+  'AWS::EC2::VPC': ['CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'VpcEncryptionControl', 'InstanceTenancy'],
+  'AWS::EC2::Subnet': ['VpcId', 'AvailabilityZone', 'AvailabilityZoneId', 'CidrBlock', 'OutpostArn', 'Ipv6Native', 'Ipv4IpamPoolId',
+    'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlock'],
+  'AWS::EC2::RouteTable': ['VpcId'],
+  'AWS::EC2::Route': ['RouteTableId', 'DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'],
+  'AWS::EC2::SubnetRouteTableAssociation': ['SubnetId', 'RouteTableId'],
+  'AWS::EC2::VPCGatewayAttachment': ['VpcId'],
+  'AWS::EC2::NatGateway': ['VpcId', 'SubnetId', 'ConnectivityType', 'AllocationId', 'PrivateIpAddress', 'AvailabilityMode'],
+  'AWS::EC2::EIP': ['NetworkBorderGroup', 'TransferAddress', 'IpamPoolId', 'Address'],
+  'AWS::EC2::VPCEndpoint': ['ServiceName', 'VpcEndpointType', 'VpcId', 'ServiceNetworkArn', 'ResourceConfigurationArn', 'ServiceRegion', 'DnsOptions'],
+  'AWS::EC2::FlowLog': ['DeliverCrossAccountRole', 'DeliverLogsPermissionArn', 'LogGroupName', 'LogDestination', 'ResourceId', 'TrafficType',
+    'LogDestinationType', 'ResourceType', 'LogFormat', 'MaxAggregationInterval', 'DestinationOptions', 'TagFieldSpecifications'],
+  'AWS::EC2::SecurityGroup': ['GroupDescription', 'GroupName', 'VpcId'],
+  'AWS::EC2::SecurityGroupIngress': ['GroupName', 'IpProtocol', 'SourceSecurityGroupId', 'SourcePrefixListId', 'ToPort', 'CidrIp',
+    'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'FromPort', 'GroupId', 'CidrIpv6'],
+  'AWS::EC2::SecurityGroupEgress': ['IpProtocol', 'DestinationSecurityGroupId', 'ToPort', 'CidrIp', 'FromPort', 'GroupId', 'CidrIpv6', 'DestinationPrefixListId'],
+  'AWS::EC2::LaunchTemplate': ['LaunchTemplateName'],
+  'AWS::AutoScaling::AutoScalingGroup': ['InstanceId', 'AutoScalingGroupName', 'LaunchConfigurationName', 'VPCZoneIdentifier', 'LaunchTemplate', 'MixedInstancesPolicy'],
+  // IAM, scaling, alarms, queues, schedules, discovery, DNS, certificates
+  'AWS::IAM::Role': ['Path', 'RoleName'],
+  'AWS::IAM::InstanceProfile': ['InstanceProfileName', 'Path'],
+  'AWS::ApplicationAutoScaling::ScalableTarget': ['ResourceId', 'ScalableDimension', 'ServiceNamespace'],
+  'AWS::ApplicationAutoScaling::ScalingPolicy': ['PolicyName', 'ServiceNamespace', 'ResourceId', 'ScalableDimension', 'ScalingTargetId'],
+  'AWS::CloudWatch::Alarm': ['AlarmName'],
+  'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
+  'AWS::S3::BucketPolicy': ['Bucket'],
+  'AWS::Scheduler::Schedule': ['Name'],
+  'AWS::Scheduler::ScheduleGroup': ['Name'],
+  'AWS::ServiceDiscovery::HttpNamespace': ['Name'],
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': ['Vpc', 'Name'],
+  'AWS::ServiceDiscovery::Service': ['HealthCheckCustomConfig', 'Name', 'Type', 'NamespaceId'],
+  'AWS::Route53::RecordSet': ['HostedZoneName', 'HostedZoneId'],
+  'AWS::CertificateManager::Certificate': ['SubjectAlternativeNames', 'DomainValidationOptions', 'KeyAlgorithm', 'DomainName', 'CertificateAuthorityArn', 'CertificateExport'],
+  'AWS::KMS::Alias': ['AliasName'],
+  'AWS::SecretsManager::Secret': ['Name'],
+  'AWS::SSM::Parameter': ['Name'],
+  'AWS::Lambda::Function': ['FunctionName', 'PackageType', 'TenancyConfig', 'DurableConfig'],
+};
+
+/**
+ * Physical names (and ports) unique in an account, region or parent: `name` is the property,
+ * `scope` the properties of the parent it is unique in (with `defaults` when they are absent).
+ */
+export const PHYSICAL_NAMES: Record<string, { readonly name: string; readonly scope?: string[]; readonly defaults?: Record<string, unknown>; readonly what?: string }> = {
+  'AWS::ECR::Repository': { name: 'RepositoryName' },
+  'AWS::ECS::Cluster': { name: 'ClusterName' },
+  'AWS::ECS::Service': { name: 'ServiceName', scope: ['Cluster'], defaults: { Cluster: 'default' } },
+  'AWS::ECS::CapacityProvider': { name: 'Name' },
+  'AWS::SQS::Queue': { name: 'QueueName' },
+  'AWS::S3::Bucket': { name: 'BucketName' },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': { name: 'Name' },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': { name: 'Name' },
+  'AWS::ElasticLoadBalancingV2::Listener': { name: 'Port', scope: ['LoadBalancerArn'], what: 'port' },
+  'AWS::Logs::LogGroup': { name: 'LogGroupName' },
+  'AWS::Scheduler::Schedule': { name: 'Name', scope: ['GroupName'], defaults: { GroupName: 'default' } },
+  'AWS::Scheduler::ScheduleGroup': { name: 'Name' },
+  'AWS::EC2::SecurityGroup': { name: 'GroupName', scope: ['VpcId'] },
+  'AWS::EC2::LaunchTemplate': { name: 'LaunchTemplateName' },
+  'AWS::AutoScaling::AutoScalingGroup': { name: 'AutoScalingGroupName' },
+  'AWS::IAM::Role': { name: 'RoleName' },
+  'AWS::IAM::InstanceProfile': { name: 'InstanceProfileName' },
+  'AWS::CloudWatch::Alarm': { name: 'AlarmName' },
+  'AWS::ServiceDiscovery::HttpNamespace': { name: 'Name' },
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': { name: 'Name', scope: ['Vpc'] },
+  'AWS::ServiceDiscovery::Service': { name: 'Name', scope: ['NamespaceId'] },
+  'AWS::Route53::RecordSet': { name: 'Name', scope: ['Type', 'HostedZoneId', 'HostedZoneName', 'SetIdentifier'], what: 'record' },
+  'AWS::KMS::Alias': { name: 'AliasName' },
+  'AWS::SecretsManager::Secret': { name: 'Name' },
+  'AWS::SSM::Parameter': { name: 'Name' },
+  'AWS::Lambda::Function': { name: 'FunctionName' },
+};
+
+/** Stateful: one of STATEFUL_TYPES, or anything retained on delete. */
+export function isStateful(resource: CfnResourceJson): boolean {
+  return STATEFUL_TYPES.includes(resource.Type) || isRetained(resource);
+}
+
+function isRetained(resource: CfnResourceJson): boolean {
+  return RETAINING_POLICIES.includes(resource.DeletionPolicy ?? '');
+}
+
+/** JSON with sorted keys, so equal values compare equal whatever the key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+    : v));
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(absent)' : JSON.stringify(value);
+}
+
+/** Logical ids `value` refers to: Ref, Fn::GetAtt and `${Id}`/`${Id.Attr}` in Fn::Sub. */
+function refsOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => refsOf(v, into));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') into.add(v);
+      else if (k === 'Fn::GetAtt') into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
+      else if (k === 'Fn::Sub') {
+        const text = Array.isArray(v) ? v[0] : v;
+        if (typeof text === 'string') for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)) into.add(m[1]);
+        if (Array.isArray(v)) refsOf(v[1], into);
+      } else refsOf(v, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * `value` with its references made unique across stacks and versions: `{Ref: X}` becomes
+ * `{Ref: "<stack>/X"}` (`"<stack>/X#new"` when X is replaced in this version, because the
+ * reference then resolves to a new physical resource); AWS::StackName/StackId likewise per stack.
+ */
+function qualify(value: unknown, stack: string, replaced: ReadonlySet<string> = new Set()): unknown {
+  const id = (x: string): string => (x.startsWith('AWS::') && !/^AWS::Stack(Name|Id)$/.test(x) ? x : `${stack}/${x}${replaced.has(x) ? '#new' : ''}`);
+  if (Array.isArray(value)) return value.map((v) => qualify(v, stack, replaced));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => {
+      if (k === 'Ref' && typeof v === 'string') return [k, id(v)];
+      if (k === 'Fn::GetAtt') {
+        const [target, ...attr] = Array.isArray(v) ? v : String(v).split('.');
+        return [k, [id(String(target)), ...attr]];
+      }
+      return [k, qualify(v, stack, replaced)];
+    }));
+  }
+  return value;
+}
+
+/** `value` with every reference replaced by a placeholder: the shape of a resource, whatever it points at. */
+function masked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(masked);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0] === 'Fn::GetAtt')) return '<ref>';
+    return Object.fromEntries(entries.map(([k, v]) => [k, masked(v)]));
+  }
+  return value;
+}
+
+/**
+ * The resources of `before` that `after` keeps under the same logical id but replaces, each with
+ * its reasons: the Type changed, a replacing property changed, or a replacing property refers to
+ * a resource that is itself replaced (the reference then resolves to a new physical id).
+ */
+export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<string, string[]> {
+  const b = before.Resources ?? {};
+  const a = after.Resources ?? {};
+  const replaced = new Map<string, string[]>();
+  const kept = Object.keys(b).filter((id) => a[id] !== undefined);
+  for (const id of kept) {
+    const [old, now] = [b[id], a[id]];
+    if (old.Type !== now.Type) {
+      replaced.set(id, [`Type changed from ${old.Type} to ${now.Type}`]);
+      continue;
+    }
+    const reasons: string[] = [];
+    for (const prop of REPLACING_PROPERTIES[old.Type] ?? []) {
+      const [x, y] = [old.Properties?.[prop], now.Properties?.[prop]];
+      if (canonical(x) !== canonical(y)) reasons.push(`${prop} changed from ${show(x)} to ${show(y)} (update requires replacement)`);
+    }
+    if (reasons.length > 0) replaced.set(id, reasons);
+  }
+  // A replacing property that refers to a replaced resource changes its value at deploy time.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of kept) {
+      if (replaced.has(id)) continue;
+      const now = a[id];
+      for (const prop of REPLACING_PROPERTIES[now.Type] ?? []) {
+        const target = [...refsOf(now.Properties?.[prop])].find((r) => replaced.has(r));
+        if (target !== undefined) {
+          replaced.set(id, [`${prop} refers to ${target}, which is replaced (update requires replacement)`]);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return replaced;
+}
+
+interface Holder { readonly stack: string; readonly id: string }
+
+/** The physical name key of a resource ('' when it has no explicit name), with references qualified. */
+function nameKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>): string | undefined {
+  const spec = PHYSICAL_NAMES[resource.Type];
+  const name = spec && resource.Properties?.[spec.name];
+  if (!spec || name === undefined) return undefined;
+  const scope = (spec.scope ?? []).map((p) => qualify(resource.Properties?.[p] ?? spec.defaults?.[p], stack, replaced));
+  return canonical([resource.Type, qualify(name, stack, replaced), scope]);
+}
+
+function nameLabel(resource: CfnResourceJson): string {
+  const spec = PHYSICAL_NAMES[resource.Type];
+  return `${spec?.what ?? 'name'} ${show(resource.Properties?.[spec?.name ?? ''])}`;
+}
+
+/** Start and end of an IPv4 CIDR as numbers, or undefined for a token or IPv6. */
+function cidrRange(value: unknown): [number, number] | undefined {
+  const m = typeof value === 'string' ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(value) : null;
+  if (!m) return undefined;
+  const start = ((+m[1] * 256 + +m[2]) * 256 + +m[3]) * 256 + +m[4];
+  const size = 2 ** (32 - +m[5]);
+  const base = start - (start % size);
+  return [base, base + size - 1];
+}
+
+/**
+ * Every hazard of deploying `after` over `before` (templates by stack name). Errors: the update
+ * fails or may fail, or data is lost; warnings: it succeeds with a cost worth a look.
+ */
+export function compareTemplates(before: TemplateSet, after: TemplateSet, options: { app?: string } = {}): Hazard[] {
+  const app = options.app ?? 'app';
+  const hazards: Hazard[] = [];
+  const push = (kind: HazardKind, stack: string, logicalId: string, type: string, reason: string): void => {
+    hazards.push({ kind, severity: HAZARD_KINDS[kind].severity, app, stack, logicalId, type, reason });
+  };
+  const stacks = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const replacedBy = new Map<string, Map<string, string[]>>();
+  for (const stack of stacks) replacedBy.set(stack, replacedResources(before[stack] ?? {}, after[stack] ?? {}));
+  const resourcesOf = (set: TemplateSet, stack: string): Record<string, CfnResourceJson> => set[stack]?.Resources ?? {};
+  const stays = (h: Holder): boolean => resourcesOf(after, h.stack)[h.id]?.Type === resourcesOf(before, h.stack)[h.id]?.Type;
+  const isReplaced = (h: Holder): boolean => replacedBy.get(h.stack)!.has(h.id);
+  const same = (x: Holder, y: Holder): boolean => x.stack === y.stack && x.id === y.id;
+  const where = (x: Holder, stack: string): string => (x.stack === stack ? x.id : `${x.stack}/${x.id}`);
+
+  // 1. Per resource of N: deleted, orphaned, replaced, no longer retained.
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    const replaced = replacedBy.get(stack)!;
+    for (const [id, old] of Object.entries(b)) {
+      const now = a[id];
+      if (now === undefined) {
+        if (isRetained(old)) {
+          const named = nameKey(old, stack, new Set()) !== undefined;
+          push('retained-orphaned', stack, id, old.Type, `the logical id is gone (renamed, moved or removed): DeletionPolicy ${old.DeletionPolicy} leaves it in the account, `
+            + `outside the stack${named ? `; its ${nameLabel(old)} stays taken, so adding it back fails ("already exists")` : ''}`);
+        } else if (STATEFUL_TYPES.includes(old.Type)) {
+          push('stateful-deleted', stack, id, old.Type, 'the logical id is gone (renamed, moved or removed): CloudFormation deletes the old resource and its data');
+        }
+        continue;
+      }
+      for (const reason of replaced.get(id) ?? []) {
+        if (isStateful(old)) push('stateful-replaced', stack, id, old.Type, reason);
+      }
+      if (replaced.has(id)) {
+        const spec = PHYSICAL_NAMES[now.Type];
+        const name = spec && now.Properties?.[spec.name];
+        if (name !== undefined && (REPLACING_PROPERTIES[now.Type] ?? []).includes(spec!.name)
+          && canonical(old.Properties?.[spec!.name]) === canonical(name)) {
+          push('named-replacement', stack, id, now.Type, `${replaced.get(id)![0]}, and it keeps its explicit ${nameLabel(now)}: CloudFormation refuses `
+            + '("cannot update a stack when a custom-named resource requires replacing"); rename it in the same change, or drop the explicit name');
+        }
+        if (now.Type === 'AWS::ECS::Service') {
+          push('service-replaced', stack, id, now.Type, `${replaced.get(id)![0]}: the new service is created (and starts its tasks) before the old one is deleted in cleanup`);
+        }
+      }
+      if (isRetained(old) && !isRetained(now)) {
+        push('unretained', stack, id, old.Type, `DeletionPolicy changed from ${old.DeletionPolicy} to ${now.DeletionPolicy ?? 'Delete (absent)'}`);
+      }
+    }
+  }
+
+  // 2. ECS services removed under one logical id and added under another with the same shape: a rename or move.
+  const shape = (r: CfnResourceJson): string => canonical(masked({ ...r.Properties, ServiceName: undefined }));
+  const removedServices = stacks.flatMap((stack) => Object.entries(resourcesOf(before, stack))
+    .filter(([id, r]) => r.Type === 'AWS::ECS::Service' && resourcesOf(after, stack)[id] === undefined).map(([id, r]) => ({ stack, id, shape: shape(r) })));
+  for (const stack of stacks) {
+    for (const [id, r] of Object.entries(resourcesOf(after, stack))) {
+      if (r.Type !== 'AWS::ECS::Service' || resourcesOf(before, stack)[id] !== undefined) continue;
+      const index = removedServices.findIndex((s) => s.shape === shape(r));
+      if (index < 0) continue;
+      const [old] = removedServices.splice(index, 1);
+      push('service-replaced', stack, id, r.Type, `looks like ${where(old, stack)} renamed or moved (same settings, new logical id): CloudFormation creates ${id} `
+        + `with its own tasks${r.Properties?.LoadBalancers ? ' and target group' : ''} before it deletes ${old.id} in cleanup, so tasks double for a while; `
+        + 'its logs and other stateful parts move too (see the stateful findings)');
+    }
+  }
+
+  // 3. Listener-rule priorities, per listener (a replaced listener is a new listener).
+  const priorities = (set: TemplateSet, replacedIn: boolean): Map<string, Holder> => {
+    const out = new Map<string, Holder>();
+    for (const stack of Object.keys(set)) {
+      const replaced = replacedIn ? new Set(replacedBy.get(stack)!.keys()) : new Set<string>();
+      for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
+        if (r.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || r.Properties?.Priority === undefined) continue;
+        out.set(canonical([qualify(r.Properties.ListenerArn, stack, replaced), r.Properties.Priority]), { stack, id });
+      }
+    }
+    return out;
+  };
+  const heldBefore = priorities(before, false);
+  for (const [key, y] of priorities(after, true)) {
+    const x = heldBefore.get(key);
+    if (x === undefined) continue;
+    const priority = JSON.parse(key)[1];
+    const rule = resourcesOf(after, y.stack)[y.id];
+    if (same(x, y)) {
+      if (isReplaced(y)) push('priority-in-use', y.stack, y.id, rule.Type, `is replaced with the same priority ${priority}: the new rule is created while the old one still holds it → PriorityInUse`);
+      continue;
+    }
+    const old = where(x, y.stack);
+    if (!stays(x)) {
+      push('priority-in-use', y.stack, y.id, rule.Type, `takes priority ${priority} from ${old}, which is deleted only in the cleanup phase, after ${y.id} is created or updated → PriorityInUse`);
+    } else if (isReplaced(x)) {
+      push('priority-in-use', y.stack, y.id, rule.Type, `takes priority ${priority} from ${old}, which is replaced: its old copy holds the priority until cleanup → PriorityInUse`);
+    } else {
+      push('priority-race', y.stack, y.id, rule.Type, `takes priority ${priority} from ${old}, which stays and moves: the two updates run in parallel, so ${y.id} may ask for it first → PriorityInUse`);
+    }
+  }
+
+  // 4. Physical names and ports.
+  const names = (set: TemplateSet, replacedIn: boolean): Map<string, Holder> => {
+    const out = new Map<string, Holder>();
+    for (const stack of Object.keys(set)) {
+      const replaced = replacedIn ? new Set(replacedBy.get(stack)!.keys()) : new Set<string>();
+      for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
+        const key = nameKey(r, stack, replaced);
+        if (key !== undefined) out.set(key, { stack, id });
+      }
+    }
+    return out;
+  };
+  const namedBefore = names(before, false);
+  for (const [key, y] of names(after, true)) {
+    const x = namedBefore.get(key);
+    if (x === undefined || same(x, y)) continue;
+    const r = resourcesOf(after, y.stack)[y.id];
+    const old = where(x, y.stack);
+    const oldResource = resourcesOf(before, x.stack)[x.id];
+    const why = !stays(x)
+      ? (isRetained(oldResource) ? `${old} is removed but retained, so it keeps the ${PHYSICAL_NAMES[r.Type].what ?? 'name'} for good`
+        : `${old} is deleted only in the cleanup phase, after ${y.id} is created`)
+      : isReplaced(x) ? `${old} is replaced, and its old copy keeps it until cleanup`
+        : `${old} is updated to another one in parallel, so ${y.id} may ask for it first`;
+    push('name-in-use', y.stack, y.id, r.Type, `takes ${nameLabel(r)} from ${old}: ${why} → "already exists"`);
+  }
+
+  // 5. Subnet addresses: a new or replacement subnet is created while every subnet of N still exists.
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    const replaced = replacedBy.get(stack)!;
+    const oldSubnets = Object.entries(b).filter(([, r]) => r.Type === 'AWS::EC2::Subnet');
+    for (const [id, r] of Object.entries(a)) {
+      if (r.Type !== 'AWS::EC2::Subnet' || (b[id] !== undefined && !replaced.has(id))) continue;
+      const range = cidrRange(r.Properties?.CidrBlock);
+      if (!range) continue;
+      const vpc = canonical(qualify(r.Properties?.VpcId, stack, new Set(replaced.keys())));
+      const clash = oldSubnets.find(([, o]) => {
+        const other = cidrRange(o.Properties?.CidrBlock);
+        return other !== undefined && canonical(qualify(o.Properties?.VpcId, stack)) === vpc && other[0] <= range[1] && range[0] <= other[1];
+      });
+      if (clash) {
+        push('cidr-in-use', stack, id, r.Type, `${b[id] ? 'is replaced with' : 'is new with'} CidrBlock ${r.Properties?.CidrBlock}, which overlaps ${clash[1].Properties?.CidrBlock} `
+          + `of ${clash[0] === id ? 'its own old copy' : clash[0]}, still there until cleanup → "The CIDR conflicts with another subnet"`);
+      }
+    }
+  }
+  return hazards;
+}
+
+/** `<severity> <kind>: <app> <stack> <logicalId> (<type>): <reason>` */
+export function describeHazard(h: Hazard): string {
+  return `${h.severity} ${h.kind}: ${h.app} ${h.stack} ${h.logicalId} (${h.type}): ${h.reason}`;
+}
+
+/** Errors only (what fails the update or loses data). */
+export function errorsOf(hazards: Hazard[]): Hazard[] {
+  return hazards.filter((h) => h.severity === 'error');
+}
