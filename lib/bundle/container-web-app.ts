@@ -1,9 +1,7 @@
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
-import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { ServiceLoadBalancer, ServiceLoadBalancerOptions } from '../load-balancer/service-load-balancer';
 import { NetworkLayout } from '../network/network-layout';
 import { ImageRepository, ImageRepositoryProps } from '../registry/image-repository';
 import { WebService } from '../service/web-service';
@@ -11,9 +9,12 @@ import { WebServiceOptions } from '../service/web-service-options';
 import { fail } from '../validation/checks';
 
 /**
- * Properties of a ContainerWebApp: the service's options plus where it runs.
+ * Properties of a ContainerWebApp: the service's options, where it runs, and the settings of the
+ * load balancer it creates (ServiceLoadBalancer's, with the same names, so an error from the load
+ * balancer names a prop you can set here). The load-balancer settings only apply without
+ * `loadBalancer`.
  */
-export interface ContainerWebAppProps extends WebServiceOptions {
+export interface ContainerWebAppProps extends WebServiceOptions, ServiceLoadBalancerOptions {
   /**
    * The repository CI pushes release images to. Pass one you created to build the image
    * reference from it (`ServiceImage.fromImageRepository(repo, { tag })`).
@@ -68,40 +69,36 @@ export interface ContainerWebAppProps extends WebServiceOptions {
   readonly serviceConnectNamespace?: string;
 
   /**
-   * An existing load balancer to attach to (share one between apps).
+   * An existing load balancer to attach to (share one between apps). Configure it where you
+   * create it: the load-balancer settings of these props cannot be combined with it.
    *
-   * @default - a new ServiceLoadBalancer
+   * @default - a new ServiceLoadBalancer with the load-balancer settings of these props
    */
   readonly loadBalancer?: ServiceLoadBalancer;
+}
 
-  /**
-   * A certificate for HTTPS on the new load balancer.
-   *
-   * @default - none: HTTP only, unless `domainName` and `hostedZone` are given
-   */
-  readonly certificate?: acm.ICertificate;
+/**
+ * The ServiceLoadBalancerOptions of ContainerWebAppProps, as a list, so that they are passed on
+ * and checked against `loadBalancer` together. Keep in step with ServiceLoadBalancerOptions.
+ */
+const LOAD_BALANCER_OPTIONS: ReadonlyArray<keyof ServiceLoadBalancerOptions> = [
+  'internetFacing', 'dualStack', 'certificate', 'domainName', 'hostedZone', 'allowedCidrs', 'sslPolicy',
+  'accessLogs', 'accessLogBucket', 'accessLogPrefix', 'accessLogExpiry', 'idleTimeout', 'desyncMitigationMode',
+  'loadBalancerName', 'deletionProtection',
+];
 
-  /**
-   * The domain the app is served at; with `hostedZone`, a DNS-validated certificate and an
-   * alias record are created.
-   *
-   * @default - the load balancer's DNS name
-   */
-  readonly domainName?: string;
+function loadBalancerOptions(props: ContainerWebAppProps): ServiceLoadBalancerOptions {
+  const options: Record<string, unknown> = {};
+  for (const key of LOAD_BALANCER_OPTIONS) {
+    if (props[key] !== undefined) options[key] = props[key];
+  }
+  return options as ServiceLoadBalancerOptions;
+}
 
-  /**
-   * The hosted zone of `domainName`.
-   *
-   * @default - no DNS record
-   */
-  readonly hostedZone?: route53.IHostedZone;
-
-  /**
-   * CIDR ranges allowed to reach the new load balancer.
-   *
-   * @default ['0.0.0.0/0']
-   */
-  readonly allowedCidrs?: string[];
+/** A prop value as an error message shows it: constructs by path. */
+function describeOption(value: unknown): unknown {
+  if (Array.isArray(value)) return value;
+  return value instanceof Construct ? value.node.path : value;
 }
 
 /**
@@ -140,10 +137,10 @@ export class ContainerWebApp extends Construct {
       fail(this, 'serviceConnectNamespace', props.serviceConnectNamespace, 'cannot be combined with cluster',
         'create the cluster with serviceConnectNamespace, or let the app create the cluster');
     }
-    if (props.loadBalancer && (props.certificate || props.domainName || props.hostedZone || props.allowedCidrs)) {
-      const prop = props.certificate ? 'certificate' : props.domainName ? 'domainName' : props.hostedZone ? 'hostedZone' : 'allowedCidrs';
-      const value = { certificate: props.certificate?.node.path, domainName: props.domainName, hostedZone: props.hostedZone?.node.path, allowedCidrs: props.allowedCidrs }[prop];
-      fail(this, prop, value, 'cannot be combined with loadBalancer', 'configure the load balancer you pass instead');
+    const lbOptions = loadBalancerOptions(props);
+    const lbOption = LOAD_BALANCER_OPTIONS.find(key => lbOptions[key] !== undefined);
+    if (props.loadBalancer && lbOption !== undefined) {
+      fail(this, lbOption, describeOption(lbOptions[lbOption]), 'cannot be combined with loadBalancer', 'configure the load balancer you pass instead');
     }
 
     if (props.loadBalancer && !props.cluster && !props.vpc) {
@@ -160,11 +157,8 @@ export class ContainerWebApp extends Construct {
       serviceConnectNamespace: props.serviceConnectNamespace,
     });
     this.loadBalancer = props.loadBalancer ?? new ServiceLoadBalancer(this, 'LoadBalancer', {
+      ...lbOptions,
       vpc: this.cluster.vpc,
-      certificate: props.certificate,
-      domainName: props.domainName,
-      hostedZone: props.hostedZone,
-      allowedCidrs: props.allowedCidrs,
     });
     this.service = new WebService(this, 'Service', {
       ...props,

@@ -67,7 +67,7 @@ export function checkRouteConditions(scope: IConstruct, routeId: string, pathPat
   const values = [...pathPatterns, ...hostHeaders];
   if (values.length > MAX_CONDITION_VALUES_PER_RULE) {
     fail(scope, 'pathPatterns', values, `with hostHeaders of route ${routeId} are ${values.length} condition values`,
-      `an ALB rule allows at most ${MAX_CONDITION_VALUES_PER_RULE} values across pathPatterns and hostHeaders; split the route into several addTarget calls`);
+      `an ALB rule allows at most ${MAX_CONDITION_VALUES_PER_RULE} values across pathPatterns and hostHeaders: give fewer (a wildcard such as "/api/*" covers many paths), or route the rest through a second route`);
   }
   const wildcards = values.filter(v => !Token.isUnresolved(v)).reduce((n, v) => n + countWildcards(v), 0);
   if (wildcards > MAX_WILDCARDS_PER_RULE) {

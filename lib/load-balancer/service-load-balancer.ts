@@ -9,13 +9,16 @@ import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, formatValue } from '../validation/checks';
+import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
+import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
 import {
   checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MIN_RULE_PRIORITY,
 } from './route-validation';
 
+/** AWS quota: target groups per Application Load Balancer. Not adjustable. */
+const MAX_TARGET_GROUPS_PER_ALB = 100;
+
 // Local defaults until the lead moves them into lib/defaults.ts.
-/** Auto-assigned rule priorities step by 10, so users can slot their own rules in between. */
-const RULE_PRIORITY_STEP = Defaults.listenerRulePriorityStep;
 /**
  * Overwritten or deleted log objects stay recoverable for a week (the bucket is versioned),
  * then go, so versioning does not keep logs past their expiry forever.
@@ -29,19 +32,10 @@ const HTTPS_PORT = 443;
 const HTTP_PORT = 80;
 
 /**
- * Properties for a ServiceLoadBalancer.
+ * The settings of a ServiceLoadBalancer that do not depend on where it lives; ContainerWebApp
+ * takes them too, for the load balancer it creates.
  */
-export interface ServiceLoadBalancerProps {
-  /** The VPC the load balancer lives in. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Subnets for the load balancer's nodes.
-   *
-   * @default - public subnets when internet-facing, private subnets otherwise
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
+export interface ServiceLoadBalancerOptions {
   /**
    * Whether the load balancer has public addresses and takes traffic from the internet.
    *
@@ -50,9 +44,15 @@ export interface ServiceLoadBalancerProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Serve IPv6 as well as IPv4 (`ipAddressType: dualstack`). The VPC and the load balancer's
-   * subnets must have IPv6 CIDR blocks. Adds `::/0` to the default `allowedCidrs` of an
-   * internet-facing load balancer, and an AAAA alias record next to the A record.
+   * Serve IPv6 as well as IPv4 (`ipAddressType: dualstack`). Adds `::/0` to the default
+   * `allowedCidrs` of an internet-facing load balancer, and an AAAA alias record next to the A
+   * record.
+   *
+   * The VPC must have an IPv6 CIDR block and every subnet of the load balancer an IPv6 CIDR, or
+   * the deploy fails. Checked at synth for a VPC built in the app (`ec2.Vpc` needs
+   * `ipProtocol: ec2.IpProtocol.DUAL_STACK`; ServiceNetwork's layouts are IPv4 only) and for
+   * subnets built in the app; for an imported VPC (`Vpc.fromLookup`, `fromVpcAttributes`) make
+   * sure of it yourself.
    *
    * @default false
    */
@@ -108,9 +108,12 @@ export interface ServiceLoadBalancerProps {
   readonly accessLogs?: boolean;
 
   /**
-   * Your own bucket for the access logs. It must use SSE-S3 (ALB access logs cannot be written
-   * to a bucket encrypted with a KMS key); the construct adds the bucket-policy statements the
-   * log delivery needs.
+   * Your own bucket for the access logs, in the load balancer's region. It must use SSE-S3 (ALB
+   * access logs cannot be written to a bucket encrypted with a KMS key). The construct adds the
+   * bucket-policy statement the log delivery needs; to an imported bucket
+   * (`Bucket.fromBucketName`) no statement can be added, so the synth warning
+   * `ecs-service-kit:imported-access-log-bucket` gives the statement to add to its policy yourself
+   * (without it the deploy fails with Access Denied).
    *
    * @default - a bucket is created: SSE-S3, SSL only, public access blocked, versioned,
    * objects expire after `accessLogExpiry`, retained on stack delete
@@ -167,6 +170,21 @@ export interface ServiceLoadBalancerProps {
 }
 
 /**
+ * Properties for a ServiceLoadBalancer.
+ */
+export interface ServiceLoadBalancerProps extends ServiceLoadBalancerOptions {
+  /** The VPC the load balancer lives in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets for the load balancer's nodes.
+   *
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
  * How a service's target group is reached through the shared load balancer.
  */
 export interface ServiceRouteOptions {
@@ -189,9 +207,14 @@ export interface ServiceRouteOptions {
   readonly hostHeaders?: string[];
 
   /**
-   * The rule's priority, 1–50000, unique on this load balancer; lower wins.
+   * The rule's priority, 1–50000, unique on this load balancer; lower is evaluated first.
+   * Priorities 1–10000 never collide with automatic ones and come before all of them.
    *
-   * @default - the next free multiple of 10 (10, 20, 30, …)
+   * @default - an automatic priority from 10001 to 49640 that depends only on this route: its
+   * conditions' specificity (exact host with paths first, then wildcard host with paths, host
+   * only, paths only; longer literal path prefixes first) and a hash of `id`. It does not change
+   * when other routes are added or removed; two routes that hash to the same priority fail at
+   * synth, naming both
    */
   readonly priority?: number;
 
@@ -209,7 +232,13 @@ export interface ServiceRouteOptions {
 interface RouteRecord {
   readonly id: string;
   readonly priority: number;
+  /** Whether the priority was assigned automatically. */
+  readonly auto: boolean;
   readonly conditionKey: string;
+  readonly pathPatterns: string[];
+  readonly hostHeaders: string[];
+  /** The rule scope's path, so errors can say where the route comes from. */
+  readonly where?: string;
 }
 
 /**
@@ -253,6 +282,8 @@ export class ServiceLoadBalancer extends Construct {
   public readonly targetSecurityGroup: ec2.SecurityGroup;
   private readonly routes: RouteRecord[] = [];
   private readonly openTargetPorts = new Set<number>();
+  /** Target groups attached through addTarget, from any stack. */
+  private readonly routeTargetGroups = new Set<elbv2.IApplicationTargetGroup>();
   private defaultRouteId?: string;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
@@ -266,6 +297,7 @@ export class ServiceLoadBalancer extends Construct {
     checkPattern(this, 'loadBalancerName', props.loadBalancerName, /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/,
       'use 1–32 letters, digits or hyphens, not starting or ending with a hyphen and not starting with "internal-"');
     this.validateSubnets(props);
+    if (props.dualStack ?? false) this.validateDualStack(props);
     (props.allowedCidrs ?? []).forEach((cidr, i) => {
       if (Token.isUnresolved(cidr)) return;
       const kind = cidrKind(cidr);
@@ -367,7 +399,13 @@ export class ServiceLoadBalancer extends Construct {
       if (!props.accessLogBucket) {
         skipCheckov(this.accessLogBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
       }
-      this.loadBalancer.logAccessLogs(this.accessLogBucket, props.accessLogPrefix);
+      const policyAttached = logAccessLogs(this.loadBalancer, this.accessLogBucket, props.accessLogPrefix);
+      if (!policyAttached) {
+        Annotations.of(this).addWarningV2('ecs-service-kit:imported-access-log-bucket',
+          `accessLogBucket ${this.accessLogBucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
+          '"Access Denied for bucket" when the load balancer turns access logs on. Add this statement to that bucket\'s policy yourself, ' +
+          `then acknowledge this warning: ${accessLogStatementsText(this.loadBalancer, this.accessLogBucket, props.accessLogPrefix)}`);
+      }
     } else {
       Annotations.of(this).addWarningV2('ecs-service-kit:no-access-logs',
         'Access logs are off (`accessLogs: false`): there is no record of requests for incident response, and cdk-nag AwsSolutions-ELB2 will report it.');
@@ -385,6 +423,10 @@ export class ServiceLoadBalancer extends Construct {
     this.url = props.domainName !== undefined
       ? `${scheme}://${props.domainName}`
       : `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
+
+    // Target groups can also reach the listeners outside addTarget (listener.addTargetGroups, rules
+    // in other stacks), so the quota is counted over the whole app once it is complete.
+    this.node.addValidation({ validate: () => this.validateTargetGroupCount() });
   }
 
   /**
@@ -404,10 +446,12 @@ export class ServiceLoadBalancer extends Construct {
    * Routes requests to a service's target group.
    *
    * Without `pathPatterns` and `hostHeaders` the target group becomes the listener's default
-   * action (one route only may do that); otherwise a listener rule with the given or the next
-   * free priority (a multiple of 10) forwards matching requests.
+   * action (one route only may do that); otherwise a listener rule with the given or an automatic
+   * priority forwards matching requests. An automatic priority depends only on this route (its
+   * conditions' specificity and a hash of `id`), so it stays the same when other routes are added
+   * or removed: see `ServiceRouteOptions.priority`.
    *
-   * @param id a name for the route, unique on this load balancer; the rule's construct id is `${id}Rule`
+   * @param id a name for the route, unique on this load balancer and stable across deploys (the automatic priority is derived from it); the rule's construct id is `${id}Rule`
    * @param options the target group and the conditions
    * @returns the listener rule, or undefined for the default route
    */
@@ -424,6 +468,7 @@ export class ServiceLoadBalancer extends Construct {
     if (options.hostHeaders !== undefined && hostHeaders.length === 0) {
       fail(this, 'hostHeaders', hostHeaders, `of route ${id} is empty`, 'give at least one host header, or leave hostHeaders out');
     }
+    this.checkTargetGroupQuota(id, options.targetGroup);
 
     if (pathPatterns.length === 0 && hostHeaders.length === 0) {
       if (options.ruleScope && Stack.of(options.ruleScope) !== Stack.of(this)) {
@@ -435,10 +480,11 @@ export class ServiceLoadBalancer extends Construct {
           'give pathPatterns and/or hostHeaders with a priority, or leave priority out to make this the default route');
       }
       if (this.defaultRouteId !== undefined) {
-        fail(this, 'id', id, `cannot be the default route: route ${this.defaultRouteId} already is`,
+        fail(this, 'pathPatterns', undefined, `of route ${id}${describeWhere(options.ruleScope)} are missing (as are hostHeaders), so it would be a second default route: route ${this.defaultRouteId} already is`,
           `give route ${id} pathPatterns and/or hostHeaders`);
       }
       this.defaultRouteId = id;
+      this.routeTargetGroups.add(options.targetGroup);
       // Replacing the 404 default is the point of a default route, not a mistake.
       Validations.of(this.listener).acknowledge({
         id: '@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
@@ -461,18 +507,21 @@ export class ServiceLoadBalancer extends Construct {
         'give each route different pathPatterns or hostHeaders');
     }
 
-    let priority: number;
-    if (options.priority !== undefined) {
-      const holder = Token.isUnresolved(options.priority) ? undefined : this.routes.find(r => r.priority === options.priority);
-      if (holder) {
-        fail(this, 'priority', options.priority, `of route ${id} is already used by route ${holder.id}`,
-          `use a priority no other route has (taken: ${this.takenPriorities().join(', ')})`);
+    const auto = options.priority === undefined;
+    const priority = options.priority ?? autoPriority(id, pathPatterns, hostHeaders);
+    const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
+    if (holder) {
+      const where = describeWhere(options.ruleScope);
+      if (auto) {
+        fail(this, 'priority', undefined, `of route ${id}${where} would be the automatic priority ${priority}, which route ${holder.id}${describePath(holder.where)} already has (${holder.auto ? 'its automatic priority: the two route ids hash to the same value' : 'given as its priority'})`,
+          `set priority on route ${id} or route ${holder.id}: any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
       }
-      priority = options.priority;
-    } else {
-      priority = this.nextFreePriority(id);
+      fail(this, 'priority', priority, `of route ${id}${where} is already used by route ${holder.id}${describePath(holder.where)}${holder.auto ? ' (its automatic priority)' : ''}`,
+        `use a priority no other route has; any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
     }
-    this.routes.push({ id, priority, conditionKey });
+    if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
+    this.routes.push({ id, priority, auto, conditionKey, pathPatterns, hostHeaders, where: options.ruleScope?.node.path });
+    this.routeTargetGroups.add(options.targetGroup);
 
     const conditions: elbv2.ListenerCondition[] = [];
     if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
@@ -489,17 +538,70 @@ export class ServiceLoadBalancer extends Construct {
     });
   }
 
+  /**
+   * Two automatic routes in the same band are ordered by hash, not by specificity: fail when the
+   * broader one would come first and hide the narrower one (`/api/*` before `/api/v1/*`).
+   */
+  private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], scope: Construct | undefined): void {
+    const band = priorityBand(pathPatterns, hostHeaders);
+    const route = { pathPatterns, hostHeaders };
+    for (const other of this.routes) {
+      if (!other.auto || priorityBand(other.pathPatterns, other.hostHeaders) !== band) continue;
+      const [narrow, broad] = shadows(other, route) && priority > other.priority
+        ? [{ id, priority, where: scope?.node.path, paths: pathPatterns }, { id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }]
+        : shadows(route, other) && other.priority > priority
+          ? [{ id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }, { id, priority, where: scope?.node.path, paths: pathPatterns }]
+          : [undefined, undefined];
+      if (!narrow || !broad) continue;
+      fail(this, 'priority', undefined, `of route ${id}${describeWhere(scope)} leaves route ${narrow.id}${describePath(narrow.where)} (pathPatterns ${formatValue(narrow.paths)}) at automatic priority ${narrow.priority}, after the broader route ${broad.id}${describePath(broad.where)} (pathPatterns ${formatValue(broad.paths)}) at ${broad.priority}, which would take its requests`,
+        `set priority on route ${narrow.id} lower than route ${broad.id}'s (1–${AUTO_PRIORITY_MIN - 1} come before every automatic priority)`);
+    }
+  }
+
   private takenPriorities(): number[] {
     return this.routes.map(r => r.priority).filter(p => !Token.isUnresolved(p)).sort((a, b) => a - b);
   }
 
-  private nextFreePriority(id: string): number {
-    const taken = new Set(this.takenPriorities());
-    for (let p = RULE_PRIORITY_STEP; p <= MAX_RULE_PRIORITY; p += RULE_PRIORITY_STEP) {
-      if (!taken.has(p)) return p;
+  /** Fails as soon as addTarget would attach more target groups than an ALB takes. */
+  private checkTargetGroupQuota(id: string, targetGroup: elbv2.IApplicationTargetGroup): void {
+    if (this.routeTargetGroups.has(targetGroup) || this.routeTargetGroups.size < MAX_TARGET_GROUPS_PER_ALB) return;
+    fail(this, 'targetGroup', targetGroup.node.path, `of route ${id} would be target group number ${this.routeTargetGroups.size + 1} on this load balancer (counted across all stacks that attach to it)`,
+      `an Application Load Balancer takes at most ${MAX_TARGET_GROUPS_PER_ALB} target groups and the quota cannot be raised: put further services behind another ServiceLoadBalancer`);
+  }
+
+  /**
+   * Counts the distinct target groups every listener of this load balancer forwards to, in any
+   * stack of the app: addTarget's routes and whatever else reached the listeners
+   * (`listener.addTargetGroups`, `addAction`, rules created with `listener: lb.listener`).
+   */
+  private validateTargetGroupCount(): string[] {
+    const listeners = this.loadBalancer.node.children.filter((c): c is elbv2.ApplicationListener => c instanceof elbv2.ApplicationListener);
+    const listenerArns = new Set(listeners.map(l => l.listenerArn));
+    const cfnListeners = new Set<unknown>(listeners.map(l => l.node.defaultChild));
+    const seen = new Set<string>();
+    for (const c of this.node.root.node.findAll()) {
+      let actions: unknown;
+      if (c instanceof elbv2.CfnListenerRule && c.listenerArn !== undefined && listenerArns.has(c.listenerArn)) actions = c.actions;
+      else if (c instanceof elbv2.CfnListener && cfnListeners.has(c)) actions = c.defaultActions;
+      else continue;
+      const stack = Stack.of(c);
+      let resolved: unknown;
+      try {
+        resolved = stack.resolve(actions);
+      } catch {
+        seen.add(`${c.node.path}:unresolvable`);
+        continue;
+      }
+      for (const arn of targetGroupArns(resolved)) {
+        // A Ref or GetAtt names a resource of the rule's own stack; a literal ARN or an import is global.
+        const local = typeof arn === 'object' && arn !== null && ('Ref' in arn || 'Fn::GetAtt' in arn);
+        seen.add(`${local ? stack.node.path : ''}:${JSON.stringify(arn)}`);
+      }
     }
-    return fail(this, 'priority', undefined, `of route ${id} cannot be assigned: every multiple of ${RULE_PRIORITY_STEP} up to ${MAX_RULE_PRIORITY} is taken`,
-      'give the route an explicit priority');
+    if (seen.size <= MAX_TARGET_GROUPS_PER_ALB) return [];
+    return [`target groups ${seen.size} are attached to this load balancer's listeners (counted across all stacks of the app), ` +
+      `more than the ${MAX_TARGET_GROUPS_PER_ALB} an Application Load Balancer takes (the quota cannot be raised); ` +
+      'put further services behind another ServiceLoadBalancer'];
   }
 
   /**
@@ -519,14 +621,14 @@ export class ServiceLoadBalancer extends Construct {
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       return fail(this, prop, value, `${given ? '' : '(default subnets) '}selects no subnets of vpc (${reason})`,
-        'give vpcSubnets the VPC has; an internet-facing load balancer needs public subnets');
+        'an internet-facing load balancer needs public subnets: give a vpc that has them, or vpcSubnets the VPC has, or set internetFacing: false to use its private subnets');
     }
     const azs = subnets.map(s => s.availabilityZone);
     if (azs.some(az => Token.isUnresolved(az))) return;
     const distinct = new Set(azs).size;
     if (distinct < 2) {
       fail(this, prop, value, `${given ? '' : '(default subnets) '}places the load balancer in ${distinct} Availability Zone${distinct === 1 ? '' : 's'}`,
-        'an Application Load Balancer needs subnets in at least two Availability Zones: use a VPC with maxAzs of 2 or more');
+        'an Application Load Balancer needs subnets in at least two Availability Zones: give a vpc with subnets in two or more (ec2.Vpc or ServiceNetwork with maxAzs of 2 or more), or vpcSubnets that span them');
     }
   }
 
@@ -573,7 +675,7 @@ export class ServiceLoadBalancer extends Construct {
     }
     if (props.accessLogBucket?.encryptionKey) {
       fail(this, 'accessLogBucket', props.accessLogBucket.node.path, 'is encrypted with a KMS key',
-        'ALB access logs can only be written to a bucket with SSE-S3 (S3-managed keys) encryption');
+        'ALB access logs can only be written to a bucket with SSE-S3 (S3-managed keys) encryption: give such a bucket, or leave accessLogBucket out to have one created');
     }
     if (props.accessLogExpiry !== undefined) {
       const expiry = props.accessLogExpiry;
@@ -585,9 +687,27 @@ export class ServiceLoadBalancer extends Construct {
     }
     checkPattern(this, 'accessLogPrefix', props.accessLogPrefix, /^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/,
       'use a key prefix without a leading or trailing "/" that does not contain "AWSLogs"');
-    if (Token.isUnresolved(Stack.of(this).region)) {
-      fail(this, 'accessLogs', true, 'needs the stack\'s region (the bucket policy names the region\'s log-delivery principal)',
-        'give the stack an env with a region, or set accessLogs: false');
+    // A stack without a region is fine: the bucket policy then picks the principal at deploy time
+    // (see access-log-policy.ts).
+  }
+
+  /**
+   * A dual-stack load balancer needs IPv6 on its VPC and subnets, or the deploy fails. Checked for
+   * what the app builds; an imported VPC or subnet cannot be inspected.
+   */
+  private validateDualStack(props: ServiceLoadBalancerProps): void {
+    const advice = 'give a vpc with IPv6 (ec2.Vpc with ipProtocol: ec2.IpProtocol.DUAL_STACK; ServiceNetwork\'s layouts are IPv4 only), or leave dualStack out';
+    if (props.vpc instanceof ec2.Vpc && !hasIpv6CidrBlock(props.vpc)) {
+      fail(this, 'dualStack', true, `needs IPv6, but vpc ${props.vpc.node.path} has no IPv6 CIDR block`, advice);
+    }
+    const selection = props.vpcSubnets ?? ((props.internetFacing ?? true) ? { subnetType: ec2.SubnetType.PUBLIC } : {});
+    const withoutIpv6 = props.vpc.selectSubnets(selection).subnets.filter(subnet => {
+      const cfn = subnet instanceof ec2.Subnet ? subnet.node.defaultChild : undefined;
+      return cfn instanceof ec2.CfnSubnet && cfn.ipv6CidrBlock === undefined && cfn.ipv6IpamPoolId === undefined && cfn.ipv6Native === undefined;
+    });
+    if (withoutIpv6.length > 0) {
+      fail(this, 'dualStack', true, `needs IPv6 on every subnet of the load balancer, but ${withoutIpv6.map(s => s.node.path).join(', ')} ${withoutIpv6.length === 1 ? 'has' : 'have'} no IPv6 CIDR`,
+        `${advice}${props.vpcSubnets ? ', or vpcSubnets with IPv6 CIDRs' : ''}`);
     }
   }
 
@@ -661,6 +781,32 @@ function literalVpcCidr(vpc: ec2.IVpc): string {
     return cfnVpc.cidrBlock;
   }
   return vpc.vpcCidrBlock;
+}
+
+/** Whether a VPC built in the app has an IPv6 CIDR block associated (ec2.Vpc with DUAL_STACK adds one). */
+function hasIpv6CidrBlock(vpc: ec2.Vpc): boolean {
+  return Stack.of(vpc).node.findAll().some(c => c instanceof ec2.CfnVPCCidrBlock
+    && (c.node.scope === vpc || c.vpcId === vpc.vpcId)
+    && (c.amazonProvidedIpv6CidrBlock !== undefined || c.ipv6CidrBlock !== undefined || c.ipv6IpamPoolId !== undefined || c.ipv6Pool !== undefined));
+}
+
+/**
+ * Every target group ARN in listener actions (forward, weighted forward), as the L1 properties
+ * hold them (`targetGroupArn`) or as CloudFormation spells them (`TargetGroupArn`).
+ */
+function targetGroupArns(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value.flatMap(targetGroupArns);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === 'targetGroupArn' || k === 'TargetGroupArn' ? [v] : targetGroupArns(v)));
+}
+
+/** ` (Stack/Web/Service)` for a route created for a construct, else nothing. */
+function describeWhere(scope: Construct | undefined): string {
+  return describePath(scope?.node.path);
+}
+
+function describePath(path: string | undefined): string {
+  return path ? ` (${path})` : '';
 }
 
 /** A SubnetSelection as the user would recognise it in an error message. */

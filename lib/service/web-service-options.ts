@@ -69,9 +69,11 @@ export interface WebServiceOptions extends ServiceOptions {
   readonly hostHeaders?: string[];
 
   /**
-   * The listener rule priority (1–50000, unique per load balancer; lower wins).
+   * The listener rule priority (1–50000, unique per load balancer; lower wins). 1–10000 never
+   * collide with automatic priorities.
    *
-   * @default - the next free priority in steps of 10
+   * @default - an automatic priority (10001–49640) from the route's specificity and a hash of the
+   * service's unique id, unchanged when other services are added or removed
    */
   readonly priority?: number;
 

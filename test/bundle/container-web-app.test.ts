@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ContainerWebApp } from '../../lib/bundle';
 import { ServiceCluster } from '../../lib/cluster';
@@ -122,9 +122,13 @@ describe('ContainerWebApps sharing a cluster, a load balancer and a repository',
     expect(api.service.listenerRule).toBeDefined();
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 10,
+      // automatic: derived from the route (its path and the service's id), in 10001–49640
+      Priority: Match.anyValue(),
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
     });
+    const [rule] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')) as any[];
+    expect(rule.Properties.Priority).toBeGreaterThanOrEqual(10001);
+    expect(rule.Properties.Priority).toBeLessThanOrEqual(49640);
     expect(web.url).toBe(api.url);
   });
 
@@ -172,5 +176,55 @@ describe('ContainerWebApp with Service Connect', () => {
       cluster,
       serviceConnectNamespace: 'shop.internal',
     })).toThrow(/^TestStack\/App: serviceConnectNamespace "shop.internal" cannot be combined with cluster; create the cluster with serviceConnectNamespace/);
+  });
+});
+
+describe('ContainerWebApp load-balancer settings', () => {
+  test('are passed to the load balancer it creates, under ServiceLoadBalancer\'s names', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    // WHEN
+    const app = new ContainerWebApp(stack, 'App', {
+      image: NGINX,
+      accessLogs: false,
+      idleTimeout: Duration.seconds(120),
+      deletionProtection: true,
+      internetFacing: false,
+    });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'idle_timeout.timeout_seconds', Value: '120' },
+      ]),
+    });
+    expect(app.loadBalancer.accessLogBucket).toBeUndefined();
+  });
+
+  test('access-log settings reach the bucket the load balancer creates', () => {
+    const stack = testStack(testApp());
+    new ContainerWebApp(stack, 'App', { image: NGINX, accessLogExpiry: Duration.days(30), accessLogPrefix: 'web' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'web' }]),
+    });
+  });
+
+  test('an error from the load balancer names a prop that ContainerWebApp takes', () => {
+    const stack = testStack(testApp());
+    expect(() => new ContainerWebApp(stack, 'App', { image: NGINX, accessLogs: false, accessLogPrefix: 'web' }))
+      .toThrow(/^TestStack\/App\/LoadBalancer: accessLogPrefix "web" is given but accessLogs is false; set accessLogs: true, or leave accessLogPrefix out/);
+  });
+
+  test('cannot be combined with an existing loadBalancer', () => {
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster');
+    const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    expect(() => new ContainerWebApp(stack, 'App', { image: NGINX, cluster, loadBalancer, accessLogs: false }))
+      .toThrow(/^TestStack\/App: accessLogs false cannot be combined with loadBalancer; configure the load balancer you pass instead/);
   });
 });

@@ -205,13 +205,17 @@ describe('ServiceLoadBalancer with a domain in a hosted zone', () => {
       // the route without conditions replaced the 404
       DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^WebTg') } }],
     });
+    // automatic priorities: host + path ranks before path only, whatever the code order
+    const apiPriority = (api!.node.defaultChild as elbv2.CfnListenerRule).priority;
+    const adminPriority = (admin!.node.defaultChild as elbv2.CfnListenerRule).priority;
+    expect(adminPriority).toBeLessThan(apiPriority);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 10,
+      Priority: apiPriority,
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^ApiTg') } }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 20,
+      Priority: adminPriority,
       Conditions: [
         { Field: 'host-header', HostHeaderConfig: { Values: ['admin.example.com'] } },
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/'] } },
@@ -323,23 +327,6 @@ describe('ServiceLoadBalancer options', () => {
   });
 });
 
-describe('addTarget priorities (no synth)', () => {
-  function lbWithTargets(): { lb: ServiceLoadBalancer; stack: Stack; vpc: ec2.Vpc } {
-    const { stack, vpc } = fixture();
-    return { lb: new ServiceLoadBalancer(stack, 'Lb', { vpc }), stack, vpc };
-  }
-
-  test('auto-assigns the next free multiple of 10 around explicit priorities', () => {
-    const { lb, stack, vpc } = lbWithTargets();
-    const a = lb.addTarget('A', { targetGroup: targetGroup(stack, 'TgA', vpc), pathPatterns: ['/a'], priority: 10 });
-    const b = lb.addTarget('B', { targetGroup: targetGroup(stack, 'TgB', vpc), pathPatterns: ['/b'] });
-    const c = lb.addTarget('C', { targetGroup: targetGroup(stack, 'TgC', vpc), pathPatterns: ['/c'], priority: 15 });
-    const d = lb.addTarget('D', { targetGroup: targetGroup(stack, 'TgD', vpc), pathPatterns: ['/d'] });
-    const priorities = [a, b, c, d].map(r => (r!.node.defaultChild as elbv2.CfnListenerRule).priority);
-    expect(priorities).toEqual([10, 20, 15, 30]);
-  });
-});
-
 describe('validation', () => {
   function setup(): Fixture {
     return fixture();
@@ -442,14 +429,6 @@ describe('validation', () => {
       .toThrow(/^TestStack\/Lb2: accessLogPrefix "x\/AWSLogs" is not valid/);
   });
 
-  test('access logs in a stack without a region', () => {
-    const app = testApp();
-    const stack = new Stack(app, 'Agnostic');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
-    expect(() => new ServiceLoadBalancer(stack, 'Lb', { vpc }))
-      .toThrow(/^Agnostic\/Lb: accessLogs true needs the stack's region/);
-  });
-
   test('loadBalancerName too long or starting with internal-', () => {
     const { stack, vpc } = setup();
     expect(() => new ServiceLoadBalancer(stack, 'Lb', { vpc, loadBalancerName: 'a'.repeat(33) }))
@@ -469,7 +448,7 @@ describe('validation', () => {
       const t = lb();
       t.lb.addTarget('Web', { targetGroup: t.tg() });
       expect(() => t.lb.addTarget('Other', { targetGroup: t.tg() }))
-        .toThrow(/^TestStack\/Lb: id "Other" cannot be the default route: route Web already is; give route Other pathPatterns and\/or hostHeaders/);
+        .toThrow(/^TestStack\/Lb: pathPatterns undefined of route Other are missing \(as are hostHeaders\), so it would be a second default route: route Web already is; give route Other pathPatterns and\/or hostHeaders/);
     });
 
     test('a priority without conditions', () => {
@@ -495,9 +474,9 @@ describe('validation', () => {
 
     test('a priority another route holds', () => {
       const t = lb();
-      t.lb.addTarget('Api', { targetGroup: t.tg(), pathPatterns: ['/api/*'] });
+      t.lb.addTarget('Api', { targetGroup: t.tg(), pathPatterns: ['/api/*'], priority: 10 });
       expect(() => t.lb.addTarget('Admin', { targetGroup: t.tg(), pathPatterns: ['/admin/*'], priority: 10 }))
-        .toThrow(/^TestStack\/Lb: priority 10 of route Admin is already used by route Api; use a priority no other route has \(taken: 10\)/);
+        .toThrow(/^TestStack\/Lb: priority 10 of route Admin is already used by route Api; use a priority no other route has; any free value from 1 to 10000 never collides with automatic priorities \(taken: 10\)/);
     });
 
     test('the same conditions as another route', () => {

@@ -151,13 +151,16 @@ describe('WebService defaults (SINGLE_NAT, three services on one load balancer)'
     expect(api.listenerRule).toBeDefined();
     expect(admin.listenerRule).toBeDefined();
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+    // automatic priorities (see lib/load-balancer/route-priority.ts): host + path before path only
+    const priorityOf = (rule: unknown) => (rule as { node: { defaultChild: { priority: number } } }).node.defaultChild.priority;
+    expect(priorityOf(admin.listenerRule)).toBeLessThan(priorityOf(api.listenerRule));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 10,
+      Priority: priorityOf(api.listenerRule),
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(f.stack, api.targetGroup) } }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 20,
+      Priority: priorityOf(admin.listenerRule),
       Conditions: Match.arrayWith([
         { Field: 'host-header', HostHeaderConfig: { Values: ['admin.example.com'] } },
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/admin/*'] } },
