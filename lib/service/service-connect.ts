@@ -180,7 +180,15 @@ export function allowServiceConnectFrom(
   if (callerEcsService === service) {
     fail(scope, method, callerPath(caller), 'is this service itself', 'allow other services; a task reaches its own containers on localhost');
   }
-  caller.connections.allowTo(securityGroup, ec2.Port.tcp(port), `Service Connect from ${callerPath(caller)}`);
+  const description = `Service Connect from ${callerPath(caller)}`;
+  for (const callerGroup of caller.connections.securityGroups) {
+    // remoteRule: in the called group's stack when both are in one stack (the logical id it always
+    // had), in the caller's stack otherwise, so the called stack never references the caller's.
+    securityGroup.addIngressRule(callerGroup, ec2.Port.tcp(port), description, true);
+    // A caller that restricts its egress needs the matching rule, in its own stack. Callers with
+    // all outbound allowed need none (asking would only add aws-cdk-lib's "ignoring egress" warning).
+    if (!callerGroup.allowAllOutbound) callerGroup.addEgressRule(securityGroup, ec2.Port.tcp(port), description, false);
+  }
   if (!callerEcsService) return;
   // The caller's service (not its scaling target or alarms) waits for the called service: in one
   // stack a DependsOn, across stacks a dependency of the caller's stack on the called one.

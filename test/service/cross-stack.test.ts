@@ -1,5 +1,6 @@
 import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { ServiceCluster } from '../../lib/cluster/service-cluster';
@@ -110,6 +111,42 @@ describe('Service Connect between stacks', () => {
     const dependents = Object.entries(template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)
       .filter(([, r]) => (r.DependsOn ?? []).includes(id(orders.service))).map(([logicalId]) => logicalId);
     expect(dependents).toEqual([id(local.service)]);
+  });
+
+  test('in one stack the rule stays on the called group with no egress rule or warning for a caller that allows all outbound', () => {
+    // GIVEN the caller in the API's stack
+    const { app, shared, cluster, loadBalancer, orders } = fixture();
+    const local = new WebService(shared, 'Local', { cluster, loadBalancer, image: NGINX, pathPatterns: ['/local/*'], serviceConnect: { clientOnly: true } });
+    // WHEN
+    orders.allowServiceConnectFrom(local);
+    // THEN it synthesizes under strict validation (aws-cdk-lib's "Ignoring Egress rule" warning would fail it)
+    expect(() => app.synth()).not.toThrow();
+    const template = Template.fromStack(shared);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [id(orders.securityGroup), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [id(local.securityGroup), 'GroupId'] },
+      Description: 'Service Connect from Shared/Local',
+    });
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { Description: Match.stringLikeRegexp('^Service Connect from') }, 0);
+  });
+
+  test('a caller whose group restricts egress gets the matching egress rule, in its own stack', () => {
+    // GIVEN a caller in another stack with a security group that allows no outbound by default
+    const { app, front, cluster, orders } = fixture();
+    const restricted = new ec2.SecurityGroup(front, 'Restricted', { vpc: cluster.vpc, allowAllOutbound: false });
+    // WHEN
+    orders.allowServiceConnectFrom(restricted);
+    // THEN both rules live in the caller's stack
+    expect(() => app.synth()).not.toThrow();
+    const template = Template.fromStack(front);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [id(restricted), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      DestinationSecurityGroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('OrdersSecurityGroup') },
+    });
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { Description: 'Service Connect from Front/Restricted' }, 1);
   });
 
   test('a service cannot allow itself', () => {
