@@ -130,7 +130,8 @@ export function buildService(
     // can remove the association while tasks still run ("The specified capacity provider is in
     // use"). In another stack than the cluster this becomes a dependency of the service's stack
     // on the cluster's, which the service's references to the cluster already imply: no cycle.
-    service.node.addDependency(cluster.cluster);
+    // On the ECS service resource only: its scaling target and policies follow it anyway.
+    service.node.defaultChild!.node.addDependency(cluster.cluster);
   }
   registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);

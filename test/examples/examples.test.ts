@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployChecks } from '../../lib';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
 import { CfnTemplate, compareStateful, describeFinding, Finding, isStateful, readSnapshotTemplates } from '../quality/stateful-guard';
+import { compareTemplates, describeHazard, errorsOf, TemplateSet } from '../quality/update-hazards';
 import { normalizeTemplate } from '../util/normalize';
 import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
 
@@ -86,6 +87,21 @@ describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name
     }
     if (findings.length > 0) console.error(findings.map(describeFinding).join('\n'));
     expect(findings.map(describeFinding)).toEqual([]);
+  });
+
+  // The same comparison as the update-sequence tests (test/quality/update-hazards.ts), from the
+  // committed templates to this change's: deploying this version over the last one must not hit a
+  // priority or name a removed resource still holds, replace a named resource, re-carve a subnet
+  // or lose data. A deliberate break needs the snapshots updated and a migration note.
+  (committedSnapshots ? test : test.skip)('an update from the committed snapshot has no update hazard', () => {
+    const before: TemplateSet = {};
+    for (const [key, template] of committedSnapshots!.entries()) {
+      if (key.startsWith(`${name} `)) before[key.slice(name.length + 1)] = template;
+    }
+    const after: TemplateSet = {};
+    for (const [stack, template] of Object.entries(result.templates)) after[stack] = normalizeTemplate(template) as CfnTemplate;
+    expect(Object.keys(after).length).toBeGreaterThan(0);
+    expect(errorsOf(compareTemplates(before, after, { app: name })).map(describeHazard)).toEqual([]);
   });
 
   test('templates match the snapshot (logical ids are public API)', () => {
