@@ -68,8 +68,6 @@ export const Defaults = {
   sslPolicy: SslPolicy.TLS13_12_RES_PQ,
   /** AWS's default: blocks ambiguous requests that risk desync, keeps compliant ones flowing. */
   desyncMitigationMode: DesyncMitigationMode.DEFENSIVE,
-  /** Auto-assigned rule priorities step by 10, so a rule can be slotted in between later. */
-  listenerRulePriorityStep: 10,
   /** Overwritten access-log objects (versioning is on) go after a week. */
   accessLogNoncurrentExpiryDays: 7,
 
