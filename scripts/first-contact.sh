@@ -26,7 +26,7 @@ tarball="$(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" | tail -1)
 echo "first-contact: cdk init app --language typescript"
 mkdir "$WORK/my-app"
 cd "$WORK/my-app"
-"$ROOT/node_modules/.bin/cdk" init app --language typescript --generate-only > init.log 2>&1 || { cat init.log; exit 1; }
+"$ROOT/node_modules/.bin/cdk" init app --language typescript --generate-only > "$WORK/init.log" 2>&1 || { cat "$WORK/init.log"; exit 1; }
 
 echo "first-contact: npm install $tarball aws-cdk-lib@$(pin aws-cdk-lib) constructs@$(pin constructs)"
 npm install --no-audit --no-fund --loglevel=error "$WORK/$tarball" "aws-cdk-lib@$(pin aws-cdk-lib)" "constructs@$(pin constructs)" > install.log 2>&1 \
