@@ -75,5 +75,14 @@ if (problems.length > 0) {
 }
 console.log(`first-contact: ok: MyAppStack synthesizes (${resources.length} resources), access logs on, bucket policy keyed on the deploy-time region`);
 JS
+# The same linter as npm run verify, on this template too: the region mapping and condition are
+# only in environment-agnostic stacks, which the examples (all with a region) never produce.
+if [ -x "$ROOT/.venv/bin/cfn-lint" ]; then
+  (cd "$ROOT" && .venv/bin/cfn-lint --config-file .cfnlintrc.yaml -- "$WORK/my-app/cdk.out/MyAppStack.template.json") \
+    || { echo "first-contact: FAILED: cfn-lint reports the template above" >&2; exit 1; }
+  echo "first-contact: cfn-lint: no findings"
+else
+  echo "first-contact: cfn-lint skipped (no .venv: run scripts/venv.sh)"
+fi
 [ "$KEEP" = "--keep" ] && echo "first-contact: app kept at $WORK/my-app"
 exit 0
