@@ -2,7 +2,7 @@
  * The pack: every deploy check, composed. Add a rule by adding its file under rules/ (named by
  * its id) and listing it here; the plugin, its rule-id list and the README table follow.
  */
-import { DeployCheckRule, Finding, StackTemplate } from './rule';
+import { DeployCheckRule, Finding, PreviousVersion, StackTemplate } from './rule';
 import { ESK_ECR1 } from './rules/esk-ecr1';
 import { ESK_ECR2 } from './rules/esk-ecr2';
 import { ESK_ECS1 } from './rules/esk-ecs1';
@@ -22,6 +22,13 @@ import { ESK_LOG1 } from './rules/esk-log1';
 import { ESK_NAME1 } from './rules/esk-name1';
 import { ESK_RET1 } from './rules/esk-ret1';
 import { ESK_SC1 } from './rules/esk-sc1';
+import { ESK_UPD1 } from './rules/esk-upd1';
+import { ESK_UPD2 } from './rules/esk-upd2';
+import { ESK_UPD3 } from './rules/esk-upd3';
+import { ESK_UPD4 } from './rules/esk-upd4';
+import { ESK_UPD5 } from './rules/esk-upd5';
+import { ESK_UPD6 } from './rules/esk-upd6';
+import { ESK_UPD7 } from './rules/esk-upd7';
 import { ESK_VPC1 } from './rules/esk-vpc1';
 
 /** Every rule, in report order. */
@@ -30,6 +37,8 @@ export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [
   ESK_ELB1, ESK_ELB2, ESK_ELB3, ESK_ELB4, ESK_ELB5, ESK_ELB6, ESK_ELB7,
   ESK_ECR1, ESK_ECR2,
   ESK_SC1, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1,
+  // Need DeployChecks' previousVersion: the hazards of updating the deployed version to this one.
+  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7,
 ];
 
 /** A rule's result in report form. */
@@ -38,7 +47,7 @@ export interface RuleViolation {
   readonly description: string;
   readonly fix: string;
   readonly severity: string;
-  readonly violatingResources: { resourceLogicalId: string; templatePath: string; locations: string[] }[];
+  readonly violatingResources: { resourceLogicalId: string; templatePath: string; locations: string[]; constructPath?: string }[];
 }
 
 /**
@@ -46,12 +55,14 @@ export interface RuleViolation {
  * violation listing their resources. A rule that throws is reported as its own error finding
  * instead of hiding the others.
  */
-export function runDeployChecks(stacks: readonly StackTemplate[], rules: readonly DeployCheckRule[] = DEPLOY_CHECK_RULES): RuleViolation[] {
+export function runDeployChecks(
+  stacks: readonly StackTemplate[], rules: readonly DeployCheckRule[] = DEPLOY_CHECK_RULES, previous?: PreviousVersion,
+): RuleViolation[] {
   const violations: RuleViolation[] = [];
   for (const rule of rules) {
     let findings: Finding[];
     try {
-      findings = rule.check(stacks);
+      findings = rule.check(stacks, previous);
     } catch (e) {
       violations.push({
         ruleName: rule.id, severity: 'error', fix: 'Report this as a bug in ecs-service-kit, with the template.',
@@ -69,7 +80,10 @@ export function runDeployChecks(stacks: readonly StackTemplate[], rules: readonl
         byText.set(description, v);
         violations.push(v);
       }
-      v.violatingResources.push({ resourceLogicalId: f.logicalId, templatePath: f.templatePath, locations: f.locations });
+      v.violatingResources.push({
+        resourceLogicalId: f.logicalId, templatePath: f.templatePath, locations: f.locations,
+        ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+      });
     }
   }
   return violations;

@@ -28,6 +28,24 @@ export interface StackTemplate {
   readonly account?: string;
   /** Region, if the stack has a concrete one. */
   readonly region?: string;
+  /** The stack's construct path, when aws-cdk-lib gives it. */
+  readonly stackConstructPath?: string;
+}
+
+/**
+ * The templates of the version deployed now (DeployChecks' `previousVersion`), for the update
+ * rules: they compare it with the app as synthesized.
+ */
+export interface PreviousVersion {
+  /** Templates by stack key: the template file's name without `.template.json`. */
+  readonly templates: { readonly [stackKey: string]: CfnTemplate };
+  /** Absolute path of each template file, by the same key. */
+  readonly templatePaths: { readonly [stackKey: string]: string };
+}
+
+/** The key of a stack's template in both versions: the file name without `.template.json`. */
+export function stackKey(templatePath: string): string {
+  return templatePath.replace(/^.*[\\/]/, '').replace(/\.template\.json$/, '');
 }
 
 /** What a rule reports: one resource, where in it, and (optionally) the specific fact. */
@@ -38,6 +56,11 @@ export interface Finding {
   readonly locations: string[];
   /** The specific fact (names, numbers), appended to the rule's reason. */
   readonly detail?: string;
+  /**
+   * The construct to name when the resource is not in this version's templates (a removed
+   * resource of the previous version): acknowledgements apply to it and its ancestors.
+   */
+  readonly constructPath?: string;
 }
 
 export type Severity = 'error' | 'warning';
@@ -52,6 +75,9 @@ export interface DeployCheckRule {
   readonly reason: string;
   /** One line: how to fix it. */
   readonly fix: string;
-  /** A pure function of every template of the app (all stacks, so cross-stack checks work). */
-  readonly check: (stacks: readonly StackTemplate[]) => Finding[];
+  /**
+   * A pure function of every template of the app (all stacks, so cross-stack checks work) and,
+   * when given, of the version deployed now (update rules use it; the others ignore it).
+   */
+  readonly check: (stacks: readonly StackTemplate[], previous?: PreviousVersion) => Finding[];
 }

@@ -262,7 +262,8 @@ describe.each(CASES.map((c) => [c.rule.id, c] as const))('%s', (_id, c) => {
 });
 
 test('every rule of the pack has a case, a one-line reason and fix, and a severity', () => {
-  expect(CASES.map((c) => c.rule.id).sort()).toEqual(DEPLOY_CHECK_RULES.map((r) => r.id).sort());
+  // The update rules (ESK-UPD*) read two versions: their cases are in update-rules.test.ts.
+  expect(CASES.map((c) => c.rule.id).sort()).toEqual(DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => !id.startsWith('ESK-UPD')).sort());
   for (const r of DEPLOY_CHECK_RULES) {
     expect(r.id).toMatch(/^ESK-[A-Z]+\d+$/);
     expect(r.reason).not.toMatch(/\n/);

@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployChecks } from '../../lib';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
 import { CfnTemplate, compareStateful, describeFinding, Finding, isStateful, readSnapshotTemplates } from '../quality/stateful-guard';
-import { compareTemplates, describeHazard, errorsOf, TemplateSet } from '../quality/update-hazards';
+import { compareTemplates, describeHazard, errorsOf, TemplateSet } from '../../lib/deploy-checks/update-hazards';
 import { normalizeTemplate } from '../util/normalize';
 import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
 

@@ -8,12 +8,12 @@
  */
 import * as fs from 'fs';
 import * as vm from 'vm';
-import { CfnTemplate, compareTemplates, Hazard, HazardKind } from './update-hazards';
+import { CfnTemplate, compareTemplates, Hazard, HazardKind } from '../../lib/deploy-checks/update-hazards';
 
 // The guard's vocabulary lives with the shared comparison (update-hazards.ts); re-exported here
 // so the examples test and older imports keep working.
-export type { CfnResourceJson, CfnTemplate } from './update-hazards';
-export { isStateful, REPLACING_PROPERTIES, STATEFUL_TYPES } from './update-hazards';
+export type { CfnResourceJson, CfnTemplate } from '../../lib/deploy-checks/update-hazards';
+export { isStateful, REPLACING_PROPERTIES, STATEFUL_TYPES } from '../../lib/deploy-checks/update-hazards';
 
 export type FindingKind = 'deleted' | 'replaced' | 'unretained';
 

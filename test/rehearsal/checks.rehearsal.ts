@@ -35,7 +35,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Defaults } from '../../lib/defaults';
-import { compareTemplates, describeHazard, errorsOf } from '../quality/update-hazards';
+import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 
 // ---- resource types moto skips (../shared/notes/local-emulator.md) --------------------------------
 /** Types moto's CloudFormation skips with a warning: present in the template, never created or checked. */

@@ -9,7 +9,7 @@
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../../lib';
-import { CfnTemplate } from '../quality/update-hazards';
+import { CfnTemplate } from '../../lib/deploy-checks/update-hazards';
 import { TEST_ENV } from '../util/test-app';
 
 /** One routed web service of a version. */

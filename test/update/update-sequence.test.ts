@@ -9,7 +9,7 @@
  */
 import { NetworkLayout } from '../../lib';
 import { compareStateful, describeFinding } from '../quality/stateful-guard';
-import { compareTemplates, describeHazard, errorsOf, Hazard } from '../quality/update-hazards';
+import { compareTemplates, describeHazard, errorsOf, Hazard } from '../../lib/deploy-checks/update-hazards';
 import { AppVersion, ServiceSpec, STACK_NAME, synthVersion } from './update-app';
 
 const API: ServiceSpec = { id: 'Api', paths: ['/api/*'] };

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnTemplate, compareTemplates, describeHazard, HAZARD_KINDS, REPLACING_PROPERTIES, TemplateSet } from './update-hazards';
+import { CfnTemplate, compareTemplates, describeHazard, HAZARD_KINDS, REPLACING_PROPERTIES, TemplateSet } from '../../lib/deploy-checks/update-hazards';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const kinds = (before: TemplateSet, after: TemplateSet): string[] =>

@@ -2,15 +2,16 @@
  * Update hazards: compares two versions of an app's templates (version N, deployed, and N+1, to
  * deploy) and names what would fail or lose data when CloudFormation updates N to N+1.
  *
- * CloudFormation updates in two phases (../shared/notes/cloudformation-lifecycle.md): first it
+ * CloudFormation updates in two phases: first it
  * creates new resources and updates changed ones (a replacement is created here too), then, in
  * the cleanup phase, it deletes removed resources and the old copies of replaced ones. So a new,
  * changed or replacement resource cannot take over anything a removed or replaced resource still
  * holds: a listener-rule priority, a physical name, a port, a subnet's addresses.
  *
- * One pure function, compareTemplates, serves both the update-sequence tests (test/update) and
- * the stateful-resource guard of the examples test (stateful-guard.ts: compareStateful keeps its
- * stateful kinds).
+ * One pure function, compareTemplates, serves the deploy checks' update rules (ESK-UPD*, with
+ * DeployChecks' `previousVersion`), the update-sequence tests (test/update) and the
+ * stateful-resource guard of the examples test (test/quality/stateful-guard.ts keeps its stateful
+ * kinds). Internal: not exported from the package.
  */
 
 /** The part of a CloudFormation template the comparison reads. */

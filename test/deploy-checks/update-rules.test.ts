@@ -1,0 +1,118 @@
+/**
+ * The update rules (ESK-UPD*): each on a fabricated pair of versions that triggers it, and on a
+ * safe pair. Their shared comparison has its own tests (update-hazards.test.ts); these check that
+ * each rule reports its kinds, names the right resource and stays silent without a previous version.
+ */
+import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
+import { CfnResource, DeployCheckRule, PreviousVersion, StackTemplate } from '../../lib/deploy-checks/rule';
+import { ESK_UPD1 } from '../../lib/deploy-checks/rules/esk-upd1';
+import { ESK_UPD2 } from '../../lib/deploy-checks/rules/esk-upd2';
+import { ESK_UPD3 } from '../../lib/deploy-checks/rules/esk-upd3';
+import { ESK_UPD4 } from '../../lib/deploy-checks/rules/esk-upd4';
+import { ESK_UPD5 } from '../../lib/deploy-checks/rules/esk-upd5';
+import { ESK_UPD6 } from '../../lib/deploy-checks/rules/esk-upd6';
+import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
+import { ref, service, stack } from './fixtures';
+
+/** The deployed version: one stack `A` with `resources`. */
+function deployed(resources: Record<string, CfnResource>): PreviousVersion {
+  return { templates: { A: { Resources: resources } }, templatePaths: { A: '/deployed/A.template.json' } };
+}
+const now = (resources: Record<string, CfnResource>): StackTemplate[] => [stack('A', resources)];
+
+const listenerRule = (priority: number, path: string): CfnResource => ({
+  Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+  Properties: { ListenerArn: ref('Listener'), Priority: priority, Conditions: [{ Field: 'path-pattern', Values: [path] }], Actions: [] },
+});
+const queue = (name: string): CfnResource => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: name } });
+const subnet = (cidr: string): CfnResource => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('Vpc'), CidrBlock: cidr } });
+const repository = (props: Record<string, unknown> = {}): CfnResource => ({ Type: 'AWS::ECR::Repository', Properties: props, DeletionPolicy: 'Retain' });
+const logGroup: CfnResource = { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } };
+
+interface UpdateCase {
+  readonly rule: DeployCheckRule;
+  readonly before: Record<string, CfnResource>;
+  readonly after: Record<string, CfnResource>;
+  readonly flagged: string[];
+  readonly safeAfter: Record<string, CfnResource>;
+}
+
+const CASES: UpdateCase[] = [
+  {
+    rule: ESK_UPD1, // Api removed, Admin renumbered onto its priority
+    before: { Api: listenerRule(10, '/api/*'), Admin: listenerRule(20, '/admin/*') },
+    after: { Admin: listenerRule(10, '/admin/*') },
+    flagged: ['Admin'],
+    safeAfter: { Admin: listenerRule(20, '/admin/*') },
+  },
+  {
+    rule: ESK_UPD2, // the queue's construct renamed, its name kept
+    before: { Jobs: queue('jobs') },
+    after: { Work: queue('jobs') },
+    flagged: ['Work'],
+    safeAfter: { Jobs: queue('jobs') },
+  },
+  {
+    rule: ESK_UPD3, // a subnet re-carved from /17 to /18 under a new logical id
+    before: { SubnetA: subnet('10.0.0.0/17') },
+    after: { SubnetB: subnet('10.0.0.0/18') },
+    flagged: ['SubnetB'],
+    safeAfter: { SubnetA: subnet('10.0.0.0/17'), SubnetB: subnet('10.0.128.0/18') },
+  },
+  {
+    rule: ESK_UPD4, // a repository's encryption changes (replacement) while it keeps its name
+    before: { Images: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'shop/api', EncryptionConfiguration: { EncryptionType: 'AES256' } } } },
+    after: { Images: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'shop/api', EncryptionConfiguration: { EncryptionType: 'KMS' } } } },
+    flagged: ['Images'],
+    safeAfter: { Images: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'shop/api', EncryptionConfiguration: { EncryptionType: 'AES256' }, ImageScanningConfiguration: { ScanOnPush: true } } } },
+  },
+  {
+    rule: ESK_UPD5, // a log group (not retained) removed
+    before: { Logs: logGroup },
+    after: {},
+    flagged: ['Logs'],
+    safeAfter: { Logs: logGroup },
+  },
+  {
+    rule: ESK_UPD6, // a retained repository removed
+    before: { Images: repository() },
+    after: {},
+    flagged: ['Images'],
+    safeAfter: { Images: repository() },
+  },
+  {
+    rule: ESK_UPD7, // a service moved to another cluster: replaced
+    before: { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} }, Svc: service() },
+    after: { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} }, Other: { Type: 'AWS::ECS::Cluster', Properties: {} }, Svc: service({ Cluster: ref('Other') }) },
+    flagged: ['Svc'],
+    safeAfter: { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} }, Svc: service({ DesiredCount: 3 }) },
+  },
+];
+
+describe.each(CASES.map((c) => [c.rule.id, c] as const))('%s', (_id, c) => {
+  test('flags the hazardous update, with the hazard in the detail', () => {
+    const findings = c.rule.check(now(c.after), deployed(c.before));
+    expect(findings.map((f) => f.logicalId).sort()).toEqual([...c.flagged].sort());
+    for (const f of findings) expect(f.detail).toMatch(/^[a-z-]+: /);
+  });
+
+  test('passes the safe update', () => {
+    expect(c.rule.check(now(c.safeAfter), deployed(c.before))).toEqual([]);
+  });
+
+  test('finds nothing without a previous version', () => {
+    expect(c.rule.check(now(c.after))).toEqual([]);
+  });
+});
+
+test('a removed resource is reported in its stack\'s template with the stack\'s construct path', () => {
+  const stacks = [{ ...stack('A', {}), stackConstructPath: 'A' }];
+  const [finding] = ESK_UPD6.check(stacks, deployed({ Images: repository() }));
+  expect(finding).toMatchObject({ templatePath: '/app/A.template.json', logicalId: 'Images', constructPath: 'A' });
+});
+
+test('every update rule of the pack has a case; the severities are the hazards\'', () => {
+  const ids = DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => id.startsWith('ESK-UPD'));
+  expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
+  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD6', 'ESK-UPD7']);
+});
