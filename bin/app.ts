@@ -7,6 +7,8 @@
  *   imageTag         run `<repository>:<imageTag>` (an image CI pushed); empty: build `assetDirectory`
  *   assetDirectory   the Dockerfile directory built as an image asset (default examples/app)
  *   domainName       serve HTTPS at this name (with hostedZoneId + hostedZoneName)
+ *   previousVersion  a directory with the templates deployed now (the last deploy's cdk.out): the
+ *                    deploy checks then also name what this update would break
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -124,8 +126,9 @@ export function buildApp(app: App): Stack[] {
 
 if (require.main === module) {
   const app = new App();
-  // The library's deploy checks run on every `cdk synth` of the example app, as users add them to theirs.
-  Validations.of(app).addPlugins(new DeployChecks());
+  // The library's deploy checks run on every `cdk synth` of the example app, as users add them to
+  // theirs; `-c previousVersion=<dir>` (the cdk.out of the last deploy) adds the update rules.
+  Validations.of(app).addPlugins(new DeployChecks({ previousVersion: contextString(app, 'previousVersion') }));
   buildApp(app);
   app.synth();
 }
