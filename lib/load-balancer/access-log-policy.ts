@@ -90,9 +90,13 @@ export function logAccessLogs(alb: elbv2.ApplicationLoadBalancer, bucket: s3.IBu
   alb.setAttribute('access_logs.s3.bucket', bucket.bucketName.toString());
   alb.setAttribute('access_logs.s3.prefix', prefix ?? '');
 
-  const created = stack.node.tryFindChild(MAPPING_ID) === undefined;
-  const account = mappingFor(stack).findInMap(Aws.REGION, MAPPING_KEY);
-  const byService = conditionFor(stack, account);
+  // The statement lives in the bucket's policy, so its mapping and condition must be in the
+  // bucket's template: a condition cannot be referenced across stacks (aws-cdk-lib copies a
+  // mapping, not a condition). An access-log bucket is always in the load balancer's region.
+  const policyStack = Stack.of(bucket);
+  const created = policyStack.node.tryFindChild(MAPPING_ID) === undefined;
+  const account = mappingFor(policyStack).findInMap(Aws.REGION, MAPPING_KEY);
+  const byService = conditionFor(policyStack, account);
   const principal = new ConditionalElbLogDeliveryPrincipal(
     Fn.conditionIf(byService.logicalId, Aws.NO_VALUE, `arn:${Aws.PARTITION}:iam::${account}:root`).toString(),
     Fn.conditionIf(byService.logicalId, ELB_LOG_DELIVERY_SERVICE, Aws.NO_VALUE).toString(),
@@ -104,8 +108,8 @@ export function logAccessLogs(alb: elbv2.ApplicationLoadBalancer, bucket: s3.IBu
   }));
   if (!result.statementAdded && created) {
     // An imported bucket takes no statement: leave no unused mapping and condition behind.
-    stack.node.tryRemoveChild(CONDITION_ID);
-    stack.node.tryRemoveChild(MAPPING_ID);
+    policyStack.node.tryRemoveChild(CONDITION_ID);
+    policyStack.node.tryRemoveChild(MAPPING_ID);
   }
   // ELB checks that it may write when the attribute is set: the policy must exist first.
   const lb = alb.node.defaultChild;

@@ -75,6 +75,26 @@ describe('access logs in an environment-agnostic stack (no env, as `cdk init app
     expect(JSON.stringify(json)).toContain('"/a/AWSLogs/"');
   });
 
+  test('a log bucket in another environment-agnostic stack gets the mapping and condition in its own template', () => {
+    // GIVEN a shared logging stack that owns the bucket, and the app stack with the load balancer
+    const app = testApp();
+    const logs = new Stack(app, 'Logs');
+    const bucket = new s3.Bucket(logs, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
+    const stack = new Stack(app, 'Web');
+    // WHEN
+    new ServiceLoadBalancer(stack, 'Lb', { vpc: vpcIn(stack), accessLogBucket: bucket });
+    // THEN strict validation passes (a condition referenced from another template would fail it),
+    // and the statement, its mapping and its condition are all in the bucket's template
+    expect(() => app.synth()).not.toThrow();
+    const logsJson = Template.fromStack(logs).toJSON();
+    expect(Object.keys(logsJson.Conditions)).toEqual(['EcsServiceKitElbLogDeliveryByServicePrincipal']);
+    expect(Object.keys(logsJson.Mappings)).toEqual(['EcsServiceKitElbLogDeliveryAccounts']);
+    expect(JSON.stringify(logDeliveryStatement(Template.fromStack(logs)).Principal)).toContain('EcsServiceKitElbLogDeliveryByServicePrincipal');
+    const webJson = Template.fromStack(stack).toJSON();
+    expect(webJson.Conditions).toBeUndefined();
+    expect(webJson.Mappings).toBeUndefined();
+  });
+
   test('the target-partitions context limits the mapping', () => {
     const app = new App({ context: { '@aws-cdk/core:target-partitions': ['aws'] } });
     const stack = new Stack(app, 'Agnostic');
