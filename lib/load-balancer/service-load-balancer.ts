@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, formatValue } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, failWithText, formatValue } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
 import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
 import {
@@ -511,12 +511,13 @@ export class ServiceLoadBalancer extends Construct {
     const priority = options.priority ?? autoPriority(id, pathPatterns, hostHeaders);
     const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
     if (holder) {
-      const where = describeWhere(options.ruleScope);
+      const route = routeLabel(id, options.ruleScope?.node.path);
+      const other = routeLabel(holder.id, holder.where);
       if (auto) {
-        fail(this, 'priority', undefined, `of route ${id}${where} would be the automatic priority ${priority}, which route ${holder.id}${describePath(holder.where)} already has (${holder.auto ? 'its automatic priority: the two route ids hash to the same value' : 'given as its priority'})`,
-          `set priority on route ${id} or route ${holder.id}: any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
+        failWithText(this, 'priority', '(automatic)', `of ${route} would be ${priority}, which ${other} already has (${holder.auto ? 'its automatic priority: the two route ids hash to the same value' : 'given as its priority'})`,
+          `set priority on ${route} or on ${other}: any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
       }
-      fail(this, 'priority', priority, `of route ${id}${where} is already used by route ${holder.id}${describePath(holder.where)}${holder.auto ? ' (its automatic priority)' : ''}`,
+      fail(this, 'priority', priority, `of ${route} is already used by ${other}${holder.auto ? ' (its automatic priority)' : ''}`,
         `use a priority no other route has; any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
     }
     if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
@@ -553,8 +554,9 @@ export class ServiceLoadBalancer extends Construct {
           ? [{ id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }, { id, priority, where: scope?.node.path, paths: pathPatterns }]
           : [undefined, undefined];
       if (!narrow || !broad) continue;
-      fail(this, 'priority', undefined, `of route ${id}${describeWhere(scope)} leaves route ${narrow.id}${describePath(narrow.where)} (pathPatterns ${formatValue(narrow.paths)}) at automatic priority ${narrow.priority}, after the broader route ${broad.id}${describePath(broad.where)} (pathPatterns ${formatValue(broad.paths)}) at ${broad.priority}, which would take its requests`,
-        `set priority on route ${narrow.id} lower than route ${broad.id}'s (1–${AUTO_PRIORITY_MIN - 1} come before every automatic priority)`);
+      const [narrowRoute, broadRoute] = [routeLabel(narrow.id, narrow.where), routeLabel(broad.id, broad.where)];
+      failWithText(this, 'priority', '(automatic)', `of ${routeLabel(id, scope?.node.path)} leaves ${narrowRoute} (pathPatterns ${formatValue(narrow.paths)}) at ${narrow.priority}, after the broader ${broadRoute} (pathPatterns ${formatValue(broad.paths)}) at ${broad.priority}, which would take its requests`,
+        `set priority on ${narrowRoute} (1–${AUTO_PRIORITY_MIN - 1} come before every automatic priority), or give the two routes different hostHeaders`);
     }
   }
 
@@ -565,8 +567,8 @@ export class ServiceLoadBalancer extends Construct {
   /** Fails as soon as addTarget would attach more target groups than an ALB takes. */
   private checkTargetGroupQuota(id: string, targetGroup: elbv2.IApplicationTargetGroup): void {
     if (this.routeTargetGroups.has(targetGroup) || this.routeTargetGroups.size < MAX_TARGET_GROUPS_PER_ALB) return;
-    fail(this, 'targetGroup', targetGroup.node.path, `of route ${id} would be target group number ${this.routeTargetGroups.size + 1} on this load balancer (counted across all stacks that attach to it)`,
-      `an Application Load Balancer takes at most ${MAX_TARGET_GROUPS_PER_ALB} target groups and the quota cannot be raised: put further services behind another ServiceLoadBalancer`);
+    failWithText(this, 'loadBalancer', this.node.path, `gets target group number ${this.routeTargetGroups.size + 1} (${targetGroup.node.path}, route ${id}), counted across all stacks that attach to it`,
+      `an Application Load Balancer takes at most ${MAX_TARGET_GROUPS_PER_ALB} target groups and the quota cannot be raised: give further services another ServiceLoadBalancer as their loadBalancer`);
   }
 
   /**
@@ -803,6 +805,11 @@ function targetGroupArns(value: unknown): unknown[] {
 /** ` (Stack/Web/Service)` for a route created for a construct, else nothing. */
 function describeWhere(scope: Construct | undefined): string {
   return describePath(scope?.node.path);
+}
+
+/** A route as its user knows it: the service that owns its rule (its construct path), else its id. */
+function routeLabel(id: string, where: string | undefined): string {
+  return where !== undefined ? where : `route ${id}`;
 }
 
 function describePath(path: string | undefined): string {

@@ -72,7 +72,7 @@ export interface WebServiceOptions extends ServiceOptions {
    * The listener rule priority (1–50000, unique per load balancer; lower wins). 1–10000 never
    * collide with automatic priorities.
    *
-   * @default - an automatic priority (10001–49640) from the route's specificity and a hash of the
+   * @default - an automatic priority (10001–49900) from the route's specificity and a hash of the
    * service's unique id, unchanged when other services are added or removed
    */
   readonly priority?: number;

@@ -1,7 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { ServiceCluster } from '../../lib/cluster';
+import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
+import { NetworkLayout } from '../../lib/network';
+import { WebService } from '../../lib/service';
 import { AUTO_PRIORITY_MAX, AUTO_PRIORITY_MIN, autoPriority, priorityBand } from '../../lib/load-balancer/route-priority';
 import { testApp, testStack } from '../util/test-app';
 
@@ -99,9 +104,26 @@ describe('automatic listener-rule priorities', () => {
     while (autoPriority(`R${other}`, ['/y*'], []) !== base) other++;
     // WHEN / THEN
     expect(() => priorities([{ id: 'R0', pathPatterns: ['/x*'] }, { id: `R${other}`, pathPatterns: ['/y*'] }]))
-      .toThrow(new RegExp(`^TestStack/Lb: priority undefined of route R${other} would be the automatic priority ${base}, which route R0 already has \\(its automatic priority: the two route ids hash to the same value\\); set priority on route R${other} or route R0: any free value from 1 to 10000 never collides`));
+      .toThrow(new RegExp(`^TestStack/Lb: priority \\(automatic\\) of route R${other} would be ${base}, which route R0 already has \\(its automatic priority: the two route ids hash to the same value\\); set priority on route R${other} or on route R0: any free value from 1 to 10000 never collides`));
     // and setting priority on one of them resolves it
     expect(() => priorities([{ id: 'R0', pathPatterns: ['/x*'] }, { id: `R${other}`, pathPatterns: ['/y*'], priority: 100 }])).not.toThrow();
+  });
+
+  test('two WebServices whose automatic priorities collide are named by their construct paths, with the prop they take', () => {
+    // GIVEN two service ids whose unique ids (the route ids) hash to one slot of the path band of '/x*'
+    const probe = testStack(testApp());
+    const routeId = (id: string) => Names.uniqueId(new Construct(probe, id));
+    const base = autoPriority(routeId('S0'), ['/x*'], []);
+    let other = 1;
+    while (autoPriority(routeId(`S${other}`), ['/y*'], []) !== base) other++;
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PUBLIC_ONLY, restrictDefaultSecurityGroup: false });
+    const loadBalancer = new ServiceLoadBalancer(stack, 'Lb', { vpc: cluster.vpc, accessLogs: false });
+    const image = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
+    new WebService(stack, 'S0', { cluster, loadBalancer, image, pathPatterns: ['/x*'] });
+    // WHEN / THEN the message names both services and `priority`, which WebService takes
+    expect(() => new WebService(stack, `S${other}`, { cluster, loadBalancer, image, pathPatterns: ['/y*'] }))
+      .toThrow(new RegExp(`^TestStack/Lb: priority \\(automatic\\) of TestStack/S${other} would be ${base}, which TestStack/S0 already has .*; set priority on TestStack/S${other} or on TestStack/S0`));
   });
 
   test('an explicit priority that an automatic one holds names the route holding it', () => {
@@ -118,7 +140,7 @@ describe('automatic listener-rule priorities', () => {
     let n = 0;
     while (autoPriority(`N${n}`, narrow, []) < autoPriority('Broad', broad, [])) n++;
     // WHEN / THEN, in either code order
-    const message = new RegExp(`leaves route N${n} \\(pathPatterns \\["/api/v1/x/\\*"\\]\\) at automatic priority \\d+, after the broader route Broad \\(pathPatterns \\["/api/v1/\\*"\\]\\) at \\d+, which would take its requests; set priority on route N${n} lower than route Broad's`);
+    const message = new RegExp(`leaves route N${n} \\(pathPatterns \\["/api/v1/x/\\*"\\]\\) at \\d+, after the broader route Broad \\(pathPatterns \\["/api/v1/\\*"\\]\\) at \\d+, which would take its requests; set priority on route N${n} \\(1–10000 come before every automatic priority\\)`);
     expect(() => priorities([{ id: 'Broad', pathPatterns: broad }, { id: `N${n}`, pathPatterns: narrow }])).toThrow(message);
     expect(() => priorities([{ id: `N${n}`, pathPatterns: narrow }, { id: 'Broad', pathPatterns: broad }])).toThrow(message);
     // an explicit priority on the narrow route settles it

@@ -36,7 +36,7 @@ describe('at most 100 target groups per load balancer, counted across stacks', (
     for (let n = 0; n < 50; n++) addService(lbStack, lb, vpc, n);
     for (let n = 50; n < 100; n++) addService(other, lb, vpc, n);
     expect(() => addService(other, lb, vpc, 100))
-      .toThrow(/^Network\/Lb: targetGroup "Services\/Svc100\/TargetGroup" of route Svc100 would be target group number 101 on this load balancer \(counted across all stacks that attach to it\); an Application Load Balancer takes at most 100 target groups and the quota cannot be raised/);
+      .toThrow(/^Network\/Lb: loadBalancer Network\/Lb gets target group number 101 \(Services\/Svc100\/TargetGroup, route Svc100\), counted across all stacks that attach to it; an Application Load Balancer takes at most 100 target groups and the quota cannot be raised/);
   });
 
   test('100 routes across two stacks are fine', () => {

@@ -65,7 +65,10 @@ describe('services with a capacity provider strategy wait for the cluster\'s cap
 });
 
 describe('a Fargate Spot service in another stack than its cluster', () => {
-  test('gets a stack dependency on the cluster\'s stack, and no cycle', () => {
+  // A regression guard for the cross-stack case (the stack dependency itself comes from the
+  // service's references to the cluster too): the dependency on the associations must not become
+  // a DependsOn across templates nor a cycle between the stacks.
+  test('synthesizes without a cycle or a cross-template DependsOn; the cluster\'s stack is deployed first and deleted last', () => {
     // GIVEN
     const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
     const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
