@@ -210,7 +210,7 @@ export interface ServiceRouteOptions {
    * The rule's priority, 1–50000, unique on this load balancer; lower is evaluated first.
    * Priorities 1–10000 never collide with automatic ones and come before all of them.
    *
-   * @default - an automatic priority from 10001 to 49640 that depends only on this route: its
+   * @default - an automatic priority from 10001 to 49900 that depends only on this route: its
    * conditions' specificity (exact host with paths first, then wildcard host with paths, host
    * only, paths only; longer literal path prefixes first) and a hash of `id`. It does not change
    * when other routes are added or removed; two routes that hash to the same priority fail at
