@@ -2,7 +2,8 @@
 # First contact: the library as a new user meets it. Packs it (`npm pack`, what npm publishes),
 # generates a fresh app with the real `cdk init app --language typescript` (an environment-agnostic
 # stack: no env, region and account are deploy-time tokens), installs the tarball into it, pastes the
-# README's smallest example into the generated stack, and synthesizes with the real CDK CLI, which
+# README's smallest example into the generated stack and the README's deploy checks into its app,
+# and synthesizes with the real CDK CLI, which
 # runs the app as `cdk init` set it up: the app's own TypeScript type-checks it (`npx tsc`), then tsx
 # runs it. Then checks the template: access logs on, with a bucket policy that is right in any region.
 #
@@ -52,9 +53,29 @@ code = code.replace("import { Construct } from 'constructs';", `import { Constru
 fs.writeFileSync(stackFile, code);
 JS
 
+# The deploy checks, as the README's "Deploy checks" section adds them: its first ```ts block,
+# pasted into the generated bin file right after the App is created.
+node - "$ROOT/README.md" bin/my-app.ts <<'JS'
+const fs = require('fs');
+const [readmeFile, binFile] = process.argv.slice(2);
+const section = fs.readFileSync(readmeFile, 'utf-8').split('## Deploy checks')[1] ?? '';
+const snippet = (/```ts\n([\s\S]*?)```/.exec(section) ?? [])[1];
+if (!snippet) throw new Error('first-contact: no ```ts block under "Deploy checks" in README.md');
+const lines = snippet.trimEnd().split('\n').filter((l) => !l.trim().startsWith('//'));
+const imports = lines.filter((l) => l.startsWith('import '));
+const body = lines.filter((l) => !l.startsWith('import ') && l.trim() !== '').join('\n');
+let code = fs.readFileSync(binFile, 'utf-8');
+const marker = 'const app = new cdk.App();';
+if (!code.includes(marker)) throw new Error(`first-contact: cdk init's bin file has no "${marker}" line any more`);
+const cdkImport = "import * as cdk from 'aws-cdk-lib/core';";
+if (!code.includes(cdkImport)) throw new Error(`first-contact: cdk init's bin file has no "${cdkImport}" line any more`);
+code = code.replace(cdkImport, `${cdkImport}\n${imports.join('\n')}`).replace(marker, `${marker}\n${body}`);
+fs.writeFileSync(binFile, code);
+JS
+
 echo "first-contact: cdk synth (the app as cdk init runs it: npx tsc && npx tsx bin/my-app.ts)"
 start=$(date +%s%N)
-"$ROOT/node_modules/.bin/cdk" synth -q > synth.log 2>&1 || { cat synth.log; echo "first-contact: FAILED: the README's smallest example does not synthesize in a cdk init app" >&2; exit 1; }
+"$ROOT/node_modules/.bin/cdk" synth -q > synth.log 2>&1 || { cat synth.log; echo "first-contact: FAILED: the README's snippets do not synthesize in a cdk init app" >&2; exit 1; }
 echo "first-contact: synth took $(( ($(date +%s%N) - start) / 1000000 )) ms (type-check + synth)"
 
 node - cdk.out/MyAppStack.template.json <<'JS'
@@ -69,11 +90,16 @@ const policies = resources.filter((r) => r.Type === 'AWS::S3::BucketPolicy').map
 if (!policies.some((p) => p.includes('AWS::Region'))) {
   problems.push('no bucket policy chooses the log-delivery principal by the deploy-time region (AWS::Region)');
 }
+const reportFile = 'cdk.out/validation-report.json';
+const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : { pluginReports: [] };
+const checks = (report.pluginReports ?? []).filter((r) => (r.pluginName ?? r.summary?.pluginName) === 'ecs-service-kit-deploy-checks');
+const findings = checks.flatMap((r) => r.violations ?? []).map((v) => `${v.ruleName} (${v.severity})`);
+if (findings.length > 0) problems.push(`the deploy checks report ${findings.join(', ')}`);
 if (problems.length > 0) {
   console.error(`first-contact: FAILED: ${problems.join('; ')}`);
   process.exit(1);
 }
-console.log(`first-contact: ok: MyAppStack synthesizes (${resources.length} resources), access logs on, bucket policy keyed on the deploy-time region`);
+console.log(`first-contact: ok: MyAppStack synthesizes (${resources.length} resources), access logs on, bucket policy keyed on the deploy-time region, deploy checks clean`);
 JS
 # The same linter as npm run verify, on this template too: the region mapping and condition are
 # only in environment-agnostic stacks, which the examples (all with a region) never produce.
