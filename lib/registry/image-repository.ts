@@ -69,8 +69,9 @@ export interface ImageRepositoryProps {
    * Which images ECR expires. The release-tag rules (`releaseTagPatterns`) always come first, so
    * these rules only ever expire images without a release tag.
    *
-   * @default LifecycleRules.recommended() - expire untagged images after 7 days; of the other
-   * images, keep the newest 30 (release images are never expired)
+   * @default LifecycleRules.recommended() - expire untagged images after 7 days; expire tagged
+   * images without a release tag once 30 newer images (of any kind, releases and untagged ones
+   * included) exist. Release images are never expired
    */
   readonly lifecycle?: LifecycleRules;
 
@@ -83,6 +84,10 @@ export interface ImageRepositoryProps {
    * higher-priority rule selected, so no `lifecycle` rule can expire a release image. Tag every
    * image you deploy with a matching tag. `[]` protects no tag: `lifecycle` rules then act on every
    * image, release or not.
+   *
+   * A tagged `lifecycle` rule with a prefix whose tags all match one of these patterns (`'v'` under
+   * `v*`, `'1.'` under `*.*`) can never expire an image: synth warns
+   * (`ecs-service-kit:lifecycle-rule-shadowed`).
    *
    * @default ['v*', '*.*'] - tags starting with "v" (`v1`, `v1.2.3`) and tags with a dot (`1.4.2`, `2024.06.1`)
    */

@@ -1,9 +1,9 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { fail, formatValue } from '../validation/checks';
-import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, TAG_PATTERN_ALLOWED, TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS } from './patterns';
+import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, TAG_PATTERN_ALLOWED, TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS, tagPatternCovers } from './patterns';
 
 /**
  * Options shared by every lifecycle rule.
@@ -51,6 +51,9 @@ interface RuleSpec {
 
 /** ECR service quota "Lifecycle policy length" (not adjustable). */
 const MAX_POLICY_LENGTH = 30720;
+
+/** The id of the synth warning for a tagged rule that a release-tag rule leaves nothing to expire. */
+const LIFECYCLE_RULE_SHADOWED_WARNING = 'ecs-service-kit:lifecycle-rule-shadowed';
 
 /**
  * Validates release-tag patterns (ECR `tagPatternList` entries: tag characters and `*`, at most
@@ -101,9 +104,16 @@ export function checkReleaseTagPatterns(scope: IConstruct, prop: string, pattern
 export class LifecycleRules {
   /**
    * The recommended policy: expire untagged images (superseded builds, failed pushes) after
-   * 7 days and keep the newest 30 images. Behind an `ImageRepository`'s release-tag rules the
-   * second rule only expires images with other tags (CI builds, previews): release images are
-   * never expired.
+   * 7 days and keep the newest 30 images.
+   *
+   * Behind an `ImageRepository`'s release-tag rules the second rule counts every image, newest
+   * first, release and untagged images included, and expires those beyond the 30th that no earlier
+   * rule selected: tagged images without a release tag (CI builds, previews). ECR's evaluation
+   * rules: a rule "can never mark images that are marked by higher priority rules, but can still
+   * identify them as if they haven't been expired" (ECR user guide, lifecycle policy evaluation
+   * rules; Example A of "Examples of lifecycle policies"). So a CI build is expired once 30 newer
+   * images of any kind exist; the more releases among the newest 30, the fewer CI builds are kept.
+   * Release images are never expired; untagged ones only by the 7-day rule.
    *
    * Returns a new builder each time, so adding rules to it does not change other repositories.
    */
@@ -186,7 +196,10 @@ export class LifecycleRules {
    * Keeps only the newest `count` images of any kind, tagged or not.
    *
    * ECR allows one such rule and evaluates it last: without an explicit priority it is always
-   * numbered after the other rules.
+   * numbered after the other rules. It counts every image of the repository, but expires only
+   * those beyond the newest `count` that no earlier rule selected. Images an earlier rule selected
+   * (a release tag; untagged, when an untagged rule comes first; an earlier tagged rule's
+   * prefixes) still take places in the count, but this rule never expires them.
    *
    * @param count images to keep, 1 or more
    */
@@ -278,6 +291,9 @@ export class LifecycleRules {
       ...numbered.map(({ spec, priority }) => render(spec, priority)),
     ];
     checkPolicyLength(scope, rules);
+    for (const { spec, priority } of numbered) {
+      warnIfShadowed(scope, spec, priority, protect, releasePatternsProp);
+    }
     return rules;
   }
 
@@ -317,6 +333,38 @@ function validateSpec(scope: IConstruct, spec: RuleSpec): void {
     }
     seen.add(prefix);
   });
+}
+
+/**
+ * Warns (acknowledgeably, id `ecs-service-kit:lifecycle-rule-shadowed`) when a tagged rule can never
+ * expire an image. ECR selects an image for a `tagPrefixList` only when it has a matching tag for
+ * EVERY entry, so when one entry's tags all match a release pattern, every image the rule selects
+ * was already selected by that release-tag rule, which comes first: ECR lets no lower-priority rule
+ * expire it, and the rule is inert. Coverage is `tagPatternCovers` (a prefix `p` is the pattern
+ * `p*`): it never reports a rule that can still expire something.
+ */
+function warnIfShadowed(scope: IConstruct, spec: RuleSpec, priority: number, releasePatterns: string[], releasePatternsProp: string): void {
+  if (spec.selection !== Selection.TAGGED) return;
+  const covered: string[] = [];
+  for (const prefix of spec.tagPrefixes ?? []) {
+    if (Token.isUnresolved(prefix)) continue;
+    const index = releasePatterns.findIndex((pattern) => tagPatternCovers(pattern, `${prefix}*`));
+    if (index >= 0) {
+      const pattern = releasePatterns[index];
+      covered.push(`every tag starting with ${formatValue(prefix)} matches the release tag pattern ${formatValue(pattern)} (rule ${index + 1})`);
+    }
+  }
+  if (covered.length === 0) return;
+  const description = spec.options.description ?? spec.defaultDescription;
+  const named = Token.isUnresolved(description) ? '' : ` (${formatValue(description)})`;
+  const prefixes = formatValue(spec.tagPrefixes);
+  Annotations.of(scope).addWarningV2(LIFECYCLE_RULE_SHADOWED_WARNING,
+    `lifecycle rule ${priority}${named}, lifecycle.${spec.method} with tagPrefixes ${prefixes}, can never expire an image: ` +
+    `it selects only images that have a tag for every prefix, and ${covered.join('; ')}. ` +
+    'The release-tag rules come first, and ECR does not let a lower-priority rule expire an image that a higher-priority rule selected, ' +
+    'so these images are never expired and the repository keeps growing with them. ' +
+    `Set ${releasePatternsProp} to your release scheme (e.g. ['release-*']) so these tags are not release tags, or drop the rule; ` +
+    `to keep it as it is, acknowledge with Validations.of(<this repository>).acknowledge({ id: 'Annotation::${LIFECYCLE_RULE_SHADOWED_WARNING}', reason }).`);
 }
 
 function checkPositiveInteger(scope: IConstruct, prop: string, value: number): void {

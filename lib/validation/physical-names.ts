@@ -36,9 +36,14 @@ export function warnRetainedPhysicalName(
     `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${RETAINED_PHYSICAL_NAME_WARNING}', reason }).`);
 }
 
+/** The id of the synth warning for a name that two stacks may, or may not, deploy to one account and region. */
+export const POSSIBLE_DUPLICATE_NAME_WARNING = 'ecs-service-kit:possible-duplicate-name';
+
 /** One construct's claim on a name. */
 interface NameClaim {
   readonly path: string;
+  /** The stack that is deployed: a nested stack deploys with its parent, into its environment. */
+  readonly stack: Stack;
   readonly account: string;
   readonly region: string;
 }
@@ -46,9 +51,29 @@ interface NameClaim {
 /** Claims per app (the construct tree's root), by kind, namespace and name. */
 const claimsByRoot = new WeakMap<IConstruct, Map<string, NameClaim[]>>();
 
-/** Two values that are both known and differ tell two environments apart; a token may be anything. */
-function mayBeEqual(a: string, b: string): boolean {
-  return Token.isUnresolved(a) || Token.isUnresolved(b) || a === b;
+/** Whether two claims land in one account and region: surely, possibly (synth cannot tell), or never. */
+enum Overlap {
+  SURE = 'sure',
+  POSSIBLE = 'possible',
+  NEVER = 'never',
+}
+
+function overlap(a: NameClaim, b: NameClaim): Overlap {
+  // One stack (with its nested stacks) is deployed into one environment, whatever it is.
+  if (a.stack === b.stack) return Overlap.SURE;
+  const known = (value: string) => !Token.isUnresolved(value);
+  // A known, different account or region tells two environments apart.
+  if (known(a.account) && known(b.account) && a.account !== b.account) return Overlap.NEVER;
+  if (known(a.region) && known(b.region) && a.region !== b.region) return Overlap.NEVER;
+  if (known(a.account) && known(b.account) && known(a.region) && known(b.region)) return Overlap.SURE;
+  // An environment-agnostic stack (account or region a token) goes wherever it is deployed.
+  return Overlap.POSSIBLE;
+}
+
+function deploymentStack(scope: IConstruct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }
 
 function describeEnvironment(claim: NameClaim): string {
@@ -58,11 +83,15 @@ function describeEnvironment(claim: NameClaim): string {
 }
 
 /**
- * Fails when another construct of the same app already claimed `name` for a `kind` of resource
- * in a namespace (`default` schedule group, the account's registry) of an environment this
- * construct's stack may share. Stacks with a known, different account or region may share the
- * name; an environment-agnostic stack (account or region a token) may deploy anywhere, so it
- * clashes with every environment.
+ * Checks that no other construct of the same app claimed `name` for a `kind` of resource in a
+ * namespace (`default` schedule group, the account's registry) of the same account and region:
+ *
+ * - the same stack (nested stacks count as their parent), or stacks with the same known account
+ *   and region: a synth error, since the second deploy surely fails with "already exists";
+ * - stacks with a known, different account or region: no message, each has its own namespace;
+ * - otherwise an environment-agnostic stack is involved (account or region a token, on one side or
+ *   both): synth cannot know where it is deployed, so this is a warning
+ *   (`ecs-service-kit:possible-duplicate-name`, acknowledgeable) naming both construct paths.
  *
  * Names that are tokens are not checked.
  *
@@ -77,14 +106,25 @@ export function claimUniqueName(scope: IConstruct, prop: string, name: string | 
     claims = new Map();
     claimsByRoot.set(root, claims);
   }
-  const stack = Stack.of(scope);
-  const mine: NameClaim = { path: scope.node.path, account: stack.account, region: stack.region };
+  const stack = deploymentStack(scope);
+  const mine: NameClaim = { path: scope.node.path, stack, account: stack.account, region: stack.region };
   const key = JSON.stringify([kind, namespace, name]);
   const earlier = claims.get(key) ?? [];
-  const clash = earlier.find((other) => mayBeEqual(other.account, mine.account) && mayBeEqual(other.region, mine.region));
+  const clash = earlier.find((other) => overlap(other, mine) === Overlap.SURE);
   if (clash) {
-    fail(scope, prop, name, `is already the ${kind} of ${clash.path} (${describeEnvironment(clash)}); this stack (${describeEnvironment(mine)}) may deploy to the same ${namespace}, where the second one fails with "already exists"`,
+    const where = clash.stack === mine.stack ? 'the same stack' : `the same account and region (${describeEnvironment(mine)})`;
+    fail(scope, prop, name, `is already the ${kind} of ${clash.path}, in ${where}: both deploy to the same ${namespace}, where the second one fails with "already exists"`,
       `give each a different ${prop}, or leave ${prop} out for a generated name; stacks with a different known account or region may share it`);
+  }
+  const possible = earlier.filter((other) => overlap(other, mine) === Overlap.POSSIBLE);
+  if (possible.length > 0) {
+    const others = possible.map((other) => `${other.path} (${describeEnvironment(other)})`).join(', ');
+    Annotations.of(scope).addWarningV2(POSSIBLE_DUPLICATE_NAME_WARNING,
+      `${prop} ${formatValue(name)} of ${mine.path} (${describeEnvironment(mine)}) is also the ${kind} of ${others}. ` +
+      'An environment-agnostic stack is involved, so synth cannot tell whether they deploy to the same account and region: ' +
+      `if they land in one (as environment-agnostic stacks do when deployed together with one set of credentials), the second deploy fails with "already exists" in the ${namespace}. ` +
+      `Give each a different ${prop}, leave ${prop} out for a generated name, or set env (account and region) on the stacks; ` +
+      `if they always deploy to different accounts or regions, acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${POSSIBLE_DUPLICATE_NAME_WARNING}', reason }).`);
   }
   earlier.push(mine);
   claims.set(key, earlier);

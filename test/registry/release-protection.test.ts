@@ -1,4 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ImageRepository, ImageRepositoryProps, LifecycleRules } from '../../lib/registry';
 import { testApp, testStack } from '../util/test-app';
 
@@ -174,5 +175,82 @@ describe('releaseTagPatterns validation', () => {
   test('with releaseTagPatterns: [] any priority is free again', () => {
     const rules = policyOf({ releaseTagPatterns: [], lifecycle: LifecycleRules.empty().expireUntaggedAfter(3, { priority: 1 }) });
     expect(rules.map((r) => r.rulePriority)).toEqual([1]);
+  });
+});
+
+describe('the keep-30 rule counts every image, release and untagged ones included', () => {
+  // ECR: a rule "can never mark images that are marked by higher priority rules, but can still
+  // identify them as if they haven't been expired" (Example A: the beta rule counts Image B,
+  // which the prod rule selected, and skips it). The README and LifecycleRules.recommended() say so.
+  test('a CI build is expired once 30 newer images of any kind exist, even if they are all releases', () => {
+    const images: Image[] = [
+      ...Array.from({ length: 30 }, (_, i) => ({ id: `release-${i}`, tags: [`v1.${i}`], ageDays: i + 1 })),
+      { id: 'ci-newest', tags: ['sha-abc'], ageDays: 31 },
+      { id: 'ci-older', tags: ['sha-def'], ageDays: 32 },
+      { id: 'untagged', tags: [], ageDays: 5 },
+    ];
+    const expired = expiredBy(policyOf({}), images);
+    // Both CI builds go, though they are the only two non-release tagged images: 30 newer ones exist.
+    expect([...expired.keys()].sort()).toEqual(['ci-newest', 'ci-older']);
+  });
+});
+
+describe('a tagged rule under a release pattern is inert: a warning', () => {
+  const WARNING = 'ecs-service-kit:lifecycle-rule-shadowed';
+
+  function repoWith(lifecycle: LifecycleRules, props: ImageRepositoryProps = {}) {
+    const stack = testStack(testApp());
+    const repo = new ImageRepository(stack, 'Repo', { lifecycle, ...props });
+    return { stack, repo, annotations: () => Annotations.fromStack(stack) };
+  }
+
+  test('keepLastTagged(50, [\'release-\', \'v\']): names the rule, the entry, the release pattern and what to do', () => {
+    const { annotations } = repoWith(LifecycleRules.empty().keepLastTagged(50, ['release-', 'v']));
+    annotations().hasWarning('/TestStack/Repo', Match.stringLikeRegexp(
+      '^lifecycle rule 3 \\("Keep the last 50 images tagged release-\\* and v\\*"\\), lifecycle.keepLastTagged with tagPrefixes \\["release-", "v"\\], can never expire an image: '
+      + 'it selects only images that have a tag for every prefix, and every tag starting with "v" matches the release tag pattern "v\\*" \\(rule 1\\)\\. '
+      + '.*Set releaseTagPatterns to your release scheme \\(e\\.g\\. \\[\'release-\\*\'\\]\\).*or drop the rule'
+      + `.*Annotation::${WARNING}`));
+  });
+
+  test('expireTaggedOlderThan(14, [\'v\']) with a description: named by it', () => {
+    const { annotations } = repoWith(LifecycleRules.empty().expireTaggedOlderThan(14, ['v'], { description: 'Old versions', priority: 7 }));
+    annotations().hasWarning('/TestStack/Repo', Match.stringLikeRegexp('^lifecycle rule 7 \\("Old versions"\\), lifecycle.expireTaggedOlderThan'));
+  });
+
+  test.each([
+    ['v1.', '"v1." matches the release tag pattern "v\\*" \\(rule 1\\)'],
+    ['1.', '"1." matches the release tag pattern "\\*\\.\\*" \\(rule 2\\)'],
+    ['build.', '"build." matches the release tag pattern "\\*\\.\\*" \\(rule 2\\)'],
+  ])('prefix %j is covered', (prefix, text) => {
+    const { annotations } = repoWith(LifecycleRules.empty().keepLastTagged(5, [prefix]));
+    annotations().hasWarning('/TestStack/Repo', Match.stringLikeRegexp(`every tag starting with ${text}`));
+  });
+
+  test.each([
+    [['pr-']],
+    [['1']], // "10" is no release tag, "1.2" is: the rule still expires some images
+    [['sha-', 'preview']],
+  ])('rules on other tags (%j) do not warn', (prefixes) => {
+    const { annotations } = repoWith(LifecycleRules.empty().expireUntaggedAfter(7).expireTaggedOlderThan(14, prefixes).keepLast(30));
+    annotations().hasNoWarning('*', Match.stringLikeRegexp(WARNING));
+  });
+
+  test('no warning when releaseTagPatterns follows another scheme, or is []', () => {
+    const rules = () => LifecycleRules.empty().keepLastTagged(50, ['v']);
+    repoWith(rules(), { releaseTagPatterns: ['release-*'] }).annotations().hasNoWarning('*', Match.stringLikeRegexp(WARNING));
+    repoWith(rules(), { releaseTagPatterns: [] }).annotations().hasNoWarning('*', Match.stringLikeRegexp(WARNING));
+  });
+
+  test('acknowledgeable by its id', () => {
+    const { repo, annotations } = repoWith(LifecycleRules.empty().keepLastTagged(50, ['v']));
+    Validations.of(repo).acknowledge({ id: `Annotation::${WARNING}`, reason: 'Kept on purpose: every v* release stays.' });
+    annotations().hasNoWarning('*', Match.stringLikeRegexp(WARNING));
+  });
+
+  test('what the warning says holds under ECR\'s evaluation: the shadowed rule expires nothing', () => {
+    const images: Image[] = Array.from({ length: 80 }, (_, i) => ({ id: `v-${i}`, tags: [`v${i}`, `release-${i}`], ageDays: i + 1 }));
+    const expired = expiredBy(policyOf({ lifecycle: LifecycleRules.empty().keepLastTagged(50, ['release-', 'v']) }), images);
+    expect(expired.size).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ describe('ImageRepository: one repositoryName per registry in an app', () => {
     const stack = testStack(testApp());
     new ImageRepository(stack, 'First', { repositoryName: 'shop/api' });
     expect(() => new ImageRepository(stack, 'Second', { repositoryName: 'shop/api' }))
-      .toThrow(/^TestStack\/Second: repositoryName "shop\/api" is already the ECR repository name of TestStack\/First \(account 123456789012, us-east-1\); .*"already exists"; give each a different repositoryName/);
+      .toThrow(/^TestStack\/Second: repositoryName "shop\/api" is already the ECR repository name of TestStack\/First, in the same stack: .*"already exists"; give each a different repositoryName/);
   });
 
   test('across stacks (and stages) of the same account and region: an error', () => {
@@ -16,14 +16,27 @@ describe('ImageRepository: one repositoryName per registry in an app', () => {
     new ImageRepository(testStack(app, 'One'), 'Repo', { repositoryName: 'shop/api' });
     const stage = new Stage(app, 'Prod');
     expect(() => new ImageRepository(new Stack(stage, 'Two', { env: TEST_ENV }), 'Repo', { repositoryName: 'shop/api' }))
-      .toThrow(/^Prod\/Two\/Repo: repositoryName "shop\/api" is already the ECR repository name of One\/Repo/);
+      .toThrow(/^Prod\/Two\/Repo: repositoryName "shop\/api" is already the ECR repository name of One\/Repo, in the same account and region \(account 123456789012, us-east-1\)/);
   });
 
-  test('an environment-agnostic stack may deploy anywhere: it clashes too', () => {
+  test('an environment-agnostic stack may or may not share the account and region: a warning naming both, not an error', () => {
     const app = testApp();
     new ImageRepository(testStack(app, 'One'), 'Repo', { repositoryName: 'shop/api' });
-    expect(() => new ImageRepository(new Stack(app, 'Agnostic'), 'Repo', { repositoryName: 'shop/api' }))
-      .toThrow(/repositoryName "shop\/api" is already the ECR repository name of One\/Repo \(account 123456789012, us-east-1\); this stack \(any account, any region\)/);
+    const agnostic = new Stack(app, 'Agnostic');
+    new ImageRepository(agnostic, 'Repo', { repositoryName: 'shop/api' });
+    Annotations.fromStack(agnostic).hasWarning('/Agnostic/Repo', Match.stringLikeRegexp(
+      'repositoryName "shop/api" of Agnostic/Repo \\(any account, any region\\) is also the ECR repository name of One/Repo \\(account 123456789012, us-east-1\\).*'
+      + 'if they land in one .*the second deploy fails with "already exists" in the registry.*Annotation::ecs-service-kit:possible-duplicate-name'));
+  });
+
+  test('the possible-duplicate warning is acknowledgeable', () => {
+    const app = testApp();
+    const first = new Stack(app, 'First');
+    const second = new Stack(app, 'Second');
+    new ImageRepository(first, 'Repo', { repositoryName: 'shop/api' });
+    const repo = new ImageRepository(second, 'Repo', { repositoryName: 'shop/api' });
+    Validations.of(repo).acknowledge({ id: 'Annotation::ecs-service-kit:possible-duplicate-name', reason: 'First and Second deploy to different accounts.' });
+    Annotations.fromStack(second).hasNoWarning('/Second/Repo', Match.stringLikeRegexp('possible-duplicate-name'));
   });
 
   test('other regions or accounts (known) may share the name', () => {

@@ -399,12 +399,26 @@ describe('ScheduledTask validation', () => {
     make({ scheduleName: 'nightly-cleanup' })();
     // WHEN another ScheduledTask of the app takes the name THEN a named error
     expect(make({ scheduleName: 'nightly-cleanup' })).toThrow(new RegExp(
-      `${at}scheduleName "nightly-cleanup" is already the EventBridge Scheduler schedule name of TestStack/Job\\d+ \\(account 123456789012, us-east-1\\); `
-      + 'this stack \\(account 123456789012, us-east-1\\) may deploy to the same schedule group "default", where the second one fails with "already exists"; give each a different scheduleName'));
+      `${at}scheduleName "nightly-cleanup" is already the EventBridge Scheduler schedule name of TestStack/Job\\d+, in the same stack: `
+      + 'both deploy to the same schedule group "default", where the second one fails with "already exists"; give each a different scheduleName'));
     // A stack in another region has its own default group.
     const west = testStack(stack.node.root as any, 'West', { env: { account: '123456789012', region: 'eu-west-1' } });
     const westCluster = new ServiceCluster(west, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
     new ScheduledTask(west, 'Job', { cluster: westCluster, image: IMAGE, schedule: NIGHTLY_BERLIN, scheduleName: 'nightly-cleanup' });
+  });
+
+  test('scheduleName shared with an environment-agnostic stack: a warning naming both, not an error', () => {
+    // GIVEN a schedule named shared-sync in TestStack (account 123456789012, us-east-1)
+    make({ scheduleName: 'shared-sync' })();
+    // WHEN an environment-agnostic stack of the app takes the name
+    const agnostic = new Stack(stack.node.root as any, 'Agnostic');
+    const agnosticCluster = new ServiceCluster(agnostic, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const job = new ScheduledTask(agnostic, 'Job', { cluster: agnosticCluster, image: IMAGE, schedule: NIGHTLY_BERLIN, scheduleName: 'shared-sync' });
+    // THEN synth cannot know whether both land in one account and region: an acknowledgeable warning
+    const warnings = job.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(
+      '^scheduleName "shared-sync" of Agnostic/Job \\(any account, any region\\) is also the EventBridge Scheduler schedule name of TestStack/Job\\d+ \\(account 123456789012, us-east-1\\)\\. '
+      + '.*the second deploy fails with "already exists" in the schedule group "default".*\\[ack: ecs-service-kit:possible-duplicate-name\\]$'))]);
   });
 
   test('description at most 512 characters', () => {
