@@ -19,7 +19,7 @@ export const Defaults = {
   repositoryRemovalPolicy: RemovalPolicy.RETAIN,
   /** Untagged images (superseded builds, failed pushes) expire after a week. */
   untaggedImageExpiryDays: 7,
-  /** Keep the newest 30 images overall; with the release-tag rule first, only non-release tags are expired by it. */
+  /** Keep the newest 30 images: it counts every image (releases and untagged too) but, behind the release-tag and untagged rules, only expires tagged images without a release tag. */
   keepLastImages: 30,
   /**
    * Tags that name released images: `v1`, `v1.2.3`, `1.4.2`, `2024.06.1`. The repository's lifecycle policy
@@ -64,6 +64,12 @@ export const Defaults = {
   // Load balancer
   accessLogExpiryDays: 90,
   idleTimeout: Duration.seconds(60),
+  /**
+   * Service Connect's per-request timeout on an HTTP/HTTP2/gRPC port: the load balancer's idle
+   * timeout (above), not ECS's 15 s, so the proxy never cuts a request the load balancer would
+   * still wait for. Only HTTP-like ports have one (TCP has only an idle timeout).
+   */
+  serviceConnectPerRequestTimeout: Duration.seconds(60),
   /** TLS 1.3 and 1.2 only, no CBC/SHA-1 ciphers, post-quantum key exchange for clients that offer it. */
   sslPolicy: SslPolicy.TLS13_12_RES_PQ,
   /** AWS's default: blocks ambiguous requests that risk desync, keeps compliant ones flowing. */

@@ -39,7 +39,8 @@ export type HazardKind =
   | 'stateful-replaced'
   | 'unretained'
   | 'retained-orphaned'
-  | 'service-replaced';
+  | 'service-replaced'
+  | 'service-connect-protocol';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
 export type HazardSeverity = 'error' | 'warning';
@@ -56,6 +57,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'unretained': { severity: 'error', summary: 'DeletionPolicy Retain is dropped: a later removal deletes the data' },
   'retained-orphaned': { severity: 'warning', summary: 'a resource with DeletionPolicy Retain is removed: it stays in the account outside the stack; with an explicit name, adding it back fails ("already exists")' },
   'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
+  'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 
 /** One hazard of updating N to N+1. */
@@ -447,7 +449,25 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     push('name-in-use', y.stack, y.id, r.Type, `takes ${nameLabel(r)} from ${old}: ${why} → "already exists"`);
   }
 
-  // 5. Subnet addresses: a new or replacement subnet is created while every subnet of N still exists.
+  // 5. Service Connect: ECS cannot change the appProtocol of a port a running service publishes
+  // ("The following config cannot be changed for a SC service", aws/containers-roadmap#2378).
+  // A replaced service is a new one, free to choose.
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    for (const [id, now] of Object.entries(a)) {
+      const old = b[id];
+      if (now.Type !== 'AWS::ECS::Service' || old?.Type !== 'AWS::ECS::Service' || replacedBy.get(stack)!.has(id)) continue;
+      const was = publishedProtocols(old, b);
+      for (const [portName, protocol] of publishedProtocols(now, a)) {
+        const previous = was.get(portName);
+        if (previous === undefined || previous === protocol) continue;
+        push('service-connect-protocol', stack, id, now.Type, `publishes port mapping ${JSON.stringify(portName)} through Service Connect with appProtocol ${protocol}, `
+          + `deployed as ${previous}: ECS refuses to change the appProtocol of a running Service Connect service ("The following config cannot be changed for a SC service"), so the update fails`);
+      }
+    }
+  }
+
+  // 6. Subnet addresses: a new or replacement subnet is created while every subnet of N still exists.
   for (const stack of stacks) {
     const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
     const replaced = replacedBy.get(stack)!;
@@ -468,6 +488,31 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     }
   }
   return hazards;
+}
+
+/**
+ * The ports an ECS service publishes through Service Connect, by port-mapping name, with the
+ * appProtocol of that mapping in its task definition (`TaskDefinition: {Ref: X}` in the same
+ * template; absent = tcp). A port whose mapping cannot be found is left out.
+ */
+function publishedProtocols(service: CfnResourceJson, resources: Record<string, CfnResourceJson>): Map<string, string> {
+  const out = new Map<string, string>();
+  const config = service.Properties?.ServiceConnectConfiguration as { Enabled?: unknown; Services?: unknown } | undefined;
+  if (!config || (config.Enabled !== true && config.Enabled !== 'true') || !Array.isArray(config.Services)) return out;
+  const ref = (service.Properties?.TaskDefinition as { Ref?: unknown } | undefined)?.Ref;
+  const taskDefinition = typeof ref === 'string' ? resources[ref] : undefined;
+  if (taskDefinition?.Type !== 'AWS::ECS::TaskDefinition') return out;
+  const containers = taskDefinition.Properties?.ContainerDefinitions;
+  const mappings = (Array.isArray(containers) ? containers : [])
+    .flatMap((c: { PortMappings?: unknown }) => (Array.isArray(c?.PortMappings) ? c.PortMappings : [])) as { Name?: unknown; AppProtocol?: unknown }[];
+  for (const published of config.Services as { PortName?: unknown }[]) {
+    const portName = published?.PortName;
+    if (typeof portName !== 'string') continue;
+    const mapping = mappings.find((m) => m?.Name === portName);
+    if (mapping === undefined) continue;
+    out.set(portName, typeof mapping.AppProtocol === 'string' ? mapping.AppProtocol.toLowerCase() : 'tcp');
+  }
+  return out;
 }
 
 /** `<severity> <kind>: <app> <stack> <logicalId> (<type>): <reason>` */

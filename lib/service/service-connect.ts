@@ -1,12 +1,13 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
+import { Defaults } from '../defaults';
 import { MAIN_CONTAINER_NAME } from '../task-definition/task-validation';
 import { ConfigurationError } from '../validation/configuration-error';
-import { checkExclusive, checkOneOf, checkPattern, checkPort, fail, formatValue } from '../validation/checks';
-import { ServiceConnectProtocol, type ServiceOptions } from './service-options';
+import { checkDurationSeconds, checkExclusive, checkOneOf, checkPattern, checkPort, fail, formatValue } from '../validation/checks';
+import { ServiceConnectProtocol, type ServiceConnectOptions, type ServiceOptions } from './service-options';
 
 /**
  * Service Connect for every long-running service: validation, the ECS configuration and the
@@ -18,6 +19,18 @@ const SERVICE_CONNECT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Service Connect names taken per cluster (one namespace each): name → construct path. */
 const takenNames = new WeakMap<ServiceCluster, Map<string, string>>();
+
+/** The largest timeout ECS takes, in seconds (TimeoutConfiguration: an Integer, 0 turns it off). */
+const MAX_TIMEOUT_SECONDS = 2147483647;
+
+/** The protocols whose proxy handles requests, so a per-request timeout applies. */
+const REQUEST_PROTOCOLS: readonly ServiceConnectProtocol[] = [ServiceConnectProtocol.HTTP, ServiceConnectProtocol.HTTP2, ServiceConnectProtocol.GRPC];
+
+/**
+ * The Service Connect start-order dependencies this library added: caller's ECS service → the
+ * ECS services it waits for. Read before adding one, so mutual calls never form a cycle.
+ */
+const startsAfter = new WeakMap<ecs.BaseService, Set<ecs.BaseService>>();
 
 /**
  * The port the service publishes through Service Connect, or undefined for a client-only
@@ -44,9 +57,15 @@ export function validateServiceConnect(
     checkExclusive(scope, 'serviceConnect.name', sc.name, 'serviceConnect.clientOnly', sc.clientOnly);
     checkExclusive(scope, 'serviceConnect.port', sc.port, 'serviceConnect.clientOnly', sc.clientOnly);
     checkExclusive(scope, 'serviceConnect.appProtocol', sc.appProtocol, 'serviceConnect.clientOnly', sc.clientOnly);
+    checkExclusive(scope, 'serviceConnect.perRequestTimeout', sc.perRequestTimeout, 'serviceConnect.clientOnly', sc.clientOnly);
+    checkExclusive(scope, 'serviceConnect.idleTimeout', sc.idleTimeout, 'serviceConnect.clientOnly', sc.clientOnly);
     return;
   }
   checkOneOf(scope, 'serviceConnect.appProtocol', sc.appProtocol, Object.values(ServiceConnectProtocol));
+  checkDurationSeconds(scope, 'serviceConnect.perRequestTimeout', sc.perRequestTimeout, 0, MAX_TIMEOUT_SECONDS);
+  checkDurationSeconds(scope, 'serviceConnect.idleTimeout', sc.idleTimeout, 0, MAX_TIMEOUT_SECONDS);
+  // An unset appProtocol is settled later (a WebService's main port defaults to HTTP): checked again in applyServiceConnect.
+  if (sc.appProtocol !== undefined) checkPerRequestTimeout(scope, sc);
   if (sc.name === undefined) {
     fail(scope, 'serviceConnect.name', sc.name, 'is missing', 'give the name callers use (http://<name>:<port>), or set clientOnly: true to only call other services');
   }
@@ -67,6 +86,16 @@ export function validateServiceConnect(
   if (taken !== undefined && !Token.isUnresolved(sc.name)) {
     fail(scope, 'serviceConnect.name', sc.name, `is already used by ${taken} in the cluster's namespace`,
       'give every service of the cluster its own Service Connect name');
+  }
+}
+
+/** A per-request timeout needs a port whose proxy handles requests; `sc.appProtocol` is the effective one. */
+function checkPerRequestTimeout(scope: IConstruct, sc: ServiceConnectOptions): void {
+  const protocol = sc.appProtocol ?? ServiceConnectProtocol.TCP;
+  if (sc.perRequestTimeout !== undefined && !REQUEST_PROTOCOLS.includes(protocol)) {
+    fail(scope, 'serviceConnect.perRequestTimeout', sc.perRequestTimeout,
+      `needs a request protocol, but the published port speaks ${protocol}${sc.appProtocol === undefined ? ' (the default here)' : ''}, which has connections, not requests`,
+      'set serviceConnect.appProtocol to HTTP, HTTP2 or GRPC, or use serviceConnect.idleTimeout');
   }
 }
 
@@ -99,6 +128,16 @@ const APP_PROTOCOLS: Record<ServiceConnectProtocol, ecs.AppProtocol | undefined>
   [ServiceConnectProtocol.GRPC]: ecs.AppProtocol.grpc,
 };
 
+/**
+ * The proxy's per-request timeout: the one given, else, on a port whose proxy handles requests,
+ * the load balancer's idle timeout (ECS's own 15 s would cut requests the load balancer still
+ * waits for); none on a TCP port (ECS accepts none there).
+ */
+function serviceConnectPerRequestTimeout(appProtocol: ServiceConnectProtocol | undefined, given: Duration | undefined): Duration | undefined {
+  if (given !== undefined) return given;
+  return REQUEST_PROTOCOLS.includes(appProtocol ?? ServiceConnectProtocol.TCP) ? Defaults.serviceConnectPerRequestTimeout : undefined;
+}
+
 /** Turns validated `serviceConnect` options on for the service; returns the published port, if any. */
 export function applyServiceConnect(
   scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, service: ecs.BaseService,
@@ -108,6 +147,7 @@ export function applyServiceConnect(
   const namespace = cluster.cluster.defaultCloudMapNamespace;
   if (!sc || !namespace) return undefined;
   const port = serviceConnectPort(props, containerPort);
+  if (port !== undefined) checkPerRequestTimeout(scope, sc);
   if (port === undefined || sc.name === undefined) {
     // The ARN (not the name) makes the service depend on the namespace directly.
     service.enableServiceConnect({ namespace: namespace.namespaceArn });
@@ -131,7 +171,11 @@ export function applyServiceConnect(
   }
   service.enableServiceConnect({
     namespace: namespace.namespaceArn,
-    services: [{ portMappingName: mapping.name, dnsName: sc.name, discoveryName: sc.name, port }],
+    services: [{
+      portMappingName: mapping.name, dnsName: sc.name, discoveryName: sc.name, port,
+      perRequestTimeout: serviceConnectPerRequestTimeout(sc.appProtocol, sc.perRequestTimeout),
+      idleTimeout: sc.idleTimeout,
+    }],
   });
   let names = takenNames.get(cluster);
   if (!names) {
@@ -155,6 +199,11 @@ function callerService(caller: ec2.IConnectable): ecs.BaseService | undefined {
  * caller is one, or exposes one as `service`) depends on `service`, because Service Connect
  * tasks resolve only the endpoints that existed when they started. `method` names the public
  * method for errors.
+ *
+ * Services that call each other (directly, or around a chain) cannot all wait for each other:
+ * the call that would close the cycle adds no DependsOn (CloudFormation rejects a cycle) and
+ * warns `ecs-service-kit:service-connect-mutual-calls` on the caller instead. Across stacks the
+ * same calls would make each stack depend on the other, so that is an error.
  *
  * The rules belong to the caller, as listener rules belong to their service: made through
  * `caller.connections.allowTo`, aws-cdk-lib creates them in the caller's stack when the two
@@ -180,6 +229,16 @@ export function allowServiceConnectFrom(
   if (callerEcsService === service) {
     fail(scope, method, callerPath(caller), 'is this service itself', 'allow other services; a task reaches its own containers on localhost');
   }
+  // Does this service already wait for the caller (it calls the caller, directly or down a chain)?
+  const mutual = callerEcsService !== undefined && waitsFor(service, callerEcsService);
+  if (mutual && Stack.of(service) !== Stack.of(callerEcsService)) {
+    // Each stack's ingress rule would reference the other's security group: a stack cycle.
+    fail(scope, method, callerPath(caller),
+      `is in stack ${Stack.of(callerEcsService).stackName}, and ${scope.node.path} in stack ${Stack.of(service).stackName} already calls it `
+      + '(directly or through other services): the services would call each other across stacks, so each stack would depend on the other '
+      + '(each one\'s ingress rule references the other\'s security group)',
+      'put services that call each other in one stack, or let only one of them call the other');
+  }
   const description = `Service Connect from ${callerPath(caller)}`;
   for (const callerGroup of caller.connections.securityGroups) {
     // remoteRule: in the called group's stack when both are in one stack (the logical id it always
@@ -190,10 +249,28 @@ export function allowServiceConnectFrom(
     if (!callerGroup.allowAllOutbound) callerGroup.addEgressRule(securityGroup, ec2.Port.tcp(port), description, false);
   }
   if (!callerEcsService) return;
-  // The caller's service (not its scaling target or alarms) waits for the called service: in one
-  // stack a DependsOn, across stacks a dependency of the caller's stack on the called one.
-  (callerEcsService.node.defaultChild as CfnResource).addResourceDependency(service.node.defaultChild as CfnResource,
-    'Service Connect: a task resolves only the endpoints that existed when it started');
+  if (mutual) {
+    // A DependsOn back would close a cycle that CloudFormation rejects: leave it out and say so.
+    const callerConstruct = (caller as unknown as IConstruct).node !== undefined ? caller as unknown as IConstruct : callerEcsService;
+    Annotations.of(callerConstruct).addWarningV2(MUTUAL_CALLS_WARNING,
+      `${callerPath(caller)} and ${scope.node.path} call each other through Service Connect (directly or through other services), so neither `
+      + 'can wait for the other: CloudFormation creates them without an order between them. A task resolves only the Service Connect '
+      + 'endpoints that existed when it started, so on the first create one of them starts before the other\'s endpoint exists and cannot reach '
+      + 'it until its tasks are replaced. After the first deploy, restart it with `aws ecs update-service --cluster <cluster> --service <service> '
+      + '--force-new-deployment`, or deploy the services\' endpoints in two steps (first without this call, then with it). Then acknowledge this '
+      + `warning: Validations.of(<this construct>).acknowledge({ id: 'Annotation::${MUTUAL_CALLS_WARNING}', reason }).`);
+  } else {
+    // The caller's service (not its scaling target or alarms) waits for the called service: in one
+    // stack a DependsOn, across stacks a dependency of the caller's stack on the called one.
+    (callerEcsService.node.defaultChild as CfnResource).addResourceDependency(service.node.defaultChild as CfnResource,
+      'Service Connect: a task resolves only the endpoints that existed when it started');
+    let waited = startsAfter.get(callerEcsService);
+    if (!waited) {
+      waited = new Set();
+      startsAfter.set(callerEcsService, waited);
+    }
+    waited.add(service);
+  }
   // A caller without Service Connect resolves `<name>` through no proxy: the call fails at run time.
   scope.node.addValidation({
     validate: () => {
@@ -206,6 +283,26 @@ export function allowServiceConnectFrom(
       ];
     },
   });
+}
+
+/** The warning for services that call each other: no start order between them. */
+const MUTUAL_CALLS_WARNING = 'ecs-service-kit:service-connect-mutual-calls';
+
+/** Whether `service` waits (through the Service Connect start order this library added) for `other`. */
+function waitsFor(service: ecs.BaseService, other: ecs.BaseService): boolean {
+  const seen = new Set<ecs.BaseService>();
+  const pending = [service];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    for (const waited of startsAfter.get(next) ?? []) {
+      if (waited === other) return true;
+      if (!seen.has(waited)) {
+        seen.add(waited);
+        pending.push(waited);
+      }
+    }
+  }
+  return false;
 }
 
 function callerPath(caller: ec2.IConnectable): string {

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { ScalingOptions } from '../auto-scaling/scaling-options';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { ServiceTaskOptions } from '../task-definition/service-task-definition';
@@ -135,12 +136,31 @@ export interface ServiceConnectOptions {
    * The application protocol of the published port. With HTTP, HTTP2 or GRPC the Service
    * Connect proxy handles requests (not just connections) and reports per-request metrics
    * (HTTP 5xx counts, response times) in CloudWatch. ECS cannot change it on a running Service
-   * Connect service: changing it later means deleting and re-creating the service.
+   * Connect service: changing it later means deleting and re-creating the service. A WebService
+   * that published its main port with version 0.1 (as TCP) keeps deploying with
+   * `appProtocol: ServiceConnectProtocol.TCP`; the deploy checks' ESK-UPD8 names the change.
    *
    * @default - ServiceConnectProtocol.HTTP when a WebService publishes its main container port
    * (the port its load balancer reaches over HTTP); ServiceConnectProtocol.TCP otherwise
    */
   readonly appProtocol?: ServiceConnectProtocol;
+  /**
+   * How long the Service Connect proxy waits for the complete response to one request before it
+   * answers the caller with an error. Only for an HTTP, HTTP2 or GRPC `appProtocol` (a TCP port
+   * has no requests, only connections). Whole seconds from 0 to 2147483647; 0 turns it off.
+   *
+   * @default - with HTTP, HTTP2 or GRPC: 60 seconds, the load balancer's idle timeout (ECS's own
+   * default is 15 seconds, which would cut requests the load balancer still waits for); none with TCP
+   */
+  readonly perRequestTimeout?: Duration;
+  /**
+   * How long a connection through the Service Connect proxy stays open while idle. If it is
+   * shorter than `perRequestTimeout`, a request is cut when it is reached. Whole seconds from 0
+   * to 2147483647; 0 turns it off.
+   *
+   * @default - ECS's default: 5 minutes with HTTP, HTTP2 or GRPC, 1 hour with TCP
+   */
+  readonly idleTimeout?: Duration;
 }
 
 /**

@@ -224,6 +224,46 @@ describe('compareTemplates', () => {
     ]);
   });
 
+  test('service-connect-protocol: a published port changes its appProtocol (absent = tcp); a replaced service may', () => {
+    // GIVEN version N: a service publishing app-8080 of its task definition through Service Connect, with no AppProtocol (0.1's TCP)
+    const task = (appProtocol?: string) => ({
+      Type: 'AWS::ECS::TaskDefinition',
+      Properties: { ContainerDefinitions: [
+        { Name: 'app', Image: 'nginx:1', PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080', ...(appProtocol ? { AppProtocol: appProtocol } : {}) }] },
+        { Name: 'metrics', Image: 'agent:1', PortMappings: [{ ContainerPort: 9100, Protocol: 'tcp', Name: 'metrics-9100' }] },
+      ] },
+    });
+    const serviceConnect = { Enabled: true, Namespace: { 'Fn::GetAtt': ['Ns', 'Arn'] }, Services: [{ PortName: 'app-8080', DiscoveryName: 'web', ClientAliases: [{ DnsName: 'web', Port: 8080 }] }] };
+    const before = clone(N);
+    stack(before).TaskDef = task();
+    stack(before).Service.Properties.ServiceConnectConfiguration = serviceConnect;
+    // WHEN the next version publishes it as HTTP (a new task definition revision, same service)
+    const after = clone(before);
+    stack(after).TaskDef = task('http');
+    // THEN
+    expect(compareTemplates(before, after).map(describeHazard)).toEqual([
+      'error service-connect-protocol: app Stack Service (AWS::ECS::Service): publishes port mapping "app-8080" through Service Connect with appProtocol http, deployed as tcp: '
+      + 'ECS refuses to change the appProtocol of a running Service Connect service ("The following config cannot be changed for a SC service"), so the update fails',
+    ]);
+    // An explicit tcp is the same as none; an unpublished port may change; a task definition under a new logical id is followed.
+    const same = clone(before);
+    stack(same).TaskDef = task('TCP');
+    stack(same).TaskDef.Properties.ContainerDefinitions[1].PortMappings[0].AppProtocol = 'http';
+    expect(compareTemplates(before, same)).toEqual([]);
+    const moved = clone(after);
+    moved.Stack.Resources!.TaskDef2 = stack(moved).TaskDef;
+    delete stack(moved).TaskDef;
+    stack(moved).Service.Properties.TaskDefinition = { Ref: 'TaskDef2' };
+    expect(kinds(before, moved)).toEqual(['service-connect-protocol Service']);
+    // Publishing for the first time, or a replaced service (new cluster), is free to choose.
+    const first = clone(N);
+    stack(first).TaskDef = task();
+    expect(compareTemplates(first, after)).toEqual([]);
+    const replaced = clone(after);
+    stack(replaced).Service.Properties.Cluster = { Ref: 'OtherCluster' };
+    expect(kinds(before, replaced)).toEqual(['service-replaced Service']);
+  });
+
   test('every kind has a severity and a one-line summary', () => {
     for (const [kind, { severity, summary }] of Object.entries(HAZARD_KINDS)) {
       expect([kind, ['error', 'warning'].includes(severity), summary.includes('\n')]).toEqual([kind, true, false]);

@@ -12,7 +12,8 @@ import { ESK_UPD4 } from '../../lib/deploy-checks/rules/esk-upd4';
 import { ESK_UPD5 } from '../../lib/deploy-checks/rules/esk-upd5';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/esk-upd6';
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
-import { ref, service, stack } from './fixtures';
+import { ESK_UPD8 } from '../../lib/deploy-checks/rules/esk-upd8';
+import { fargateTask, ref, service, stack } from './fixtures';
 
 /** The deployed version: one stack `A` with `resources`. */
 function deployed(resources: Record<string, CfnResource>): PreviousVersion {
@@ -28,6 +29,11 @@ const queue = (name: string): CfnResource => ({ Type: 'AWS::SQS::Queue', Propert
 const subnet = (cidr: string): CfnResource => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('Vpc'), CidrBlock: cidr } });
 const repository = (props: Record<string, unknown> = {}): CfnResource => ({ Type: 'AWS::ECR::Repository', Properties: props, DeletionPolicy: 'Retain' });
 const logGroup: CfnResource = { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } };
+/** Task `Task` mapping app-8080 (with `appProtocol`, if any) and a service publishing it through Service Connect. */
+const publishing = (appProtocol?: string, serviceProps: Record<string, unknown> = {}): Record<string, CfnResource> => ({
+  Task: fargateTask({ PortMappings: [{ ContainerPort: 8080, Name: 'app-8080', ...(appProtocol ? { AppProtocol: appProtocol } : {}) }] }),
+  Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal', Services: [{ PortName: 'app-8080', DiscoveryName: 'web' }] }, ...serviceProps }),
+});
 
 interface UpdateCase {
   readonly rule: DeployCheckRule;
@@ -87,6 +93,13 @@ const CASES: UpdateCase[] = [
     flagged: ['Svc'],
     safeAfter: { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} }, Svc: service({ DesiredCount: 3 }) },
   },
+  {
+    rule: ESK_UPD8, // a 0.1 web service's published port (TCP) now HTTP by default
+    before: publishing(),
+    after: publishing('http'),
+    flagged: ['Svc'],
+    safeAfter: publishing('tcp', { DesiredCount: 3 }),
+  },
 ];
 
 describe.each(CASES.map((c) => [c.rule.id, c] as const))('%s', (_id, c) => {
@@ -109,6 +122,13 @@ test('a removed resource is reported in its stack\'s template with the stack\'s 
   const stacks = [{ ...stack('A', {}), stackConstructPath: 'A' }];
   const [finding] = ESK_UPD6.check(stacks, deployed({ Images: repository() }));
   expect(finding).toMatchObject({ templatePath: '/app/A.template.json', logicalId: 'Images', constructPath: 'A' });
+});
+
+test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new service', () => {
+  const [finding] = ESK_UPD8.check(now(publishing('http')), deployed(publishing()));
+  expect(finding.detail).toMatch(/^service-connect-protocol: publishes port mapping "app-8080" through Service Connect with appProtocol http, deployed as tcp/);
+  expect(ESK_UPD8.severity).toBe('error');
+  expect(ESK_UPD8.fix).toMatch(/serviceConnect\.appProtocol back to the deployed value.*or delete and re-create the service/);
 });
 
 test('every update rule of the pack has a case; the severities are the hazards\'', () => {

@@ -149,6 +149,16 @@ describe('Service Connect between stacks', () => {
     template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { Description: 'Service Connect from Front/Restricted' }, 1);
   });
 
+  test('services in two stacks cannot call each other: a clear error naming both, not a stack cycle', () => {
+    // GIVEN a payments API in the front stack that calls orders in the shared stack
+    const { front, cluster, orders } = fixture();
+    const payments = new WorkerService(front, 'Payments', { cluster, image: NGINX, containerPort: 8080, serviceConnect: { name: 'payments' } });
+    orders.allowServiceConnectFrom(payments);
+    // WHEN orders calls payments back / THEN
+    expect(() => payments.allowServiceConnectFrom(orders))
+      .toThrow(/^Front\/Payments: allowServiceConnectFrom "Shared\/Orders" is in stack Shared, and Front\/Payments in stack Front already calls it .*each stack would depend on the other.*; put services that call each other in one stack/);
+  });
+
   test('a service cannot allow itself', () => {
     // GIVEN
     const { orders } = fixture();

@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
@@ -162,6 +162,141 @@ describe('Service Connect: the published port\'s application protocol', () => {
   });
 });
 
+describe('Service Connect: the proxy\'s timeouts', () => {
+  function services(stack: Stack, service: { service: { node: { defaultChild?: any } } }): any[] {
+    const resource = Template.fromStack(stack).findResources('AWS::ECS::Service')[logicalId(stack, service.service)] as any;
+    return resource.Properties.ServiceConnectConfiguration.Services;
+  }
+
+  test('an HTTP port waits for a request as long as the load balancer does (60 s), not ECS\'s 15 s', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    // WHEN a web service (HTTP by default) and workers speaking HTTP/2 and TCP
+    const web = new WebService(stack, 'Web', { cluster, loadBalancer, image: IMAGE, serviceConnect: { name: 'web' } });
+    const h2 = new WorkerService(stack, 'H2', { cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: 'h2', appProtocol: ServiceConnectProtocol.HTTP2 } });
+    const tcp = new WorkerService(stack, 'Tcp', { cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: 'tcp' } });
+    // THEN the request protocols get the load balancer's idle timeout; TCP has no per-request timeout
+    expect(services(stack, web)).toEqual([expect.objectContaining({ PortName: 'app-8080', Timeout: { PerRequestTimeoutSeconds: 60 } })]);
+    expect(services(stack, h2)).toEqual([expect.objectContaining({ Timeout: { PerRequestTimeoutSeconds: 60 } })]);
+    expect(services(stack, tcp)[0].Timeout).toBeUndefined();
+  });
+
+  test('perRequestTimeout and idleTimeout are the given ones; 0 turns a timeout off', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+    // WHEN
+    const web = new WebService(stack, 'Web', {
+      cluster, loadBalancer, image: IMAGE,
+      serviceConnect: { name: 'web', perRequestTimeout: Duration.minutes(2), idleTimeout: Duration.minutes(10) },
+    });
+    const off = new WorkerService(stack, 'Off', {
+      cluster, image: IMAGE, containerPort: 8080,
+      serviceConnect: { name: 'off', appProtocol: ServiceConnectProtocol.GRPC, perRequestTimeout: Duration.seconds(0) },
+    });
+    const tcp = new WorkerService(stack, 'Tcp', { cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: 'tcp', idleTimeout: Duration.hours(2) } });
+    // THEN
+    expect(services(stack, web)[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 120, IdleTimeoutSeconds: 600 });
+    expect(services(stack, off)[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 0 });
+    expect(services(stack, tcp)[0].Timeout).toEqual({ IdleTimeoutSeconds: 7200 });
+  });
+});
+
+describe('Service Connect: services that call each other', () => {
+  /** ECS services (by logical id) that depend, directly or through other resources, on themselves. */
+  function servicesInDependsOnCycles(template: Template): string[] {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[] }>;
+    const reaches = (from: string, to: string): boolean => {
+      const seen = new Set<string>();
+      const pending = [...(resources[from].DependsOn ?? [])];
+      while (pending.length > 0) {
+        const next = pending.pop()!;
+        if (next === to) return true;
+        if (seen.has(next) || !resources[next]) continue;
+        seen.add(next);
+        pending.push(...(resources[next].DependsOn ?? []));
+      }
+      return false;
+    };
+    return Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ECS::Service' && reaches(id, id));
+  }
+  const WARNING = 'ecs-service-kit:service-connect-mutual-calls';
+
+  function workers(...names: string[]): { stack: Stack; services: WorkerService[] } {
+    const { stack, cluster } = fixture('internal');
+    const services = names.map((name) => new WorkerService(stack, name, {
+      cluster, image: IMAGE, containerPort: 8080, serviceConnect: { name: name.toLowerCase() },
+    }));
+    return { stack, services };
+  }
+
+  test('two services calling each other synthesize without a DependsOn cycle, and the second call warns', () => {
+    // GIVEN
+    const { stack, services: [a, b] } = workers('A', 'B');
+    // WHEN B calls A, then A calls B
+    a.allowServiceConnectFrom(b);
+    b.allowServiceConnectFrom(a);
+    // THEN B still waits for A; A does not wait for B
+    const template = Template.fromStack(stack);
+    expect(servicesInDependsOnCycles(template)).toEqual([]);
+    const ecsServices = template.findResources('AWS::ECS::Service');
+    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, a.service));
+    expect(ecsServices[logicalId(stack, a.service)].DependsOn ?? []).not.toContain(logicalId(stack, b.service));
+    // Both calls keep their ingress rule.
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { Description: Match.stringLikeRegexp('^Service Connect from') }, 2);
+    // The warning sits on the caller of the second call and names both services, the cause and the way out.
+    Annotations.fromStack(stack).hasWarning('/TestStack/A', Match.stringLikeRegexp(
+      '^TestStack/A and TestStack/B call each other through Service Connect.*resolves only the Service Connect endpoints that existed when it started.*'
+      + 'aws ecs update-service .*--force-new-deployment.*two steps.*' + `Annotation::${WARNING}`));
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/B', Match.stringLikeRegexp(WARNING));
+  });
+
+  test('a chain of three (A calls B, B calls C, C calls A) synthesizes without a cycle and warns on the call that closes it', () => {
+    // GIVEN
+    const { stack, services: [a, b, c] } = workers('A', 'B', 'C');
+    // WHEN
+    b.allowServiceConnectFrom(a);
+    c.allowServiceConnectFrom(b);
+    a.allowServiceConnectFrom(c);
+    // THEN A waits for B, B for C, and C for nobody
+    const template = Template.fromStack(stack);
+    expect(servicesInDependsOnCycles(template)).toEqual([]);
+    const ecsServices = template.findResources('AWS::ECS::Service');
+    expect(ecsServices[logicalId(stack, a.service)].DependsOn).toContain(logicalId(stack, b.service));
+    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, c.service));
+    expect(ecsServices[logicalId(stack, c.service)].DependsOn ?? []).not.toContain(logicalId(stack, a.service));
+    Annotations.fromStack(stack).hasWarning('/TestStack/C', Match.stringLikeRegexp(`^TestStack/C and TestStack/A call each other.*${WARNING}`));
+    for (const path of ['/TestStack/A', '/TestStack/B']) Annotations.fromStack(stack).hasNoWarning(path, Match.stringLikeRegexp(WARNING));
+  });
+
+  test('one-way calls are unchanged: the caller waits for each service it calls, no warning', () => {
+    // GIVEN
+    const { stack, services: [a, b, c] } = workers('A', 'B', 'C');
+    // WHEN A calls B and C, B calls C
+    b.allowServiceConnectFrom(a);
+    c.allowServiceConnectFrom(a);
+    c.allowServiceConnectFrom(b);
+    // THEN
+    const template = Template.fromStack(stack);
+    const ecsServices = template.findResources('AWS::ECS::Service');
+    expect(ecsServices[logicalId(stack, a.service)].DependsOn).toEqual(expect.arrayContaining([logicalId(stack, b.service), logicalId(stack, c.service)]));
+    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, c.service));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(WARNING));
+  });
+
+  test('the warning can be acknowledged on the caller', () => {
+    // GIVEN
+    const { stack, services: [a, b] } = workers('A', 'B');
+    a.allowServiceConnectFrom(b);
+    b.allowServiceConnectFrom(a);
+    // WHEN
+    Validations.of(a).acknowledge({ id: `Annotation::${WARNING}`, reason: 'A retries until B is reachable; B is redeployed after the first deploy.' });
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/A', Match.stringLikeRegexp(WARNING));
+  });
+});
+
 describe('Service Connect validation (one test per rule)', () => {
   let n = 0;
   function make(props: Partial<WorkerServiceProps>, namespace: string | null = 'internal'): () => WorkerService {
@@ -202,6 +337,27 @@ describe('Service Connect validation (one test per rule)', () => {
       .toThrow(/serviceConnect\.appProtocol "HTTP" is not allowed; use one of "tcp", "http", "http2", "grpc"/);
     expect(make({ serviceConnect: { clientOnly: true, appProtocol: ServiceConnectProtocol.HTTP } }))
       .toThrow(/serviceConnect\.appProtocol "http" cannot be combined with serviceConnect\.clientOnly/);
+  });
+
+  test('serviceConnect.perRequestTimeout and idleTimeout are whole seconds from 0 to 2147483647', () => {
+    expect(make({ containerPort: 8080, serviceConnect: { name: 'orders', appProtocol: ServiceConnectProtocol.HTTP, perRequestTimeout: Duration.millis(1500) } }))
+      .toThrow(/serviceConnect\.perRequestTimeout 1 second 500 millis is out of range; use whole seconds from 0 to 2147483647/);
+    expect(make({ containerPort: 8080, serviceConnect: { name: 'orders', idleTimeout: Duration.days(30000) } }))
+      .toThrow(/serviceConnect\.idleTimeout 30000 days is out of range; use whole seconds from 0 to 2147483647/);
+  });
+
+  test('serviceConnect.perRequestTimeout needs an HTTP, HTTP2 or GRPC appProtocol', () => {
+    expect(make({ containerPort: 8080, serviceConnect: { name: 'orders', perRequestTimeout: Duration.seconds(30) } }))
+      .toThrow(/serviceConnect\.perRequestTimeout 30 seconds needs a request protocol, but the published port speaks tcp \(the default here\).*; set serviceConnect\.appProtocol to HTTP, HTTP2 or GRPC/);
+    expect(make({ containerPort: 8080, serviceConnect: { name: 'orders', appProtocol: ServiceConnectProtocol.TCP, perRequestTimeout: Duration.seconds(30) } }))
+      .toThrow(/serviceConnect\.perRequestTimeout 30 seconds needs a request protocol, but the published port speaks tcp,/);
+  });
+
+  test('serviceConnect.clientOnly publishes nothing, so it takes no timeouts', () => {
+    expect(make({ serviceConnect: { clientOnly: true, perRequestTimeout: Duration.seconds(30) } }))
+      .toThrow(/serviceConnect\.perRequestTimeout 30 seconds cannot be combined with serviceConnect\.clientOnly/);
+    expect(make({ serviceConnect: { clientOnly: true, idleTimeout: Duration.seconds(30) } }))
+      .toThrow(/serviceConnect\.idleTimeout 30 seconds cannot be combined with serviceConnect\.clientOnly/);
   });
 
   test('serviceConnect.port is a valid port', () => {
