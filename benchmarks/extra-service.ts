@@ -9,7 +9,7 @@ import { ContainerWebApp, ServiceImage, WebService } from '../lib';
 export function addBenchmarkService(stack: Stack, n: number): void {
   const web = stack.node.children.find((c): c is ContainerWebApp => c instanceof ContainerWebApp);
   if (!web) throw new Error(`${stack.stackName}: no ContainerWebApp to add a service next to`);
-  const assetDirectory = stack.node.tryGetContext('assetDirectory') || 'examples/app';
+  const assetDirectory = stack.node.tryGetContext('assetDirectory') ?? 'examples/app';
   new WebService(stack, `Service${n}`, {
     cluster: web.cluster,
     loadBalancer: web.loadBalancer,

@@ -31,7 +31,7 @@ const STACK_PREFIX = 'ecs-service-kit';
 
 /** Reads a context value as a non-empty string, or undefined. */
 function contextString(app: App, key: string): string | undefined {
-  const value = app.node.tryGetContext(key);
+  const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   return String(value);
 }
@@ -47,7 +47,7 @@ function enumValue<T extends Record<string, string>>(values: T, key: string, val
 /** Builds the stack of the stage named in the context. */
 export function buildApp(app: App): Stack[] {
   const stage = contextString(app, 'stage') ?? 'dev';
-  const stages: Record<string, StageSettings> = app.node.tryGetContext('stages') ?? {};
+  const stages = (app.node.tryGetContext('stages') ?? {}) as Record<string, StageSettings>;
   const settings = stages[stage];
   if (!settings) {
     throw new Error(`cdk.json: stage "${stage}" is not defined; use one of ${Object.keys(stages).join(', ') || '(none: add a "stages" entry to the context)'}`);

@@ -36,7 +36,7 @@ export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];
 
 /** cdk.json's context: feature flags, strict validation and the bin app's stages. */
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf-8'));
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf-8')) as { context?: Record<string, unknown> };
   return cdkJson.context ?? {};
 }
 

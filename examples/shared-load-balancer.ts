@@ -24,7 +24,9 @@ export function buildExample(app: App): Stack[] {
   });
   const apiImages = new ImageRepository(stack, 'ApiRepository');
   const appDirectory = path.join(__dirname, 'app');
-  const apiImageTag: string | undefined = app.node.tryGetContext('apiImageTag') || undefined;
+  // `-c apiImageTag=` (empty) means no release yet, as leaving it out does.
+  const apiImageTagContext: unknown = app.node.tryGetContext('apiImageTag');
+  const apiImageTag = apiImageTagContext == null || apiImageTagContext === '' ? undefined : String(apiImageTagContext);
 
   const api = new WebService(stack, 'Api', {
     cluster,

@@ -92,7 +92,7 @@ function loadBalancerOptions(props: ContainerWebAppProps): ServiceLoadBalancerOp
   for (const key of LOAD_BALANCER_OPTIONS) {
     if (props[key] !== undefined) options[key] = props[key];
   }
-  return options as ServiceLoadBalancerOptions;
+  return options;
 }
 
 /** A prop value as an error message shows it: constructs by path. */

@@ -359,8 +359,8 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
       if (replaced.has(id)) {
         const spec = PHYSICAL_NAMES[now.Type];
         const name = spec && now.Properties?.[spec.name];
-        if (name !== undefined && (REPLACING_PROPERTIES[now.Type] ?? []).includes(spec!.name)
-          && canonical(old.Properties?.[spec!.name]) === canonical(name)) {
+        if (name !== undefined && (REPLACING_PROPERTIES[now.Type] ?? []).includes(spec.name)
+          && canonical(old.Properties?.[spec.name]) === canonical(name)) {
           push('named-replacement', stack, id, now.Type, `${replaced.get(id)![0]}, and it keeps its explicit ${nameLabel(now)}: CloudFormation refuses `
             + '("cannot update a stack when a custom-named resource requires replacing"); rename it in the same change, or drop the explicit name');
         }

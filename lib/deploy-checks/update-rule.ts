@@ -20,7 +20,7 @@ function hazardsOf(stacks: readonly StackTemplate[], previous: PreviousVersion):
   if (!hazards) {
     const after: TemplateSet = {};
     for (const stack of stacks) after[stackKey(stack.templatePath)] = stack.template;
-    hazards = compareTemplates(previous.templates as TemplateSet, after);
+    hazards = compareTemplates(previous.templates, after);
     byPrevious.set(previous, hazards);
   }
   return hazards;

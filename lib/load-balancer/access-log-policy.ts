@@ -57,9 +57,9 @@ class ConditionalElbLogDeliveryPrincipal extends iam.PrincipalBase {
 function mappingFor(stack: Stack): CfnMapping {
   const existing = stack.node.tryFindChild(MAPPING_ID);
   if (existing) return existing as CfnMapping;
-  const partitions = stack.node.tryGetContext(TARGET_PARTITIONS);
+  const partitions: unknown = stack.node.tryGetContext(TARGET_PARTITIONS);
   const regions = Object.keys(Array.isArray(partitions)
-    ? RegionInfo.limitedRegionMap(FactName.PARTITION, partitions)
+    ? RegionInfo.limitedRegionMap(FactName.PARTITION, partitions as string[])
     : RegionInfo.regionMap(FactName.PARTITION)).sort();
   const mapping: Record<string, Record<string, string>> = {};
   for (const region of regions) {

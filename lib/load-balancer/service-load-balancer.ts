@@ -614,7 +614,7 @@ export class ServiceLoadBalancer extends Construct {
     const internetFacing = props.internetFacing ?? true;
     const given = props.vpcSubnets !== undefined;
     const prop = given ? 'vpcSubnets' : 'internetFacing';
-    const value = given ? describeSelection(props.vpcSubnets!) : internetFacing;
+    const value = given ? describeSelection(props.vpcSubnets) : internetFacing;
     // Same default as elbv2's BaseLoadBalancer.
     const selection = props.vpcSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
     let subnets: ec2.ISubnet[];
@@ -799,7 +799,7 @@ function hasIpv6CidrBlock(vpc: ec2.Vpc): boolean {
 function targetGroupArns(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap(targetGroupArns);
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([k, v]) => (k === 'targetGroupArn' || k === 'TargetGroupArn' ? [v] : targetGroupArns(v)));
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'targetGroupArn' || k === 'TargetGroupArn' ? [v] : targetGroupArns(v)));
 }
 
 /** ` (Stack/Web/Service)` for a route created for a construct, else nothing. */
@@ -809,7 +809,7 @@ function describeWhere(scope: Construct | undefined): string {
 
 /** A route as its user knows it: the service that owns its rule (its construct path), else its id. */
 function routeLabel(id: string, where: string | undefined): string {
-  return where !== undefined ? where : `route ${id}`;
+  return where ?? `route ${id}`;
 }
 
 function describePath(path: string | undefined): string {

@@ -11,7 +11,6 @@ import { NetworkLayout } from './network-layout';
 import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './pricing';
 import { skipCheckov } from '../validation/checkov';
 
-
 /**
  * Props for a ServiceNetwork.
  */

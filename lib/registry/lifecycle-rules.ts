@@ -48,7 +48,6 @@ interface RuleSpec {
   readonly defaultDescription: string;
 }
 
-
 /** ECR service quota "Lifecycle policy length" (not adjustable). */
 const MAX_POLICY_LENGTH = 30720;
 

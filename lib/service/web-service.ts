@@ -190,7 +190,7 @@ function withoutConnectionRules(target: ecs.IEcsLoadBalancerTarget): elbv2.IAppl
   return {
     attachToApplicationTargetGroup: (targetGroup: elbv2.IApplicationTargetGroup) => target.attachToApplicationTargetGroup(
       new Proxy(targetGroup, {
-        get: (group, property) => property === 'registerConnectable' ? () => undefined : Reflect.get(group, property),
+        get: (group, property) => property === 'registerConnectable' ? () => undefined : Reflect.get(group, property) as unknown,
       }),
     ),
   };

@@ -43,7 +43,7 @@ export function checkFargateSize(scope: IConstruct, cpu: number, memoryMiB: numb
     fail(scope, 'cpu', cpu, 'is not a Fargate CPU size', `use one of ${FARGATE_SIZES.map((s) => s.cpu).join(', ')}`);
   }
   if (!memoryChoices.includes(memoryMiB)) {
-    throw failSize(scope, cpu, memoryMiB, memoryChoices);
+    failSize(scope, cpu, memoryMiB, memoryChoices);
   }
 }
 

@@ -95,7 +95,6 @@ export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {
   readonly ec2Capacity?: Ec2Capacity;
 }
 
-
 /**
  * A task definition for a service, Fargate (default) or EC2 (`ec2Capacity`): validated size, a
  * main container and sidecars, one log group with retention, least-privilege secret reads,

@@ -36,7 +36,7 @@ export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions
     fail(scope, p('architecture'), props.architecture, 'is not an architecture', 'use Architecture.X86_64 or Architecture.ARM64');
   }
   if (ec2Capacity && props.architecture !== undefined && props.architecture !== ec2Capacity.architecture) {
-    fail(scope, p('architecture'), props.architecture, `does not match the ${ec2Capacity.architecture} instances of ec2Capacity (${ec2Capacity.instanceType})`,
+    fail(scope, p('architecture'), props.architecture, `does not match the ${ec2Capacity.architecture} instances of ec2Capacity (${ec2Capacity.instanceType.toString()})`,
       `leave architecture unset (tasks take the instances' architecture), set it to Architecture.${ec2Capacity.architecture}, or use ${props.architecture} instances`);
   }
   checkPattern(scope, p('family'), props.family, FAMILY_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');

@@ -13,7 +13,7 @@ export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof Duration) return (value as Duration).toHumanString();
+  if (value instanceof Duration) return value.toHumanString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   try {

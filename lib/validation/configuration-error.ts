@@ -30,12 +30,12 @@ export class ConfigurationError extends Error {
  */
 export class ConfigurationErrors {
   /** True when `x` was thrown by this library's prop validation. */
-  public static isConfigurationError(x: any): boolean {
+  public static isConfigurationError(x: unknown): boolean {
     return x instanceof ConfigurationError;
   }
 
   /** The prop named by a configuration error, or undefined for any other value. */
-  public static propOf(x: any): string | undefined {
+  public static propOf(x: unknown): string | undefined {
     return x instanceof ConfigurationError ? x.prop : undefined;
   }
 

@@ -24,8 +24,8 @@ export const ESK_RET1: DeployCheckRule = {
         const name = entry ? resource.Properties?.[entry.property] : undefined;
         if (name === undefined) continue;
         findings.push({
-          templatePath: stack.templatePath, logicalId: id, locations: ['DeletionPolicy', `Properties/${entry!.property}`],
-          detail: typeof name === 'string' ? `${entry!.property} ${name}` : undefined,
+          templatePath: stack.templatePath, logicalId: id, locations: ['DeletionPolicy', `Properties/${entry.property}`],
+          detail: typeof name === 'string' ? `${entry.property} ${name}` : undefined,
         });
       }
     }
