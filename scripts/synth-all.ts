@@ -30,7 +30,6 @@ import { DeployChecks } from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 
-
 /** What the CDK CLI adds to the app's context on `cdk synth` unless told otherwise. */
 const CLI_DEFAULT_CONTEXT: Record<string, unknown> = {
   'aws:cdk:enable-path-metadata': true,

@@ -147,7 +147,7 @@ function synthesizes(target: FuzzTarget) {
     try {
       template = Template.fromStack(stack);
     } catch (error) {
-      throw new Error(`synth failed for accepted input: ${errorText(error)}\ninput: ${show(props)}`);
+      throw new Error(`synth failed for accepted input: ${errorText(error)}\ninput: ${show(props)}`, { cause: error });
     }
     if (Object.keys(template.toJSON().Resources ?? {}).length === 0) {
       throw new Error(`synthesized an empty template\ninput: ${show(props)}`);

@@ -227,7 +227,7 @@ async function templatePhase(): Promise<void> {
 
   for (const [id, r] of ofType(t, 'AWS::ECR::Repository')) {
     const name = r.Properties?.RepositoryName;
-    check(typeof name === 'string' && /^[a-z0-9._\/-]+$/.test(name), `${id} has an explicit lower-case RepositoryName (moto rejects generated ones)`,
+    check(typeof name === 'string' && /^[a-z0-9._/-]+$/.test(name), `${id} has an explicit lower-case RepositoryName (moto rejects generated ones)`,
       `RepositoryName ${JSON.stringify(name)}`);
     equal(r.DeletionPolicy, 'Retain', `${id} DeletionPolicy`);
   }

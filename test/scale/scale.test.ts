@@ -81,7 +81,6 @@ describe('scale: 1, 10 and 40 WebServices on one cluster and one load balancer',
       return `  ${String(n).padStart(2)} services: ${String(m.resources).padStart(3)} resources, `
         + `template ${(m.templateBytes / 1024).toFixed(1)} KiB, synth ${(m.synthMs / 1000).toFixed(2)} s`;
     });
-    // eslint-disable-next-line no-console
     console.log([
       'Scale figures (one ServiceCluster, one ServiceLoadBalancer, N WebServices):',
       ...rows,

@@ -218,7 +218,7 @@ describe('WebService in the PUBLIC_ONLY layout with ECS Exec, Fargate Spot and s
           Effect: 'Allow',
         })]),
       },
-      Roles: [{ Ref: logicalId(f.stack, web.taskDefinition.taskRole as any) }],
+      Roles: [{ Ref: logicalId(f.stack, web.taskDefinition.taskRole) }],
     });
   });
 

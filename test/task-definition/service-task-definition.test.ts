@@ -287,8 +287,8 @@ describe('ServiceTaskDefinition variants', () => {
     new ServiceTaskDefinition(stack, 'Task', { image: ServiceImage.fromAsset(EXAMPLE_APP), architecture: Architecture.ARM64 });
     // THEN
     const assembly = app.synth();
-    const manifest = assembly.artifacts.find((a) => a.id === `${stack.artifactId}.assets`) as any;
-    const images = Object.values(manifest.contents.dockerImages ?? {}) as any[];
+    const manifest: any = assembly.artifacts.find((a) => a.id === `${stack.artifactId}.assets`);
+    const images: any[] = Object.values(manifest.contents.dockerImages ?? {});
     expect(images).toHaveLength(1);
     expect(images[0].source.platform).toBe('linux/arm64');
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {

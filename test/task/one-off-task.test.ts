@@ -67,7 +67,7 @@ describe('OneOffTask defaults (SINGLE_NAT cluster)', () => {
     expect(resolved).toContain(`--task-definition ",${JSON.stringify({ Ref: logicalId(stack, task.taskDefinition) })}`);
     expect(resolved).toContain('--launch-type FARGATE --network-configuration \\"awsvpcConfiguration={subnets=[');
     const subnets = cluster.vpc.privateSubnets.map((s) => JSON.stringify({ Ref: logicalId(stack, s) }));
-    expect(resolved).toContain(`${subnets[0]},\",\",${subnets[1]}`);
+    expect(resolved).toContain(`${subnets[0]},",",${subnets[1]}`);
     expect(resolved).toContain(`securityGroups=[",${JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, task.securityGroup), 'GroupId'] })},"],assignPublicIp=DISABLED}\\"`);
     expect(task.assignPublicIp).toBe(false);
   });
@@ -122,7 +122,7 @@ describe('OneOffTask validation', () => {
   const stack = testStack(testApp());
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
   let n = 0;
-  const make = (props: Partial<OneOffTaskProps>) => () => new OneOffTask(stack, `Task${++n}`, { cluster, image: IMAGE, ...props } as OneOffTaskProps);
+  const make = (props: Partial<OneOffTaskProps>) => () => new OneOffTask(stack, `Task${++n}`, { cluster, image: IMAGE, ...props });
 
   test('cluster is required', () => {
     expect(make({ cluster: undefined })).toThrow(/TestStack\/Task\d+: cluster undefined is missing; give a ServiceCluster/);

@@ -254,7 +254,7 @@ describe('ScheduledTask validation', () => {
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
   let n = 0;
   const make = (props: Partial<ScheduledTaskProps>) => () =>
-    new ScheduledTask(stack, `Job${++n}`, { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props } as ScheduledTaskProps);
+    new ScheduledTask(stack, `Job${++n}`, { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props });
   const at = 'TestStack/Job\\d+: ';
 
   test('the task\'s own props are checked under the ScheduledTask', () => {
@@ -411,7 +411,7 @@ describe('ScheduledTask validation', () => {
     // GIVEN a schedule named shared-sync in TestStack (account 123456789012, us-east-1)
     make({ scheduleName: 'shared-sync' })();
     // WHEN an environment-agnostic stack of the app takes the name
-    const agnostic = new Stack(stack.node.root as any, 'Agnostic');
+    const agnostic = new Stack(stack.node.root, 'Agnostic');
     const agnosticCluster = new ServiceCluster(agnostic, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
     const job = new ScheduledTask(agnostic, 'Job', { cluster: agnosticCluster, image: IMAGE, schedule: NIGHTLY_BERLIN, scheduleName: 'shared-sync' });
     // THEN synth cannot know whether both land in one account and region: an acknowledgeable warning

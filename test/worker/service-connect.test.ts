@@ -301,7 +301,7 @@ describe('Service Connect validation (one test per rule)', () => {
   let n = 0;
   function make(props: Partial<WorkerServiceProps>, namespace: string | null = 'internal'): () => WorkerService {
     const { stack, cluster } = fixture(namespace ?? undefined);
-    return () => new WorkerService(stack, `W${n++}`, { cluster, image: IMAGE, ...props } as WorkerServiceProps);
+    return () => new WorkerService(stack, `W${n++}`, { cluster, image: IMAGE, ...props });
   }
 
   test('serviceConnectNamespace must be lower-case DNS labels', () => {

@@ -124,7 +124,7 @@ describe('WorkerService with a created queue and backlog scaling', () => {
 
   test('the task role may consume the queue only: no other action, no other resource', () => {
     // THEN
-    const roleId = logicalId(stack, worker.taskDefinition.taskRole as any);
+    const roleId = logicalId(stack, worker.taskDefinition.taskRole);
     const statements = statementsOf(template, roleId);
     expect(statements).toEqual([{
       Effect: 'Allow',
@@ -225,7 +225,7 @@ describe('WorkerService with an existing queue, a KMS key and custom queue setti
   test('an existing queue: consume granted on its ARN, QUEUE_URL set, no queue created for it', () => {
     // THEN
     expect(existing.deadLetterQueue).toBeUndefined();
-    const statements = statementsOf(template, logicalId(stack, existing.taskDefinition.taskRole as any));
+    const statements = statementsOf(template, logicalId(stack, existing.taskDefinition.taskRole));
     expect(statements).toEqual([{ Effect: 'Allow', Action: CONSUME_ACTIONS, Resource: 'arn:aws:sqs:us-east-1:123456789012:orders' }]);
     const taskDef = template.findResources('AWS::ECS::TaskDefinition')[logicalId(stack, existing.taskDefinition)] as any;
     expect(taskDef.Properties.ContainerDefinitions[0].Environment).toEqual([
@@ -238,7 +238,7 @@ describe('WorkerService with an existing queue, a KMS key and custom queue setti
     const keyArn = { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] };
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'thumbnails', KmsMasterKeyId: keyArn, SqsManagedSseEnabled: Match.absent() });
     template.hasResource('AWS::SQS::Queue', { Properties: Match.objectLike({ QueueName: 'thumbnails-dlq', KmsMasterKeyId: keyArn }), Metadata: Match.absent() });
-    const statements = statementsOf(template, logicalId(stack, encrypted.taskDefinition.taskRole as any));
+    const statements = statementsOf(template, logicalId(stack, encrypted.taskDefinition.taskRole));
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn });
   });
 
@@ -346,7 +346,7 @@ describe('WorkerService validation (one test per rule)', () => {
   let n = 0;
   function make(props: Partial<WorkerServiceProps>, clusterProps: { containerInsights?: boolean } = {}): () => WorkerService {
     const { stack, cluster } = fixture(clusterProps);
-    return () => new WorkerService(stack, `W${n++}`, { cluster, image: IMAGE, ...props } as WorkerServiceProps);
+    return () => new WorkerService(stack, `W${n++}`, { cluster, image: IMAGE, ...props });
   }
 
   test('cluster is required', () => {
