@@ -39,6 +39,9 @@ export interface DeployChecksProps {
  * real account: create order, an update, a delete, the quotas of one account and region.
  *
  * ```ts
+ * import { Validations } from 'aws-cdk-lib';
+ * import { DeployChecks } from 'ecs-service-kit';
+ *
  * Validations.of(app).addPlugins(new DeployChecks());
  * ```
  *

@@ -92,6 +92,8 @@ export function checkReleaseTagPatterns(scope: IConstruct, prop: string, pattern
  * repository's construct path:
  *
  * ```ts
+ * import { LifecycleRules } from 'ecs-service-kit';
+ *
  * LifecycleRules.empty()
  *   .expireUntaggedAfter(7)
  *   .keepLastTagged(20, ['release-'])
