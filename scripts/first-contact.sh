@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KEEP="${1:-}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/first-contact.XXXXXX")"
 [ "$KEEP" = "--keep" ] || trap 'rm -rf "$WORK"' EXIT
-export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 pin() { node -p "require('$ROOT/package.json').devDependencies['$1']"; }
 

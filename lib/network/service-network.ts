@@ -170,6 +170,7 @@ export class ServiceNetwork extends Construct {
       subnetConfiguration,
       restrictDefaultSecurityGroup,
     });
+    if (restrictDefaultSecurityGroup) acknowledgeRestrictDefaultSgHandler(this);
     this.taskSubnets = { subnetType: taskSubnetType };
     this.loadBalancerSubnets = { subnetType: ec2.SubnetType.PUBLIC };
 
@@ -287,6 +288,25 @@ function restrictFlowLogTrust(flowLog: ec2.FlowLog): void {
     StringEquals: { 'aws:SourceAccount': stack.account },
     ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
   });
+}
+
+/**
+ * `restrictDefaultSecurityGroup` makes aws-cdk-lib add a custom-resource Lambda function, a
+ * singleton at the root of the stack (construct id `Custom::VpcRestrictDefaultSGCustomResourceProvider`,
+ * child `Handler`). checkov's Lambda checks cannot apply to it; the skips sit in its template
+ * metadata with their reasons, so a user's own checkov run sees them without any config file.
+ */
+function acknowledgeRestrictDefaultSgHandler(scope: Construct): void {
+  const provider = Stack.of(scope).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  const handler = provider?.node.tryFindChild('Handler');
+  if (!handler) {
+    throw new Error(`${scope.node.path}: aws-cdk-lib's restrict-default-security-group handler is not where this library looks for it `
+      + '(Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler at the stack root): update acknowledgeRestrictDefaultSgHandler');
+  }
+  const what = 'aws-cdk-lib\'s custom-resource handler that removes the rules of the VPC\'s default security group';
+  skipCheckov(handler, 'CKV_AWS_115', `${what}: CloudFormation invokes it only for this stack's custom resource, once per create, update or delete of it; there is no event stream whose concurrency a limit would cap.`);
+  skipCheckov(handler, 'CKV_AWS_116', `${what}: a failed invocation fails that stack operation in CloudFormation, where it is seen; a dead-letter queue would hold events nobody replays.`);
+  skipCheckov(handler, 'CKV_AWS_117', `${what}: it calls only the EC2 API and handles no data; inside the VPC it would need a NAT gateway or an EC2 endpoint, and the PUBLIC_ONLY and PRIVATE_WITH_ENDPOINTS layouts have neither.`);
 }
 
 /** The static estimators have no construct to name, so their errors name the method. */
