@@ -115,7 +115,12 @@ node -e '
 
 step "python: jsii-pacmak --targets python"
 rm -rf dist/python
-npx jsii-pacmak --targets python >"$OUT/pacmak.log" 2>&1 || { grep -v '^!!' "$OUT/pacmak.log" >&2; exit 1; }
+# jsii-pacmak writes a .npmignore when there is none; leave the working tree as it was.
+[ -e .npmignore ] && KEEP_NPMIGNORE=1 || KEEP_NPMIGNORE=0
+PACMAK_RC=0
+npx jsii-pacmak --targets python >"$OUT/pacmak.log" 2>&1 || PACMAK_RC=$?
+[ "$KEEP_NPMIGNORE" = 1 ] || rm -f .npmignore
+[ "$PACMAK_RC" = 0 ] || { grep -v '^!!' "$OUT/pacmak.log" >&2; exit 1; }
 WHEEL=$(ls dist/python/*.whl)
 echo "$(basename "$WHEEL") ($(( $(stat -c %s "$WHEEL") / 1024 )) KiB); $(unzip -p "$WHEEL" '*.dist-info/METADATA' | grep '^Requires-Dist: aws-cdk-lib')"
 
