@@ -22,12 +22,13 @@ cd "$ROOT"
 
 NIST="${VERIFY_NIST:-0}"
 BASELINE=0
+MODULES=0
 SYNTH_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --nist) NIST=1 ;;
     --baseline) BASELINE=1 ;;
-    --module) SYNTH_ARGS+=(--module "$2"); shift ;;
+    --module) SYNTH_ARGS+=(--module "$2"); MODULES=1; shift ;;
     --) shift; SYNTH_ARGS+=("$@"); break ;;
     *) echo "verify: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -159,7 +160,7 @@ fi
 
 step "fuzz at full size: FUZZ_RUNS=1 jest test/quality/fuzz.test.ts (fixed seed; npm test runs a quarter)"
 FUZZ_FULL=FAILED
-if [ "${#SYNTH_ARGS[@]}" -gt 0 ]; then
+if [ "$MODULES" = 1 ]; then
   FUZZ_FULL=skipped  # --module: verifying another app, not this library
 elif "${OFFLINE[@]}" env FUZZ_RUNS=1 VERBOSE_FUZZ=1 node_modules/.bin/jest --ci test/quality/fuzz.test.ts; then
   FUZZ_FULL=ok
