@@ -4,7 +4,9 @@
 #                AwsSolutions + construct annotations: zero errors, zero warnings
 #   2. cfn-lint  zero errors, zero warnings (ignored rules: .cfnlintrc.yaml)
 #   3. checkov   framework cloudformation: zero failed checks (skips: .checkov.yaml, template metadata)
-#   4. NIST      opt-in (--nist or VERIFY_NIST=1): cdk-nag NIST 800-53 rev 5 findings, counted, not gated
+#   4. fuzz      test/quality/fuzz.test.ts at full size (FUZZ_RUNS=1, fixed seed; npm test runs a
+#                quarter), its synth sample with strict built-in validation; table printed
+#   5. NIST      opt-in (--nist or VERIFY_NIST=1): cdk-nag NIST 800-53 rev 5 findings, counted, not gated
 # Fails on any finding; prints a summary. Offline after scripts/venv.sh: the tools run in a network
 # namespace without interfaces when `unshare -n` is allowed (root), so any network call fails loudly.
 #
@@ -20,12 +22,13 @@ cd "$ROOT"
 
 NIST="${VERIFY_NIST:-0}"
 BASELINE=0
+MODULES=0
 SYNTH_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --nist) NIST=1 ;;
     --baseline) BASELINE=1 ;;
-    --module) SYNTH_ARGS+=(--module "$2"); shift ;;
+    --module) SYNTH_ARGS+=(--module "$2"); MODULES=1; shift ;;
     --) shift; SYNTH_ARGS+=("$@"); break ;;
     *) echo "verify: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -155,6 +158,15 @@ else
 fi
 [ "$FUZZ_E" = 0 ] && [ "$FUZZ_W" = 0 ] || FAIL=1
 
+step "fuzz at full size: FUZZ_RUNS=1 jest test/quality/fuzz.test.ts (fixed seed; npm test runs a quarter)"
+FUZZ_FULL=FAILED
+if [ "$MODULES" = 1 ]; then
+  FUZZ_FULL=skipped  # --module: verifying another app, not this library
+elif "${OFFLINE[@]}" env FUZZ_RUNS=1 VERBOSE_FUZZ=1 node_modules/.bin/jest --ci test/quality/fuzz.test.ts; then
+  FUZZ_FULL=ok
+fi
+[ "$FUZZ_FULL" = FAILED ] && FAIL=1
+
 if [ "$BASELINE" = 1 ]; then
   if [ -f benchmarks/ecs-patterns/app.ts ]; then
     run_gates "ecs-patterns baseline" "cdk.out/verify-baseline" 0 --module benchmarks/ecs-patterns/app.ts
@@ -172,6 +184,7 @@ echo "$synth_line"
 echo "cfn-lint  errors $O_E, warnings $O_W, informational $O_I"
 echo "checkov   failed $O_CF, passed $O_CP, skipped $O_CS"
 echo "fuzzed    $FUZZ_N valid random configurations: cfn-lint errors $FUZZ_E, warnings $FUZZ_W"
+echo "fuzz      full size (FUZZ_RUNS=1, strict built-in validation on the synth sample): $FUZZ_FULL"
 [ "$NIST" = 1 ] && echo "NIST      800-53 rev 5 findings $O_N (counted, not gated; per example above)"
 if [ "$BASELINE" = 1 ]; then
   echo "baseline  ecs-patterns: cfn-lint errors $B_E, warnings $B_W; checkov failed $B_CF, passed $B_CP$([ "$NIST" = 1 ] && echo "; NIST $B_N")"

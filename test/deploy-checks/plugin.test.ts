@@ -17,7 +17,7 @@ interface ReportViolation {
 /** An app whose stack has a log group without retention (warning) and a repository image of a new repository (error). */
 function hazardousApp(plugin: DeployChecks): { app: App; outdir: string; stack: Stack; task: ecs.CfnTaskDefinition; logGroup: logs.CfnLogGroup } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-checks-'));
-  const app = new App({ outdir, treeMetadata: false });
+  const app = new App({ outdir, treeMetadata: false, builtinCloudFormationValidation: false });
   Validations.of(app).addPlugins(plugin);
   const stack = new Stack(app, 'Hazards', { env: { account: '123456789012', region: 'us-east-1' } });
   const repository = new ecr.CfnRepository(stack, 'Repository');
@@ -86,7 +86,7 @@ test('skipRules leaves rules out for the whole app and unknown ids are refused',
 test('cross-stack: duplicate listener-rule priorities across stacks fail the synth', () => {
   // GIVEN a listener in one stack and rules with priority 10 in two stacks (cross-stack reference)
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-checks-'));
-  const app = new App({ outdir, treeMetadata: false });
+  const app = new App({ outdir, treeMetadata: false, builtinCloudFormationValidation: false });
   Validations.of(app).addPlugins(new DeployChecks({ skipRules: ['ESK-LOG1'] }));
   const env = { account: '123456789012', region: 'us-east-1' };
   const shared = new Stack(app, 'Shared', { env });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployChecks } from '../../lib';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
@@ -28,13 +28,22 @@ if (!committedSnapshots) {
 const LAST_RELEASE_FILE = path.join(__dirname, '__baseline__', 'release-0.1.snap.txt');
 const lastRelease = readSnapshotTemplates(LAST_RELEASE_FILE);
 
+// The unit tests run without aws-cdk-lib's built-in validation engine (test/util/test-app.ts);
+// here it runs, in strict mode, on every example and bin-app stage, and the test proves it ran:
+// every call of the engine's plugin is recorded (a disabled engine, e.g. CDK_VALIDATION=false,
+// would otherwise let the test pass without any validation), and the report file is read back.
+const builtinValidate = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate');
+
+/** What the built-in engine did during one synth: the templates it read and its findings. */
+interface BuiltinValidation { readonly templates: string[]; readonly success: boolean; readonly violations: string[] }
+
 interface Violation { ruleName: string; severity?: string; violatingResources?: { resourceLogicalId: string; templatePath: string; locations?: string[] }[]; description?: string }
 
 /**
  * Synthesizes an example as `cdk synth` does (cdk.json's context, strict built-in validation)
  * with the AwsSolutions pack. Returns the templates, or the pack's error findings.
  */
-function synthWithNag(entry: ExampleEntry): { templates: Record<string, unknown>; errors: string[] } {
+function synthWithNag(entry: ExampleEntry): SynthResult {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${entry.name}-`));
   const app = new App({
     outdir,
@@ -43,11 +52,19 @@ function synthWithNag(entry: ExampleEntry): { templates: Record<string, unknown>
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployChecks());
   const stacks = entry.build(app);
+  const callsBefore = builtinValidate.mock.calls.length;
   try {
     const assembly = app.synth();
     const templates: Record<string, unknown> = {};
-    for (const stack of stacks) templates[stack.stackName] = assembly.getStackByName(stack.stackName).template;
-    return { templates, errors: [] };
+    const templateFiles: Record<string, string> = {};
+    for (const stack of stacks) {
+      const artifact = assembly.getStackByName(stack.stackName);
+      templates[stack.stackName] = artifact.template;
+      templateFiles[stack.stackName] = path.basename(artifact.templateFullPath);
+    }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf-8')) : undefined;
+    return { templates, templateFiles, errors: [], builtin: builtinValidationSince(callsBefore), report };
   } catch (error) {
     const reportFile = path.join(outdir, 'validation-report.json');
     if (!fs.existsSync(reportFile)) throw error;
@@ -61,18 +78,59 @@ function synthWithNag(entry: ExampleEntry): { templates: Record<string, unknown>
       }
     }
     if (errors.length === 0) throw error;
-    return { templates: {}, errors };
+    return { templates: {}, templateFiles: {}, errors, builtin: builtinValidationSince(callsBefore), report };
   }
 }
 
+interface SynthResult {
+  templates: Record<string, unknown>;
+  /** Stack name → template file name in the cloud assembly. */
+  templateFiles: Record<string, string>;
+  errors: string[];
+  /** Every run of the built-in engine during this synth. */
+  builtin: BuiltinValidation[];
+  /** cdk.out/validation-report.json, when it was written. */
+  report?: { pluginReports?: { pluginName?: string; violations?: Violation[] }[] };
+}
+
+function builtinValidationSince(callIndex: number): BuiltinValidation[] {
+  return builtinValidate.mock.calls.slice(callIndex).map(([context], i) => {
+    const outcome = builtinValidate.mock.results[callIndex + i];
+    if (outcome.type !== 'return') throw new Error(`the built-in validation plugin threw: ${String(outcome.value)}`);
+    const report = outcome.value as PolicyValidationPluginReport;
+    return {
+      templates: context.templatePaths.map((p) => path.basename(p)).sort(),
+      success: report.success,
+      violations: report.violations.map((v) => `${v.ruleName} (${v.severity ?? 'error'}): ${v.description}`),
+    };
+  });
+}
+
 describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name, entry) => {
-  let result: { templates: Record<string, unknown>; errors: string[] };
+  let result: SynthResult;
   beforeAll(() => {
     result = synthWithNag(entry);
   });
 
   test('cdk-nag AwsSolutions, the deploy checks and the strict built-in validation report no error', () => {
     expect(result.errors).toEqual([]);
+  });
+
+  test('the built-in validation engine ran on every template and found nothing; the validation report is clean', () => {
+    // The engine ran once, in strict mode, over every stack's template (nested assemblies included) ...
+    expect(result.builtin).toHaveLength(1);
+    const [builtin] = result.builtin;
+    expect(builtin.templates).toEqual(expect.arrayContaining(Object.values(result.templateFiles)));
+    // ... with no finding, not even a warning (strict mode would fail the synth on one) ...
+    expect(builtin.violations).toEqual([]);
+    expect(builtin.success).toBe(true);
+    // ... and cdk.out/validation-report.json exists and lists no violation of any plugin. (A plugin
+    // that passes with nothing acknowledged is left out of pluginReports; the built-in one has no
+    // acknowledgement in the examples, so it must not be listed at all.)
+    expect(result.report).toBeDefined();
+    const listed = (result.report!.pluginReports ?? []).map((r) => ({ plugin: r.pluginName, violations: (r.violations ?? []).map((v) => v.ruleName) }));
+    expect(listed.filter((r) => r.violations.length > 0)).toEqual([]);
+    expect(listed.map((r) => r.plugin)).not.toContain(CloudFormationValidatePlugin.PLUGIN_NAME);
   });
 
   // The stateful-resource guard (test/quality/stateful-guard.ts): no change may delete or

@@ -14,6 +14,21 @@ function vpcIn(stack: Stack): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
 }
 
+/** The names of the conditions a template uses: `Condition` keys and the first argument of `Fn::If`. */
+function conditionsUsedIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) conditionsUsedIn(item, found);
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Conditions') continue; // the declarations themselves
+      if (key === 'Condition' && typeof value === 'string') found.push(value);
+      if (key === 'Fn::If' && Array.isArray(value) && typeof value[0] === 'string') found.push(value[0]);
+      conditionsUsedIn(value, found);
+    }
+  }
+  return found;
+}
+
 /** The Allow statement of the stack's bucket policies that lets ELB write access logs. */
 function logDeliveryStatement(template: Template): any {
   const statements = Object.values(template.findResources('AWS::S3::BucketPolicy'))
@@ -83,9 +98,15 @@ describe('access logs in an environment-agnostic stack (no env, as `cdk init app
     const stack = new Stack(app, 'Web');
     // WHEN
     new ServiceLoadBalancer(stack, 'Lb', { vpc: vpcIn(stack), accessLogBucket: bucket });
-    // THEN strict validation passes (a condition referenced from another template would fail it),
-    // and the statement, its mapping and its condition are all in the bucket's template
+    // THEN it synthesizes, every condition a template uses is declared in that same template (a
+    // condition referenced from another template fails CloudFormation's validation), and the
+    // statement, its mapping and its condition are all in the bucket's template
     expect(() => app.synth()).not.toThrow();
+    for (const s of [logs, stack]) {
+      const json = Template.fromStack(s).toJSON();
+      expect(conditionsUsedIn(json).filter((c) => !(c in (json.Conditions ?? {})))).toEqual([]);
+    }
+    expect(conditionsUsedIn(Template.fromStack(logs).toJSON())).toContain('EcsServiceKitElbLogDeliveryByServicePrincipal');
     const logsJson = Template.fromStack(logs).toJSON();
     expect(Object.keys(logsJson.Conditions)).toEqual(['EcsServiceKitElbLogDeliveryByServicePrincipal']);
     expect(Object.keys(logsJson.Mappings)).toEqual(['EcsServiceKitElbLogDeliveryAccounts']);
@@ -96,7 +117,7 @@ describe('access logs in an environment-agnostic stack (no env, as `cdk init app
   });
 
   test('the target-partitions context limits the mapping', () => {
-    const app = new App({ context: { '@aws-cdk/core:target-partitions': ['aws'] } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { '@aws-cdk/core:target-partitions': ['aws'] } });
     const stack = new Stack(app, 'Agnostic');
     new ServiceLoadBalancer(stack, 'Lb', { vpc: vpcIn(stack) });
     const mapping = Template.fromStack(stack).toJSON().Mappings.EcsServiceKitElbLogDeliveryAccounts;

@@ -12,7 +12,7 @@ import { TEST_ENV } from '../util/test-app';
  */
 function twoStacks(): { app: App; lbStack: Stack; other: Stack; lb: ServiceLoadBalancer; vpc: ec2.Vpc } {
   // No strict template validation here: 100+ resources per stack synthesize faster without it.
-  const app = new App({ treeMetadata: false });
+  const app = new App({ treeMetadata: false, builtinCloudFormationValidation: false });
   const lbStack = new Stack(app, 'Network', { env: TEST_ENV });
   const other = new Stack(app, 'Services', { env: TEST_ENV });
   const vpc = new ec2.Vpc(lbStack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });

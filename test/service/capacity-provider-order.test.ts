@@ -1,11 +1,11 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
 import { WebService } from '../../lib/service';
 import { WorkerService } from '../../lib/worker';
-import { STRICT_VALIDATION_CONTEXT, testApp, testStack } from '../util/test-app';
+import { testApp, testStack } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
@@ -70,7 +70,7 @@ describe('a Fargate Spot service in another stack than its cluster', () => {
   // a DependsOn across templates nor a cycle between the stacks.
   test('synthesizes without a cycle or a cross-template DependsOn; the cluster\'s stack is deployed first and deleted last', () => {
     // GIVEN
-    const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+    const app = testApp();
     const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
     const cluster = new ServiceCluster(shared, 'Cluster', { restrictDefaultSecurityGroup: false });
     const more = new Stack(app, 'More', { env: { region: 'us-east-1' } });

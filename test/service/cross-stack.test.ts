@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,12 +8,12 @@ import { ServiceImage } from '../../lib/image/service-image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer/service-load-balancer';
 import { WebService } from '../../lib/service/web-service';
 import { WorkerService } from '../../lib/worker/worker-service';
-import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
+import { testApp } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
 function sharedStack() {
-  const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+  const app = testApp();
   const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
   const cluster = new ServiceCluster(shared, 'Cluster', { restrictDefaultSecurityGroup: false });
   const loadBalancer = new ServiceLoadBalancer(shared, 'LB', { vpc: cluster.vpc });
@@ -60,7 +60,7 @@ describe('Service Connect between stacks', () => {
   // GIVEN a shared stack with the cluster (with a namespace), the load balancer and an internal
   // orders API, and a web front end in a stack of its own (which depends on the shared one)
   function fixture() {
-    const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+    const app = testApp();
     const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
     const cluster = new ServiceCluster(shared, 'Cluster', { restrictDefaultSecurityGroup: false, serviceConnectNamespace: 'internal' });
     const loadBalancer = new ServiceLoadBalancer(shared, 'LB', { vpc: cluster.vpc });

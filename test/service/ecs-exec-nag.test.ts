@@ -1,19 +1,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceCluster } from '../../lib/cluster/service-cluster';
 import { ServiceImage } from '../../lib/image/service-image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer/service-load-balancer';
 import { WebService } from '../../lib/service/web-service';
-import { STRICT_VALIDATION_CONTEXT } from '../util/test-app';
+import { testApp } from '../util/test-app';
 
 describe('ECS Exec', () => {
   test('a service with enableExecuteCommand stays cdk-nag clean: the ssmmessages wildcard is acknowledged with its reason', () => {
     // GIVEN
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecs-exec-'));
-    const app = new App({ outdir, context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+    const app = testApp({ outdir });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const stack = new Stack(app, 'Exec', { env: { region: 'us-east-1' } });
     const cluster = new ServiceCluster(stack, 'Cluster');

@@ -1,11 +1,11 @@
-import { App, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
 import { WebService } from '../../lib/service';
 import { WorkerService } from '../../lib/worker';
-import { STRICT_VALIDATION_CONTEXT, testApp, testStack } from '../util/test-app';
+import { testApp, testStack } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
@@ -38,7 +38,7 @@ describe('explicit service names are unique per cluster (ECS rejects a second on
 
   test('a service in another stack that shares the cluster object', () => {
     // GIVEN
-    const app = new App({ context: STRICT_VALIDATION_CONTEXT, treeMetadata: false });
+    const app = testApp();
     const shared = new Stack(app, 'Shared', { env: { region: 'us-east-1' } });
     const cluster = new ServiceCluster(shared, 'Cluster', { restrictDefaultSecurityGroup: false });
     new WorkerService(shared, 'Jobs', { cluster, image: NGINX, serviceName: 'jobs' });
