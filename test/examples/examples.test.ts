@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CloudFormationValidatePlugin, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployChecks } from '../../lib';
 import { ALL_APPS, cdkJsonContext, ExampleEntry } from '../../examples';
@@ -97,7 +97,7 @@ function builtinValidationSince(callIndex: number): BuiltinValidation[] {
   return builtinValidate.mock.calls.slice(callIndex).map(([context], i) => {
     const outcome = builtinValidate.mock.results[callIndex + i];
     if (outcome.type !== 'return') throw new Error(`the built-in validation plugin threw: ${String(outcome.value)}`);
-    const report = outcome.value as PolicyValidationPluginReport;
+    const report = outcome.value;
     return {
       templates: context.templatePaths.map((p) => path.basename(p)).sort(),
       success: report.success,
