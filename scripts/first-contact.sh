@@ -5,7 +5,8 @@
 # README's smallest example into the generated stack and the README's deploy checks into its app,
 # and synthesizes with the real CDK CLI, which
 # runs the app as `cdk init` set it up: the app's own TypeScript type-checks it (`npx tsc`), then tsx
-# runs it. Then checks the template: access logs on, with a bucket policy that is right in any region.
+# runs it. Then checks the template: access logs on, with a bucket policy that is right in any region,
+# no deploy-check finding, cfn-lint clean, and checkov clean as a user runs it (no config file).
 #
 # Usage: bash scripts/first-contact.sh [--keep]     (--keep leaves the app in place and prints its path)
 # Needs: `npm run build` done (the tarball ships build/), the npm registry (installs the generated
@@ -107,8 +108,14 @@ if [ -x "$ROOT/.venv/bin/cfn-lint" ]; then
   (cd "$ROOT" && .venv/bin/cfn-lint --config-file .cfnlintrc.yaml -- "$WORK/my-app/cdk.out/MyAppStack.template.json") \
     || { echo "first-contact: FAILED: cfn-lint reports the template above" >&2; exit 1; }
   echo "first-contact: cfn-lint: no findings"
+  # checkov as a user runs it: from the user's app, without this repository's .checkov.yaml, so
+  # only the skips that travel in the template (with their reasons) apply.
+  (cd "$WORK/my-app" && CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE "$ROOT/.venv/bin/checkov" \
+    -f cdk.out/MyAppStack.template.json --framework cloudformation --skip-download --compact --quiet > checkov.log 2>&1) \
+    || { cat "$WORK/my-app/checkov.log"; echo "first-contact: FAILED: checkov (no config file) reports the template" >&2; exit 1; }
+  echo "first-contact: checkov without a config file: $(grep -Eo 'Passed checks: [0-9]+, Failed checks: [0-9]+, Skipped checks: [0-9]+' "$WORK/my-app/checkov.log")"
 else
-  echo "first-contact: cfn-lint skipped (no .venv: run scripts/venv.sh)"
+  echo "first-contact: cfn-lint and checkov skipped (no .venv: run scripts/venv.sh)"
 fi
 [ "$KEEP" = "--keep" ] && echo "first-contact: app kept at $WORK/my-app"
 exit 0
