@@ -14,7 +14,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 [ -f .jsii ] && [ -f build/lib/index.d.ts ] || { echo "rosetta: .jsii or build/ is missing; run npm run build first" >&2; exit 2; }
 start=$(date +%s%N)
 

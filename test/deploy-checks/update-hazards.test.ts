@@ -273,7 +273,9 @@ describe('compareTemplates', () => {
 
 // The replacement table is copied from the CloudFormation resource schemas cfn-lint bundles;
 // when the venv (scripts/venv.sh) is there, check it still covers them.
-const SCHEMAS = path.join(__dirname, '..', '..', '.venv', 'lib', 'python3.11', 'site-packages', 'cfnlint', 'data', 'schemas');
+const VENV_LIB = path.join(__dirname, '..', '..', '.venv', 'lib');
+const PYTHON_DIR = fs.existsSync(VENV_LIB) ? fs.readdirSync(VENV_LIB).find((d) => d.startsWith('python3')) : undefined;
+const SCHEMAS = path.join(VENV_LIB, PYTHON_DIR ?? 'python3', 'site-packages', 'cfnlint', 'data', 'schemas');
 (fs.existsSync(path.join(SCHEMAS, 'providers', 'us-east-1.json')) ? test : test.skip)(
   'REPLACING_PROPERTIES covers the create-only properties of the CloudFormation schemas (cfn-lint bundle)', () => {
     const index = JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'providers', 'us-east-1.json'), 'utf-8'));

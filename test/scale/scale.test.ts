@@ -71,7 +71,8 @@ describe('scale: 1, 10 and 40 WebServices on one cluster and one load balancer',
   let base: number;
 
   beforeAll(() => {
-    // GIVEN / WHEN: three stacks, synthesized with strict built-in validation
+    // GIVEN / WHEN: three stacks, synthesized (testApp: strict mode, without the built-in
+    // validation engine, like every unit test; the times printed are without it)
     for (const n of SIZES) measured[n] = build(n);
     perService = (measured[40].resources - measured[10].resources) / 30;
     base = measured[10].resources - 10 * perService;
