@@ -8,6 +8,16 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Code that reads untyped JSON (templates, reports): `any` and its unsafe uses are expected. */
+const untypedJson = {
+  '@typescript-eslint/no-explicit-any': 'off',
+  '@typescript-eslint/no-unsafe-argument': 'off',
+  '@typescript-eslint/no-unsafe-assignment': 'off',
+  '@typescript-eslint/no-unsafe-call': 'off',
+  '@typescript-eslint/no-unsafe-member-access': 'off',
+  '@typescript-eslint/no-unsafe-return': 'off',
+};
+
 export default defineConfig(
   {
     ignores: [
@@ -92,12 +102,7 @@ export default defineConfig(
   {
     files: ['lib/deploy-checks/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
+      ...untypedJson,
       '@typescript-eslint/restrict-template-expressions': 'off',
     },
   },
@@ -106,14 +111,7 @@ export default defineConfig(
   // JSON.parse return `any`): the same reason as the deploy checks, and nothing here is public API.
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'benchmarks/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
+    rules: untypedJson,
   },
   {
     files: ['scripts/**/*.ts', 'benchmarks/**/*.ts'],

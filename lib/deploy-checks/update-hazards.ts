@@ -14,17 +14,12 @@
  * kinds). Internal: not exported from the package.
  */
 
-/** The part of a CloudFormation template the comparison reads. */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResourceJson>;
-}
+import { CfnResource, CfnTemplate } from './rule';
+import { referencedIds } from './template';
 
-export interface CfnResourceJson {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly DeletionPolicy?: string;
-  readonly UpdateReplacePolicy?: string;
-}
+/** The template types every deploy check reads (rule.ts), under the names the tests know. */
+export type { CfnTemplate };
+export type CfnResourceJson = CfnResource;
 
 /** Templates of one version of an app, by stack name. */
 export type TemplateSet = Record<string, CfnTemplate>;
@@ -186,7 +181,8 @@ export function isStateful(resource: CfnResourceJson): boolean {
   return STATEFUL_TYPES.includes(resource.Type) || isRetained(resource);
 }
 
-function isRetained(resource: CfnResourceJson): boolean {
+/** Kept in the account when its logical id leaves the template (DeletionPolicy Retain or RetainExceptOnCreate). */
+export function isRetained(resource: CfnResourceJson): boolean {
   return RETAINING_POLICIES.includes(resource.DeletionPolicy ?? '');
 }
 
@@ -199,23 +195,6 @@ export function canonical(value: unknown): string {
 
 function show(value: unknown): string {
   return value === undefined ? '(absent)' : JSON.stringify(value);
-}
-
-/** Logical ids `value` refers to: Ref, Fn::GetAtt and `${Id}`/`${Id.Attr}` in Fn::Sub. */
-function refsOf(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => refsOf(v, into));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'Ref' && typeof v === 'string') into.add(v);
-      else if (k === 'Fn::GetAtt') into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
-      else if (k === 'Fn::Sub') {
-        const text = Array.isArray(v) ? v[0] : v;
-        if (typeof text === 'string') for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[^}]*)?\}/g)) into.add(m[1]);
-        if (Array.isArray(v)) refsOf(v[1], into);
-      } else refsOf(v, into);
-    }
-  }
-  return into;
 }
 
 /**
@@ -280,7 +259,7 @@ export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<
       if (replaced.has(id)) continue;
       const now = a[id];
       for (const prop of REPLACING_PROPERTIES[now.Type] ?? []) {
-        const target = [...refsOf(now.Properties?.[prop])].find((r) => replaced.has(r));
+        const target = [...referencedIds(now.Properties?.[prop])].find((r) => replaced.has(r));
         if (target !== undefined) {
           replaced.set(id, [`${prop} refers to ${target}, which is replaced (update requires replacement)`]);
           changed = true;

@@ -17,6 +17,8 @@ export const MAX_WILDCARDS_PER_RULE = 5;
 export const MAX_CONDITION_VALUE_LENGTH = 128;
 export const MIN_RULE_PRIORITY = 1;
 export const MAX_RULE_PRIORITY = 50000;
+/** ALB quota: target groups per Application Load Balancer. Not adjustable. */
+export const MAX_TARGET_GROUPS_PER_ALB = 100;
 
 // Characters AWS allows in a path pattern (`&` is allowed too; CloudFormation takes it as-is).
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]*$/;

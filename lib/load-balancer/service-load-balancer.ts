@@ -12,11 +12,8 @@ import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, failWi
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
 import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
 import {
-  checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MIN_RULE_PRIORITY,
+  checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY,
 } from './route-validation';
-
-/** AWS quota: target groups per Application Load Balancer. Not adjustable. */
-const MAX_TARGET_GROUPS_PER_ALB = 100;
 
 // Local defaults until the lead moves them into lib/defaults.ts.
 /**

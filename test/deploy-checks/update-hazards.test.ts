@@ -251,7 +251,7 @@ describe('compareTemplates', () => {
     stack(same).TaskDef.Properties.ContainerDefinitions[1].PortMappings[0].AppProtocol = 'http';
     expect(compareTemplates(before, same)).toEqual([]);
     const moved = clone(after);
-    moved.Stack.Resources!.TaskDef2 = stack(moved).TaskDef;
+    stack(moved).TaskDef2 = stack(moved).TaskDef;
     delete stack(moved).TaskDef;
     stack(moved).Service.Properties.TaskDefinition = { Ref: 'TaskDef2' };
     expect(kinds(before, moved)).toEqual(['service-connect-protocol Service']);

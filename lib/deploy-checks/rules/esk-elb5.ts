@@ -1,8 +1,6 @@
+import { MAX_TARGET_GROUPS_PER_ALB } from '../../load-balancer/route-validation';
 import { DeployCheckRule, Finding, StackTemplate } from '../rule';
 import { allResources, forwardedTargetGroups, identity, resolveIdentity } from '../template';
-
-/** Target groups per Application Load Balancer: a hard quota. */
-export const MAX_TARGET_GROUPS_PER_ALB = 100;
 
 /**
  * ESK-ELB5: one ALB's listeners (default actions and rules, across all stacks) forward to more

@@ -1,6 +1,7 @@
 import { PHYSICAL_NAME_PROPERTIES } from '../physical-names';
 import { DeployCheckRule, Finding } from '../rule';
 import { resources } from '../template';
+import { isRetained } from '../update-hazards';
 
 /**
  * ESK-RET1: a resource with DeletionPolicy Retain and an explicit physical name. A stack delete
@@ -19,7 +20,7 @@ export const ESK_RET1: DeployCheckRule = {
     const findings: Finding[] = [];
     for (const stack of stacks) {
       for (const [id, resource] of resources(stack.template)) {
-        if (resource.DeletionPolicy !== 'Retain' && resource.DeletionPolicy !== 'RetainExceptOnCreate') continue;
+        if (!isRetained(resource)) continue;
         const entry = PHYSICAL_NAME_PROPERTIES[resource.Type];
         const name = entry ? resource.Properties?.[entry.property] : undefined;
         if (name === undefined) continue;
