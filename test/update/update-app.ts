@@ -8,7 +8,7 @@
  * versions, and the examples test already validates the same constructs in strict mode.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../../lib';
+import { ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService, WorkerService } from '../../lib';
 import { CfnTemplate } from '../../lib/deploy-checks/update-hazards';
 import { TEST_ENV } from '../util/test-app';
 
@@ -29,6 +29,8 @@ export interface ServiceSpec {
 export interface AppVersion {
   readonly network?: NetworkLayout;
   readonly services: readonly ServiceSpec[];
+  /** Queue workers (WorkerService with a queue), by construct id. */
+  readonly workers?: readonly string[];
 }
 
 /** Built-in CloudFormation rules' findings stay warnings; synthVersion also turns the engine off. */
@@ -63,6 +65,9 @@ export function buildVersion(app: App, version: AppVersion, options: BuildOption
     id: 'Annotation::ecs-service-kit:http-only',
     reason: 'A test app about updates: HTTP only, no domain.',
   });
+  for (const id of version.workers ?? []) {
+    new WorkerService(stack, id, { cluster, image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), queue: {} });
+  }
   for (const spec of version.services) {
     new WebService(stack, spec.id, {
       cluster,

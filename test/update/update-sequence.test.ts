@@ -121,6 +121,33 @@ describe('services', () => {
   });
 });
 
+describe('a queue worker on PRIVATE_WITH_ENDPOINTS and its SQS endpoint', () => {
+  const PRIVATE: AppVersion = { network: NetworkLayout.PRIVATE_WITH_ENDPOINTS, services: [API] };
+  const WITH_WORKER: AppVersion = { ...PRIVATE, workers: ['Jobs'] };
+  const resourcesOf = (version: AppVersion) => synthVersion(version)[STACK_NAME].Resources ?? {};
+  const sqsEndpoints = (version: AppVersion) => Object.entries(resourcesOf(version))
+    .filter(([, r]) => r.Type === 'AWS::EC2::VPCEndpoint' && JSON.stringify(r.Properties?.ServiceName).includes('.sqs')).map(([id]) => id);
+
+  test('adding the first worker adds the endpoint, which its service waits for: no hazard', () => {
+    expect(sqsEndpoints(PRIVATE)).toEqual([]);
+    const [endpoint] = sqsEndpoints(WITH_WORKER);
+    expect(endpoint).toBeDefined();
+    const [, service] = Object.entries(resourcesOf(WITH_WORKER)).find(([id, r]) => r.Type === 'AWS::ECS::Service' && id.startsWith('Jobs'))!;
+    expect(service.DependsOn).toEqual(expect.arrayContaining([endpoint]));
+    const hazards = update(PRIVATE, WITH_WORKER);
+    expect(errors(hazards)).toEqual([]);
+    expect(unexpectedWarnings(hazards)).toEqual([]);
+  });
+
+  test('removing the last worker removes the endpoint after the service (cleanup, in dependency order): only its retained queues and logs stay', () => {
+    const hazards = update(WITH_WORKER, PRIVATE);
+    expect(errors(hazards)).toEqual([]);
+    // What stays in the account on purpose: the worker's retained queue, dead-letter queue and log group.
+    expect(hazards.filter((h) => h.severity === 'warning').every((h) => h.kind === 'retained-orphaned' && h.logicalId.startsWith('Jobs'))).toBe(true);
+    expect(hazards.map((h) => h.type).sort()).toEqual(['AWS::Logs::LogGroup', 'AWS::SQS::Queue', 'AWS::SQS::Queue']);
+  });
+});
+
 describe('network layout switches', () => {
   test('SINGLE_NAT → NAT_PER_AZ adds a NAT gateway and repoints a route: no hazard', () => {
     const hazards = update(BASE, { ...BASE, network: NetworkLayout.NAT_PER_AZ });
