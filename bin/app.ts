@@ -112,8 +112,8 @@ export function buildApp(app: App): Stack[] {
   new CfnOutput(stack, 'ServiceUrl', { value: web.url, description: 'Where the service answers' });
   new CfnOutput(stack, 'RepositoryUri', { value: repository.repositoryUri, description: 'Push release images here' });
   new CfnOutput(stack, 'RepositoryName', { value: repository.repositoryName });
-  new CfnOutput(stack, 'ClusterName', { value: web.cluster.cluster.clusterName });
-  new CfnOutput(stack, 'ServiceName', { value: web.service.service.serviceName });
+  new CfnOutput(stack, 'ClusterName', { value: web.cluster.clusterName });
+  new CfnOutput(stack, 'ServiceName', { value: web.service.serviceName });
   new CfnOutput(stack, 'DockerLoginCommand', { value: docker.loginCommand, description: '1. Log Docker in to the repository' });
   new CfnOutput(stack, 'DockerBuildCommand', { value: docker.buildCommand, description: '2. Build the image (pick your own tag)' });
   new CfnOutput(stack, 'DockerPushCommand', { value: docker.pushCommand, description: '3. Push it' });

@@ -277,7 +277,7 @@ export class Ec2Capacity extends Construct {
         'scale-in protection (aws autoscaling set-instance-protection --no-protected-from-scale-in) or delete the Auto Scaling ' +
         'group yourself. Managed draining alone (the default) already keeps scale-in from killing tasks.');
     }
-    cluster.cluster.addAsgCapacityProvider(this.capacityProvider);
+    cluster.ecsCluster.addAsgCapacityProvider(this.capacityProvider);
     // awsvpc tasks could otherwise read the instance role's credentials from IMDS. Appended after
     // the cluster's own join settings: on Bottlerocket the key lands in the `[settings.ecs]` table
     // addAsgCapacityProvider just opened (TOML forbids declaring that table a second time).
@@ -298,7 +298,7 @@ export class Ec2Capacity extends Construct {
    * credentials (IMDS is blocked for awsvpc tasks).
    */
   private grantAgentPermissions(): void {
-    const clusterArn = this.cluster.cluster.clusterArn;
+    const clusterArn = this.cluster.clusterArn;
     this.instanceRole.addToPolicy(new iam.PolicyStatement({
       actions: [
         'ecs:RegisterContainerInstance',

@@ -1,2 +1,3 @@
 export * from './service-cluster';
+export * from './service-cluster-ref';
 export * from './ec2-capacity';

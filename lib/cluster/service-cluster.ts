@@ -8,6 +8,9 @@ import { NetworkLayout } from '../network/network-layout';
 import { ServiceNetwork } from '../network/service-network';
 import { checkExclusive, checkPattern, fail } from '../validation/checks';
 import { Ec2Capacity, Ec2CapacityOptions } from './ec2-capacity';
+import { hasFargateCapacityProviders, ImportedServiceCluster } from './imported-cluster';
+import { IServiceCluster, ServiceClusterAttributes, ServiceClusterImportOptions } from './service-cluster-ref';
+import { checkTaskSubnets, DEFAULT_TASK_SUBNETS } from './task-subnets';
 
 /**
  * Props for a ServiceCluster.
@@ -132,9 +135,34 @@ export interface ServiceClusterProps {
  *
  * EC2 container instances: `addEc2Capacity(...)`; Service Connect: `serviceConnectNamespace`.
  */
-export class ServiceCluster extends Construct {
-  /** The ECS cluster. */
-  public readonly cluster: ecs.Cluster;
+export class ServiceCluster extends Construct implements IServiceCluster {
+  /**
+   * An existing ECS cluster, by name or ARN, with the VPC and subnets its tasks run in. Creates
+   * nothing: services and tasks join the cluster. What synth cannot read from it (Container
+   * Insights, the Fargate capacity providers, a Service Connect namespace) you state in `attrs`.
+   *
+   * Capacity cannot be added to it (`addEc2Capacity` is on ServiceCluster only).
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ServiceClusterAttributes): IServiceCluster {
+    return new ImportedServiceCluster(scope, id, attrs);
+  }
+
+  /**
+   * An `ecs.ICluster` you already have in your CDK app (an `ecs.Cluster`, or one imported with
+   * `ecs.Cluster.fromClusterAttributes`), for services and tasks of this library. Its VPC and
+   * Service Connect namespace come from it; the Fargate capacity providers are read from an
+   * `ecs.Cluster` unless `options` says.
+   */
+  public static fromEcsCluster(scope: Construct, id: string, ecsCluster: ecs.ICluster, options: ServiceClusterImportOptions = {}): IServiceCluster {
+    return new ImportedServiceCluster(scope, id, options, ecsCluster);
+  }
+
+  /** The ECS cluster: the escape hatch to the aws-cdk-lib L2. */
+  public readonly ecsCluster: ecs.Cluster;
+  /** The cluster's name. */
+  public readonly clusterName: string;
+  /** The cluster's ARN. */
+  public readonly clusterArn: string;
   /** The VPC the cluster's tasks run in: yours, or the built network's. */
   public readonly vpc: ec2.IVpc;
   /** The network the cluster built (undefined when you gave `vpc`). */
@@ -145,8 +173,6 @@ export class ServiceCluster extends Construct {
   public readonly assignPublicIp: boolean;
   /** The layout of the built network (undefined when you gave `vpc`). */
   public readonly layout?: NetworkLayout;
-  /** The Service Connect namespace (when `serviceConnectNamespace` was given). */
-  public readonly namespace?: servicediscovery.INamespace;
   /** Whether Container Insights is on (per-service metrics such as RunningTaskCount exist). */
   public readonly containerInsights: boolean;
 
@@ -192,9 +218,9 @@ export class ServiceCluster extends Construct {
       'use lower-case DNS labels (letters, digits, hyphens; 1–63 characters each) separated by dots, up to 253 characters, e.g. \'internal\'');
 
     if (props.vpc !== undefined) {
-      const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+      const taskSubnets = props.taskSubnets ?? DEFAULT_TASK_SUBNETS;
       const assignPublicIp = props.assignPublicIp ?? false;
-      this.checkTaskSubnets(props.vpc, taskSubnets, props.taskSubnets, assignPublicIp);
+      checkTaskSubnets(this, props.vpc, taskSubnets, props.taskSubnets, assignPublicIp);
       this.vpc = props.vpc;
       this.taskSubnets = taskSubnets;
       this.assignPublicIp = assignPublicIp;
@@ -215,15 +241,17 @@ export class ServiceCluster extends Construct {
     }
 
     const containerInsights = props.containerInsights ?? true;
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
+    this.ecsCluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       clusterName: props.clusterName,
       containerInsightsV2: containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
       enableFargateCapacityProviders: props.enableFargateSpot ?? true,
     });
+    this.clusterName = this.ecsCluster.clusterName;
+    this.clusterArn = this.ecsCluster.clusterArn;
     this.containerInsights = containerInsights;
     if (props.serviceConnectNamespace !== undefined) {
-      this.namespace = this.cluster.addDefaultCloudMapNamespace({
+      this.ecsCluster.addDefaultCloudMapNamespace({
         name: props.serviceConnectNamespace,
         type: servicediscovery.NamespaceType.HTTP,
         useForServiceConnect: true,
@@ -231,38 +259,22 @@ export class ServiceCluster extends Construct {
     }
   }
 
-  /**
-   * A BYO VPC must have subnets for `taskSubnets`, and `assignPublicIp` must match their type:
-   * tasks in public subnets need a public IP to reach ECR; in private subnets one is paid for and unused.
-   */
-  private checkTaskSubnets(
-    vpc: ec2.IVpc, taskSubnets: ec2.SubnetSelection, given: ec2.SubnetSelection | undefined, assignPublicIp: boolean,
-  ): void {
-    const prop = 'taskSubnets';
-    // When the user left taskSubnets out, say the value was our default, not theirs.
-    const whose = given !== undefined ? '' : '(the default) ';
-    let selected: ec2.SelectedSubnets;
-    try {
-      selected = vpc.selectSubnets(taskSubnets);
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      fail(this, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc (${reason})`,
-        'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
-    }
-    if (selected.subnets.length === 0) {
-      fail(this, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc`,
-        'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
-    }
+  /** The Service Connect namespace: the one `serviceConnectNamespace` created, or one added to `ecsCluster` later. */
+  public get namespace(): servicediscovery.INamespace | undefined {
+    return this.ecsCluster.defaultCloudMapNamespace;
+  }
 
-    const subnetType = taskSubnets.subnetType;
-    if (subnetType === ec2.SubnetType.PUBLIC && !assignPublicIp) {
-      fail(this, 'assignPublicIp', assignPublicIp, 'with public taskSubnets leaves tasks unable to pull images',
-        'set assignPublicIp: true, or run tasks in private subnets with a NAT gateway or VPC endpoints');
-    }
-    if (assignPublicIp && subnetType !== undefined && subnetType !== ec2.SubnetType.PUBLIC) {
-      fail(this, 'assignPublicIp', assignPublicIp, `with ${subnetType} taskSubnets adds a public IPv4 address ($3.65/month per task) that cannot be reached`,
-        'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
-    }
+  /** Whether the FARGATE and FARGATE_SPOT capacity providers are associated with the cluster (read when asked: they can be added later). */
+  public get fargateCapacityProviders(): boolean {
+    return hasFargateCapacityProviders(this.ecsCluster);
+  }
+
+  /**
+   * The ECS cluster.
+   * @deprecated use `ecsCluster` (`cluster.cluster` read twice the same word); removed in 1.0
+   */
+  public get cluster(): ecs.Cluster {
+    return this.ecsCluster;
   }
 
   /**
@@ -273,16 +285,4 @@ export class ServiceCluster extends Construct {
   public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
     return new Ec2Capacity(this, id, { ...options, cluster: this });
   }
-}
-
-/** A SubnetSelection as the user would recognise it in an error message (subnets as ids). */
-function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
-  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
-  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
-  if (selection.onePerAz !== undefined) out.onePerAz = selection.onePerAz;
-  if (selection.subnets !== undefined) out.subnets = selection.subnets.map((s) => s.subnetId);
-  if (selection.subnetFilters !== undefined) out.subnetFilters = `${selection.subnetFilters.length} filter(s)`;
-  return out;
 }

@@ -1,1 +1,2 @@
 export * from './service-load-balancer';
+export * from './service-load-balancer-ref';

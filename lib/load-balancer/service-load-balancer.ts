@@ -8,12 +8,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail, failWithText, formatValue } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
-import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
-import {
-  checkRouteConditions, cidrKind, isDomainName, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY,
-} from './route-validation';
+import { ListenerRoutes } from './listener-routes';
+import { cidrKind, isDomainName, MAX_TARGET_GROUPS_PER_ALB } from './route-validation';
+import { ImportedServiceLoadBalancer } from './imported-load-balancer';
+import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions } from './service-load-balancer-ref';
 
 // Local defaults until the lead moves them into lib/defaults.ts.
 /**
@@ -182,63 +182,6 @@ export interface ServiceLoadBalancerProps extends ServiceLoadBalancerOptions {
 }
 
 /**
- * How a service's target group is reached through the shared load balancer.
- */
-export interface ServiceRouteOptions {
-  /** The target group requests are forwarded to. */
-  readonly targetGroup: elbv2.IApplicationTargetGroup;
-
-  /**
-   * Path patterns to match, e.g. `['/api/*']`. Each starts with `/`, at most 128 characters;
-   * `*` and `?` are wildcards. At most 5 values across `pathPatterns` and `hostHeaders`.
-   *
-   * @default - any path
-   */
-  readonly pathPatterns?: string[];
-
-  /**
-   * Host headers to match, e.g. `['api.example.com']` or `['*.example.com']`.
-   *
-   * @default - any host
-   */
-  readonly hostHeaders?: string[];
-
-  /**
-   * The rule's priority, 1–50000, unique on this load balancer; lower is evaluated first.
-   * Priorities 1–10000 never collide with automatic ones and come before all of them.
-   *
-   * @default - an automatic priority from 10001 to 49900 that depends only on this route: its
-   * conditions' specificity (exact host with paths first, then wildcard host with paths, host
-   * only, paths only; longer literal path prefixes first) and a hash of `id`. It does not change
-   * when other routes are added or removed; two routes that hash to the same priority fail at
-   * synth, naming both
-   */
-  readonly priority?: number;
-
-  /**
-   * Where the listener rule is created, as its child `ListenerRule`. Pass the service, so that
-   * a service in another stack than the load balancer keeps its rule in its own stack (a rule
-   * in the load balancer's stack would reference the service's target group and make the two
-   * stacks depend on each other).
-   *
-   * @default - this load balancer, with the id `<id>Rule`
-   */
-  readonly ruleScope?: Construct;
-}
-
-interface RouteRecord {
-  readonly id: string;
-  readonly priority: number;
-  /** Whether the priority was assigned automatically. */
-  readonly auto: boolean;
-  readonly conditionKey: string;
-  readonly pathPatterns: string[];
-  readonly hostHeaders: string[];
-  /** The rule scope's path, so errors can say where the route comes from. */
-  readonly where?: string;
-}
-
-/**
  * An Application Load Balancer that several services share, each attaching by host and/or
  * path through `addTarget`.
  *
@@ -248,9 +191,22 @@ interface RouteRecord {
  * access logs go to an encrypted, SSL-only, retained bucket, and the security group admits only
  * the listener ports from `allowedCidrs`.
  */
-export class ServiceLoadBalancer extends Construct {
-  /** The Application Load Balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+export class ServiceLoadBalancer extends Construct implements IServiceLoadBalancer {
+  /**
+   * An existing Application Load Balancer's listener, for services of this library: they add
+   * listener rules to it and create nothing else of the load balancer's. See
+   * ServiceLoadBalancerAttributes for what you give and what synth cannot check.
+   */
+  public static fromListenerAttributes(scope: Construct, id: string, attrs: ServiceLoadBalancerAttributes): IServiceLoadBalancer {
+    return new ImportedServiceLoadBalancer(scope, id, attrs);
+  }
+
+  /** The Application Load Balancer: the escape hatch to the aws-cdk-lib L2. */
+  public readonly applicationLoadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The VPC the load balancer and its targets are in. */
+  public readonly vpc: ec2.IVpc;
+  /** The ARN of `listener`. */
+  public readonly listenerArn: string;
   /** The listener services attach to: HTTPS:443 with a certificate, else HTTP:80. */
   public readonly listener: elbv2.ApplicationListener;
   /** The HTTP:80 listener that redirects to HTTPS; only with a certificate. */
@@ -276,12 +232,8 @@ export class ServiceLoadBalancer extends Construct {
    * The security group every service behind this load balancer joins: it admits the load
    * balancer on the services' ports, so the rules do not grow with the number of services.
    */
-  public readonly targetSecurityGroup: ec2.SecurityGroup;
-  private readonly routes: RouteRecord[] = [];
-  private readonly openTargetPorts = new Set<number>();
-  /** Target groups attached through addTarget, from any stack. */
-  private readonly routeTargetGroups = new Set<elbv2.IApplicationTargetGroup>();
-  private defaultRouteId?: string;
+  public readonly targetSecurityGroup: ec2.ISecurityGroup;
+  private readonly routing: ListenerRoutes;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
@@ -346,7 +298,7 @@ export class ServiceLoadBalancer extends Construct {
       allowAllOutbound: false,
     });
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       internetFacing,
@@ -362,7 +314,7 @@ export class ServiceLoadBalancer extends Construct {
 
     const noRoute = elbv2.ListenerAction.fixedResponse(NO_ROUTE_STATUS, { contentType: 'text/plain', messageBody: NO_ROUTE_BODY });
     if (this.certificate) {
-      this.listener = this.loadBalancer.addListener('HttpsListener', {
+      this.listener = this.applicationLoadBalancer.addListener('HttpsListener', {
         port: HTTPS_PORT,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)],
@@ -370,14 +322,14 @@ export class ServiceLoadBalancer extends Construct {
         open: false,
         defaultAction: noRoute,
       });
-      this.redirectListener = this.loadBalancer.addListener('HttpListener', {
+      this.redirectListener = this.applicationLoadBalancer.addListener('HttpListener', {
         port: HTTP_PORT,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
       });
     } else {
-      this.listener = this.loadBalancer.addListener('HttpListener', {
+      this.listener = this.applicationLoadBalancer.addListener('HttpListener', {
         port: HTTP_PORT,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
@@ -396,12 +348,12 @@ export class ServiceLoadBalancer extends Construct {
       if (!props.accessLogBucket) {
         skipCheckov(this.accessLogBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
       }
-      const policyAttached = logAccessLogs(this.loadBalancer, this.accessLogBucket, props.accessLogPrefix);
+      const policyAttached = logAccessLogs(this.applicationLoadBalancer, this.accessLogBucket, props.accessLogPrefix);
       if (!policyAttached) {
         Annotations.of(this).addWarningV2('ecs-service-kit:imported-access-log-bucket',
           `accessLogBucket ${this.accessLogBucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
           '"Access Denied for bucket" when the load balancer turns access logs on. Add this statement to that bucket\'s policy yourself, ' +
-          `then acknowledge this warning: ${accessLogStatementsText(this.loadBalancer, this.accessLogBucket, props.accessLogPrefix)}`);
+          `then acknowledge this warning: ${accessLogStatementsText(this.applicationLoadBalancer, this.accessLogBucket, props.accessLogPrefix)}`);
       }
     } else {
       Annotations.of(this).addWarningV2('ecs-service-kit:no-access-logs',
@@ -409,21 +361,41 @@ export class ServiceLoadBalancer extends Construct {
     }
 
     if (props.hostedZone && props.domainName !== undefined) {
-      const target = route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer));
+      const target = route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.applicationLoadBalancer));
       this.dnsRecord = new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
       if (dualStack) {
         this.dnsRecordIpv6 = new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
       }
     }
 
+    this.vpc = props.vpc;
+    this.listenerArn = this.listener.listenerArn;
+    const listener = this.listener;
+    this.routing = new ListenerRoutes(this, listener, this.securityGroup, this.targetSecurityGroup, (id, targetGroup) => {
+      // Replacing the 404 default is the point of a default route, not a mistake.
+      Validations.of(listener).acknowledge({
+        id: '@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
+        reason: `ServiceLoadBalancer replaces its "no route" 404 with route ${id} on purpose.`,
+      });
+      listener.addAction(`${id}Default`, { action: elbv2.ListenerAction.forward([targetGroup]) });
+    });
+
     const scheme = https ? 'https' : 'http';
     this.url = props.domainName !== undefined
       ? `${scheme}://${props.domainName}`
-      : `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
+      : `${scheme}://${this.applicationLoadBalancer.loadBalancerDnsName}`;
 
     // Target groups can also reach the listeners outside addTarget (listener.addTargetGroups, rules
     // in other stacks), so the quota is counted over the whole app once it is complete.
     this.node.addValidation({ validate: () => this.validateTargetGroupCount() });
+  }
+
+  /**
+   * The Application Load Balancer.
+   * @deprecated use `applicationLoadBalancer` (`lb.loadBalancer.loadBalancer` read the same word twice); removed in 1.0
+   */
+  public get loadBalancer(): elbv2.ApplicationLoadBalancer {
+    return this.applicationLoadBalancer;
   }
 
   /**
@@ -433,10 +405,7 @@ export class ServiceLoadBalancer extends Construct {
    * @param port the targets' port
    */
   public openTargetPort(port: number): void {
-    checkPort(this, 'port', port);
-    if (this.openTargetPorts.has(port)) return;
-    this.openTargetPorts.add(port);
-    this.securityGroup.connections.allowTo(this.targetSecurityGroup, ec2.Port.tcp(port), `Load balancer to its targets on ${port}`);
+    this.routing.openTargetPort(port);
   }
 
   /**
@@ -453,119 +422,7 @@ export class ServiceLoadBalancer extends Construct {
    * @returns the listener rule, or undefined for the default route
    */
   public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {
-    const routeScope = this.node.tryFindChild(`${id}Rule`) !== undefined || this.defaultRouteId === id || this.routes.some(r => r.id === id);
-    if (routeScope) {
-      fail(this, 'id', id, 'is already the id of a route on this load balancer', 'give each addTarget call its own id');
-    }
-    const pathPatterns = options.pathPatterns ?? [];
-    const hostHeaders = options.hostHeaders ?? [];
-    if (options.pathPatterns !== undefined && pathPatterns.length === 0) {
-      fail(this, 'pathPatterns', pathPatterns, `of route ${id} is empty`, 'give at least one path pattern, or leave pathPatterns out');
-    }
-    if (options.hostHeaders !== undefined && hostHeaders.length === 0) {
-      fail(this, 'hostHeaders', hostHeaders, `of route ${id} is empty`, 'give at least one host header, or leave hostHeaders out');
-    }
-    this.checkTargetGroupQuota(id, options.targetGroup);
-
-    if (pathPatterns.length === 0 && hostHeaders.length === 0) {
-      if (options.ruleScope && Stack.of(options.ruleScope) !== Stack.of(this)) {
-        fail(this, 'pathPatterns', pathPatterns, `of route ${id} are missing, so it would be the listener's default action, which lives in the load balancer's stack ${Stack.of(this).stackName} while the service is in ${Stack.of(options.ruleScope).stackName}`,
-          'give a service in another stack pathPatterns and/or hostHeaders, or create it in the load balancer\'s stack');
-      }
-      if (options.priority !== undefined) {
-        fail(this, 'priority', options.priority, `of route ${id} has no pathPatterns or hostHeaders to rank`,
-          'give pathPatterns and/or hostHeaders with a priority, or leave priority out to make this the default route');
-      }
-      if (this.defaultRouteId !== undefined) {
-        fail(this, 'pathPatterns', undefined, `of route ${id}${describeWhere(options.ruleScope)} are missing (as are hostHeaders), so it would be a second default route: route ${this.defaultRouteId} already is`,
-          `give route ${id} pathPatterns and/or hostHeaders`);
-      }
-      this.defaultRouteId = id;
-      this.routeTargetGroups.add(options.targetGroup);
-      // Replacing the 404 default is the point of a default route, not a mistake.
-      Validations.of(this.listener).acknowledge({
-        id: '@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
-        reason: `ServiceLoadBalancer replaces its "no route" 404 with route ${id} on purpose.`,
-      });
-      this.listener.addAction(`${id}Default`, { action: elbv2.ListenerAction.forward([options.targetGroup]) });
-      return undefined;
-    }
-
-    checkRouteConditions(this, id, pathPatterns, hostHeaders);
-    checkRange(this, 'priority', options.priority, MIN_RULE_PRIORITY, MAX_RULE_PRIORITY);
-
-    const conditionKey = JSON.stringify([
-      [...new Set(hostHeaders.map(h => h.toLowerCase()))].sort(),
-      [...new Set(pathPatterns)].sort(),
-    ]);
-    const sameConditions = this.routes.find(r => r.conditionKey === conditionKey);
-    if (sameConditions) {
-      fail(this, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${sameConditions.id}`,
-        'give each route different pathPatterns or hostHeaders');
-    }
-
-    const auto = options.priority === undefined;
-    const priority = options.priority ?? autoPriority(id, pathPatterns, hostHeaders);
-    const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
-    if (holder) {
-      const route = routeLabel(id, options.ruleScope?.node.path);
-      const other = routeLabel(holder.id, holder.where);
-      if (auto) {
-        failWithText(this, 'priority', '(automatic)', `of ${route} would be ${priority}, which ${other} already has (${holder.auto ? 'its automatic priority: the two route ids hash to the same value' : 'given as its priority'})`,
-          `set priority on ${route} or on ${other}: any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
-      }
-      fail(this, 'priority', priority, `of ${route} is already used by ${other}${holder.auto ? ' (its automatic priority)' : ''}`,
-        `use a priority no other route has; any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
-    }
-    if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
-    this.routes.push({ id, priority, auto, conditionKey, pathPatterns, hostHeaders, where: options.ruleScope?.node.path });
-    this.routeTargetGroups.add(options.targetGroup);
-
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
-    if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
-    if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
-      fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');
-    }
-    const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this, `${id}Rule`];
-    return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
-      listener: this.listener,
-      priority,
-      conditions,
-      action: elbv2.ListenerAction.forward([options.targetGroup]),
-    });
-  }
-
-  /**
-   * Two automatic routes in the same band are ordered by hash, not by specificity: fail when the
-   * broader one would come first and hide the narrower one (`/api/*` before `/api/v1/*`).
-   */
-  private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], scope: Construct | undefined): void {
-    const band = priorityBand(pathPatterns, hostHeaders);
-    const route = { pathPatterns, hostHeaders };
-    for (const other of this.routes) {
-      if (!other.auto || priorityBand(other.pathPatterns, other.hostHeaders) !== band) continue;
-      const [narrow, broad] = shadows(other, route) && priority > other.priority
-        ? [{ id, priority, where: scope?.node.path, paths: pathPatterns }, { id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }]
-        : shadows(route, other) && other.priority > priority
-          ? [{ id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }, { id, priority, where: scope?.node.path, paths: pathPatterns }]
-          : [undefined, undefined];
-      if (!narrow || !broad) continue;
-      const [narrowRoute, broadRoute] = [routeLabel(narrow.id, narrow.where), routeLabel(broad.id, broad.where)];
-      failWithText(this, 'priority', '(automatic)', `of ${routeLabel(id, scope?.node.path)} leaves ${narrowRoute} (pathPatterns ${formatValue(narrow.paths)}) at ${narrow.priority}, after the broader ${broadRoute} (pathPatterns ${formatValue(broad.paths)}) at ${broad.priority}, which would take its requests`,
-        `set priority on ${narrowRoute} (1–${AUTO_PRIORITY_MIN - 1} come before every automatic priority), or give the two routes different hostHeaders`);
-    }
-  }
-
-  private takenPriorities(): number[] {
-    return this.routes.map(r => r.priority).filter(p => !Token.isUnresolved(p)).sort((a, b) => a - b);
-  }
-
-  /** Fails as soon as addTarget would attach more target groups than an ALB takes. */
-  private checkTargetGroupQuota(id: string, targetGroup: elbv2.IApplicationTargetGroup): void {
-    if (this.routeTargetGroups.has(targetGroup) || this.routeTargetGroups.size < MAX_TARGET_GROUPS_PER_ALB) return;
-    failWithText(this, 'loadBalancer', this.node.path, `gets target group number ${this.routeTargetGroups.size + 1} (${targetGroup.node.path}, route ${id}), counted across all stacks that attach to it`,
-      `an Application Load Balancer takes at most ${MAX_TARGET_GROUPS_PER_ALB} target groups and the quota cannot be raised: give further services another ServiceLoadBalancer as their loadBalancer`);
+    return this.routing.addTarget(id, options);
   }
 
   /**
@@ -574,7 +431,7 @@ export class ServiceLoadBalancer extends Construct {
    * (`listener.addTargetGroups`, `addAction`, rules created with `listener: lb.listener`).
    */
   private validateTargetGroupCount(): string[] {
-    const listeners = this.loadBalancer.node.children.filter((c): c is elbv2.ApplicationListener => c instanceof elbv2.ApplicationListener);
+    const listeners = this.applicationLoadBalancer.node.children.filter((c): c is elbv2.ApplicationListener => c instanceof elbv2.ApplicationListener);
     const listenerArns = new Set(listeners.map(l => l.listenerArn));
     const cfnListeners = new Set<unknown>(listeners.map(l => l.node.defaultChild));
     const seen = new Set<string>();
@@ -797,20 +654,6 @@ function targetGroupArns(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap(targetGroupArns);
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'targetGroupArn' || k === 'TargetGroupArn' ? [v] : targetGroupArns(v)));
-}
-
-/** ` (Stack/Web/Service)` for a route created for a construct, else nothing. */
-function describeWhere(scope: Construct | undefined): string {
-  return describePath(scope?.node.path);
-}
-
-/** A route as its user knows it: the service that owns its rule (its construct path), else its id. */
-function routeLabel(id: string, where: string | undefined): string {
-  return where ?? `route ${id}`;
-}
-
-function describePath(path: string | undefined): string {
-  return path ? ` (${path})` : '';
 }
 
 /** A SubnetSelection as the user would recognise it in an error message. */

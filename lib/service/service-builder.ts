@@ -5,6 +5,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
 import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
+import { ecsClusterOf } from '../cluster/imported-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
@@ -20,7 +22,7 @@ import { ServiceOptions } from './service-options';
 
 /** Checks the options every service takes. `containerPort` is the effective main port, if any. */
 export function validateServiceOptions(
-  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster | undefined,
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster | undefined,
   options: { containerPort?: number; hasLoadBalancer: boolean },
 ): void {
   if (!cluster) fail(scope, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
@@ -65,9 +67,9 @@ export function validateServiceOptions(
  * are seen too. ECS names are unique per cluster: a second service of the same name passes synth
  * and fails at deploy ("Creation of service was not idempotent").
  */
-const serviceNamesByCluster = new WeakMap<ServiceCluster, Map<string, string>>();
+const serviceNamesByCluster = new WeakMap<IServiceCluster, Map<string, string>>();
 
-function checkUniqueServiceName(scope: IConstruct, serviceName: string | undefined, cluster: ServiceCluster): void {
+function checkUniqueServiceName(scope: IConstruct, serviceName: string | undefined, cluster: IServiceCluster): void {
   if (serviceName === undefined || Token.isUnresolved(serviceName)) return;
   const owner = serviceNamesByCluster.get(cluster)?.get(serviceName);
   if (owner !== undefined && owner !== scope.node.path) {
@@ -77,7 +79,7 @@ function checkUniqueServiceName(scope: IConstruct, serviceName: string | undefin
 }
 
 /** Records an explicit service name once the service exists (checked by `checkUniqueServiceName`). */
-function registerServiceName(scope: IConstruct, serviceName: string | undefined, cluster: ServiceCluster): void {
+function registerServiceName(scope: IConstruct, serviceName: string | undefined, cluster: IServiceCluster): void {
   if (serviceName === undefined || Token.isUnresolved(serviceName)) return;
   let names = serviceNamesByCluster.get(cluster);
   if (!names) {
@@ -102,7 +104,7 @@ export interface ServiceParts {
  * service ('Service') under `scope`, with the library's deployment defaults.
  */
 export function buildService(
-  scope: Construct, props: ServiceOptions, cluster: ServiceCluster,
+  scope: Construct, props: ServiceOptions, cluster: IServiceCluster,
   options: {
     containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string;
     /** Shared groups the tasks also join (the load balancer's target group of security). */
@@ -131,7 +133,7 @@ export function buildService(
     // use"). In another stack than the cluster this becomes a dependency of the service's stack
     // on the cluster's, which the service's references to the cluster already imply: no cycle.
     // On the ECS service resource only: its scaling target and policies follow it anyway.
-    service.node.defaultChild!.node.addDependency(cluster.cluster);
+    service.node.defaultChild!.node.addDependency(ecsClusterOf(cluster));
   }
   registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);
@@ -143,16 +145,17 @@ export function buildService(
  * acknowledgement. Returns the scalable task count when scaling is on.
  */
 export function finishService(
-  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, parts: ServiceParts,
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster, parts: ServiceParts,
   targetGroup?: elbv2.ApplicationTargetGroup,
 ): ecs.ScalableTaskCount | undefined {
   if (props.spot) {
     // A strategy naming a capacity provider the cluster lacks fails only at deploy time.
-    const ecsCluster = cluster.cluster;
     scope.node.addValidation({
-      validate: () => ['FARGATE', 'FARGATE_SPOT'].every((name) => ecsCluster.capacityProviderNames.includes(name)) ? [] : [
-        new ConfigurationError(scope.node.path, 'spot', formatValue(props.spot), 'needs the FARGATE and FARGATE_SPOT capacity providers on the cluster',
-          'create the ServiceCluster with enableFargateSpot left on, or leave spot out').message,
+      validate: () => cluster.fargateCapacityProviders ? [] : [
+        new ConfigurationError(scope.node.path, 'spot', formatValue(props.spot), `needs the FARGATE and FARGATE_SPOT capacity providers on the cluster ${cluster.node.path}`,
+          cluster instanceof ServiceCluster
+            ? 'create the ServiceCluster with enableFargateSpot left on, or leave spot out'
+            : 'associate FARGATE and FARGATE_SPOT with the existing cluster (aws ecs put-cluster-capacity-providers) and import it with fargateCapacityProviders: true, or leave spot out').message,
       ],
     });
   }
@@ -172,7 +175,7 @@ export function finishService(
  * ECS forbids mixing Fargate and Auto Scaling group providers in one strategy, and tasks on EC2
  * cannot get a public IP.
  */
-function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster): void {
+function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster): void {
   const capacity = props.ec2Capacity;
   if (!capacity) return;
   if (capacity.cluster !== cluster) {
@@ -194,11 +197,11 @@ function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster:
  * place.
  */
 function deploymentSettings(
-  props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
+  props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
   options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
 ) {
   return {
-    cluster: cluster.cluster,
+    cluster: ecsClusterOf(cluster),
     taskDefinition: task.taskDefinition,
     serviceName: props.serviceName,
     desiredCount: props.scaling ? undefined : (props.desiredCount ?? Defaults.desiredCount),
@@ -220,7 +223,7 @@ function deploymentSettings(
  * memory so managed scaling can empty and remove instances.
  */
 function buildEc2Service(
-  scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
+  scope: Construct, props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
   options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
 ): ecs.Ec2Service {
   const capacity = props.ec2Capacity!;

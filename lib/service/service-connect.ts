@@ -2,7 +2,7 @@ import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
-import { ServiceCluster } from '../cluster/service-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { MAIN_CONTAINER_NAME } from '../task-definition/task-validation';
 import { ConfigurationError } from '../validation/configuration-error';
@@ -18,7 +18,7 @@ import { ServiceConnectProtocol, type ServiceConnectOptions, type ServiceOptions
 const SERVICE_CONNECT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Service Connect names taken per cluster (one namespace each): name → construct path. */
-const takenNames = new WeakMap<ServiceCluster, Map<string, string>>();
+const takenNames = new WeakMap<IServiceCluster, Map<string, string>>();
 
 /** The largest timeout ECS takes, in seconds (TimeoutConfiguration: an Integer, 0 turns it off). */
 const MAX_TIMEOUT_SECONDS = 2147483647;
@@ -44,13 +44,13 @@ export function serviceConnectPort(props: ServiceOptions, containerPort: number 
 
 /** Checks `serviceConnect` against the cluster and the task's port mappings. */
 export function validateServiceConnect(
-  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, containerPort: number | undefined,
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster, containerPort: number | undefined,
 ): void {
   const sc = props.serviceConnect;
   if (!sc) return;
-  if (!cluster.cluster.defaultCloudMapNamespace) {
+  if (!cluster.namespace) {
     fail(scope, 'serviceConnect', sc, `needs a Cloud Map namespace on the cluster ${cluster.node.path}`,
-      'create the ServiceCluster with serviceConnectNamespace (e.g. \'internal\'), or leave serviceConnect out');
+      'create the ServiceCluster with serviceConnectNamespace (e.g. \'internal\'), import an existing cluster with its serviceConnectNamespace, or leave serviceConnect out');
   }
   if (sc.clientOnly) {
     // A client-only service publishes nothing: a name or port would silently do nothing.
@@ -140,11 +140,11 @@ function serviceConnectPerRequestTimeout(appProtocol: ServiceConnectProtocol | u
 
 /** Turns validated `serviceConnect` options on for the service; returns the published port, if any. */
 export function applyServiceConnect(
-  scope: IConstruct, props: ServiceOptions, cluster: ServiceCluster, service: ecs.BaseService,
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster, service: ecs.BaseService,
   taskDefinition: ecs.TaskDefinition, containerPort: number | undefined,
 ): number | undefined {
   const sc = props.serviceConnect;
-  const namespace = cluster.cluster.defaultCloudMapNamespace;
+  const namespace = cluster.namespace;
   if (!sc || !namespace) return undefined;
   const port = serviceConnectPort(props, containerPort);
   if (port !== undefined) checkPerRequestTimeout(scope, sc);

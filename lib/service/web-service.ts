@@ -3,9 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
-import { ServiceCluster } from '../cluster/service-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
-import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { buildService, finishService, validateServiceOptions } from './service-builder';
@@ -17,14 +17,16 @@ import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
  */
 export interface WebServiceProps extends WebServiceOptions {
   /**
-   * The cluster and network the tasks run in.
+   * The cluster and network the tasks run in: a ServiceCluster, or an existing cluster
+   * (`ServiceCluster.fromClusterAttributes`).
    */
-  readonly cluster: ServiceCluster;
+  readonly cluster: IServiceCluster;
 
   /**
-   * The shared load balancer that routes traffic to the service.
+   * The load balancer that routes traffic to the service: a shared ServiceLoadBalancer, or an
+   * existing load balancer's listener (`ServiceLoadBalancer.fromListenerAttributes`).
    */
-  readonly loadBalancer: ServiceLoadBalancer;
+  readonly loadBalancer: IServiceLoadBalancer;
 }
 
 /**
@@ -39,8 +41,12 @@ export class WebService extends Construct implements ec2.IConnectable {
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;
-  /** The ECS service: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
-  public readonly service: ecs.BaseService;
+  /** The ECS service, the escape hatch to the aws-cdk-lib L2: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
+  public readonly ecsService: ecs.BaseService;
+  /** The ECS service's name. */
+  public readonly serviceName: string;
+  /** The ECS service's ARN. */
+  public readonly serviceArn: string;
   /** The tasks' security group: ingress only from the load balancer on the container port. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The target group the load balancer forwards to. */
@@ -84,7 +90,9 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.taskDefinition = parts.task.taskDefinition;
     this.container = parts.task.container;
     this.securityGroup = parts.securityGroup;
-    this.service = parts.service;
+    this.ecsService = parts.service;
+    this.serviceName = parts.service.serviceName;
+    this.serviceArn = parts.service.serviceArn;
     this.serviceConnectPort = parts.serviceConnectPort;
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -107,7 +115,7 @@ export class WebService extends Construct implements ec2.IConnectable {
     // The tasks join the load balancer's shared target security group, which admits the load
     // balancer on this port: two rules per port for all services, not two per service.
     props.loadBalancer.openTargetPort(this.containerPort);
-    this.targetGroup.addTarget(withoutConnectionRules(this.service.loadBalancerTarget({
+    this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
       containerName: this.container.containerName,
       containerPort: this.containerPort,
     })));
@@ -121,6 +129,14 @@ export class WebService extends Construct implements ec2.IConnectable {
     });
 
     this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
+  }
+
+  /**
+   * The ECS service.
+   * @deprecated use `ecsService` (`web.service.service` read the same word twice); removed in 1.0
+   */
+  public get service(): ecs.BaseService {
+    return this.ecsService;
   }
 
   /**
@@ -140,15 +156,15 @@ export class WebService extends Construct implements ec2.IConnectable {
    * created there, and the caller's stack depends on this service's stack.
    */
   public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.service, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+    allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 
 function validateWebService(scope: IConstruct, props: WebServiceProps): void {
-  if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
-  if (!props.loadBalancer) fail(scope, 'loadBalancer', props.loadBalancer, 'is missing', 'give a ServiceLoadBalancer');
+  if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster, or an existing cluster from ServiceCluster.fromClusterAttributes');
+  if (!props.loadBalancer) fail(scope, 'loadBalancer', props.loadBalancer, 'is missing', 'give a ServiceLoadBalancer, or an existing listener from ServiceLoadBalancer.fromListenerAttributes');
   // A target group in another VPC than its load balancer synthesizes but fails at deploy time.
-  const lbVpc = props.loadBalancer.loadBalancer.vpc;
+  const lbVpc = props.loadBalancer.vpc;
   const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));
   if (lbVpc && lbVpc !== props.cluster.vpc && resolve(lbVpc) !== resolve(props.cluster.vpc)) {
     fail(scope, 'loadBalancer', props.loadBalancer.node.path, `is in VPC ${lbVpc.node.path}, not in the cluster's VPC ${props.cluster.vpc.node.path}`,

@@ -5,9 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
 import { ConfigurationError } from '../validation/configuration-error';
-import { FARGATE_SPOT_PROVIDERS, validateOneOffTask } from './task-validation';
+import { validateOneOffTask } from './task-validation';
 
 /**
  * Properties of a OneOffTask.
@@ -17,7 +18,7 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
    * The cluster the task runs in. Its network decides the task's subnets and whether the task
    * gets a public IP address.
    */
-  readonly cluster: ServiceCluster;
+  readonly cluster: IServiceCluster;
 
   /**
    * Run the task on Fargate Spot (up to 70 % cheaper; AWS may stop it with two minutes'
@@ -49,7 +50,7 @@ export class OneOffTask extends Construct {
   /** The task's security group: no ingress, all egress. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The cluster the task runs in. */
-  public readonly cluster: ServiceCluster;
+  public readonly cluster: IServiceCluster;
   /** The subnets the task runs in (the cluster's task subnets). */
   public readonly subnetIds: string[];
   /** Whether the task gets a public IPv4 address (the cluster's setting). */
@@ -90,7 +91,7 @@ export class OneOffTask extends Construct {
     this.runTaskCommand = [
       'aws ecs run-task',
       `--region ${Stack.of(this).region}`,
-      `--cluster ${props.cluster.cluster.clusterName}`,
+      `--cluster ${props.cluster.clusterName}`,
       `--task-definition ${this.taskDefinition.taskDefinitionArn}`,
       launch,
       `--network-configuration "awsvpcConfiguration={subnets=[${this.subnetIds.join(',')}],`
@@ -99,11 +100,13 @@ export class OneOffTask extends Construct {
 
     if (this.fargateSpot) {
       // A strategy naming a capacity provider the cluster lacks fails only when the task starts.
-      const ecsCluster = props.cluster.cluster;
+      const cluster = props.cluster;
       this.node.addValidation({
-        validate: () => FARGATE_SPOT_PROVIDERS.every((name) => ecsCluster.capacityProviderNames.includes(name)) ? [] : [
-          new ConfigurationError(this.node.path, 'fargateSpot', 'true', 'needs the FARGATE_SPOT capacity provider on the cluster',
-            'create the ServiceCluster with enableFargateSpot left on, or leave fargateSpot out').message,
+        validate: () => cluster.fargateCapacityProviders ? [] : [
+          new ConfigurationError(this.node.path, 'fargateSpot', 'true', `needs the FARGATE_SPOT capacity provider on the cluster ${cluster.node.path}`,
+            cluster instanceof ServiceCluster
+              ? 'create the ServiceCluster with enableFargateSpot left on, or leave fargateSpot out'
+              : 'associate FARGATE and FARGATE_SPOT with the existing cluster and import it with fargateCapacityProviders: true, or leave fargateSpot out').message,
         ],
       });
     }
@@ -127,7 +130,7 @@ export class OneOffTask extends Construct {
       grantee,
       actions: ['ecs:RunTask'],
       resourceArns: [this.taskDefinition.taskDefinitionArn],
-      conditions: { ArnEquals: { 'ecs:cluster': this.cluster.cluster.clusterArn } },
+      conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
     });
     const roles = [this.taskDefinition.taskRole.roleArn];
     if (this.taskDefinition.executionRole) roles.push(this.taskDefinition.executionRole.roleArn);

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ecsClusterOf } from '../cluster/imported-cluster';
 import { Defaults } from '../defaults';
 import { OneOffTask, OneOffTaskProps } from './one-off-task';
 import { TaskSchedule } from './task-schedule';
@@ -165,7 +166,7 @@ export class ScheduledTask extends Construct {
       // A run that names FARGATE_SPOT needs the cluster's capacity provider associations: the
       // schedule comes after them on create and goes before them on delete, so no run can start
       // against a provider that is not (or no longer) associated with the cluster.
-      this.schedule.node.addDependency(this.task.cluster.cluster);
+      this.schedule.node.addDependency(ecsClusterOf(this.task.cluster));
     }
   }
 }
@@ -187,7 +188,7 @@ class FargateTaskTarget implements scheduler.IScheduleTarget {
   public bind(_schedule: scheduler.ISchedule): scheduler.ScheduleTargetConfig {
     const strategy = this.task.capacityProviderStrategy();
     return {
-      arn: this.task.cluster.cluster.clusterArn,
+      arn: this.task.cluster.clusterArn,
       role: this.role,
       deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
       retryPolicy: {

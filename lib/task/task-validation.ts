@@ -9,8 +9,6 @@ import { TaskSchedule, TaskScheduleConfig } from './task-schedule';
 
 /** Internal checks of lib/task: not exported from lib/task/index.ts. */
 
-export const FARGATE_SPOT_PROVIDERS = ['FARGATE_SPOT'];
-
 /** The checks of a OneOffTask's props, under `scope` (the construct the user created). */
 export function validateOneOffTask(scope: IConstruct, props: OneOffTaskProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');

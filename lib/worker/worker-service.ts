@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
-import { ServiceCluster } from '../cluster/service-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
 import { allowServiceConnectFrom } from '../service/service-connect';
 import { ServiceOptions } from '../service/service-options';
@@ -24,7 +24,7 @@ export interface WorkerServiceProps extends ServiceOptions {
   /**
    * The cluster and network the tasks run in.
    */
-  readonly cluster: ServiceCluster;
+  readonly cluster: IServiceCluster;
 
   /**
    * Create an SQS queue (with a dead-letter queue) for the worker to consume.
@@ -72,8 +72,12 @@ export class WorkerService extends Construct implements ec2.IConnectable {
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;
-  /** The ECS service. */
-  public readonly service: ecs.BaseService;
+  /** The ECS service, the escape hatch to the aws-cdk-lib L2: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
+  public readonly ecsService: ecs.BaseService;
+  /** The ECS service's name. */
+  public readonly serviceName: string;
+  /** The ECS service's ARN. */
+  public readonly serviceArn: string;
   /** The tasks' security group: no ingress except allowed Service Connect callers. */
   public readonly securityGroup: ec2.SecurityGroup;
   /** The scalable task count, when scaling is on: add more policies to it. */
@@ -113,7 +117,9 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     this.taskDefinition = parts.task.taskDefinition;
     this.container = parts.task.container;
     this.securityGroup = parts.securityGroup;
-    this.service = parts.service;
+    this.ecsService = parts.service;
+    this.serviceName = parts.service.serviceName;
+    this.serviceArn = parts.service.serviceArn;
     this.serviceConnectPort = parts.serviceConnectPort;
 
     if (this.queue) {
@@ -121,7 +127,7 @@ export class WorkerService extends Construct implements ec2.IConnectable {
       // (one per network, $7.30/month per AZ); they start once it exists. Other layouts: nothing.
       const sqsEndpoint = props.cluster.network?.addInterfaceEndpoint('SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS);
       if (sqsEndpoint) {
-        (this.service.node.defaultChild as CfnResource).addResourceDependency(sqsEndpoint.node.defaultChild as CfnResource,
+        (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(sqsEndpoint.node.defaultChild as CfnResource,
           'the tasks reach their queue through the SQS endpoint');
       }
       this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
@@ -137,13 +143,21 @@ export class WorkerService extends Construct implements ec2.IConnectable {
 
     this.scaling = finishService(this, props, props.cluster, parts);
     if (this.scaling && this.queue && props.backlogPerTask !== undefined && props.scaling) {
-      this.backlogScalingPolicy = scaleOnQueueBacklog(this.scaling, this.service, this.queue, props.backlogPerTask, props.scaling);
+      this.backlogScalingPolicy = scaleOnQueueBacklog(this.scaling, this.ecsService, this.queue, props.backlogPerTask, props.scaling);
     }
+  }
+
+  /**
+   * The ECS service.
+   * @deprecated use `ecsService` (`worker.service.service` read the same word twice); removed in 1.0
+   */
+  public get service(): ecs.BaseService {
+    return this.ecsService;
   }
 
   /** The tasks' security group connections, so other resources can allow this service. */
   public get connections(): ec2.Connections {
-    return this.service.connections;
+    return this.ecsService.connections;
   }
 
   /**
@@ -154,7 +168,7 @@ export class WorkerService extends Construct implements ec2.IConnectable {
    * created there, and the caller's stack depends on this service's stack.
    */
   public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.service, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+    allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

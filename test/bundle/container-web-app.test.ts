@@ -68,7 +68,7 @@ describe('ContainerWebApp, the smallest call', () => {
     // THEN
     expect(app.url).toBe(app.loadBalancer.url);
     expect(Stack.of(app).resolve(app.url)).toEqual({
-      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(app.loadBalancer.loadBalancer.node.defaultChild as any), 'DNSName'] }]],
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(app.loadBalancer.applicationLoadBalancer.node.defaultChild as any), 'DNSName'] }]],
     });
   });
 

@@ -81,7 +81,7 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
 
   test('user data joins the cluster and blocks IMDS for awsvpc tasks', () => {
     // THEN
-    const clusterId = logicalId(stack, serviceCluster.cluster);
+    const clusterId = logicalId(stack, serviceCluster.ecsCluster);
     expect(userData(template)).toBe(
       `#!/bin/bash\necho ECS_CLUSTER=<${clusterId}> >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config`);
   });
@@ -98,14 +98,14 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
     });
     template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       CapacityProviders: ['FARGATE', 'FARGATE_SPOT', { Ref: stack.getLogicalId(capacity.capacityProvider.node.findChild('CapacityProvider') as any) }],
-      Cluster: { Ref: logicalId(stack, serviceCluster.cluster) },
+      Cluster: { Ref: logicalId(stack, serviceCluster.ecsCluster) },
     });
   });
 
   test('instance role: no managed policy, only the agent\'s ECS actions (no ECR, no logs); the group waits for it', () => {
     // THEN
     const roleId = logicalId(stack, capacity.instanceRole);
-    const clusterArn = { 'Fn::GetAtt': [logicalId(stack, serviceCluster.cluster), 'Arn'] };
+    const clusterArn = { 'Fn::GetAtt': [logicalId(stack, serviceCluster.ecsCluster), 'Arn'] };
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] }),
       ManagedPolicyArns: Match.absent(),
@@ -174,7 +174,7 @@ describe('Ec2Capacity on Bottlerocket with Graviton', () => {
       }),
     });
     // awsvpc-block-imds sits in the [settings.ecs] table the cluster's join settings open (the last table).
-    expect(userData(template)).toBe(`\n[settings.ecs]\ncluster = "<${logicalId(stack, serviceCluster.cluster)}>"\nawsvpc-block-imds = true`);
+    expect(userData(template)).toBe(`\n[settings.ecs]\ncluster = "<${logicalId(stack, serviceCluster.ecsCluster)}>"\nawsvpc-block-imds = true`);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '10' });
     template.hasResourceProperties('AWS::ECS::CapacityProvider', {
       AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: { Status: 'ENABLED', TargetCapacity: 80 } }),

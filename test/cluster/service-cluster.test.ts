@@ -34,7 +34,7 @@ describe('ServiceCluster with a built network', () => {
     expect(cluster.network!.node.path).toBe('TestStack/Cluster/Network');
     expect(cluster.layout).toBe(NetworkLayout.SINGLE_NAT);
     expect(cluster.vpc).toBe(cluster.network!.vpc);
-    expect(cluster.cluster.vpc).toBe(cluster.network!.vpc);
+    expect(cluster.ecsCluster.vpc).toBe(cluster.network!.vpc);
     expect(cluster.taskSubnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     expect(cluster.assignPublicIp).toBe(false);
     template.resourceCountIs('AWS::EC2::VPC', 1);
@@ -48,7 +48,7 @@ describe('ServiceCluster with a built network', () => {
     });
     template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-      Cluster: { Ref: stack.getLogicalId(cluster.cluster.node.defaultChild as any) },
+      Cluster: { Ref: stack.getLogicalId(cluster.ecsCluster.node.defaultChild as any) },
     });
   });
 
@@ -106,7 +106,7 @@ describe('ServiceCluster with your own VPC', () => {
     expect(cluster.network).toBeUndefined();
     expect(cluster.layout).toBeUndefined();
     expect(cluster.vpc).toBe(vpc);
-    expect(cluster.cluster.vpc).toBe(vpc);
+    expect(cluster.ecsCluster.vpc).toBe(vpc);
     expect(cluster.assignPublicIp).toBe(false);
     expect(cluster.taskSubnets).toEqual({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     expect(vpc.selectSubnets(cluster.taskSubnets).subnetIds).toEqual(vpc.privateSubnets.map((s) => s.subnetId));

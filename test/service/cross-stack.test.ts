@@ -107,10 +107,10 @@ describe('Service Connect between stacks', () => {
     expect(assembly.getStackByName(front.stackName).dependencies.map((d) => d.id)).toContain(shared.artifactId);
     // In one stack the caller's ECS service (and nothing else of it) has a DependsOn on the API's ECS service.
     const template = Template.fromStack(shared);
-    expect(template.findResources('AWS::ECS::Service')[id(local.service)].DependsOn).toContain(id(orders.service));
+    expect(template.findResources('AWS::ECS::Service')[id(local.ecsService)].DependsOn).toContain(id(orders.ecsService));
     const dependents = Object.entries(template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)
-      .filter(([, r]) => (r.DependsOn ?? []).includes(id(orders.service))).map(([logicalId]) => logicalId);
-    expect(dependents).toEqual([id(local.service)]);
+      .filter(([, r]) => (r.DependsOn ?? []).includes(id(orders.ecsService))).map(([logicalId]) => logicalId);
+    expect(dependents).toEqual([id(local.ecsService)]);
   });
 
   test('in one stack the rule stays on the called group with no egress rule or warning for a caller that allows all outbound', () => {

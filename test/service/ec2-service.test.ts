@@ -51,7 +51,7 @@ describe('WebService on EC2 capacity next to a Fargate one (one synth)', () => {
 
   test('an ecs.Ec2Service whose capacity provider strategy names the capacity\'s provider, with no launch type', () => {
     // THEN
-    expect(onEc2.service).toBeInstanceOf(ecs.Ec2Service);
+    expect(onEc2.ecsService).toBeInstanceOf(ecs.Ec2Service);
     const providerId = f.stack.getLogicalId(f.graviton.capacityProvider.node.findChild('CapacityProvider') as any);
     template.hasResourceProperties('AWS::ECS::Service', {
       TaskDefinition: { Ref: logicalId(f.stack, onEc2.taskDefinition) },
@@ -83,7 +83,7 @@ describe('WebService on EC2 capacity next to a Fargate one (one synth)', () => {
     // THEN
     const associations = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
     expect(associations).toHaveLength(1);
-    const service = template.findResources('AWS::ECS::Service')[logicalId(f.stack, onEc2.service)] as any;
+    const service = template.findResources('AWS::ECS::Service')[logicalId(f.stack, onEc2.ecsService)] as any;
     expect(service.DependsOn).toEqual(expect.arrayContaining(associations));
   });
 
@@ -105,7 +105,7 @@ describe('WebService on EC2 capacity next to a Fargate one (one synth)', () => {
 
   test('the Fargate service in the same cluster is unchanged', () => {
     // THEN
-    expect(onFargate.service).toBeInstanceOf(ecs.FargateService);
+    expect(onFargate.ecsService).toBeInstanceOf(ecs.FargateService);
     template.hasResourceProperties('AWS::ECS::Service', {
       TaskDefinition: { Ref: logicalId(f.stack, onFargate.taskDefinition) },
       LaunchType: 'FARGATE',

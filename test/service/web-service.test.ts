@@ -67,7 +67,7 @@ describe('WebService defaults (SINGLE_NAT, three services on one load balancer)'
 
   test('tasks get no public IP in the SINGLE_NAT layout and run in the private subnets', () => {
     // THEN
-    const service = template.findResources('AWS::ECS::Service')[logicalId(f.stack, web.service)] as any;
+    const service = template.findResources('AWS::ECS::Service')[logicalId(f.stack, web.ecsService)] as any;
     const awsvpc = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
     expect(awsvpc.AssignPublicIp).toBe('DISABLED');
     expect(awsvpc.SecurityGroups).toEqual([

@@ -63,7 +63,7 @@ describe('OneOffTask defaults (SINGLE_NAT cluster)', () => {
     const resolved = JSON.stringify(stack.resolve(task.runTaskCommand));
     // THEN
     expect(resolved).toContain('aws ecs run-task --region us-east-1 --cluster ');
-    expect(resolved).toContain(JSON.stringify({ Ref: logicalId(stack, cluster.cluster) }));
+    expect(resolved).toContain(JSON.stringify({ Ref: logicalId(stack, cluster.ecsCluster) }));
     expect(resolved).toContain(`--task-definition ",${JSON.stringify({ Ref: logicalId(stack, task.taskDefinition) })}`);
     expect(resolved).toContain('--launch-type FARGATE --network-configuration \\"awsvpcConfiguration={subnets=[');
     const subnets = cluster.vpc.privateSubnets.map((s) => JSON.stringify({ Ref: logicalId(stack, s) }));
@@ -82,7 +82,7 @@ describe('OneOffTask defaults (SINGLE_NAT cluster)', () => {
             Action: 'ecs:RunTask',
             Effect: 'Allow',
             Resource: { Ref: logicalId(stack, task.taskDefinition) },
-            Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] } } },
+            Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.ecsCluster), 'Arn'] } } },
           },
           {
             Action: 'iam:PassRole',

@@ -53,7 +53,7 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
   test('the target runs one task of this revision on FARGATE in the private subnets with the task\'s security group', () => {
     // THEN
     const target = schedule.Properties.Target;
-    expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] });
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack, cluster.ecsCluster), 'Arn'] });
     expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, job.role), 'Arn'] });
     expect(target.EcsParameters).toEqual({
       TaskDefinitionArn: { Ref: logicalId(stack, job.task.taskDefinition) },
@@ -113,7 +113,7 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
         Action: 'ecs:RunTask',
         Effect: 'Allow',
         Resource: { Ref: logicalId(stack, job.task.taskDefinition) },
-        Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.cluster), 'Arn'] } } },
+        Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.ecsCluster), 'Arn'] } } },
       },
       {
         Action: 'iam:PassRole',

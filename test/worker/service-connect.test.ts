@@ -60,7 +60,7 @@ describe('Service Connect: a web service calls an internal API by name', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Name: 'app', PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp', Name: 'app-8080' }] })],
     });
-    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, api.service)] as any;
+    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, api.ecsService)] as any;
     expect(service.Properties.ServiceConnectConfiguration).toEqual({
       Enabled: true,
       Namespace: { 'Fn::GetAtt': [logicalId(stack, cluster.namespace as any), 'Arn'] },
@@ -71,7 +71,7 @@ describe('Service Connect: a web service calls an internal API by name', () => {
   test('the web service is a client only: Service Connect on, nothing published', () => {
     // THEN
     expect(web.serviceConnectPort).toBeUndefined();
-    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, web.service)] as any;
+    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, web.ecsService)] as any;
     expect(service.Properties.ServiceConnectConfiguration).toEqual({
       Enabled: true,
       Namespace: { 'Fn::GetAtt': [logicalId(stack, cluster.namespace as any), 'Arn'] },
@@ -81,7 +81,7 @@ describe('Service Connect: a web service calls an internal API by name', () => {
   test("a sidecar's port can be the published one", () => {
     // THEN
     expect(agent.serviceConnectPort).toBe(9100);
-    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, agent.service)] as any;
+    const service = template.findResources('AWS::ECS::Service')[logicalId(stack, agent.ecsService)] as any;
     expect(service.Properties.ServiceConnectConfiguration.Services).toEqual([
       { PortName: 'metrics-9100', DiscoveryName: 'metrics', ClientAliases: [{ DnsName: 'metrics', Port: 9100 }] },
     ]);
@@ -241,8 +241,8 @@ describe('Service Connect: services that call each other', () => {
     const template = Template.fromStack(stack);
     expect(servicesInDependsOnCycles(template)).toEqual([]);
     const ecsServices = template.findResources('AWS::ECS::Service');
-    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, a.service));
-    expect(ecsServices[logicalId(stack, a.service)].DependsOn ?? []).not.toContain(logicalId(stack, b.service));
+    expect(ecsServices[logicalId(stack, b.ecsService)].DependsOn).toContain(logicalId(stack, a.ecsService));
+    expect(ecsServices[logicalId(stack, a.ecsService)].DependsOn ?? []).not.toContain(logicalId(stack, b.ecsService));
     // Both calls keep their ingress rule.
     template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { Description: Match.stringLikeRegexp('^Service Connect from') }, 2);
     // The warning sits on the caller of the second call and names both services, the cause and the way out.
@@ -263,9 +263,9 @@ describe('Service Connect: services that call each other', () => {
     const template = Template.fromStack(stack);
     expect(servicesInDependsOnCycles(template)).toEqual([]);
     const ecsServices = template.findResources('AWS::ECS::Service');
-    expect(ecsServices[logicalId(stack, a.service)].DependsOn).toContain(logicalId(stack, b.service));
-    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, c.service));
-    expect(ecsServices[logicalId(stack, c.service)].DependsOn ?? []).not.toContain(logicalId(stack, a.service));
+    expect(ecsServices[logicalId(stack, a.ecsService)].DependsOn).toContain(logicalId(stack, b.ecsService));
+    expect(ecsServices[logicalId(stack, b.ecsService)].DependsOn).toContain(logicalId(stack, c.ecsService));
+    expect(ecsServices[logicalId(stack, c.ecsService)].DependsOn ?? []).not.toContain(logicalId(stack, a.ecsService));
     Annotations.fromStack(stack).hasWarning('/TestStack/C', Match.stringLikeRegexp(`^TestStack/C and TestStack/A call each other.*${WARNING}`));
     for (const path of ['/TestStack/A', '/TestStack/B']) Annotations.fromStack(stack).hasNoWarning(path, Match.stringLikeRegexp(WARNING));
   });
@@ -280,8 +280,8 @@ describe('Service Connect: services that call each other', () => {
     // THEN
     const template = Template.fromStack(stack);
     const ecsServices = template.findResources('AWS::ECS::Service');
-    expect(ecsServices[logicalId(stack, a.service)].DependsOn).toEqual(expect.arrayContaining([logicalId(stack, b.service), logicalId(stack, c.service)]));
-    expect(ecsServices[logicalId(stack, b.service)].DependsOn).toContain(logicalId(stack, c.service));
+    expect(ecsServices[logicalId(stack, a.ecsService)].DependsOn).toEqual(expect.arrayContaining([logicalId(stack, b.ecsService), logicalId(stack, c.ecsService)]));
+    expect(ecsServices[logicalId(stack, b.ecsService)].DependsOn).toContain(logicalId(stack, c.ecsService));
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(WARNING));
   });
 

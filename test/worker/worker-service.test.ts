@@ -177,7 +177,7 @@ describe('WorkerService with a created queue and backlog scaling', () => {
                   MetricName: 'RunningTaskCount',
                   Dimensions: [
                     { Name: 'ClusterName', Value: { Ref: Match.stringLikeRegexp('^Cluster') } },
-                    { Name: 'ServiceName', Value: { 'Fn::GetAtt': [logicalId(stack, worker.service), 'Name'] } },
+                    { Name: 'ServiceName', Value: { 'Fn::GetAtt': [logicalId(stack, worker.ecsService), 'Name'] } },
                   ],
                 },
               },
@@ -302,9 +302,9 @@ describe('WorkerService with a queue in a PRIVATE_WITH_ENDPOINTS network', () =>
     expect(endpoints[endpointId].Properties.SubnetIds).toHaveLength(2);
     // The workers with a queue wait for it; the one without does not.
     const services = template.findResources('AWS::ECS::Service');
-    expect(services[logicalId(stack, first.service)].DependsOn).toContain(endpointId);
-    expect(services[logicalId(stack, second.service)].DependsOn).toContain(endpointId);
-    expect(services[logicalId(stack, third.service)].DependsOn ?? []).not.toContain(endpointId);
+    expect(services[logicalId(stack, first.ecsService)].DependsOn).toContain(endpointId);
+    expect(services[logicalId(stack, second.ecsService)].DependsOn).toContain(endpointId);
+    expect(services[logicalId(stack, third.ecsService)].DependsOn ?? []).not.toContain(endpointId);
     // The network's cost counts it: 6 endpoints × 2 AZs × $7.30.
     expect(cluster.network!.interfaceEndpoints).toHaveLength(6);
     expect(before).toBe(73);

@@ -1,0 +1,52 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { fail } from '../validation/checks';
+
+/** Where tasks run in a VPC the user gave, unless they say otherwise. */
+export const DEFAULT_TASK_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+/**
+ * A given VPC must have subnets for `taskSubnets`, and `assignPublicIp` must match their type:
+ * tasks in public subnets need a public IP to reach ECR; in private subnets one is paid for and unused.
+ */
+export function checkTaskSubnets(
+  scope: IConstruct, vpc: ec2.IVpc, taskSubnets: ec2.SubnetSelection, given: ec2.SubnetSelection | undefined, assignPublicIp: boolean,
+): void {
+  const prop = 'taskSubnets';
+  // When the user left taskSubnets out, say the value was our default, not theirs.
+  const whose = given !== undefined ? '' : '(the default) ';
+  let selected: ec2.SelectedSubnets;
+  try {
+    selected = vpc.selectSubnets(taskSubnets);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    fail(scope, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc (${reason})`,
+      'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
+  }
+  if (selected.subnets.length === 0) {
+    fail(scope, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc`,
+      'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
+  }
+
+  const subnetType = taskSubnets.subnetType;
+  if (subnetType === ec2.SubnetType.PUBLIC && !assignPublicIp) {
+    fail(scope, 'assignPublicIp', assignPublicIp, 'with public taskSubnets leaves tasks unable to pull images',
+      'set assignPublicIp: true, or run tasks in private subnets with a NAT gateway or VPC endpoints');
+  }
+  if (assignPublicIp && subnetType !== undefined && subnetType !== ec2.SubnetType.PUBLIC) {
+    fail(scope, 'assignPublicIp', assignPublicIp, `with ${subnetType} taskSubnets adds a public IPv4 address ($3.65/month per task) that cannot be reached`,
+      'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
+  }
+}
+
+/** A SubnetSelection as the user would recognise it in an error message (subnets as ids). */
+function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
+  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
+  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
+  if (selection.onePerAz !== undefined) out.onePerAz = selection.onePerAz;
+  if (selection.subnets !== undefined) out.subnets = selection.subnets.map((s) => s.subnetId);
+  if (selection.subnetFilters !== undefined) out.subnetFilters = `${selection.subnetFilters.length} filter(s)`;
+  return out;
+}
