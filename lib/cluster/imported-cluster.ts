@@ -34,11 +34,11 @@ export class ImportedServiceCluster extends Construct implements IServiceCluster
     super(scope, id);
     let vpc: ec2.IVpc;
     if (ecsCluster) {
-      if (!ecsCluster.vpc) {
+      if (!clusterVpc(ecsCluster)) {
         fail(this, 'ecsCluster', ecsCluster.node.path, 'has no VPC (ecs.Cluster.fromClusterArn does not carry one)',
           'import it with ecs.Cluster.fromClusterAttributes({ clusterName, vpc }), or use ServiceCluster.fromClusterAttributes');
       }
-      vpc = ecsCluster.vpc;
+      vpc = clusterVpc(ecsCluster)!;
     } else {
       const byName = attrs as ServiceClusterAttributes;
       const nameFromArn = checkClusterReference(this, byName);
@@ -67,6 +67,15 @@ export class ImportedServiceCluster extends Construct implements IServiceCluster
   public get fargateCapacityProviders(): boolean {
     if (this.declaredFargateCapacityProviders !== undefined) return this.declaredFargateCapacityProviders;
     return this.ecsCluster instanceof ecs.Cluster && hasFargateCapacityProviders(this.ecsCluster);
+  }
+}
+
+/** The VPC of an aws-cdk-lib cluster; undefined where it has none (fromClusterArn throws on reading it). */
+function clusterVpc(cluster: ecs.ICluster): ec2.IVpc | undefined {
+  try {
+    return cluster.vpc;
+  } catch {
+    return undefined;
   }
 }
 
