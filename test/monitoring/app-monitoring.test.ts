@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ContainerWebApp } from '../../lib/bundle';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
@@ -244,15 +245,23 @@ describe('AppMonitoring of a worker, a scheduled task and the load balancer', ()
   let template: Template;
   let worker: WorkerService;
   let job: ScheduledTask;
+  let mon: AppMonitoring;
   beforeAll(() => {
     f = fixture();
     worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: IMAGE, queue: {} });
     job = new ScheduledTask(f.stack, 'Nightly', { cluster: f.cluster, image: IMAGE, schedule: TaskSchedule.rate(Duration.hours(24)) });
-    const mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
+    mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
     mon.addWorker(worker);
     mon.addScheduledTask(job);
     mon.addLoadBalancer(f.loadBalancer);
     template = Template.fromStack(f.stack);
+  });
+
+  test('figures: worker 5 alarms (6 metrics), scheduled task 2 (2) and its rule, load balancer 1 (2): 13 resources, $5.00 a month', () => {
+    expect(mon.figures()).toEqual({
+      resources: 13, alarms: 8, alarmMetrics: 10, dashboards: 1, kmsKeys: 1,
+      alarmCostUsd: 1, dashboardCostUsd: 3, monthlyCostUsd: 5,
+    });
   });
 
   test('worker: dead-letter queue depth ≥ 1 (Maximum, one five-minute datapoint)', () => {
@@ -448,5 +457,22 @@ describe('AppMonitoring across versions and stacks', () => {
     expect(own.Properties.AlarmActions).toBeUndefined();
     Annotations.fromStack(f.stack).hasWarning('/Services/Api/Own', Match.stringLikeRegexp('monitoring-cross-stack-alarm'));
     expect(opsStack.dependencies).toEqual([f.stack]);
+  });
+});
+
+describe('AppMonitoring figures for the bin app\'s prod stage shape', () => {
+  test('a ContainerWebApp with its load balancer: 7 alarms on 10 metrics, 11 resources, $5.00 a month (dashboard $3, key $1, alarms $1)', () => {
+    // GIVEN the prod stage's shape: one ContainerWebApp, its load balancer and service monitored, a created topic
+    const stack = testStack(testApp());
+    const app = new ContainerWebApp(stack, 'Web', { image: IMAGE, restrictDefaultSecurityGroup: false });
+    const mon = new AppMonitoring(stack, 'Monitoring', { notifications: AlarmNotifications.newTopic() });
+    mon.addLoadBalancer(app.loadBalancer);
+    mon.addWebService(app.service);
+    // THEN (ecs-patterns creates none of these: 0 alarms, no dashboard, $0)
+    expect(mon.figures()).toEqual({
+      resources: 11, alarms: 7, alarmMetrics: 10, dashboards: 1, kmsKeys: 1,
+      alarmCostUsd: 1, dashboardCostUsd: 3, monthlyCostUsd: 5,
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 });
