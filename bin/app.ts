@@ -12,7 +12,7 @@
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Architecture, ContainerWebApp, DeployChecks, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
+import { AlarmNotifications, AppMonitoring, Architecture, ContainerWebApp, DeployChecks, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
 
 /** One stage's settings, from cdk.json's `stages` context. */
 interface StageSettings {
@@ -25,6 +25,8 @@ interface StageSettings {
   readonly spotWeight?: number;
   readonly repositoryName?: string;
   readonly restrictDefaultSecurityGroup?: boolean;
+  /** Operational alarms, a dashboard and an encrypted SNS topic for notifications (AppMonitoring). */
+  readonly monitoring?: boolean;
 }
 
 const STACK_PREFIX = 'ecs-service-kit';
@@ -106,6 +108,17 @@ export function buildApp(app: App): Stack[] {
       { id: 'Annotation::ecs-service-kit:image-from-new-repository', reason },
       { id: `${DeployChecks.PLUGIN_NAME}::ESK-ECR1`, reason },
     );
+  }
+  if (settings.monitoring) {
+    // Alarms page whoever subscribes to the topic (output AlarmTopicArn); the dashboard shows the
+    // service, the load balancer and every alarm, deployment alarms included.
+    const monitoring = new AppMonitoring(stack, 'Monitoring', { notifications: AlarmNotifications.newTopic() });
+    monitoring.addLoadBalancer(web.loadBalancer);
+    monitoring.addWebService(web.service);
+    new CfnOutput(stack, 'AlarmTopicArn', {
+      value: monitoring.topic!.topicArn,
+      description: 'Subscribe to the alarm notifications: aws sns subscribe --topic-arn <this> --protocol email --notification-endpoint <you>',
+    });
   }
   const nextTag = imageTag ? `${imageTag}-next` : 'v1';
   const docker = repository.dockerCommands(nextTag, { architecture, directory: assetDirectory });

@@ -107,6 +107,33 @@ export const Defaults = {
   /** Unprocessed and failed jobs survive a stack delete, like the repository and logs. */
   workerQueueRemovalPolicy: RemovalPolicy.RETAIN,
 
+  // Operational alarms (AppMonitoring): they page a person, so they wait for a sustained problem
+  /** Service metrics (ECS, target group) arrive once a minute. */
+  monitoringServicePeriod: Duration.minutes(1),
+  /** 5 of 5 one-minute datapoints: a sustained problem, not a deploy's or a scale-out's blip. */
+  monitoringServiceEvaluationPeriods: 5,
+  /** Scaling tracks 70 %: above 90 % for 5 minutes the service is saturated (at its maximum, or scaling failed). */
+  monitoringCpuPercent: 90,
+  /** A task at 100 % of its memory is killed: 90 % for 5 minutes is the warning before that. */
+  monitoringMemoryPercent: 90,
+  /** One request in 20 failing for 5 minutes hurts users; below that, deployment alarms and the dashboard speak. */
+  monitoringHttp5xxPercent: 5,
+  /** The slowest 1 % of requests taking over 2 s for 5 minutes. */
+  monitoringP99ResponseTimeSeconds: 2,
+  /** Any target failing its health checks for 5 minutes (a deploy's new tasks pass within 10 s). */
+  monitoringUnhealthyHosts: 1,
+  /** One task missing for 5 minutes: tasks do not start, or keep crashing. */
+  monitoringTasksBelowDesired: 1,
+  /** Queue metrics: five-minute datapoints. */
+  monitoringQueuePeriod: Duration.minutes(5),
+  /** Any message in a dead-letter queue needs a person. */
+  monitoringDeadLetterMessages: 1,
+  /** The oldest job waiting 10 minutes, for 15 minutes: the workers do not keep up. */
+  monitoringOldestMessageAgeSeconds: 600,
+  monitoringOldestMessageEvaluationPeriods: 3,
+  /** Any failed run of a scheduled task. */
+  monitoringFailedRuns: 1,
+
   // EC2 container instances
   /** The cheapest current x86 size that holds the ECS agent and two awsvpc tasks; x86 matches the default task architecture. */
   ec2InstanceType: 't3.medium',

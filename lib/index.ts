@@ -11,3 +11,4 @@ export * from './worker';
 export * from './task';
 export * from './bundle';
 export * from './deploy-checks';
+export * from './monitoring';

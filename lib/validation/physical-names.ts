@@ -78,7 +78,7 @@ function deploymentStack(scope: IConstruct): Stack {
 
 function describeEnvironment(claim: NameClaim): string {
   const account = Token.isUnresolved(claim.account) ? 'any account' : `account ${claim.account}`;
-  const region = Token.isUnresolved(claim.region) ? 'any region' : claim.region;
+  const region = Token.isUnresolved(claim.region) ? 'any region' : claim.region === '*' ? 'all regions' : claim.region;
   return `${account}, ${region}`;
 }
 
@@ -97,8 +97,11 @@ function describeEnvironment(claim: NameClaim): string {
  *
  * @param kind what the name names (`ECR repository name`)
  * @param namespace where the name must be unique, within an account and region (`registry`, `schedule group default`)
+ * @param options.regionless the name is unique in the account across regions (CloudWatch dashboards)
  */
-export function claimUniqueName(scope: IConstruct, prop: string, name: string | undefined, kind: string, namespace: string): void {
+export function claimUniqueName(
+  scope: IConstruct, prop: string, name: string | undefined, kind: string, namespace: string, options: { regionless?: boolean } = {},
+): void {
   if (name === undefined || Token.isUnresolved(name)) return;
   const root = scope.node.root;
   let claims = claimsByRoot.get(root);
@@ -107,7 +110,9 @@ export function claimUniqueName(scope: IConstruct, prop: string, name: string | 
     claimsByRoot.set(root, claims);
   }
   const stack = deploymentStack(scope);
-  const mine: NameClaim = { path: scope.node.path, stack, account: stack.account, region: stack.region };
+  // A regionless name (a CloudWatch dashboard's) is unique in the whole account: every claim is in one "region".
+  const region = options.regionless ? '*' : stack.region;
+  const mine: NameClaim = { path: scope.node.path, stack, account: stack.account, region };
   const key = JSON.stringify([kind, namespace, name]);
   const earlier = claims.get(key) ?? [];
   const clash = earlier.find((other) => overlap(other, mine) === Overlap.SURE);

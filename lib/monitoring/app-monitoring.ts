@@ -1,0 +1,700 @@
+import { Annotations, ArnFormat, Aspects, CfnResource, Duration, IAspect, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Construct, IConstruct } from 'constructs';
+import { ImportedServiceCluster } from '../cluster/imported-cluster';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { Defaults } from '../defaults';
+import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { WebService } from '../service/web-service';
+import { ScheduledTask } from '../task/scheduled-task';
+import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
+import { claimUniqueName } from '../validation/physical-names';
+import { WorkerService } from '../worker/worker-service';
+import { AlarmNotifications } from './alarm-notifications';
+import {
+  AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
+} from './alarm-settings';
+import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
+import { billedMetrics, monthlyCostUsd } from './pricing';
+
+/**
+ * Properties of an AppMonitoring.
+ */
+export interface AppMonitoringProps {
+  /**
+   * Where alarm state changes go (to ALARM and back to OK), for every alarm this construct
+   * creates and every alarm it finds under the constructs it monitors (deployment alarms,
+   * your own), except the alarms of step scaling policies.
+   *
+   * @default - no notifications: the alarms show on the dashboard and in the CloudWatch console only
+   */
+  readonly notifications?: AlarmNotifications;
+
+  /**
+   * Create a CloudWatch dashboard (child `Dashboard`) with a row per monitored construct and the
+   * state of every alarm. $3/month beyond the account's 3 free dashboards.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The dashboard's name: 1–255 letters, digits, hyphens and underscores. Dashboard names are
+   * unique per account across all regions: a second AppMonitoring of the app with the same name
+   * in the same account is a synth error.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * What the monitoring adds and what it costs a month (us-east-1 list prices).
+ */
+export interface MonitoringFigures {
+  /** CloudFormation resources this construct created (alarms, rules, dashboard, topic, key, policies). */
+  readonly resources: number;
+  /** Alarms this construct created. */
+  readonly alarms: number;
+  /** Metrics those alarms are billed for ($0.10 each; a metric-math alarm pays for each metric in its expression). */
+  readonly alarmMetrics: number;
+  /** Dashboards (0 or 1). */
+  readonly dashboards: number;
+  /** Customer-managed KMS keys (the created topic's). */
+  readonly kmsKeys: number;
+  /** Monthly cost of the alarms in USD. */
+  readonly alarmCostUsd: number;
+  /** Monthly cost of the dashboard in USD ($3, or $0 while the account has fewer than 3 dashboards). */
+  readonly dashboardCostUsd: number;
+  /** Monthly cost of everything above in USD (dashboard at $3, KMS key at $1; SNS deliveries not counted). */
+  readonly monthlyCostUsd: number;
+}
+
+/** One alarm the monitoring may create: its defaults and how to build its metric. */
+interface AlarmSpec {
+  /** Child id and prop name. */
+  readonly id: string;
+  readonly prop: string;
+  readonly settings: AlarmSettings | undefined;
+  readonly threshold: number;
+  readonly thresholdMax: number;
+  readonly integer: boolean;
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly comparison: cloudwatch.ComparisonOperator;
+  readonly description: string;
+  readonly metric: (period: Duration) => cloudwatch.IMetric;
+}
+
+/**
+ * Operations for an app's services: a set of operational alarms per service, scheduled task and
+ * load balancer (each tunable, each can be turned off), one CloudWatch dashboard, and
+ * notifications to an SNS topic or any alarm action.
+ *
+ * Operational alarms page a person; deployment alarms (on the services) roll a bad release back.
+ * Where a service already has an alarm on the same metric (HTTPCode_Target_5XX_Count,
+ * UnHealthyHostCount, a dead-letter queue's or queue's depth and age), the operational set adds
+ * none and sends that alarm's state changes instead. Every alarm found under a monitored
+ * construct, also one added later, gets the notifications and shows on the dashboard.
+ *
+ * Everything is created in this construct's stack. Services in other stacks are watched by
+ * their metrics' dimension values (their names, exported from their stacks).
+ */
+export class AppMonitoring extends Construct {
+  /** The created topic (`AlarmNotifications.newTopic()`), or the given one (`toTopic`). */
+  public readonly topic?: sns.ITopic;
+  /** The KMS key of the created topic. */
+  public readonly topicKey?: kms.Key;
+  /** The dashboard, unless `dashboard: false`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  private readonly actions: cloudwatch.IAlarmAction[];
+  private readonly created: cloudwatch.Alarm[] = [];
+  private readonly found: cloudwatch.AlarmBase[] = [];
+  private readonly notified = new Set<cloudwatch.AlarmBase>();
+  private readonly monitored = new Set<IConstruct>();
+
+  constructor(scope: Construct, id: string, props: AppMonitoringProps = {}) {
+    super(scope, id);
+    checkPattern(this, 'dashboardName', props.dashboardName, /^[A-Za-z0-9_-]{1,255}$/,
+      'use 1 to 255 letters, digits, hyphens and underscores');
+    if (props.dashboard === false && props.dashboardName !== undefined) {
+      fail(this, 'dashboardName', props.dashboardName, 'needs a dashboard, and dashboard is false', 'leave dashboardName out, or dashboard on');
+    }
+    // Dashboards are global: one name per account, whatever the region.
+    claimUniqueName(this, 'dashboardName', props.dashboardName, 'CloudWatch dashboard name', 'account\'s dashboards (all regions)', { regionless: true });
+
+    const notifications = props.notifications;
+    if (notifications?._kind === NotificationKind.NEW_TOPIC) {
+      const created = this.createTopic();
+      this.topic = created.topic;
+      this.topicKey = created.key;
+    } else if (notifications?._kind === NotificationKind.TOPIC) {
+      this.topic = notifications._topic;
+    }
+    this.actions = this.topic ? [new cw_actions.SnsAction(this.topic)] : [...(notifications?._actions ?? [])];
+
+    if (props.dashboard ?? true) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        defaultInterval: Duration.hours(3),
+      });
+      this.dashboard.addWidgets(new AlarmStatusRow(() => [...this.created, ...this.found]));
+    }
+  }
+
+  /** The alarms this construct created (the alarms it finds are added at synth and not listed here). */
+  public get alarms(): cloudwatch.IAlarm[] {
+    return [...this.created];
+  }
+
+  /**
+   * Monitors a WebService: CPU, memory, running tasks below desired, 5xx rate, p99 response
+   * time and unhealthy targets; its row on the dashboard; notifications for its alarms.
+   */
+  public addWebService(service: WebService, options: WebServiceAlarmOptions = {}): void {
+    this.startMonitoring(service, 'addWebService');
+    const ecsService = service.ecsService;
+    const targetGroup = service.targetGroup;
+    const specs = this.serviceSpecs(service, ecsService, options);
+    const tgDimension = targetGroup.targetGroupFullName;
+    if (!this.coveredBy(service, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
+      specs.push({
+        id: 'Http5xx', prop: 'http5xxPercent', settings: options.http5xxPercent,
+        threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
+        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: `5xx responses of ${service.node.path} in percent of its requests`,
+        metric: (period) => new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+          usingMetrics: {
+            errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
+            requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
+          },
+          label: '5xx %',
+          period,
+        }),
+      });
+    }
+    specs.push({
+      id: 'P99ResponseTime', prop: 'p99ResponseTimeSeconds', settings: options.p99ResponseTimeSeconds,
+      threshold: Defaults.monitoringP99ResponseTimeSeconds, thresholdMax: 3600, integer: false,
+      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description: `p99 target response time of ${service.node.path} in seconds`,
+      metric: (period) => targetGroup.metrics.targetResponseTime({ statistic: 'p99', period }),
+    });
+    if (!this.coveredBy(service, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
+      specs.push({
+        id: 'UnhealthyHosts', prop: 'unhealthyHosts', settings: options.unhealthyHosts,
+        threshold: Defaults.monitoringUnhealthyHosts, thresholdMax: 1000, integer: true,
+        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: `unhealthy targets of ${service.node.path}`,
+        metric: (period) => targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period }),
+      });
+    }
+    this.monitor(service, 'addWebService', specs);
+
+    this.addRow(service, [
+      graph('CPU and memory (%)', [ecsService.metricCpuUtilization({ period: MINUTE }), ecsService.metricMemoryUtilization({ period: MINUTE })]),
+      graph('Requests and 5xx (count)', [
+        targetGroup.metrics.requestCount({ statistic: 'Sum', period: MINUTE }),
+        targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
+      ]),
+      graph('Response time p50 / p99 (s)', [
+        targetGroup.metrics.targetResponseTime({ statistic: 'p50', period: MINUTE }),
+        targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
+      ]),
+      graph('Tasks and targets', [
+        ...taskCountMetrics(ecsService),
+        targetGroup.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
+        targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
+      ]),
+    ]);
+  }
+
+  /**
+   * Monitors a WorkerService: CPU, memory, running tasks below desired, and with a queue the
+   * age of its oldest message and the depth of its dead-letter queue; its row on the dashboard;
+   * notifications for its alarms.
+   */
+  public addWorker(worker: WorkerService, options: WorkerServiceAlarmOptions = {}): void {
+    this.startMonitoring(worker, 'addWorker');
+    const specs = this.serviceSpecs(worker, worker.ecsService, options);
+    const queue = worker.queue;
+    const dlq = worker.deadLetterQueue;
+    if (queue && !this.coveredBy(worker, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queue.queueName })) {
+      specs.push({
+        id: 'OldestMessageAge', prop: 'oldestMessageAgeSeconds', settings: options.oldestMessageAgeSeconds,
+        threshold: Defaults.monitoringOldestMessageAgeSeconds, thresholdMax: 14 * 86400, integer: true,
+        period: Defaults.monitoringQueuePeriod, evaluationPeriods: Defaults.monitoringOldestMessageEvaluationPeriods,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: `age of the oldest message in the queue of ${worker.node.path} in seconds`,
+        metric: (period) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
+      });
+    }
+    if (dlq && !this.coveredBy(worker, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: dlq.queueName })) {
+      specs.push(deadLetterSpec(dlq, options.deadLetterMessages, `messages in the dead-letter queue of ${worker.node.path}`));
+    }
+    this.monitor(worker, 'addWorker', specs);
+
+    const widgets = [
+      graph('CPU and memory (%)', [worker.ecsService.metricCpuUtilization({ period: MINUTE }), worker.ecsService.metricMemoryUtilization({ period: MINUTE })]),
+      graph('Tasks', taskCountMetrics(worker.ecsService)),
+    ];
+    if (queue) {
+      widgets.push(graph('Queue: messages', [
+        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE }),
+        queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: MINUTE }),
+        ...(dlq ? [dlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE, label: 'dead-letter queue' })] : []),
+      ]));
+      widgets.push(graph('Queue: oldest message (s)', [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: MINUTE })]));
+    }
+    this.addRow(worker, widgets);
+  }
+
+  /**
+   * Monitors a ScheduledTask: runs that failed (an EventBridge rule on its ECS task state
+   * changes, sent to the topic when there is one) and runs that could not start (its
+   * dead-letter queue); its row on the dashboard; notifications for its alarms.
+   */
+  public addScheduledTask(task: ScheduledTask, options: ScheduledTaskAlarmOptions = {}): void {
+    this.startMonitoring(task, 'addScheduledTask');
+    const failedRuns = options.failedRuns;
+    let rule: events.Rule | undefined;
+    const specs: AlarmSpec[] = [{
+      id: 'FailedRuns', prop: 'failedRuns', settings: failedRuns,
+      threshold: Defaults.monitoringFailedRuns, thresholdMax: 10_000, integer: true,
+      period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `failed runs of ${task.node.path}`,
+      metric: (period) => triggeredRules(rule!, period),
+    }, deadLetterSpec(task.deadLetterQueue, options.deadLetterMessages, `runs of ${task.node.path} the Scheduler could not start`)];
+    this.monitor(task, 'addScheduledTask', specs, (scope) => {
+      if (!(failedRuns?.enabled ?? true)) return;
+      rule = new events.Rule(scope, 'FailedRunRule', {
+        description: `Runs of ${task.node.path} that stopped with a non-zero exit code or failed to start`,
+        eventPattern: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Task State Change'],
+          detail: {
+            clusterArn: [task.task.cluster.clusterArn],
+            // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
+            group: [`family:${task.task.taskDefinition.family}`],
+            lastStatus: ['STOPPED'],
+            $or: [
+              { containers: { exitCode: [{ 'anything-but': 0 }] } },
+              { stopCode: ['TaskFailedToStart'] },
+            ],
+          },
+        },
+      });
+      if (this.topic) {
+        // The person also gets the event itself: which task, its exit code and stopped reason.
+        rule.addTarget(new targets.SnsTopic(this.topic));
+      }
+    });
+
+    const widgets = [
+      graph('Runs not started (dead-letter queue)', [task.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES })]),
+    ];
+    if (rule) {
+      widgets.push(graph('Failed runs', [triggeredRules(rule, FIVE_MINUTES)]));
+    }
+    this.addRow(task, widgets);
+  }
+
+  /**
+   * Monitors a ServiceLoadBalancer: the 5xx it generates itself; its row on the dashboard
+   * (requests, 5xx, connections, response time); notifications for alarms found under it.
+   */
+  public addLoadBalancer(loadBalancer: ServiceLoadBalancer, options: LoadBalancerAlarmOptions = {}): void {
+    this.startMonitoring(loadBalancer, 'addLoadBalancer');
+    const metrics = loadBalancer.applicationLoadBalancer.metrics;
+    this.monitor(loadBalancer, 'addLoadBalancer', [{
+      id: 'Elb5xx', prop: 'elb5xxPercent', settings: options.elb5xxPercent,
+      threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
+      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description: `5xx responses generated by ${loadBalancer.node.path} in percent of its requests`,
+      metric: (period) => new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+        usingMetrics: {
+          errors: metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
+          requests: metrics.requestCount({ statistic: 'Sum', period }),
+        },
+        label: 'load balancer 5xx %',
+        period,
+      }),
+    }]);
+    this.addRow(loadBalancer, [
+      graph('Requests', [metrics.requestCount({ statistic: 'Sum', period: MINUTE })]),
+      graph('5xx: load balancer and targets', [
+        metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
+        metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
+      ]),
+      graph('Active connections', [metrics.activeConnectionCount({ statistic: 'Sum', period: MINUTE })]),
+      graph('Response time p99 (s)', [metrics.targetResponseTime({ statistic: 'p99', period: MINUTE })]),
+    ]);
+  }
+
+  /**
+   * The resources this construct added and their monthly cost at us-east-1 list prices.
+   * Call it after the last `add...`.
+   */
+  public figures(): MonitoringFigures {
+    const alarmMetrics = this.created.reduce((sum, alarm) => sum + billedMetrics(alarm.metric), 0);
+    const dashboards = this.dashboard ? 1 : 0;
+    const kmsKeys = this.topicKey ? 1 : 0;
+    const resources = this.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+    return {
+      resources,
+      alarms: this.created.length,
+      alarmMetrics,
+      dashboards,
+      kmsKeys,
+      alarmCostUsd: monthlyCostUsd({ alarmMetrics, dashboards: 0, kmsKeys: 0 }),
+      dashboardCostUsd: monthlyCostUsd({ alarmMetrics: 0, dashboards, kmsKeys: 0 }),
+      monthlyCostUsd: monthlyCostUsd({ alarmMetrics, dashboards, kmsKeys }),
+    };
+  }
+
+  /**
+   * Records that `construct` is monitored, finds its alarms (now and at synth) and returns the
+   * scope its alarms are created in.
+   */
+  private startMonitoring(construct: IConstruct, method: string): void {
+    if (!construct) fail(this, method, construct, 'is missing', 'give the construct to monitor');
+    if (this.monitored.has(construct)) {
+      fail(this, method, construct.node.path, 'is already monitored', `call ${method} once per construct; give all options in that call`);
+    }
+  }
+
+  /**
+   * Validates every alarm's settings, then records that `construct` is monitored, finds its
+   * alarms (at synth, also ones added later) and creates the enabled alarms in a child scope named
+   * after it. Returns that scope.
+   */
+  private monitor(construct: IConstruct, method: string, specs: AlarmSpec[], before?: (scope: Construct) => void): Construct {
+    const resolved = specs.map((spec) => ({ spec, ...this.validateSettings(spec, method) }));
+    this.monitored.add(construct);
+    Aspects.of(construct).add(new FindAlarms(this));
+    const scope = new Construct(this, scopeIdFor(this, construct));
+    before?.(scope);
+    for (const { spec, enabled, threshold, period, evaluationPeriods, datapointsToAlarm } of resolved) {
+      if (!enabled) continue;
+      const alarm = new cloudwatch.Alarm(scope, `${spec.id}Alarm`, {
+        metric: spec.metric(period),
+        threshold,
+        evaluationPeriods,
+        datapointsToAlarm,
+        comparisonOperator: spec.comparison,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${spec.description} ${comparisonText(spec.comparison)} ${threshold} in ${datapointsToAlarm} of ${evaluationPeriods} ` +
+          `datapoints of ${period.toHumanString()} (ecs-service-kit operational alarm: pages a person, rolls nothing back)`,
+      });
+      this.created.push(alarm);
+      this.notify(alarm);
+    }
+    return scope;
+  }
+
+  /** CPU, memory and running tasks below desired, for any service. */
+  private serviceSpecs(owner: IConstruct, service: ecs.BaseService, options: ServiceAlarmOptions): AlarmSpec[] {
+    const specs: AlarmSpec[] = [
+      {
+        id: 'Cpu', prop: 'cpuPercent', settings: options.cpuPercent,
+        threshold: Defaults.monitoringCpuPercent, thresholdMax: 100, integer: false,
+        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: `average CPU utilization of ${owner.node.path} in percent`,
+        metric: (period) => service.metricCpuUtilization({ statistic: 'Average', period }),
+      },
+      {
+        id: 'Memory', prop: 'memoryPercent', settings: options.memoryPercent,
+        threshold: Defaults.monitoringMemoryPercent, thresholdMax: 100, integer: false,
+        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: `average memory utilization of ${owner.node.path} in percent`,
+        metric: (period) => service.metricMemoryUtilization({ statistic: 'Average', period }),
+      },
+    ];
+    const running = options.runningTasksBelowDesired;
+    const insights = containerInsightsOf(service.cluster);
+    if (insights === false) {
+      if (running !== undefined && (running.enabled ?? true)) {
+        fail(this, 'runningTasksBelowDesired', running, `needs Container Insights on the cluster of ${owner.node.path}, which has it off`,
+          'turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: { enabled: false }');
+      }
+      if (running === undefined) {
+        Annotations.of(this).addWarningV2(NO_CONTAINER_INSIGHTS_WARNING,
+          `${owner.node.path} gets no running-tasks-below-desired alarm: its cluster has Container Insights off, and only Container Insights ` +
+          'publishes RunningTaskCount and DesiredTaskCount. Turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: ' +
+          `{ enabled: false } (or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${NO_CONTAINER_INSIGHTS_WARNING}', reason })).`);
+      }
+      return specs;
+    }
+    specs.push({
+      id: 'RunningTasks', prop: 'runningTasksBelowDesired', settings: running,
+      threshold: Defaults.monitoringTasksBelowDesired, thresholdMax: 5000, integer: true,
+      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      description: `tasks of ${owner.node.path} missing: desired minus running`,
+      metric: (period) => {
+        const [runningTasks, desiredTasks] = taskCountMetrics(service, period);
+        return new cloudwatch.MathExpression({
+          expression: 'FILL(desired, 0) - FILL(running, 0)',
+          usingMetrics: { desired: desiredTasks, running: runningTasks },
+          label: 'tasks below desired',
+          period,
+        });
+      },
+    });
+    return specs;
+  }
+
+  private validateSettings(spec: AlarmSpec, method: string) {
+    const settings = spec.settings ?? {};
+    const prop = (name: string) => `${spec.prop}.${name}`;
+    checkRange(this, prop('threshold'), settings.threshold, 0, spec.thresholdMax, { integer: spec.integer });
+    checkDurationSeconds(this, prop('period'), settings.period, 60, 86_400);
+    const period = settings.period ?? spec.period;
+    if (!period.isUnresolved() && period.toSeconds() % 60 !== 0) {
+      fail(this, prop('period'), period, `(${method}) is not a whole number of minutes`, 'use Duration.minutes(n): AWS metrics have one-minute resolution');
+    }
+    checkRange(this, prop('evaluationPeriods'), settings.evaluationPeriods, 1, 1440);
+    const evaluationPeriods = settings.evaluationPeriods ?? spec.evaluationPeriods;
+    if (!period.isUnresolved() && !Token.isUnresolved(evaluationPeriods) && period.toSeconds() * evaluationPeriods > 86_400) {
+      fail(this, prop('evaluationPeriods'), evaluationPeriods, `(${method}) × period ${period.toHumanString()} is longer than a day`,
+        'CloudWatch evaluates at most one day of datapoints: lower evaluationPeriods or period');
+    }
+    checkRange(this, prop('datapointsToAlarm'), settings.datapointsToAlarm, 1, evaluationPeriods);
+    return {
+      enabled: settings.enabled ?? true,
+      threshold: settings.threshold ?? spec.threshold,
+      period,
+      evaluationPeriods,
+      datapointsToAlarm: settings.datapointsToAlarm ?? evaluationPeriods,
+    };
+  }
+
+  /**
+   * Whether an alarm under `owner` already watches `metricName` with these dimension values:
+   * then it stands for the operational alarm (and gets the notifications when it is found).
+   */
+  private coveredBy(owner: IConstruct, namespace: string, metricName: string, dimensions: Record<string, string>): boolean {
+    const stack = Stack.of(owner);
+    const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
+    return owner.node.findAll().some((c) => c instanceof cloudwatch.Alarm && metricsOf(c.metric).some((m) =>
+      m.namespace === namespace && m.metricName === metricName
+      && Object.entries(dimensions).every(([key, value]) => same(m.dimensions?.[key], value))));
+  }
+
+  /** Adds the notifications to an alarm, once. */
+  private notify(alarm: cloudwatch.AlarmBase): void {
+    if (this.notified.has(alarm)) return;
+    this.notified.add(alarm);
+    for (const action of this.actions) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+
+  /**
+   * Called for each alarm found under a monitored construct at synth (FindAlarms). Adds it to the
+   * dashboard and gives it the notifications, unless that would make the alarm's stack depend on
+   * this one while this one depends on it (a cross-stack cycle).
+   * @internal
+   */
+  public _adopt(alarm: cloudwatch.AlarmBase): void {
+    if (this.notified.has(alarm)) return;
+    if (isStepScalingAlarm(alarm)) return;
+    this.found.push(alarm);
+    const alarmStack = Stack.of(alarm);
+    if (alarmStack !== Stack.of(this)) {
+      const fromHere = this.actions.some((action) => referencedStacks(action.bind(alarm, alarm).alarmActionArn).some((s) => s !== alarmStack));
+      if (fromHere) {
+        this.notified.add(alarm);
+        Annotations.of(alarm).addWarningV2(CROSS_STACK_ALARM_WARNING,
+          `${alarm.node.path} gets no notifications from ${this.node.path}: its action lives in stack ${Stack.of(this).stackName}, which already depends on ` +
+          `${alarmStack.stackName} for the metrics it watches, so referencing it back would be a cycle. Put the AppMonitoring in ${alarmStack.stackName}, or use ` +
+          'AlarmNotifications.toTopic with a topic imported by a literal ARN (sns.Topic.fromTopicArn); or acknowledge with ' +
+          `Validations.of(<the alarm>).acknowledge({ id: 'Annotation::${CROSS_STACK_ALARM_WARNING}', reason }).`);
+        return;
+      }
+    }
+    this.notify(alarm);
+  }
+
+  /** A title and a row of graphs on the dashboard. */
+  private addRow(construct: IConstruct, widgets: cloudwatch.IWidget[]): void {
+    if (!this.dashboard) return;
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `### ${construct.node.path}`, width: 24, height: 1 }));
+    this.dashboard.addWidgets(...widgets);
+  }
+
+  /** The created topic: KMS-encrypted (CloudWatch and EventBridge may use the key), TLS only. */
+  private createTopic(): { topic: sns.Topic; key: kms.Key } {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts the alarm notifications of ${this.node.path}`,
+      enableKeyRotation: true,
+      // It encrypts notifications in flight only: nothing stays encrypted with it once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: `Allow${service.split('.')[0]}ToUseTheKey`,
+        principals: [new iam.ServicePrincipal(service)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }));
+    }
+    const topic = new sns.Topic(this, 'Topic', {
+      displayName: `Alarms of ${this.node.path}`.slice(0, 100),
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // A topic policy replaces SNS's default one: allow this account's alarms explicitly.
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    return { topic, key };
+  }
+}
+
+const MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** The dead-letter queue depth alarm (worker or scheduled task). */
+function deadLetterSpec(queue: sqs.IQueue, settings: AlarmSettings | undefined, what: string): AlarmSpec {
+  return {
+    id: 'DeadLetterMessages', prop: 'deadLetterMessages', settings,
+    threshold: Defaults.monitoringDeadLetterMessages, thresholdMax: 1_000_000, integer: true,
+    period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
+    comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    description: what,
+    metric: (period) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
+  };
+}
+
+/** How often an EventBridge rule matched an event. */
+function triggeredRules(rule: events.IRule, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Events', metricName: 'TriggeredRules', dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period,
+  });
+}
+
+/** Container Insights' running and desired task counts of a service. */
+function taskCountMetrics(service: ecs.BaseService, period: Duration = MINUTE): cloudwatch.Metric[] {
+  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
+  return ['RunningTaskCount', 'DesiredTaskCount'].map((metricName) => new cloudwatch.Metric({
+    namespace: 'ECS/ContainerInsights', metricName, dimensionsMap, statistic: 'Average', period,
+  }));
+}
+
+function graph(title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left: metrics, width: 6, height: 6 });
+}
+
+function comparisonText(op: cloudwatch.ComparisonOperator): string {
+  return op === cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD ? 'above' : 'at or above';
+}
+
+/** Whether Container Insights is on for the cluster: true, false, or undefined (imported: unknown). */
+function containerInsightsOf(cluster: ecs.ICluster): boolean | undefined {
+  const owner = cluster.node.scope;
+  // A ServiceCluster, or an imported one: both hold the ecs cluster as `ecsCluster` and know (or were told) the setting.
+  if ((owner instanceof ServiceCluster || owner instanceof ImportedServiceCluster) && owner.ecsCluster === cluster) return owner.containerInsights;
+  const cfn = cluster.node.defaultChild;
+  if (!(cfn instanceof ecs.CfnCluster)) return undefined;
+  const settings = Stack.of(cluster).resolve(cfn.clusterSettings) as Array<{ name?: string; value?: string }> | undefined;
+  const setting = (settings ?? []).find((s) => s.name === 'containerInsights');
+  return setting === undefined ? undefined : setting.value !== 'disabled';
+}
+
+/** The plain metrics an alarm watches (those of a math expression included). */
+function metricsOf(metric: cloudwatch.IMetric): cloudwatch.Metric[] {
+  if (metric instanceof cloudwatch.Metric) return [metric];
+  if (metric instanceof cloudwatch.MathExpression) return Object.values(metric.usingMetrics).flatMap(metricsOf);
+  return [];
+}
+
+/** Alarms of step scaling policies drive scaling: a person need not hear of each. */
+function isStepScalingAlarm(alarm: IConstruct): boolean {
+  return alarm.node.scopes.some((s) => s instanceof appscaling.StepScalingPolicy);
+}
+
+/** The stacks of the resources a value refers to. */
+function referencedStacks(value: string): Stack[] {
+  if (!Token.isUnresolved(value)) return [];
+  return Tokenization.reverseString(value).tokens
+    .filter((t): t is Reference => t instanceof Reference)
+    .map((t) => Stack.of(t.target));
+}
+
+/** A readable child id for a monitored construct: its path in its stack (with the stack's id when that is not ours). */
+function scopeIdFor(monitoring: Construct, construct: IConstruct): string {
+  const stack = Stack.of(construct);
+  const relative = construct.node.scopes.slice(construct.node.scopes.indexOf(stack) + 1).map((s) => s.node.id);
+  const parts = stack === Stack.of(monitoring) ? relative : [stack.node.id, ...relative];
+  return parts.map((p) => p.replace(/[^A-Za-z0-9]/g, '')).join('') || 'Root';
+}
+
+/** Finds alarms under a monitored construct at synth (also ones added after `add...`). */
+class FindAlarms implements IAspect {
+  constructor(private readonly monitoring: AppMonitoring) {}
+
+  public visit(node: IConstruct): void {
+    if (node instanceof cloudwatch.AlarmBase) this.monitoring._adopt(node);
+  }
+}
+
+/**
+ * The alarm status widget, filled at synth: alarms found by the aspects come after the
+ * `add...` calls, and the dashboard body is only rendered then.
+ */
+class AlarmStatusRow implements cloudwatch.IWidget {
+  public readonly width = 24;
+  public readonly height = 4;
+  private x = 0;
+  private y = 0;
+
+  constructor(private readonly alarms: () => cloudwatch.IAlarm[]) {}
+
+  public position(x: number, y: number): void {
+    this.x = x;
+    this.y = y;
+  }
+
+  // IWidget's own signature.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public toJson(): any[] {
+    const alarms = this.alarms();
+    const widget: cloudwatch.IWidget = alarms.length > 0
+      ? new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: this.width, height: this.height })
+      : new cloudwatch.TextWidget({ markdown: 'No alarms', width: this.width, height: this.height });
+    widget.position(this.x, this.y);
+    return widget.toJson();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './alarm-settings';
+export * from './alarm-notifications';
+export * from './app-monitoring';
