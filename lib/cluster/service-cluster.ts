@@ -8,6 +8,7 @@ import { NetworkLayout } from '../network/network-layout';
 import { ServiceNetwork } from '../network/service-network';
 import { checkExclusive, checkPattern, fail } from '../validation/checks';
 import { Ec2Capacity, Ec2CapacityOptions } from './ec2-capacity';
+import { ManagedInstancesCapacity, ManagedInstancesCapacityOptions } from './managed-instances-capacity';
 
 /**
  * Props for a ServiceCluster.
@@ -130,7 +131,8 @@ export interface ServiceClusterProps {
  * Services read `vpc`, `taskSubnets` and `assignPublicIp` from here, so the network decision
  * is made once per cluster.
  *
- * EC2 container instances: `addEc2Capacity(...)`; Service Connect: `serviceConnectNamespace`.
+ * EC2 container instances: `addEc2Capacity(...)`; ECS Managed Instances:
+ * `addManagedInstancesCapacity(...)`; Service Connect: `serviceConnectNamespace`.
  */
 export class ServiceCluster extends Construct {
   /** The ECS cluster. */
@@ -272,6 +274,15 @@ export class ServiceCluster extends Construct {
    */
   public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
     return new Ec2Capacity(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds ECS Managed Instances: a capacity provider with which ECS launches, patches and
+   * terminates EC2 instances of the allowed sizes in the task subnets. Services and tasks run on
+   * it with their `managedInstancesCapacity` prop.
+   */
+  public addManagedInstancesCapacity(id: string, options: ManagedInstancesCapacityOptions = {}): ManagedInstancesCapacity {
+    return new ManagedInstancesCapacity(this, id, { ...options, cluster: this });
   }
 }
 
