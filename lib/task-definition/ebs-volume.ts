@@ -197,7 +197,7 @@ export function attachEbsVolume(
   }
   if (!volume.infrastructureRole) {
     Validations.of(managed.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4',
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes]',
       reason: 'ECS volume management uses AmazonECSInfrastructureRolePolicyForVolumes, the policy AWS maintains for it: it creates, attaches and deletes only volumes ECS tags for its tasks.',
     });
   }
