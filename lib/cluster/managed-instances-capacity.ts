@@ -223,8 +223,9 @@ export class ManagedInstancesCapacity extends Construct {
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     Validations.of(this.capacityProvider).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:${region}:${account}:container-instance/*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:ecs:${region}:${account}:container-instance/*]`,
       reason: 'ecs:Poll, ecs:StartTelemetrySession and ecs:PutSystemLogEvents act on container instances, whose ids are not known before ECS launches them.',
     });
   }
