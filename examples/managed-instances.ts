@@ -48,11 +48,12 @@ export function buildExample(app: App): Stack[] {
   });
 
   // A Fargate worker that unpacks archives: a 200 GiB gp3 volume per task (deleted with the task)
-  // and 50 GiB of ephemeral storage for the image and its writable paths.
+  // and 50 GiB of ephemeral storage for the image and its writable paths. ECS creates the volume's
+  // filesystem owned by root, so this image runs as root (examples/app runs as "node").
   new WorkerService(stack, 'Unpacker', {
     cluster,
-    image,
-    command: ['node', '-e', 'setInterval(() => console.log("unpacking"), 60000)'],
+    image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/alpine:3.20'),
+    command: ['sh', '-c', 'while true; do echo unpacking; df -h /scratch; sleep 60; done'],
     cpu: 1024,
     memoryMiB: 2048,
     ephemeralStorageSize: Size.gibibytes(50),
