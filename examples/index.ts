@@ -14,6 +14,7 @@ import * as queueWorker from './queue-worker';
 import * as serviceToService from './service-to-service';
 import * as ec2Capacity from './ec2-capacity';
 import * as existingPlatform from './existing-platform';
+import * as managedInstances from './managed-instances';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -32,6 +33,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'service-to-service', build: serviceToService.buildExample },
   { name: 'ec2-capacity', build: ec2Capacity.buildExample },
   { name: 'existing-platform', build: existingPlatform.buildExample },
+  { name: 'managed-instances', build: managedInstances.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

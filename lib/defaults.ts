@@ -146,4 +146,11 @@ export const Defaults = {
    * and a stack delete is not left waiting on scale-in-protected instances (aws-cdk #18179).
    */
   ec2ManagedTerminationProtection: false,
+
+  // ECS Managed Instances
+  /** 2 to 8 vCPUs: the smallest non-burstable sizes up to `.2xlarge`, so one instance's cost stays bounded while several tasks share it. */
+  managedInstancesMinVcpus: 2,
+  managedInstancesMaxVcpus: 8,
+  /** 4 GiB: a 2-vCPU compute-optimized instance (c-family), the cheapest that fits the agent and a few tasks. */
+  managedInstancesMinMemoryGiB: 4,
 } as const;

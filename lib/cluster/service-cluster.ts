@@ -11,6 +11,7 @@ import { Ec2Capacity, Ec2CapacityOptions } from './ec2-capacity';
 import { hasFargateCapacityProviders, ImportedServiceCluster } from './imported-cluster';
 import { IServiceCluster, ServiceClusterAttributes, ServiceClusterImportOptions } from './service-cluster-ref';
 import { checkTaskSubnets, DEFAULT_TASK_SUBNETS } from './task-subnets';
+import { ManagedInstancesCapacity, ManagedInstancesCapacityOptions } from './managed-instances-capacity';
 
 /**
  * Props for a ServiceCluster.
@@ -133,7 +134,8 @@ export interface ServiceClusterProps {
  * Services read `vpc`, `taskSubnets` and `assignPublicIp` from here, so the network decision
  * is made once per cluster.
  *
- * EC2 container instances: `addEc2Capacity(...)`; Service Connect: `serviceConnectNamespace`.
+ * EC2 container instances: `addEc2Capacity(...)`; ECS Managed Instances:
+ * `addManagedInstancesCapacity(...)`; Service Connect: `serviceConnectNamespace`.
  */
 export class ServiceCluster extends Construct implements IServiceCluster {
   /**
@@ -284,5 +286,14 @@ export class ServiceCluster extends Construct implements IServiceCluster {
    */
   public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
     return new Ec2Capacity(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds ECS Managed Instances: a capacity provider with which ECS launches, patches and
+   * terminates EC2 instances of the allowed sizes in the task subnets. Services and tasks run on
+   * it with their `managedInstancesCapacity` prop.
+   */
+  public addManagedInstancesCapacity(id: string, options: ManagedInstancesCapacityOptions = {}): ManagedInstancesCapacity {
+    return new ManagedInstancesCapacity(this, id, { ...options, cluster: this });
   }
 }

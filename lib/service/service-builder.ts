@@ -8,6 +8,7 @@ import { ServiceCluster } from '../cluster/service-cluster';
 import { ecsClusterOf } from '../cluster/imported-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
+import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
@@ -27,8 +28,10 @@ export function validateServiceOptions(
 ): void {
   if (!cluster) fail(scope, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
   // Task props are the user's props of this construct: name this construct, not the Task child.
-  validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '', props.ec2Capacity);
+  validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '', props.ec2Capacity, props.managedInstancesCapacity);
   validateEc2Placement(scope, props, cluster);
+  validateManagedInstancesPlacement(scope, props, cluster);
+  validateEbsVolume(scope, props.ebsVolume);
   if (props.assignPublicIp === false && cluster.assignPublicIp) {
     fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
       'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
@@ -120,12 +123,18 @@ export function buildService(
   const service = props.ec2Capacity ? buildEc2Service(scope, props, cluster, task, securityGroup, options) : new ecs.FargateService(scope, 'Service', {
     ...deploymentSettings(props, cluster, task, securityGroup, options),
     assignPublicIp: props.assignPublicIp ?? cluster.assignPublicIp,
-    capacityProviderStrategies: props.spot ? [
-      { capacityProvider: 'FARGATE', weight: props.spot.onDemandWeight ?? 1, base: props.spot.onDemandBase ?? 1 },
-      { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
-    ] : undefined,
+    // Managed Instances: an ecs.FargateService is aws-cdk-lib's service class for them (it names
+    // the capacity provider instead of a launch type). The provider is cluster-scoped, not part
+    // of the cluster's associations: the Ref to its name orders the service after it on create
+    // and before it on delete.
+    capacityProviderStrategies: props.managedInstancesCapacity
+      ? [{ capacityProvider: props.managedInstancesCapacity.capacityProvider.capacityProviderName, weight: 1 }]
+      : props.spot ? [
+        { capacityProvider: 'FARGATE', weight: props.spot.onDemandWeight ?? 1, base: props.spot.onDemandBase ?? 1 },
+        { capacityProvider: 'FARGATE_SPOT', weight: props.spot.spotWeight },
+      ] : undefined,
   });
-  if (props.ec2Capacity || props.spot) {
+  if (props.ec2Capacity || props.managedInstancesCapacity || props.spot) {
     // A service that names capacity providers must wait for the cluster's
     // ClusterCapacityProviderAssociations (created at synth time, under the ecs.Cluster) on create,
     // and go before it on delete: otherwise the create can race the association, and a delete
@@ -135,6 +144,7 @@ export function buildService(
     // On the ECS service resource only: its scaling target and policies follow it anyway.
     service.node.defaultChild!.node.addDependency(ecsClusterOf(cluster));
   }
+  if (props.ebsVolume) attachEbsVolume(scope, props.ebsVolume, task.taskDefinition, task.container, service);
   registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);
   return { task, securityGroup, service, serviceConnectPort };
@@ -188,6 +198,28 @@ function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster:
   }
   if (props.assignPublicIp === true) {
     fail(scope, 'assignPublicIp', true, 'is not possible on ec2Capacity: ECS gives tasks on EC2 instances no public IP',
+      'leave assignPublicIp unset; tasks reach the internet through the cluster\'s NAT gateway');
+  }
+}
+
+/**
+ * Checks a service that runs on ECS Managed Instances: the capacity must belong to the service's
+ * cluster, ECS does not mix Fargate and Managed Instances providers in one strategy, and tasks on
+ * instances cannot get a public IP.
+ */
+function validateManagedInstancesPlacement(scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster): void {
+  const capacity = props.managedInstancesCapacity;
+  if (!capacity) return;
+  if (capacity.cluster !== cluster) {
+    fail(scope, 'managedInstancesCapacity', capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the service's cluster ${cluster.node.path}`,
+      'add the capacity to the service\'s cluster (cluster.addManagedInstancesCapacity(...)), or run the service in the capacity\'s cluster');
+  }
+  if (props.spot) {
+    fail(scope, 'spot', props.spot, 'cannot be combined with managedInstancesCapacity: ECS does not mix Fargate and Managed Instances capacity providers in one strategy',
+      'leave spot out and give the capacity spot: true for Spot instances, or leave managedInstancesCapacity out to run on Fargate and Fargate Spot');
+  }
+  if (props.assignPublicIp === true) {
+    fail(scope, 'assignPublicIp', true, 'is not possible on managedInstancesCapacity: ECS gives awsvpc tasks on instances no public IP',
       'leave assignPublicIp unset; tasks reach the internet through the cluster\'s NAT gateway');
   }
 }

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScalingOptions } from '../auto-scaling/scaling-options';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
+import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
+import { EbsVolumeOptions } from '../task-definition/ebs-volume';
 import { ServiceTaskOptions } from '../task-definition/service-task-definition';
 
 /**
@@ -105,6 +107,24 @@ export interface ServiceOptions extends ServiceTaskOptions {
    * @default - Fargate
    */
   readonly ec2Capacity?: Ec2Capacity;
+  /**
+   * Run the tasks on ECS Managed Instances (`cluster.addManagedInstancesCapacity(...)`) instead
+   * of Fargate: a MANAGED_INSTANCES-compatible task definition in awsvpc mode and a capacity
+   * provider strategy naming the capacity's provider. Tasks take the capacity's architecture,
+   * get no public IP, and are sized against its largest allowed instance. Not combinable with
+   * `spot` (use the capacity's own `spot`) nor with `ec2Capacity`.
+   *
+   * @default - Fargate
+   */
+  readonly managedInstancesCapacity?: ManagedInstancesCapacity;
+  /**
+   * An encrypted EBS volume per task, which ECS creates when the task starts, mounts into the
+   * main container and deletes when the task stops (no retention: keep lasting data elsewhere).
+   * Works on Fargate, EC2 capacity and Managed Instances.
+   *
+   * @default - no EBS volume
+   */
+  readonly ebsVolume?: EbsVolumeOptions;
 }
 
 /**

@@ -1,2 +1,3 @@
 export * from './container-options';
 export * from './service-task-definition';
+export * from './ebs-volume';

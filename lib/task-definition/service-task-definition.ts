@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Size, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import { ContainerOptions, SidecarOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, validateTaskOptions } from './task-validation';
 import { skipCheckov } from '../validation/checkov';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
+import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 
 /**
  * The task-level settings of a service's task: size, CPU architecture, sidecars and logs,
@@ -79,6 +80,16 @@ export interface ServiceTaskOptions extends ContainerOptions {
    * @default - generated from the construct path
    */
   readonly family?: string;
+
+  /**
+   * Fargate only: the task's ephemeral storage (container images, writable layers, bind-mount
+   * volumes such as the writable paths), whole GiB from 21 to 200. Encrypted by Fargate; billed
+   * above the 20 GiB every task gets. Deleted when the task stops. Tasks on EC2 capacity or
+   * Managed Instances use the instance's volume instead (`volumeSize`, `taskVolumeSize`).
+   *
+   * @default - 20 GiB, Fargate's free amount
+   */
+  readonly ephemeralStorageSize?: Size;
 }
 
 /**
@@ -93,15 +104,29 @@ export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {
    * @default - a Fargate task definition
    */
   readonly ec2Capacity?: Ec2Capacity;
+
+  /**
+   * Run the task on ECS Managed Instances instead of Fargate: a task definition compatible with
+   * MANAGED_INSTANCES in awsvpc network mode, sized against the capacity's largest instance
+   * rather than Fargate's table, with the capacity's architecture unless `architecture` says
+   * otherwise (it must match). Not together with `ec2Capacity`.
+   *
+   * @default - a Fargate task definition
+   */
+  readonly managedInstancesCapacity?: ManagedInstancesCapacity;
 }
 
 /**
- * A task definition for a service, Fargate (default) or EC2 (`ec2Capacity`): validated size, a
+ * A task definition for a service, Fargate (default), EC2 (`ec2Capacity`) or ECS Managed Instances
+ * (`managedInstancesCapacity`): validated size, a
  * main container and sidecars, one log group with retention, least-privilege secret reads,
  * read-only root filesystems.
  */
 export class ServiceTaskDefinition extends Construct {
-  /** The ECS task definition: an ecs.FargateTaskDefinition, or EC2-compatible with `ec2Capacity`. */
+  /**
+   * The ECS task definition: an ecs.FargateTaskDefinition, EC2-compatible with `ec2Capacity`, or
+   * MANAGED_INSTANCES-compatible with `managedInstancesCapacity`.
+   */
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;
@@ -118,11 +143,11 @@ export class ServiceTaskDefinition extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
     super(scope, id);
-    validateTaskOptions(this, props, '', props.ec2Capacity);
+    validateTaskOptions(this, props, '', props.ec2Capacity, props.managedInstancesCapacity);
 
     const cpu = props.cpu ?? Defaults.cpu;
     const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
-    this.architecture = props.architecture ?? props.ec2Capacity?.architecture ?? Architecture.X86_64;
+    this.architecture = props.architecture ?? props.ec2Capacity?.architecture ?? props.managedInstancesCapacity?.architecture ?? Architecture.X86_64;
     this.containerPort = props.containerPort;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -146,10 +171,21 @@ export class ServiceTaskDefinition extends Construct {
         placementConstraints: [ecs.PlacementConstraint.memberOf(
           `attribute:ecs.cpu-architecture == ${this.architecture === Architecture.ARM64 ? 'arm64' : 'x86_64'}`)],
       })
-      : new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      : props.managedInstancesCapacity ? new ecs.TaskDefinition(this, 'TaskDefinition', {
+        compatibility: ecs.Compatibility.MANAGED_INSTANCES,
+        networkMode: ecs.NetworkMode.AWS_VPC,
+        cpu: Tokenization.stringifyNumber(cpu),
+        memoryMiB: Tokenization.stringifyNumber(memoryMiB),
+        family: props.family,
+        runtimePlatform: {
+          cpuArchitecture: toCpuArchitecture(this.architecture),
+          operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        },
+      }) : new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
         cpu,
         memoryLimitMiB: memoryMiB,
         family: props.family,
+        ephemeralStorageGiB: props.ephemeralStorageSize?.toGibibytes(),
         runtimePlatform: {
           cpuArchitecture: toCpuArchitecture(this.architecture),
           operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,

@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
-import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
+import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail, failWithText } from '../validation/checks';
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import type { ServiceTaskOptions } from './service-task-definition';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
+import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 
 export const MAIN_CONTAINER_NAME = 'app';
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -18,17 +19,26 @@ const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is lo
 /**
  * Checks everything about a task that Fargate or ECS would reject at deploy time. `prefix`
  * names the prop path the options came from (`''` at the top level). With `ec2Capacity` the
- * task runs on those EC2 instances: its size is checked against them instead of Fargate's table.
+ * task runs on those EC2 instances: its size is checked against them instead of Fargate's table;
+ * likewise with `managedInstancesCapacity` (not both).
  */
-export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions, prefix: string, ec2Capacity?: Ec2Capacity): void {
+export function validateTaskOptions(
+  scope: IConstruct, props: ServiceTaskOptions, prefix: string, ec2Capacity?: Ec2Capacity, managedInstancesCapacity?: ManagedInstancesCapacity,
+): void {
   const p = (name: string) => `${prefix}${name}`;
   if (props.image === undefined || props.image === null) {
     fail(scope, p('image'), props.image, 'is missing', 'give an image, e.g. ServiceImage.fromAsset(\'./app\')');
+  }
+  if (ec2Capacity && managedInstancesCapacity) {
+    fail(scope, 'managedInstancesCapacity', managedInstancesCapacity.node.path, `cannot be combined with ec2Capacity (${ec2Capacity.node.path}): a task runs on one kind of capacity`,
+      'give either ec2Capacity (your Auto Scaling group) or managedInstancesCapacity (instances ECS manages), not both');
   }
   const cpu = props.cpu ?? Defaults.cpu;
   const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
   if (ec2Capacity) {
     checkEc2Size(scope, cpu, memoryMiB, ec2Capacity, p);
+  } else if (managedInstancesCapacity) {
+    checkManagedInstancesSize(scope, cpu, memoryMiB, managedInstancesCapacity, p);
   } else {
     checkFargateSize(scope, cpu, memoryMiB);
   }
@@ -39,6 +49,11 @@ export function validateTaskOptions(scope: IConstruct, props: ServiceTaskOptions
     fail(scope, p('architecture'), props.architecture, `does not match the ${ec2Capacity.architecture} instances of ec2Capacity (${ec2Capacity.instanceType.toString()})`,
       `leave architecture unset (tasks take the instances' architecture), set it to Architecture.${ec2Capacity.architecture}, or use ${props.architecture} instances`);
   }
+  if (managedInstancesCapacity && props.architecture !== undefined && props.architecture !== managedInstancesCapacity.architecture) {
+    fail(scope, p('architecture'), props.architecture, `does not match the ${managedInstancesCapacity.architecture} instances of managedInstancesCapacity (${managedInstancesCapacity.node.path})`,
+      `leave architecture unset (tasks take the instances' architecture), set it to Architecture.${managedInstancesCapacity.architecture}, or give the capacity architecture ${props.architecture}`);
+  }
+  checkEphemeralStorage(scope, props.ephemeralStorageSize, p, ec2Capacity ? 'ec2Capacity' : managedInstancesCapacity ? 'managedInstancesCapacity' : undefined);
   checkPattern(scope, p('family'), props.family, FAMILY_PATTERN, 'use 1–255 letters, digits, hyphens and underscores');
   // CloudWatch Logs accepts only its fixed list of retention periods; anything else fails inside aws-cdk-lib or at deploy.
   checkOneOf(scope, p('logRetention'), props.logRetention, LOG_RETENTION_DAYS);
@@ -150,5 +165,38 @@ function checkEc2Size(scope: IConstruct, cpu: number, memoryMiB: number, capacit
   if (capacity.maxTaskMemoryMiB !== undefined && !Token.isUnresolved(memoryMiB) && memoryMiB > capacity.maxTaskMemoryMiB) {
     fail(scope, p('memoryMiB'), memoryMiB, `does not fit on one ${instanceType} instance of ec2Capacity (${capacity.maxTaskMemoryMiB} MiB left for tasks after the kernel, the OS and the ECS agent)`,
       `use at most ${capacity.maxTaskMemoryMiB}, or a larger instance type`);
+  }
+}
+
+/**
+ * Tasks on ECS Managed Instances: ECS's range for tasks on instances, and room on the largest
+ * instance the capacity allows (`maxVcpus`, and `maxMemory` when given).
+ */
+function checkManagedInstancesSize(scope: IConstruct, cpu: number, memoryMiB: number, capacity: ManagedInstancesCapacity, p: (name: string) => string): void {
+  checkRange(scope, p('cpu'), cpu, 128, 196_608, { unit: 'CPU units (ECS\'s range for tasks on instances)' });
+  checkRange(scope, p('memoryMiB'), memoryMiB, 6, Number.MAX_SAFE_INTEGER, { unit: 'MiB' });
+  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(capacity.maxTaskCpu) && cpu > capacity.maxTaskCpu) {
+    fail(scope, p('cpu'), cpu, `does not fit on the largest instance managedInstancesCapacity allows (maxVcpus ${capacity.maxTaskCpu / 1024} = ${capacity.maxTaskCpu} CPU units)`,
+      `use at most ${capacity.maxTaskCpu}, or raise the capacity's maxVcpus`);
+  }
+  if (capacity.maxTaskMemoryMiB !== undefined && !Token.isUnresolved(memoryMiB) && memoryMiB > capacity.maxTaskMemoryMiB) {
+    fail(scope, p('memoryMiB'), memoryMiB, `does not fit on the largest instance managedInstancesCapacity allows (${capacity.maxTaskMemoryMiB} MiB of its maxMemory left for tasks after the kernel, the OS and the ECS agent)`,
+      `use at most ${capacity.maxTaskMemoryMiB}, or raise the capacity's maxMemory`);
+  }
+}
+
+/** Fargate's ephemeral storage: whole GiB from 21 to 200, and only on Fargate. */
+function checkEphemeralStorage(scope: IConstruct, size: Size | undefined, p: (name: string) => string, placement: string | undefined): void {
+  if (size === undefined) return;
+  if (placement !== undefined) {
+    fail(scope, p('ephemeralStorageSize'), size instanceof Size && !size.isUnresolved() ? `${size.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB` : size,
+      `only applies to Fargate; tasks on ${placement} use the instances' volume`,
+      placement === 'ec2Capacity' ? 'leave ephemeralStorageSize out and size the instances\' volume with volumeSize' : 'leave ephemeralStorageSize out and size the instances\' volume with taskVolumeSize');
+  }
+  if (!(size instanceof Size)) fail(scope, p('ephemeralStorageSize'), size, 'is not a Size', 'use Size.gibibytes(21) to Size.gibibytes(200)');
+  if (size.isUnresolved()) return;
+  const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(gib) || gib < 21 || gib > 200) {
+    failWithText(scope, p('ephemeralStorageSize'), `${gib} GiB`, 'is out of range', 'use whole GiB from 21 to 200 (every Fargate task already has 20 GiB; leave it out for that)');
   }
 }

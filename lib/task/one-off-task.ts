@@ -4,6 +4,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { Ec2Capacity } from '../cluster/ec2-capacity';
+import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
@@ -28,10 +30,30 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
    * @default false - regular Fargate (the FARGATE launch type)
    */
   readonly fargateSpot?: boolean;
+
+  /**
+   * Run the task on this EC2 capacity (`cluster.addEc2Capacity(...)`) instead of Fargate: an
+   * EC2-compatible task definition in awsvpc mode, sized against the instance type, started
+   * with a capacity provider strategy naming the capacity's Auto Scaling group provider (ECS
+   * managed scaling adds an instance when none has room). Not with `fargateSpot` nor
+   * `managedInstancesCapacity`.
+   *
+   * @default - Fargate
+   */
+  readonly ec2Capacity?: Ec2Capacity;
+
+  /**
+   * Run the task on ECS Managed Instances (`cluster.addManagedInstancesCapacity(...)`) instead of
+   * Fargate: a MANAGED_INSTANCES-compatible task definition, started with a capacity provider
+   * strategy naming the capacity's provider. Not with `fargateSpot` nor `ec2Capacity`.
+   *
+   * @default - Fargate
+   */
+  readonly managedInstancesCapacity?: ManagedInstancesCapacity;
 }
 
 /**
- * A Fargate task that runs to completion (a database migration, a batch step), started on
+ * A task that runs to completion on Fargate (or on EC2 capacity or Managed Instances) (a database migration, a batch step), started on
  * demand: by `aws ecs run-task` from a person or a CI job, or by a ScheduledTask.
  *
  * It gets a task definition with logs and least-privilege roles (ServiceTaskDefinition), the
@@ -57,6 +79,10 @@ export class OneOffTask extends Construct {
   public readonly assignPublicIp: boolean;
   /** Whether the task runs on Fargate Spot. */
   public readonly fargateSpot: boolean;
+  /** The EC2 capacity the task runs on, if any. */
+  public readonly ec2Capacity?: Ec2Capacity;
+  /** The Managed Instances capacity the task runs on, if any. */
+  public readonly managedInstancesCapacity?: ManagedInstancesCapacity;
   /**
    * The AWS CLI command that starts one run of the task, with the cluster, task definition
    * revision, subnets and security group filled in at deploy time (a string with tokens: put it
@@ -70,6 +96,8 @@ export class OneOffTask extends Construct {
 
     this.cluster = props.cluster;
     this.fargateSpot = props.fargateSpot ?? false;
+    this.ec2Capacity = props.ec2Capacity;
+    this.managedInstancesCapacity = props.managedInstancesCapacity;
     this.assignPublicIp = props.cluster.assignPublicIp;
     this.subnetIds = props.cluster.vpc.selectSubnets(props.cluster.taskSubnets).subnetIds;
 
@@ -85,7 +113,7 @@ export class OneOffTask extends Construct {
       allowAllOutbound: true,
     });
 
-    const launch = this.fargateSpot
+    const launch = this.capacityProviderStrategy().length > 0
       ? `--capacity-provider-strategy ${this.capacityProviderStrategy().map((s) => `capacityProvider=${s.capacityProvider},weight=${s.weight}`).join(' ')}`
       : '--launch-type FARGATE';
     this.runTaskCommand = [
@@ -113,10 +141,13 @@ export class OneOffTask extends Construct {
   }
 
   /**
-   * The capacity provider strategy of a run: FARGATE_SPOT only with `fargateSpot`, else none
-   * (the FARGATE launch type).
+   * The capacity provider strategy of a run: the capacity's provider with `ec2Capacity` or
+   * `managedInstancesCapacity`, FARGATE_SPOT with `fargateSpot`, else none (the FARGATE launch
+   * type).
    */
   public capacityProviderStrategy(): ecs.CapacityProviderStrategy[] {
+    if (this.ec2Capacity) return [{ capacityProvider: this.ec2Capacity.capacityProvider.capacityProviderName, weight: 1 }];
+    if (this.managedInstancesCapacity) return [{ capacityProvider: this.managedInstancesCapacity.capacityProvider.capacityProviderName, weight: 1 }];
     return this.fargateSpot ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] : [];
   }
 

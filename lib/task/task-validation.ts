@@ -13,9 +13,27 @@ import { TaskSchedule, TaskScheduleConfig } from './task-schedule';
 export function validateOneOffTask(scope: IConstruct, props: OneOffTaskProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
   // Task props are the user's props of this construct: name this construct, not the Task child.
-  validateTaskOptions(scope, props, '');
+  validateTaskOptions(scope, props, '', props.ec2Capacity, props.managedInstancesCapacity);
   if (props.fargateSpot !== undefined && typeof props.fargateSpot !== 'boolean') {
     fail(scope, 'fargateSpot', props.fargateSpot, 'is not a boolean', 'use true or false');
+  }
+  for (const [prop, capacity] of [['ec2Capacity', props.ec2Capacity], ['managedInstancesCapacity', props.managedInstancesCapacity]] as const) {
+    if (!capacity) continue;
+    if (capacity.cluster !== props.cluster) {
+      fail(scope, prop, capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the task's cluster ${props.cluster.node.path}`,
+        'add the capacity to the task\'s cluster, or run the task in the capacity\'s cluster');
+    }
+    if (props.fargateSpot) {
+      fail(scope, 'fargateSpot', true, `cannot be combined with ${prop}: a run names one capacity provider, and ECS does not mix Fargate and instance providers`,
+        `leave fargateSpot out to run on ${prop}${prop === 'managedInstancesCapacity' ? ' (give the capacity spot: true for Spot instances)' : ''}, or leave ${prop} out to run on Fargate Spot`);
+    }
+  }
+  // Service-managed EBS volumes are configured on a service; EventBridge Scheduler's ECS target has
+  // no volume configuration, so a task cannot take one.
+  const ebsVolume = (props as { ebsVolume?: unknown }).ebsVolume;
+  if (ebsVolume !== undefined) {
+    fail(scope, 'ebsVolume', ebsVolume, 'is only for services: EventBridge Scheduler\'s ECS target cannot configure a volume at launch',
+      'leave ebsVolume out; give the task ephemeralStorageSize (Fargate) for scratch space, or keep data in S3 or EFS');
   }
 }
 

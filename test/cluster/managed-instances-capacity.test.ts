@@ -1,0 +1,226 @@
+import { App, Size, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeployChecks } from '../../lib';
+import { ManagedInstancesCapacity, ManagedInstancesCapacityOptions, ServiceCluster } from '../../lib/cluster';
+import { Architecture, ServiceImage } from '../../lib/image';
+import { NetworkLayout } from '../../lib/network';
+import { WorkerService } from '../../lib/worker';
+import { testApp, testStack } from '../util/test-app';
+
+const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
+
+function cluster(network = NetworkLayout.SINGLE_NAT, app: App = testApp()): { stack: Stack; cluster: ServiceCluster } {
+  const stack = testStack(app);
+  return { stack, cluster: new ServiceCluster(stack, 'Cluster', { network, restrictDefaultSecurityGroup: false }) };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: any } }): string {
+  return stack.getLogicalId(construct.node.defaultChild);
+}
+
+function capacityWith(options: ManagedInstancesCapacityOptions): () => ManagedInstancesCapacity {
+  return () => cluster().cluster.addManagedInstancesCapacity('MI', options);
+}
+
+describe('ManagedInstancesCapacity defaults (x86, 2-8 vCPUs, On-Demand)', () => {
+  // GIVEN a SINGLE_NAT cluster (one synth for the block)
+  let stack: Stack;
+  let serviceCluster: ServiceCluster;
+  let capacity: ManagedInstancesCapacity;
+  let template: Template;
+  beforeAll(() => {
+    ({ stack, cluster: serviceCluster } = cluster());
+    // WHEN
+    capacity = serviceCluster.addManagedInstancesCapacity('MI');
+    template = Template.fromStack(stack);
+  });
+
+  test('public members: x86, On-Demand, tasks up to 8 vCPUs, memory unbounded', () => {
+    // THEN
+    expect(capacity.node.path).toBe('TestStack/Cluster/MI');
+    expect(capacity.cluster).toBe(serviceCluster);
+    expect(capacity.architecture).toBe(Architecture.X86_64);
+    expect(capacity.spot).toBe(false);
+    expect(capacity.maxTaskCpu).toBe(8192);
+    expect(capacity.maxTaskMemoryMiB).toBeUndefined();
+    expect(capacity.infrastructureRole).toBe(capacity.capacityProvider.infrastructureRole);
+  });
+
+  test('a cluster-scoped capacity provider in the private task subnets: Intel/AMD, current generation, no burstable or bare metal, basic monitoring, tags propagated', () => {
+    // THEN
+    template.resourceCountIs('AWS::ECS::CapacityProvider', 1);
+    template.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ClusterName: { Ref: logicalId(stack, serviceCluster.ecsCluster) },
+      ManagedInstancesProvider: {
+        InstanceLaunchTemplate: {
+          CapacityOptionType: 'ON_DEMAND',
+          InstanceRequirements: {
+            CpuManufacturers: ['intel', 'amd'],
+            InstanceGenerations: ['current'],
+            BurstablePerformance: 'excluded',
+            BareMetal: 'excluded',
+            VCpuCount: { Min: 2, Max: 8 },
+            MemoryMiB: { Min: 4096 },
+          },
+          Monitoring: 'BASIC',
+          StorageConfiguration: Match.absent(),
+          NetworkConfiguration: {
+            Subnets: serviceCluster.vpc.privateSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) })),
+            SecurityGroups: [{ 'Fn::GetAtt': [logicalId(stack, capacity.securityGroup), 'GroupId'] }],
+          },
+        },
+        PropagateTags: 'CAPACITY_PROVIDER',
+      },
+    });
+  });
+
+  test('not in the cluster\'s ClusterCapacityProviderAssociations (ECS rejects a Managed Instances provider there: it is cluster-scoped)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', { CapacityProviders: ['FARGATE', 'FARGATE_SPOT'] });
+  });
+
+  test('the security group has no inbound rule', () => {
+    // THEN
+    const group = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, capacity.securityGroup)] as any;
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('instance role: only the ECS agent\'s calls, no managed policies; instance profile and role named ecsInstanceRole* (the managed infrastructure policy passes only those)', () => {
+    // THEN
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } } });
+    const [role] = Object.values(roles) as any[];
+    expect(Object.keys(roles)).toHaveLength(1);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.RoleName).toMatch(/^ecsInstanceRole/);
+    const actions = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    expect(actions.every((a: string) => a.startsWith('ecs:'))).toBe(true);
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { InstanceProfileName: Match.stringLikeRegexp('^ecsInstanceRole') });
+  });
+
+  test('infrastructure role: assumed by ECS, with AmazonECSInfrastructureRolePolicyForManagedInstances', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonECSInfrastructureRolePolicyForManagedInstances']] }],
+    });
+  });
+
+  test('create and delete order: the provider references the infrastructure role, the instance profile and the security group, so CloudFormation creates them first and deletes them only after the provider (ECS still terminates the instances with the role while the provider goes)', () => {
+    // THEN
+    const provider = (template.findResources('AWS::ECS::CapacityProvider') as any)[logicalId(stack, capacity.capacityProvider)];
+    const launch = provider.Properties.ManagedInstancesProvider;
+    const infraRoleId = stack.getLogicalId(capacity.infrastructureRole.node.defaultChild as any);
+    const profileId = stack.getLogicalId(capacity.instanceProfile.node.defaultChild as any);
+    expect(launch.InfrastructureRoleArn).toEqual({ 'Fn::GetAtt': [infraRoleId, 'Arn'] });
+    expect(launch.InstanceLaunchTemplate.Ec2InstanceProfileArn).toEqual({ 'Fn::GetAtt': [profileId, 'Arn'] });
+    // The role's permissions are part of the role resource itself (no separate AWS::IAM::Policy
+    // that could be deleted before the provider).
+    const infraRole = (template.findResources('AWS::IAM::Role') as any)[infraRoleId];
+    expect(infraRole.Properties.ManagedPolicyArns).toHaveLength(1);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    expect(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(infraRoleId))).toEqual([]);
+  });
+
+  test('no warning', () => {
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('ManagedInstancesCapacity options', () => {
+  test('ARM64 allows only Graviton (AWS) CPUs', () => {
+    // GIVEN
+    const { stack, cluster: c } = cluster();
+    // WHEN
+    const capacity = c.addManagedInstancesCapacity('MI', { architecture: Architecture.ARM64 });
+    // THEN
+    expect(capacity.architecture).toBe(Architecture.ARM64);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ManagedInstancesProvider: { InstanceLaunchTemplate: { InstanceRequirements: { CpuManufacturers: ['amazon-web-services'] } } },
+    });
+  });
+
+  test('spot, sizes, task volume, detailed monitoring and no tag propagation', () => {
+    // GIVEN
+    const { stack, cluster: c } = cluster();
+    // WHEN
+    const capacity = c.addManagedInstancesCapacity('MI', {
+      spot: true, minVcpus: 4, maxVcpus: 16, minMemory: Size.gibibytes(8), maxMemory: Size.gibibytes(64),
+      taskVolumeSize: Size.gibibytes(120), detailedMonitoring: true, propagateTags: false,
+    });
+    // THEN
+    expect(capacity.maxTaskCpu).toBe(16384);
+    expect(capacity.maxTaskMemoryMiB).toBe(Math.floor(65536 * 0.94) - 256);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::CapacityProvider', {
+      ManagedInstancesProvider: {
+        InstanceLaunchTemplate: {
+          CapacityOptionType: 'SPOT',
+          InstanceRequirements: { VCpuCount: { Min: 4, Max: 16 }, MemoryMiB: { Min: 8192, Max: 65536 } },
+          StorageConfiguration: { StorageSizeGiB: 120 },
+          Monitoring: 'DETAILED',
+        },
+        PropagateTags: 'NONE',
+      },
+    });
+  });
+
+  test('stack tags reach the capacity provider, from which ECS copies them to the instances', () => {
+    // GIVEN
+    const { stack, cluster: c } = cluster();
+    c.addManagedInstancesCapacity('MI');
+    // WHEN
+    Tags.of(stack).add('team', 'payments');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::CapacityProvider', {
+      Tags: Match.arrayWith([{ Key: 'team', Value: 'payments' }]),
+      ManagedInstancesProvider: { PropagateTags: 'CAPACITY_PROVIDER' },
+    });
+  });
+});
+
+describe('ManagedInstancesCapacity validation (one rule each)', () => {
+  test.each<[string, ManagedInstancesCapacityOptions, RegExp]>([
+    ['minVcpus', { minVcpus: 0 }, /minVcpus 0 is out of range/],
+    ['maxVcpus', { maxVcpus: 193 }, /maxVcpus 193 is out of range/],
+    ['maxVcpus below minVcpus', { minVcpus: 16 }, /maxVcpus 8 is below minVcpus 16; give maxVcpus \(default 8\)/],
+    ['minMemory whole GiB', { minMemory: Size.mebibytes(1536) }, /minMemory 1.5 GiB is out of range/],
+    ['maxMemory below minMemory', { minMemory: Size.gibibytes(16), maxMemory: Size.gibibytes(8) }, /maxMemory 8 GiB is below minMemory 16 GiB/],
+    ['taskVolumeSize', { taskVolumeSize: Size.gibibytes(20) }, /taskVolumeSize 20 GiB is out of range; use whole GiB from 30 to 16384/],
+    ['architecture', { architecture: 'X86' as Architecture }, /architecture "X86" is not an architecture/],
+    ['spot', { spot: 'yes' as unknown as boolean }, /spot "yes" is not a boolean/],
+  ])('%s', (_name, options, message) => {
+    // WHEN / THEN
+    expect(capacityWith(options)).toThrow(message);
+  });
+
+  test('a public-IP cluster is rejected by name', () => {
+    // GIVEN
+    const { cluster: c } = cluster(NetworkLayout.PUBLIC_ONLY);
+    // WHEN / THEN
+    expect(() => c.addManagedInstancesCapacity('MI')).toThrow(/TestStack\/Cluster\/MI: cluster "TestStack\/Cluster" runs tasks in public subnets/);
+  });
+
+  test('PRIVATE_WITH_ENDPOINTS is rejected (no ecs agent endpoints)', () => {
+    // GIVEN
+    const { cluster: c } = cluster(NetworkLayout.PRIVATE_WITH_ENDPOINTS);
+    // WHEN / THEN
+    expect(() => c.addManagedInstancesCapacity('MI')).toThrow(/uses NetworkLayout.PRIVATE_WITH_ENDPOINTS/);
+  });
+});
+
+describe('cdk-nag and the deploy checks', () => {
+  test('a worker on Managed Instances synthesizes with zero cdk-nag findings and zero deploy-check findings in strict mode', () => {
+    // GIVEN
+    const app = testApp();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployChecks());
+    const { stack, cluster: c } = cluster(NetworkLayout.SINGLE_NAT, app);
+    const capacity = c.addManagedInstancesCapacity('MI', { architecture: Architecture.ARM64 });
+    // WHEN
+    new WorkerService(stack, 'Worker', { cluster: c, image: NGINX, managedInstancesCapacity: capacity });
+    // THEN (strict mode: any plugin finding fails synth)
+    expect(() => app.synth()).not.toThrow();
+  });
+});
