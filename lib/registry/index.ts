@@ -1,2 +1,3 @@
 export * from './lifecycle-rules';
 export * from './image-repository';
+export * from './pull-through-cache';
