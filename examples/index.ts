@@ -13,6 +13,7 @@ import * as scheduledJob from './scheduled-job';
 import * as queueWorker from './queue-worker';
 import * as serviceToService from './service-to-service';
 import * as ec2Capacity from './ec2-capacity';
+import * as registryCache from './registry-cache';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -30,6 +31,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'queue-worker', build: queueWorker.buildExample },
   { name: 'service-to-service', build: serviceToService.buildExample },
   { name: 'ec2-capacity', build: ec2Capacity.buildExample },
+  { name: 'registry-cache', build: registryCache.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];
