@@ -2,6 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { fail, formatValue } from '../validation/checks';
+import { LifecyclePolicyRule } from './lifecycle-policy';
 import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, TAG_PATTERN_ALLOWED, TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS, tagPatternCovers } from './patterns';
 
 /**
@@ -75,25 +76,6 @@ interface RuleSpec {
   readonly action?: Action;
   readonly options: LifecycleRuleOptions;
   readonly defaultDescription: string;
-}
-
-/**
- * One rule of an ECR lifecycle policy, as ECR reads it (the keys in the order ecr.Repository
- * writes them). Internal.
- */
-export interface LifecyclePolicyRule {
-  readonly rulePriority: number;
-  readonly description?: string;
-  readonly selection: {
-    readonly tagStatus: string;
-    readonly tagPrefixList?: string[];
-    readonly tagPatternList?: string[];
-    readonly storageClass?: string;
-    readonly countType: string;
-    readonly countNumber: number;
-    readonly countUnit?: string;
-  };
-  readonly action: { readonly type: string; readonly targetStorageClass?: string };
 }
 
 /** ECR: archived images have a minimum storage duration of 90 days; no lifecycle rule may delete them sooner. */
