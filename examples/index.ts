@@ -15,6 +15,7 @@ import * as serviceToService from './service-to-service';
 import * as ec2Capacity from './ec2-capacity';
 import * as existingPlatform from './existing-platform';
 import * as managedInstances from './managed-instances';
+import * as registryCache from './registry-cache';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -34,6 +35,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'ec2-capacity', build: ec2Capacity.buildExample },
   { name: 'existing-platform', build: existingPlatform.buildExample },
   { name: 'managed-instances', build: managedInstances.buildExample },
+  { name: 'registry-cache', build: registryCache.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

@@ -28,6 +28,8 @@ export const Defaults = {
   releaseTagPatterns: ['v*', '*.*'] as readonly string[],
   /** The release-tag rule keeps this many release images: above ECR's default quota of 100,000 images per repository, so in practice all. */
   releaseImageKeepCount: 999_999,
+  /** Repositories a pull through cache creates keep mutable tags: the cache follows the upstream when a tag (e.g. `latest`) moves there. */
+  cacheImageTagMutability: TagMutability.MUTABLE,
 
   // Task
   /** The smallest Fargate size: 0.25 vCPU with 512 MiB. */

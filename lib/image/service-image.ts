@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ImageRepository } from '../registry/image-repository';
+import { PullThroughCache } from '../registry/pull-through-cache';
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN } from '../registry/patterns';
 import { checkExclusive, checkPattern, fail } from '../validation/checks';
 import { Architecture, toAssetPlatform } from './architecture';
@@ -113,7 +114,7 @@ export abstract class ServiceImage {
    * An image in an ImageRepository of this library, by tag or by digest (exactly one).
    */
   public static fromImageRepository(repository: ImageRepository, options: RepositoryImageOptions = {}): ServiceImage {
-    return new RepositoryServiceImage(repository.repository, options);
+    return new RepositoryServiceImage(repository.ecrRepository, options);
   }
 
   /**
@@ -133,6 +134,21 @@ export abstract class ServiceImage {
    */
   public static fromRegistry(imageName: string, options: RegistryImageOptions = {}): ServiceImage {
     return new RegistryServiceImage(imageName, options);
+  }
+
+  /**
+   * An image of a public registry, pulled through an ECR pull through cache of this account: the
+   * task pulls `ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX/REPOSITORY:TAG`, and ECR fetches it
+   * from the upstream on the first pull. The task execution role may create the cached repository
+   * and import the image (scoped to the cache's prefix), and the task definition depends on the
+   * cache rule and its creation template, so both exist before a task starts.
+   *
+   * @param cache the PullThroughCache (in the same account and region as the service)
+   * @param upstreamRepository the repository path in the upstream registry, e.g. `nginx/nginx` on
+   * ECR Public or `library/nginx` on Docker Hub
+   */
+  public static fromPullThroughCache(cache: PullThroughCache, upstreamRepository: string, options: RepositoryImageOptions = {}): ServiceImage {
+    return new PullThroughCacheServiceImage(cache, upstreamRepository, options);
   }
 
   /**
@@ -177,6 +193,58 @@ class RepositoryServiceImage extends ServiceImage {
       description: `${this.repository.repositoryName}${digest !== undefined ? '@' : ':'}${tagOrDigest}`,
       repository: this.repository,
     };
+  }
+}
+
+/** A repository path in an upstream registry: lowercase path components (distribution/reference). */
+const UPSTREAM_REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+class PullThroughCacheServiceImage extends ServiceImage {
+  constructor(private readonly cache: PullThroughCache, private readonly upstreamRepository: string, private readonly options: RepositoryImageOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, _architecture: Architecture): ServiceImageConfig {
+    const { tag, digest } = this.options;
+    if (!(this.cache instanceof PullThroughCache)) {
+      fail(scope, 'image.cache', this.cache, 'is not a PullThroughCache', 'give the PullThroughCache construct the image is cached by');
+    }
+    checkPattern(scope, 'image.upstreamRepository', this.upstreamRepository, UPSTREAM_REPOSITORY,
+      'use the lowercase repository path in the upstream registry, without registry or tag, e.g. "nginx/nginx" (ECR Public) or "library/nginx" (Docker Hub)');
+    checkExclusive(scope, 'image.tag', tag, 'image.digest', digest);
+    if (tag === undefined && digest === undefined) {
+      fail(scope, 'image.tag', tag, 'is missing', 'give image.tag or image.digest of the upstream image');
+    }
+    checkPattern(scope, 'image.tag', tag, IMAGE_TAG_PATTERN, IMAGE_TAG_ALLOWED);
+    checkPattern(scope, 'image.digest', digest, IMAGE_DIGEST_PATTERN, 'use "sha256:" followed by 64 lowercase hex digits');
+    const cacheStack = Stack.of(this.cache);
+    const scopeStack = Stack.of(scope);
+    for (const [what, a, b] of [['account', cacheStack.account, scopeStack.account], ['region', cacheStack.region, scopeStack.region]]) {
+      if (!Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b) {
+        fail(scope, 'image.cache', this.cache.node.path, `is in ${what} ${a}, the service in ${b}`,
+          'ECR pulls through a cache of the registry the image URI names; create a PullThroughCache in the service\'s account and region');
+      }
+    }
+    const tagOrDigest = digest ?? tag!;
+    return {
+      image: new PullThroughCacheContainerImage(this.cache, this.upstreamRepository, tagOrDigest),
+      description: `${this.cache.repositoryPrefix}/${this.upstreamRepository}${digest !== undefined ? '@' : ':'}${tagOrDigest} (cached from ${this.cache.upstream.registryUrl})`,
+    };
+  }
+}
+
+/** The container image for an image pulled through a cache: the URI, the execution role's grants and the create order. */
+class PullThroughCacheContainerImage extends ecs.ContainerImage {
+  constructor(private readonly cache: PullThroughCache, private readonly upstreamRepository: string, private readonly tagOrDigest: string) {
+    super();
+  }
+
+  public bind(_scope: Construct, containerDefinition: ecs.ContainerDefinition): ecs.ContainerImageConfig {
+    this.cache.grantPullThrough(containerDefinition.taskDefinition.obtainExecutionRole());
+    // The rule and the template exist before any task can start (and stay until the task
+    // definition is gone): the first pull creates the cached repository from the template.
+    containerDefinition.taskDefinition.node.addDependency(this.cache.rule, this.cache.creationTemplate);
+    return { imageName: this.cache.imageUri(this.upstreamRepository, this.tagOrDigest) };
   }
 }
 

@@ -9,7 +9,10 @@ import { Architecture, toDockerPlatform } from '../image/architecture';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { checkReleaseTagPatterns, LifecycleRules } from './lifecycle-rules';
 import { claimUniqueName, warnRetainedPhysicalName } from '../validation/physical-names';
-import { ACCOUNT_ID_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, REPOSITORY_NAME_PATTERN } from './patterns';
+import {
+  ACCOUNT_ID_PATTERN, EXCLUSION_FILTER_ALLOWED, EXCLUSION_FILTER_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN,
+  MAX_EXCLUSION_FILTERS, REPOSITORY_NAME_PATTERN, tagPatternsOverlap,
+} from './patterns';
 
 // Registry defaults not (yet) in lib/defaults.ts; proposed to the lead as Defaults.imageTagMutability / imageScanOnPush.
 /** A tag always names the same image, so a deploy of `v1.2.3` is reproducible and cannot be swapped underneath. */
@@ -117,6 +120,20 @@ export interface ImageRepositoryProps {
   readonly imageTagMutability?: ecr.TagMutability;
 
   /**
+   * Tags that stay movable in an otherwise immutable repository, e.g. `['latest']` or
+   * `['dev', 'staging-*']` (ECR `IMMUTABLE_WITH_EXCLUSION` with `WILDCARD` filters: `*` matches any
+   * run of characters). 1 to 5 patterns of letters, digits, `.`, `_`, `-` and `*`.
+   *
+   * A pattern may not match any tag that a `releaseTagPatterns` pattern matches: release tags stay
+   * immutable (synth error naming a tag both match). With the default release patterns (`v*`,
+   * `*.*`) that leaves literal tags without a dot (`latest`, `dev`), since `dev-*` also matches
+   * `dev-1.2`. Only with the default `imageTagMutability` (IMMUTABLE).
+   *
+   * @default - none: every tag is immutable
+   */
+  readonly mutableTagPatterns?: string[];
+
+  /**
    * Scan every pushed image for vulnerabilities (ECR basic scanning).
    *
    * @default true
@@ -185,8 +202,8 @@ export interface DockerCommands {
  * lifecycle rules, retained when the stack is deleted, and pull access for other accounts.
  */
 export class ImageRepository extends Construct {
-  /** The ECR repository. */
-  public readonly repository: ecr.Repository;
+  /** The ECR repository: the escape hatch to the aws-cdk-lib L2. */
+  public readonly ecrRepository: ecr.Repository;
   /** `ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME` */
   public readonly repositoryUri: string;
   /** The repository name. */
@@ -217,12 +234,14 @@ export class ImageRepository extends Construct {
       fail(this, 'emptyOnDelete', props.emptyOnDelete, `needs removalPolicy RemovalPolicy.DESTROY (got ${JSON.stringify(removalPolicy)})`,
         'set removalPolicy: RemovalPolicy.DESTROY, or drop emptyOnDelete to keep the images');
     }
-    // The *_WITH_EXCLUSION modes need exclusion filters, which this construct does not take.
+    // The *_WITH_EXCLUSION modes come from mutableTagPatterns, which validates its filters.
     checkOneOf(this, 'imageTagMutability', props.imageTagMutability, [ecr.TagMutability.IMMUTABLE, ecr.TagMutability.MUTABLE]);
     (props.pullAccountIds ?? []).forEach((accountId, i) => checkAccountId(this, `pullAccountIds[${i}]`, accountId));
     checkReleaseTagPatterns(this, 'releaseTagPatterns', props.releaseTagPatterns);
+    const releaseTagPatterns = props.releaseTagPatterns ?? [...Defaults.releaseTagPatterns];
+    checkMutableTagPatterns(this, props.mutableTagPatterns, props.imageTagMutability, releaseTagPatterns);
     const lifecycle = props.lifecycle ?? LifecycleRules.recommended();
-    const lifecycleRules = lifecycle._render(this, props.releaseTagPatterns ?? [...Defaults.releaseTagPatterns]);
+    const lifecyclePolicyText = lifecycle._renderPolicyText(this, releaseTagPatterns);
     // ECR repository names are unique per registry (account and region).
     claimUniqueName(this, 'repositoryName', props.repositoryName, 'ECR repository name', 'registry');
     warnRetainedPhysicalName(this, 'repositoryName', props.repositoryName, removalPolicy, 'ECR repository');
@@ -230,45 +249,73 @@ export class ImageRepository extends Construct {
     this.encryption = props.encryption ?? (props.encryptionKey ? RepositoryEncryption.KMS : RepositoryEncryption.AES256);
     this.encryptionKey = props.encryptionKey;
 
-    this.repository = new ecr.Repository(this, 'Repository', {
+    const mutableTagPatterns = props.mutableTagPatterns ?? [];
+    this.ecrRepository = new ecr.Repository(this, 'Repository', {
       repositoryName: props.repositoryName,
       encryption: this.encryption === RepositoryEncryption.KMS ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
       encryptionKey: props.encryptionKey,
-      imageTagMutability: props.imageTagMutability ?? DEFAULT_TAG_MUTABILITY,
+      imageTagMutability: mutableTagPatterns.length > 0
+        ? ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION
+        : props.imageTagMutability ?? DEFAULT_TAG_MUTABILITY,
+      imageTagMutabilityExclusionFilters: mutableTagPatterns.length > 0
+        ? mutableTagPatterns.map((pattern) => ecr.ImageTagMutabilityExclusionFilter.wildcard(pattern))
+        : undefined,
       imageScanOnPush: props.imageScanOnPush ?? DEFAULT_SCAN_ON_PUSH,
       removalPolicy,
       // The native CloudFormation property: no custom resource Lambda.
       emptyOnDelete: props.emptyOnDelete,
-      lifecycleRules,
     });
+    // Written on the L1: ecr.LifecycleRule has no archive storage class or transition action
+    // (aws-cdk #36824). The text is what ecr.Repository would write for the same rules.
+    if (lifecyclePolicyText !== undefined) {
+      (this.ecrRepository.node.defaultChild as ecr.CfnRepository).lifecyclePolicy = { lifecyclePolicyText };
+      // The L2's own rules are no longer rendered: a rule added through the escape hatch would
+      // vanish without a word. Say where it belongs instead.
+      this.ecrRepository.addLifecycleRule = (rule: ecr.LifecycleRule) => fail(this, 'ecrRepository.addLifecycleRule', rule,
+        'would be ignored: this repository writes its lifecycle policy from the lifecycle prop',
+        'give the rule through lifecycle (LifecycleRules.recommended().keepLastTagged(...) and the other LifecycleRules methods)');
+    }
+    if (mutableTagPatterns.length > 0) {
+      skipCheckov(this.ecrRepository, 'CKV_AWS_51',
+        `Tags are immutable except ${mutableTagPatterns.join(', ')} (IMMUTABLE_WITH_EXCLUSION, mutableTagPatterns); ` +
+        'synth checks that no release tag pattern overlaps them, so deployed release tags cannot move.');
+    }
     if (this.encryption === RepositoryEncryption.AES256) {
-      skipCheckov(this.repository, 'CKV_AWS_136',
+      skipCheckov(this.ecrRepository, 'CKV_AWS_136',
         'AES256 (SSE with ECR-managed keys) is the chosen default; set encryption: RepositoryEncryption.KMS to use a customer-managed key.');
       // ecr.Repository leaves AES256 implicit; writing it out lets readers and scanners see it.
-      (this.repository.node.defaultChild as ecr.CfnRepository).encryptionConfiguration = { encryptionType: 'AES256' };
+      (this.ecrRepository.node.defaultChild as ecr.CfnRepository).encryptionConfiguration = { encryptionType: 'AES256' };
     }
-    this.repositoryUri = this.repository.repositoryUri;
-    this.repositoryName = this.repository.repositoryName;
-    this.repositoryArn = this.repository.repositoryArn;
+    this.repositoryUri = this.ecrRepository.repositoryUri;
+    this.repositoryName = this.ecrRepository.repositoryName;
+    this.repositoryArn = this.ecrRepository.repositoryArn;
 
     for (const accountId of props.pullAccountIds ?? []) {
       this.grantPullToAccount(accountId);
     }
   }
 
+  /**
+   * The ECR repository.
+   * @deprecated use `ecrRepository` (`repository.repository` read the same word twice); removed in 1.0
+   */
+  public get repository(): ecr.Repository {
+    return this.ecrRepository;
+  }
+
   /** Lets `grantee` pull images (and get an ECR auth token). */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    return this.repository.grantPull(grantee);
+    return this.ecrRepository.grantPull(grantee);
   }
 
   /** Lets `grantee` push images (and get an ECR auth token). */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
-    return this.repository.grantPush(grantee);
+    return this.ecrRepository.grantPush(grantee);
   }
 
   /** Lets `grantee` pull and push images (and get an ECR auth token). */
   public grantPullPush(grantee: iam.IGrantable): iam.Grant {
-    return this.repository.grantPullPush(grantee);
+    return this.ecrRepository.grantPullPush(grantee);
   }
 
   /**
@@ -282,7 +329,7 @@ export class ImageRepository extends Construct {
     checkAccountId(this, 'accountId', accountId);
     if (this.pullAccounts.has(accountId)) return;
     this.pullAccounts.add(accountId);
-    this.repository.addToResourcePolicy(new iam.PolicyStatement({
+    this.ecrRepository.addToResourcePolicy(new iam.PolicyStatement({
       sid: Token.isUnresolved(accountId) ? undefined : `PullFromAccount${accountId}`,
       principals: [new iam.AccountPrincipal(accountId)],
       actions: CROSS_ACCOUNT_PULL_ACTIONS,
@@ -296,7 +343,7 @@ export class ImageRepository extends Construct {
    */
   public imageUriForTag(tag: string): string {
     checkPattern(this, 'tag', tag, IMAGE_TAG_PATTERN, IMAGE_TAG_ALLOWED);
-    return this.repository.repositoryUriForTag(tag);
+    return this.ecrRepository.repositoryUriForTag(tag);
   }
 
   /**
@@ -318,6 +365,48 @@ export class ImageRepository extends Construct {
       imageUri,
     };
   }
+}
+
+/**
+ * Validates `mutableTagPatterns`: 1 to 5 ECR wildcard filters, each a valid filter, listed once,
+ * not `*` alone, only with IMMUTABLE, and none overlapping a release tag pattern.
+ */
+function checkMutableTagPatterns(scope: Construct, patterns: string[] | undefined, mutability: ecr.TagMutability | undefined,
+  releaseTagPatterns: string[]): void {
+  if (patterns === undefined) return;
+  const prop = 'mutableTagPatterns';
+  if (!Array.isArray(patterns) || patterns.length === 0 || patterns.length > MAX_EXCLUSION_FILTERS) {
+    fail(scope, prop, patterns, `is not a list of 1 to ${MAX_EXCLUSION_FILTERS} patterns`,
+      `ECR takes 1 to ${MAX_EXCLUSION_FILTERS} tag-mutability exclusion filters; leave ${prop} out for all-immutable tags`);
+  }
+  if (mutability !== undefined && mutability !== ecr.TagMutability.IMMUTABLE) {
+    fail(scope, prop, patterns, `cannot be combined with imageTagMutability ${JSON.stringify(mutability)}`,
+      'mutableTagPatterns makes an immutable repository IMMUTABLE_WITH_EXCLUSION; leave imageTagMutability out (IMMUTABLE)');
+  }
+  const seen = new Set<string>();
+  patterns.forEach((pattern, i) => {
+    const at = `${prop}[${i}]`;
+    if (Token.isUnresolved(pattern)) {
+      fail(scope, at, pattern, 'is a token', 'write the pattern out: synth checks it against the release tag patterns');
+    }
+    if (typeof pattern !== 'string' || !EXCLUSION_FILTER_PATTERN.test(pattern)) {
+      fail(scope, at, pattern, 'is not a valid exclusion filter', EXCLUSION_FILTER_ALLOWED);
+    }
+    if (/^\*+$/.test(pattern)) {
+      fail(scope, at, pattern, 'matches every tag', 'name the tags that may move (e.g. "latest"), or set imageTagMutability: MUTABLE');
+    }
+    if (seen.has(pattern)) {
+      fail(scope, at, pattern, 'is listed twice', 'list each pattern once');
+    }
+    seen.add(pattern);
+    for (const release of releaseTagPatterns) {
+      const tag = tagPatternsOverlap(pattern, release);
+      if (tag !== undefined) {
+        fail(scope, at, pattern, `would make release tags mutable: the tag ${JSON.stringify(tag)} matches it and the release tag pattern ${JSON.stringify(release)}`,
+          'release tags stay immutable so a deployed release can never change; use tags that no releaseTagPatterns pattern matches (with the defaults v* and *.*: no leading "v" and no ".", no "*"), e.g. "latest" or "dev", or narrow releaseTagPatterns');
+      }
+    }
+  });
 }
 
 function checkAccountId(scope: Construct, prop: string, accountId: string): void {

@@ -1,8 +1,8 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { fail, formatValue } from '../validation/checks';
+import { LifecyclePolicyRule } from './lifecycle-policy';
 import { IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, TAG_PATTERN_ALLOWED, TAG_PATTERN_PATTERN, MAX_TAG_PATTERN_WILDCARDS, tagPatternCovers } from './patterns';
 
 /**
@@ -35,6 +35,30 @@ enum Selection {
   ANY = 'any',
 }
 
+/** Which storage class a rule selects images from (ECR `selection.storageClass`). */
+enum StorageClass {
+  /** Images that can be pulled: every image until it is archived. ECR's default. */
+  STANDARD = 'standard',
+  /** Archived images: they cannot be pulled until restored. */
+  ARCHIVE = 'archive',
+}
+
+/** What a rule does to the images it marks (ECR `action.type`). */
+enum Action {
+  EXPIRE = 'expire',
+  /** Move to the archive storage class (`targetStorageClass: archive`). */
+  TRANSITION = 'transition',
+}
+
+/** What a rule's days count from (ECR `countType` for age rules). */
+enum Since {
+  PUSHED = 'sinceImagePushed',
+  /** The last pull (the push, when never pulled). ECR allows it only with `transition`. */
+  PULLED = 'sinceImagePulled',
+  /** The move to archive. ECR allows it only with `storageClass: archive` and `expire`. */
+  TRANSITIONED = 'sinceImageTransitioned',
+}
+
 /** One rule as the user wrote it; validated and numbered by `_render`. */
 interface RuleSpec {
   /** The builder method, for error messages: `lifecycle.<method>.<arg>`. */
@@ -44,9 +68,21 @@ interface RuleSpec {
   /** Exactly one of count and days. */
   readonly count?: number;
   readonly days?: number;
+  /** What `days` counts from. */
+  readonly since?: Since;
+  /** @default StorageClass.STANDARD */
+  readonly storageClass?: StorageClass;
+  /** @default Action.EXPIRE */
+  readonly action?: Action;
   readonly options: LifecycleRuleOptions;
   readonly defaultDescription: string;
 }
+
+/** ECR: archived images have a minimum storage duration of 90 days; no lifecycle rule may delete them sooner. */
+export const ARCHIVE_MINIMUM_DAYS = 90;
+
+/** The id of the synth warning for an archive rule with no release-tag rules in front of it. */
+const ARCHIVE_UNPROTECTED_WARNING = 'ecs-service-kit:archive-without-release-rules';
 
 /** ECR service quota "Lifecycle policy length" (not adjustable). */
 const MAX_POLICY_LENGTH = 30720;
@@ -212,32 +248,145 @@ export class LifecycleRules {
   }
 
   /**
-   * Validates the rules and renders them for `ecr.Repository`, numbered and in priority order,
-   * after one rule per release-tag pattern (priorities 1..n; none when there is no rule to
+   * Moves untagged images to the archive storage class `days` days after they were pushed.
+   * Archived images cannot be pulled until restored (console, CLI, or a new push), and ECR keeps
+   * them at least 90 days. ECR allows one rule per storage class for untagged images, so this
+   * replaces `expireUntaggedAfter`/`keepLastUntagged`, not adds to them.
+   *
+   * @param days whole days, 1 or more
+   */
+  public archiveUntaggedAfter(days: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'archiveUntaggedAfter', selection: Selection.UNTAGGED, days, since: Since.PUSHED, action: Action.TRANSITION, options,
+      defaultDescription: `Archive untagged images ${formatCount(days, 'day')} after push`,
+    });
+  }
+
+  /**
+   * Moves images with a tag starting with the given prefixes to the archive storage class once
+   * they have not been pulled for `days` days (ECR `sinceImagePulled`; an image never pulled
+   * counts from its push). Release images are never archived: the release-tag rules come first.
+   *
+   * ECR selects an image when it has a tag for EVERY prefix in the list.
+   *
+   * @param days whole days, 1 or more
+   * @param tagPrefixes tag prefixes, e.g. `['sha-']`
+   */
+  public archiveTaggedNotPulledFor(days: number, tagPrefixes: string[], options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'archiveTaggedNotPulledFor', selection: Selection.TAGGED, days, since: Since.PULLED, action: Action.TRANSITION,
+      tagPrefixes: copy(tagPrefixes), options,
+      defaultDescription: `Archive images tagged ${describePrefixes(tagPrefixes)} not pulled for ${formatCount(days, 'day')}`,
+    });
+  }
+
+  /**
+   * Moves every image that has not been pulled for `days` days to the archive storage class
+   * (ECR `sinceImagePulled`; an image never pulled counts from its push), except the images an
+   * earlier rule selected: release images (the release-tag rules come first) and those of earlier
+   * rules.
+   *
+   * Like `keepLast`, it selects images of any tag status: ECR allows one such rule per storage
+   * class and evaluates it after the other rules of its class, so it cannot be combined with
+   * `keepLast`, and without an explicit priority it is numbered after the other standard-class
+   * rules.
+   *
+   * @param days whole days, 1 or more
+   */
+  public archiveNotPulledFor(days: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'archiveNotPulledFor', selection: Selection.ANY, days, since: Since.PULLED, action: Action.TRANSITION, options,
+      defaultDescription: `Archive images not pulled for ${formatCount(days, 'day')}`,
+    });
+  }
+
+  /**
+   * Deletes archived images `days` days after they were archived (ECR `sinceImageTransitioned`
+   * on the archive storage class). ECR's minimum is 90 days: archived images are billed for at
+   * least 90 days.
+   *
+   * Applies to every archived image, including one archived by hand: the release-tag rules select
+   * images of the standard storage class only (see the README, "Archiving images").
+   *
+   * @param days whole days, 90 or more
+   */
+  public expireArchivedAfter(days: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'expireArchivedAfter', selection: Selection.ANY, days, since: Since.TRANSITIONED, storageClass: StorageClass.ARCHIVE, options,
+      defaultDescription: `Expire images archived for ${formatCount(days, 'day')}`,
+    });
+  }
+
+  /**
+   * Deletes archived images with a tag starting with the given prefixes `days` days after they
+   * were archived. ECR's minimum is 90 days.
+   *
+   * @param days whole days, 90 or more
+   * @param tagPrefixes tag prefixes, e.g. `['sha-']`
+   */
+  public expireArchivedTaggedAfter(days: number, tagPrefixes: string[], options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'expireArchivedTaggedAfter', selection: Selection.TAGGED, days, since: Since.TRANSITIONED, storageClass: StorageClass.ARCHIVE,
+      tagPrefixes: copy(tagPrefixes), options,
+      defaultDescription: `Expire archived images tagged ${describePrefixes(tagPrefixes)} after ${formatCount(days, 'day')} in archive`,
+    });
+  }
+
+  /**
+   * Deletes archived untagged images `days` days after they were archived. ECR's minimum is 90 days.
+   *
+   * @param days whole days, 90 or more
+   */
+  public expireArchivedUntaggedAfter(days: number, options: LifecycleRuleOptions = {}): LifecycleRules {
+    return this.add({
+      method: 'expireArchivedUntaggedAfter', selection: Selection.UNTAGGED, days, since: Since.TRANSITIONED, storageClass: StorageClass.ARCHIVE, options,
+      defaultDescription: `Expire archived untagged images after ${formatCount(days, 'day')} in archive`,
+    });
+  }
+
+  /**
+   * Validates the rules and renders them as ECR lifecycle policy rules, numbered and in priority
+   * order, after one rule per release-tag pattern (priorities 1..n; none when there is no rule to
    * protect from). Errors name `scope`'s construct path and the prop as `lifecycle.<method>.<argument>`.
    *
    * @internal
    */
-  public _render(scope: IConstruct, releaseTagPatterns: string[] = [], releasePatternsProp = 'releaseTagPatterns'): ecr.LifecycleRule[] {
+  public _render(scope: IConstruct, releaseTagPatterns: string[] = [], releasePatternsProp = 'releaseTagPatterns'): LifecyclePolicyRule[] {
     for (const spec of this.specs) {
       validateSpec(scope, spec);
     }
-    // No rule expires anything: nothing to protect, no policy.
+    // No rule expires or archives anything: nothing to protect, no policy.
     const protect = this.specs.length > 0 ? releaseTagPatterns : [];
 
-    const anyRules = this.specs.filter(s => s.selection === Selection.ANY);
-    if (anyRules.length > 1) {
-      fail(scope, 'lifecycle.keepLast', anyRules.map(s => s.count), 'is given more than once',
-        'ECR allows one rule for images of any tag status; call keepLast once');
+    // ECR: one rule of any tag status, and one for untagged images, per storage class.
+    for (const storageClass of [StorageClass.STANDARD, StorageClass.ARCHIVE]) {
+      const anyRules = this.specs.filter(s => s.selection === Selection.ANY && storageOf(s) === storageClass);
+      if (anyRules.length > 1) {
+        const methods = [...new Set(anyRules.map(s => s.method))];
+        if (methods.length === 1) {
+          fail(scope, `lifecycle.${methods[0]}`, anyRules.map(s => s.count ?? s.days), 'is given more than once',
+            `ECR allows one rule for images of any tag status per storage class; call ${methods[0]} once`);
+        }
+        fail(scope, `lifecycle.${anyRules[1].method}`, anyRules[1].count ?? anyRules[1].days,
+          `cannot be combined with ${anyRules[0].method}: both select images of any tag status in the ${storageClass} storage class`,
+          `ECR allows one such rule per storage class; keep one, and select the others by tag prefix (e.g. archiveTaggedNotPulledFor) or untagged`);
+      }
+      // Checked for the archive family only: the older untagged methods predate this check.
+      const untagged = this.specs.filter(s => s.selection === Selection.UNTAGGED && storageOf(s) === storageClass);
+      if (untagged.length > 1 && untagged.some(s => s.storageClass !== undefined || s.action !== undefined)) {
+        fail(scope, `lifecycle.${untagged[1].method}`, untagged[1].count ?? untagged[1].days,
+          `cannot be combined with ${untagged[0].method}: both select untagged images in the ${storageClass} storage class`,
+          'ECR allows one rule for untagged images per storage class; keep one of them');
+      }
     }
 
-    // The release-tag rules come first (priorities 1..k): ECR never lets a rule expire an image
-    // that a rule of higher priority (a lower number) selected.
+    // The release-tag rules come first (priorities 1..k): ECR never lets a rule expire or archive
+    // an image that a rule of higher priority (a lower number) selected.
     for (const spec of this.specs) {
       const priority = spec.options.priority;
       if (priority !== undefined && !Token.isUnresolved(priority) && priority <= protect.length) {
         fail(scope, `lifecycle.${spec.method}.priority`, priority,
-          `is taken by the release-tag rules (${releasePatternsProp} ${formatValue(protect)}), which come first so no rule can expire a release image`,
+          `is taken by the release-tag rules (${releasePatternsProp} ${formatValue(protect)}), which come first so no rule can expire or archive a release image`,
           `use a priority above ${protect.length}, or leave it out`);
       }
     }
@@ -269,7 +418,12 @@ export class LifecycleRules {
       highest = Math.max(highest, priority);
       numbered.push({ spec, priority });
     }
-    for (const spec of anyRules) {
+    // Rules of any tag status last: the standard-class one, then the archive-class one.
+    const anyLast = [
+      ...this.specs.filter(s => s.selection === Selection.ANY && storageOf(s) === StorageClass.STANDARD),
+      ...this.specs.filter(s => s.selection === Selection.ANY && storageOf(s) === StorageClass.ARCHIVE),
+    ];
+    for (const spec of anyLast) {
       if (spec.options.priority !== undefined) continue;
       highest = Math.max(highest, ...taken.keys());
       const priority = highest + 1;
@@ -278,12 +432,16 @@ export class LifecycleRules {
     }
 
     numbered.sort((a, b) => a.priority - b.priority);
-    const last = numbered[numbered.length - 1];
-    for (const { spec, priority } of numbered) {
-      if (spec.selection === Selection.ANY && spec !== last.spec) {
-        fail(scope, 'lifecycle.keepLast.priority', priority,
-          `is lower than the priority ${last.priority} of ${last.spec.method}`,
-          'the keepLast rule applies to every image and must have the highest priority; omit its priority to put it last');
+    // ECR: the rule of any tag status is evaluated last (of its storage class).
+    for (const storageClass of [StorageClass.STANDARD, StorageClass.ARCHIVE]) {
+      const ofClass = numbered.filter(n => storageOf(n.spec) === storageClass);
+      const last = ofClass[ofClass.length - 1];
+      for (const { spec, priority } of ofClass) {
+        if (spec.selection === Selection.ANY && spec !== last.spec) {
+          fail(scope, `lifecycle.${spec.method}.priority`, priority,
+            `is lower than the priority ${last.priority} of ${last.spec.method}`,
+            `the ${spec.method} rule applies to every image${storageClass === StorageClass.ARCHIVE ? ' in archive' : ''} and must have the highest priority${storageClass === StorageClass.ARCHIVE ? ' of the archive rules' : ''}; omit its priority to put it last`);
+        }
       }
     }
 
@@ -295,7 +453,31 @@ export class LifecycleRules {
     for (const { spec, priority } of numbered) {
       warnIfShadowed(scope, spec, priority, protect, releasePatternsProp);
     }
+    const transitions = numbered.filter(n => n.spec.action === Action.TRANSITION);
+    if (transitions.length > 0 && protect.length === 0) {
+      Annotations.of(scope).addWarningV2(ARCHIVE_UNPROTECTED_WARNING,
+        `lifecycle rule ${transitions[0].priority} (${transitions[0].spec.method}) archives images and no release-tag rule comes before it (${releasePatternsProp} is []): ` +
+        'an archived image cannot be pulled until it is restored, so a task that starts (a scale-out, a replaced task, a rollback) with the image of a running service fails. ' +
+        `Set ${releasePatternsProp} to the tags you deploy, so those images are never archived; ` +
+        `to keep it as it is, acknowledge with Validations.of(<this repository>).acknowledge({ id: 'Annotation::${ARCHIVE_UNPROTECTED_WARNING}', reason }).`);
+    }
     return rules;
+  }
+
+  /**
+   * The lifecycle policy text (`LifecyclePolicyText`), or undefined when there are no rules.
+   *
+   * @internal
+   */
+  public _renderPolicyText(scope: IConstruct, releaseTagPatterns: string[] = [], releasePatternsProp = 'releaseTagPatterns'): string | undefined {
+    const rules = this._render(scope, releaseTagPatterns, releasePatternsProp);
+    if (rules.length === 0) return undefined;
+    return policyText(scope, rules);
+  }
+
+  /** Whether a rule moves images to the archive storage class or deletes archived ones. */
+  public get usesArchive(): boolean {
+    return this.specs.some(s => s.action === Action.TRANSITION || s.storageClass === StorageClass.ARCHIVE);
   }
 
   private add(spec: RuleSpec): LifecycleRules {
@@ -308,6 +490,10 @@ function validateSpec(scope: IConstruct, spec: RuleSpec): void {
   const prop = (arg: string) => `lifecycle.${spec.method}.${arg}`;
   if (spec.count !== undefined) checkPositiveInteger(scope, prop('count'), spec.count);
   if (spec.days !== undefined) checkPositiveInteger(scope, prop('days'), spec.days);
+  if (spec.since === Since.TRANSITIONED && spec.days !== undefined && !Token.isUnresolved(spec.days) && spec.days < ARCHIVE_MINIMUM_DAYS) {
+    fail(scope, prop('days'), spec.days, `is less than ECR's minimum of ${ARCHIVE_MINIMUM_DAYS} days in archive`,
+      `archived images are kept (and billed) at least ${ARCHIVE_MINIMUM_DAYS} days, and ECR rejects a rule that deletes them sooner; use ${ARCHIVE_MINIMUM_DAYS} or more`);
+  }
 
   const priority = spec.options.priority;
   if (priority !== undefined) checkPositiveInteger(scope, prop('priority'), priority);
@@ -345,7 +531,8 @@ function validateSpec(scope: IConstruct, spec: RuleSpec): void {
  * `p*`): it never reports a rule that can still expire something.
  */
 function warnIfShadowed(scope: IConstruct, spec: RuleSpec, priority: number, releasePatterns: string[], releasePatternsProp: string): void {
-  if (spec.selection !== Selection.TAGGED) return;
+  // The release-tag rules select standard-class images; archive-class rules are not shadowed by them.
+  if (spec.selection !== Selection.TAGGED || storageOf(spec) !== StorageClass.STANDARD) return;
   const covered: string[] = [];
   for (const prefix of spec.tagPrefixes ?? []) {
     if (Token.isUnresolved(prefix)) continue;
@@ -375,8 +562,8 @@ function checkPositiveInteger(scope: IConstruct, prop: string, value: number): v
   }
 }
 
-function checkPolicyLength(scope: IConstruct, rules: ecr.LifecycleRule[]): void {
-  const text = policyText(rules);
+function checkPolicyLength(scope: IConstruct, rules: LifecyclePolicyRule[]): void {
+  const text = policyText(scope, rules);
   if (Token.isUnresolved(text)) return;
   if (text.length > MAX_POLICY_LENGTH) {
     fail(scope, 'lifecycle', `${rules.length} rules`, `render a policy of ${text.length} characters`,
@@ -384,38 +571,33 @@ function checkPolicyLength(scope: IConstruct, rules: ecr.LifecycleRule[]): void 
   }
 }
 
-/** The policy text as ecr.Repository writes it (same keys, same order), to measure it. */
-function policyText(rules: ecr.LifecycleRule[]): string {
-  return JSON.stringify({
-    rules: rules.map(rule => ({
-      rulePriority: rule.rulePriority,
-      description: rule.description,
-      selection: {
-        tagStatus: rule.tagStatus,
-        tagPrefixList: rule.tagPrefixList,
-        tagPatternList: rule.tagPatternList,
-        countType: rule.maxImageAge !== undefined ? 'sinceImagePushed' : 'imageCountMoreThan',
-        countNumber: rule.maxImageAge?.toDays() ?? rule.maxImageCount,
-        countUnit: rule.maxImageAge !== undefined ? 'days' : undefined,
-      },
-      action: { type: 'expire' },
-    })),
-  });
+/** The policy text, as ecr.Repository writes it (same keys, same order, tokens resolved). */
+function policyText(scope: IConstruct, rules: LifecyclePolicyRule[]): string {
+  return JSON.stringify(Stack.of(scope).resolve({ rules }));
 }
 
-function render(spec: RuleSpec, priority: number): ecr.LifecycleRule {
-  const tagStatus = {
-    [Selection.ANY]: ecr.TagStatus.ANY,
-    [Selection.TAGGED]: ecr.TagStatus.TAGGED,
-    [Selection.UNTAGGED]: ecr.TagStatus.UNTAGGED,
-  }[spec.selection];
+function storageOf(spec: RuleSpec): StorageClass {
+  return spec.storageClass ?? StorageClass.STANDARD;
+}
+
+function render(spec: RuleSpec, priority: number): LifecyclePolicyRule {
+  const storageClass = storageOf(spec);
+  const action = spec.action ?? Action.EXPIRE;
   return {
     rulePriority: priority,
     description: spec.options.description ?? spec.defaultDescription,
-    tagStatus,
-    tagPrefixList: spec.selection === Selection.TAGGED ? spec.tagPrefixes : undefined,
-    maxImageCount: spec.count,
-    maxImageAge: spec.days !== undefined ? Duration.days(spec.days) : undefined,
+    selection: {
+      tagStatus: spec.selection,
+      tagPrefixList: spec.selection === Selection.TAGGED ? spec.tagPrefixes : undefined,
+      tagPatternList: undefined,
+      // Written out only for the archive class: `standard` is ECR's default, and leaving it out
+      // keeps the policies of repositories without archive rules exactly as they were.
+      storageClass: storageClass === StorageClass.ARCHIVE ? storageClass : undefined,
+      countType: spec.days !== undefined ? (spec.since ?? Since.PUSHED) : 'imageCountMoreThan',
+      countNumber: (spec.days ?? spec.count)!,
+      countUnit: spec.days !== undefined ? 'days' : undefined,
+    },
+    action: action === Action.TRANSITION ? { type: action, targetStorageClass: StorageClass.ARCHIVE } : { type: action },
   };
 }
 
@@ -423,15 +605,19 @@ function render(spec: RuleSpec, priority: number): ecr.LifecycleRule {
  * The rule that claims release images: it selects images with a tag matching `pattern` and
  * would expire only beyond RELEASE_KEEP_COUNT of them, more than ECR's default quota of images
  * per repository (100,000), so in practice never. Its job is the selection: ECR does not let
- * a lower-priority rule expire an image that a higher-priority rule selected.
+ * a lower-priority rule expire or archive an image that a higher-priority rule selected.
  */
-function renderReleaseRule(pattern: string, priority: number): ecr.LifecycleRule {
+function renderReleaseRule(pattern: string, priority: number): LifecyclePolicyRule {
   return {
     rulePriority: priority,
     description: `Keep release images (tags ${pattern}): no later rule may expire them`,
-    tagStatus: ecr.TagStatus.TAGGED,
-    tagPatternList: [pattern],
-    maxImageCount: Defaults.releaseImageKeepCount,
+    selection: {
+      tagStatus: Selection.TAGGED,
+      tagPatternList: [pattern],
+      countType: 'imageCountMoreThan',
+      countNumber: Defaults.releaseImageKeepCount,
+    },
+    action: { type: Action.EXPIRE },
   };
 }
 

@@ -55,3 +55,55 @@ export function tagPatternCovers(pattern: string, entry: string): boolean {
   }
   return matches[0];
 }
+
+/** ECR tag-mutability exclusion filters (`WILDCARD` type): API pattern `^[0-9a-zA-Z._*-]{1,128}$`. */
+export const EXCLUSION_FILTER_PATTERN = /^[0-9a-zA-Z._*-]{1,128}$/;
+export const EXCLUSION_FILTER_ALLOWED = 'use 1 to 128 letters, digits, ".", "_", "-" or "*" (any run of characters), e.g. "latest" or "dev-*"';
+/** ECR takes 1 to 5 exclusion filters per repository (aws-cdk-lib checks the same range). */
+export const MAX_EXCLUSION_FILTERS = 5;
+
+/**
+ * A tag that both wildcard patterns match (`*` is any run of characters, everything else literal,
+ * whole-tag match), or undefined when no string matches both. Exact: it searches the product of
+ * the two patterns' positions. Where a `*` meets a `*` the witness gets an `x`, so a witness is
+ * never empty and reads like a tag.
+ */
+export function tagPatternsOverlap(a: string, b: string): string | undefined {
+  const pa = [...a];
+  const pb = [...b];
+  const key = (i: number, j: number) => i * (pb.length + 1) + j;
+  const seen = new Map<number, { from?: number; emit: string }>();
+  const queue: Array<[number, number]> = [[0, 0]];
+  seen.set(key(0, 0), { emit: '' });
+  const goal = key(pa.length, pb.length);
+  while (queue.length > 0) {
+    const [i, j] = queue.shift()!;
+    const here = key(i, j);
+    if (here === goal) break;
+    const next: Array<[number, number, string]> = [];
+    const ca = pa[i];
+    const cb = pb[j];
+    if (ca === '*') next.push([i + 1, j, '']);
+    if (cb === '*') next.push([i, j + 1, '']);
+    if (ca !== undefined && cb !== undefined) {
+      if (ca === '*' && cb === '*') next.push([i + 1, j + 1, 'x']);
+      else if (ca === '*') next.push([i, j + 1, cb]);
+      else if (cb === '*') next.push([i + 1, j, ca]);
+      else if (ca === cb) next.push([i + 1, j + 1, ca]);
+    }
+    for (const [ni, nj, emit] of next) {
+      const k = key(ni, nj);
+      if (seen.has(k)) continue;
+      seen.set(k, { from: here, emit });
+      queue.push([ni, nj]);
+    }
+  }
+  if (!seen.has(goal)) return undefined;
+  let witness = '';
+  for (let k: number | undefined = goal; k !== undefined;) {
+    const step: { from?: number; emit: string } = seen.get(k)!;
+    witness = step.emit + witness;
+    k = step.from;
+  }
+  return witness === '' ? 'x' : witness;
+}

@@ -143,7 +143,7 @@ describe('ContainerWebApps sharing a cluster, a load balancer and a repository',
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const pull = statements.find((s: any) => [s.Action].flat().includes('ecr:BatchGetImage'));
-    expect(pull.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(repository.repository.node.defaultChild as any), 'Arn'] });
+    expect(pull.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(repository.ecrRepository.node.defaultChild as any), 'Arn'] });
   });
 });
 

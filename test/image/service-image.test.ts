@@ -10,7 +10,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { Architecture, ServiceImage } from '../../lib/image';
 import { toCpuArchitecture } from '../../lib/image/architecture';
-import { ImageRepository } from '../../lib/registry';
+import { CacheUpstream, ImageRepository, PullThroughCache } from '../../lib/registry';
 import { testApp, testStack } from '../util/test-app';
 
 const EXAMPLE_APP = path.join(__dirname, '..', '..', 'examples', 'app');
@@ -279,5 +279,76 @@ describe('an image by tag or digest from a repository the same stack creates', (
     const { taskDefinition } = runImage(stack, 'Task', ServiceImage.fromImageRepository(repo, { tag: 'v1' }));
     Validations.of(taskDefinition).acknowledge({ id: `Annotation::${WARNING}`, reason: 'CI pushed v1 before this deploy.' });
     expect(warningsOf(stack)).toEqual([]);
+  });
+});
+
+describe('ServiceImage.fromPullThroughCache', () => {
+  // GIVEN an ECR Public cache and a task definition running nginx through it (one synth)
+  let stack: Stack;
+  let template: Template;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    const cache = new PullThroughCache(stack, 'Cache', { upstream: CacheUpstream.ecrPublic() });
+    runImage(stack, 'Web', ServiceImage.fromPullThroughCache(cache, 'nginx/nginx', { tag: '1.27' }));
+    runImage(stack, 'Pinned', ServiceImage.fromPullThroughCache(cache, 'nginx/nginx', { digest: DIGEST }));
+    template = Template.fromStack(stack);
+  });
+
+  test('the image URI is the cached repository in this account\'s registry', () => {
+    expect(containerImageOf(template, 'Web')).toEqual({
+      'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/ecr-public/nginx/nginx:1.27']],
+    });
+    expect(containerImageOf(template, 'Pinned')).toEqual({
+      'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, `/ecr-public/nginx/nginx@${DIGEST}`]],
+    });
+  });
+
+  test('the execution role may create the cached repository and import the image, scoped to the prefix', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: expect.arrayContaining(['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository', 'ecr:BatchGetImage']),
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:123456789012:repository/ecr-public/*']] },
+    })]));
+    // Nothing wider than the prefix: no repository/* grant.
+    expect(JSON.stringify(statements)).not.toContain(':repository/*"');
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+    expect(policies.every((p) => p.Properties.Roles.every((r: any) => roles.includes(r.Ref)))).toBe(true);
+  });
+
+  test('create order: the task definition depends on the rule and the creation template (so the service starts after them and is deleted before them)', () => {
+    const [, td] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).find(([id]) => id.startsWith('Web'))! as any;
+    const ids = Object.keys({ ...template.findResources('AWS::ECR::PullThroughCacheRule'), ...template.findResources('AWS::ECR::RepositoryCreationTemplate') });
+    expect(ids).toHaveLength(2);
+    expect(td.DependsOn).toEqual(expect.arrayContaining(ids));
+  });
+
+  test('update: a new prefix changes the image URI, so the next deploy starts tasks that pull through the new prefix', () => {
+    // (Removing the cache while an image uses it cannot be written: the image source needs the cache object.)
+    const next = testStack(testApp());
+    const cache = new PullThroughCache(next, 'Cache', { upstream: CacheUpstream.ecrPublic(), repositoryPrefix: 'mirror' });
+    runImage(next, 'Web', ServiceImage.fromPullThroughCache(cache, 'nginx/nginx', { tag: '1.27' }));
+    // Changing the prefix changes the image URI, so ECS rolls out tasks pulling through the new prefix.
+    expect(JSON.stringify(containerImageOf(Template.fromStack(next), 'Web'))).toContain('/mirror/nginx/nginx:1.27');
+  });
+
+  test.each([
+    [{ upstream: 'Nginx', options: { tag: '1' } }, /image\.upstreamRepository "Nginx" does not match|image\.upstreamRepository "Nginx".*use the lowercase repository path/],
+    [{ upstream: 'public.ecr.aws/nginx/nginx:1.27', options: { tag: '1' } }, /image\.upstreamRepository "public\.ecr\.aws\/nginx\/nginx:1\.27"/],
+    [{ upstream: 'nginx/nginx', options: {} }, /image\.tag undefined is missing; give image\.tag or image\.digest of the upstream image/],
+    [{ upstream: 'nginx/nginx', options: { tag: 'bad tag' } }, /image\.tag "bad tag"/],
+  ])('%j is rejected', ({ upstream, options }, message) => {
+    const s = testStack(testApp());
+    const cache = new PullThroughCache(s, 'Cache', { upstream: CacheUpstream.ecrPublic() });
+    expect(() => runImage(s, 'Web', ServiceImage.fromPullThroughCache(cache, upstream, options as any))).toThrow(message);
+  });
+
+  test('a cache in another region is rejected', () => {
+    const app = new App();
+    const cacheStack = new Stack(app, 'Cache', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const cache = new PullThroughCache(cacheStack, 'Cache', { upstream: CacheUpstream.ecrPublic() });
+    const serviceStack = new Stack(app, 'Service', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => runImage(serviceStack, 'Web', ServiceImage.fromPullThroughCache(cache, 'nginx/nginx', { tag: '1.27' })))
+      .toThrow(/^Service\/Web: image\.cache "Cache\/Cache" is in region eu-west-1, the service in us-east-1/);
   });
 });

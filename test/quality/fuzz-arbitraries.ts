@@ -417,7 +417,7 @@ export function imageArbitrary(mode: Mode, kinds = ['repository', 'imageReposito
 /** The ServiceImage a spec names (for `asset`, a relative directory is taken from the repository root). */
 export function buildImage(spec: any, fx: Fixtures): ServiceImage {
   switch (spec.kind) {
-    case 'repository': return ServiceImage.fromRepository(fx.imageRepository().repository, spec.options);
+    case 'repository': return ServiceImage.fromRepository(fx.imageRepository().ecrRepository, spec.options);
     case 'imageRepository': return ServiceImage.fromImageRepository(fx.imageRepository(), spec.options);
     case 'registry': return ServiceImage.fromRegistry(spec.imageName);
     default: {

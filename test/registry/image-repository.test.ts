@@ -83,7 +83,7 @@ describe('ImageRepository defaults', () => {
   });
 
   test('exposes the repository and its attributes', () => {
-    expect(repo.repository).toBeInstanceOf(ecr.Repository);
+    expect(repo.ecrRepository).toBeInstanceOf(ecr.Repository);
     expect(stack.resolve(repo.repositoryName)).toEqual({ Ref: expect.stringMatching(/^RepoRepository/) });
     expect(stack.resolve(repo.repositoryArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^RepoRepository/), 'Arn'] });
     expect(stack.resolve(repo.repositoryUri)).toMatchObject({ 'Fn::Join': expect.any(Array) });
@@ -278,7 +278,7 @@ describe('ImageRepository validation', () => {
       .toThrow(/TestStack\/Repo: removalPolicy "snapshot" is not allowed; use one of "retain", "destroy"/);
   });
 
-  test('imageTagMutability with exclusion needs filters this construct does not take', () => {
+  test('imageTagMutability with exclusion is set through mutableTagPatterns, not directly', () => {
     expect(make({ imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION }))
       .toThrow(/TestStack\/Repo: imageTagMutability "IMMUTABLE_WITH_EXCLUSION" is not allowed; use one of "IMMUTABLE", "MUTABLE"/);
   });
@@ -296,5 +296,88 @@ describe('ImageRepository validation', () => {
   test('lifecycle rules are checked against the repository path', () => {
     expect(make({ lifecycle: LifecycleRules.empty().keepLastTagged(0, ['v']) }))
       .toThrow(/^TestStack\/Repo: lifecycle.keepLastTagged.count 0 is not a positive integer/);
+  });
+});
+
+describe('ImageRepository mutableTagPatterns (IMMUTABLE_WITH_EXCLUSION)', () => {
+  function make(props: ConstructorParameters<typeof ImageRepository>[2]) {
+    return () => new ImageRepository(testStack(testApp()), 'Repo', props);
+  }
+
+  test('latest and dev move, every other tag stays immutable; checkov CKV_AWS_51 is skipped with the reason', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    // WHEN
+    new ImageRepository(stack, 'Repo', { mutableTagPatterns: ['latest', 'dev'] });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [
+        { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'latest' },
+        { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'dev' },
+      ],
+    });
+    const repo = Object.values(template.findResources('AWS::ECR::Repository'))[0] as any;
+    expect(repo.Metadata.checkov.skip).toEqual(expect.arrayContaining([
+      { id: 'CKV_AWS_51', comment: expect.stringMatching(/^Tags are immutable except latest, dev .*no release tag pattern overlaps them/) },
+    ]));
+  });
+
+  test('without mutableTagPatterns there are no filters and no CKV_AWS_51 skip', () => {
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo');
+    const repo = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0] as any;
+    expect(repo.Properties.ImageTagMutabilityExclusionFilters).toBeUndefined();
+    expect(JSON.stringify(repo.Metadata ?? {})).not.toContain('CKV_AWS_51');
+  });
+
+  test('with a custom release scheme, a wildcard that cannot meet it is accepted', () => {
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo', { releaseTagPatterns: ['release-*'], mutableTagPatterns: ['dev-*', 'pr-*'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' });
+  });
+
+  test.each([
+    [['dev-*'], /mutableTagPatterns\[0\] "dev-\*" would make release tags mutable: the tag "dev-[^"]*" matches it and the release tag pattern "\*\.\*"/],
+    [['latest', 'v*'], /mutableTagPatterns\[1\] "v\*" would make release tags mutable: the tag "v[^"]*" matches it and the release tag pattern "v\*"/],
+    [['1.x'], /mutableTagPatterns\[0\] "1\.x" would make release tags mutable: the tag "1\.x" matches it and the release tag pattern "\*\.\*"/],
+  ])('%j overlaps a default release tag pattern: rejected', (patterns, message) => {
+    expect(make({ mutableTagPatterns: patterns })).toThrow(message);
+  });
+
+  test.each([
+    [[], /mutableTagPatterns \[\] is not a list of 1 to 5 patterns/],
+    [['a', 'b', 'c', 'd', 'e', 'f'], /mutableTagPatterns \["a", "b", "c", "d", "e", "f"\] is not a list of 1 to 5 patterns/],
+    [['bad tag'], /mutableTagPatterns\[0\] "bad tag" is not a valid exclusion filter; use 1 to 128 letters/],
+    [['x'.repeat(129)], /mutableTagPatterns\[0\] "x{129}" is not a valid exclusion filter/],
+    [['**'], /mutableTagPatterns\[0\] "\*\*" matches every tag/],
+    [['latest', 'latest'], /mutableTagPatterns\[1\] "latest" is listed twice/],
+  ])('%j is rejected', (patterns, message) => {
+    expect(make({ releaseTagPatterns: [], mutableTagPatterns: patterns })).toThrow(message);
+  });
+
+  test('only with immutable tags', () => {
+    expect(make({ imageTagMutability: ecr.TagMutability.MUTABLE, mutableTagPatterns: ['latest'] }))
+      .toThrow(/^TestStack\/Repo: mutableTagPatterns \["latest"\] cannot be combined with imageTagMutability "MUTABLE"/);
+  });
+});
+
+describe('the ecrRepository escape hatch', () => {
+  test('is the L2, and the deprecated repository alias returns it', () => {
+    const stack = new Stack(testApp(), 'S');
+    const repo = new ImageRepository(stack, 'Repo');
+    expect(repo.ecrRepository).toBeInstanceOf(ecr.Repository);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    expect(repo.repository).toBe(repo.ecrRepository);
+  });
+
+  test('a lifecycle rule added to it would be dropped from the policy, so it fails by name instead', () => {
+    // GIVEN a repository whose policy comes from the lifecycle prop
+    const stack = new Stack(testApp(), 'S');
+    const repo = new ImageRepository(stack, 'Repo');
+    // WHEN / THEN
+    expect(() => repo.ecrRepository.addLifecycleRule({ maxImageCount: 5 }))
+      .toThrow(/^S\/Repo: ecrRepository.addLifecycleRule \{"maxImageCount":5\} would be ignored: this repository writes its lifecycle policy from the lifecycle prop; give the rule through lifecycle/);
   });
 });

@@ -7,10 +7,10 @@ import { testApp, testStack } from '../util/test-app';
 function render(rules: LifecycleRules) {
   return rules._render(new Construct(testStack(testApp()), 'Repo')).map(r => ({
     priority: r.rulePriority,
-    status: r.tagStatus,
-    prefixes: r.tagPrefixList,
-    count: r.maxImageCount,
-    days: r.maxImageAge?.toDays(),
+    status: r.selection.tagStatus,
+    prefixes: r.selection.tagPrefixList,
+    count: r.selection.countType === 'imageCountMoreThan' ? r.selection.countNumber : undefined,
+    days: r.selection.countType === 'imageCountMoreThan' ? undefined : r.selection.countNumber,
     description: r.description,
   }));
 }
@@ -178,5 +178,102 @@ describe('LifecycleRules validation (errors name the repository path and the rul
     let fewer = LifecycleRules.empty();
     for (let i = 0; i < 60; i++) fewer = fewer.keepLastTagged(5, [`p${i}`], { description: 'd'.repeat(300) });
     expect(render(fewer)).toHaveLength(60);
+  });
+});
+
+describe('archive storage class', () => {
+  function policy(rules: LifecycleRules, releaseTagPatterns?: string[]) {
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo', { lifecycle: rules, releaseTagPatterns });
+    const repo = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0] as any;
+    return JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
+  }
+
+  test('transition and archive-expire rules render as ECR reads them, after the release-tag rules', () => {
+    // GIVEN a policy that archives CI builds not pulled for 30 days and deletes archived images after 180
+    const rules = policy(LifecycleRules.empty()
+      .expireUntaggedAfter(7)
+      .archiveTaggedNotPulledFor(30, ['sha-'])
+      .expireArchivedAfter(180));
+    // THEN
+    expect(rules.slice(2)).toEqual([
+      {
+        rulePriority: 3,
+        description: 'Expire untagged images after 7 days',
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7, countUnit: 'days' },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 4,
+        description: 'Archive images tagged sha-* not pulled for 30 days',
+        selection: { tagStatus: 'tagged', tagPrefixList: ['sha-'], countType: 'sinceImagePulled', countNumber: 30, countUnit: 'days' },
+        action: { type: 'transition', targetStorageClass: 'archive' },
+      },
+      {
+        rulePriority: 5,
+        description: 'Expire images archived for 180 days',
+        selection: { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countNumber: 180, countUnit: 'days' },
+        action: { type: 'expire' },
+      },
+    ]);
+  });
+
+  test('archiveUntaggedAfter counts from the push; the archive-class untagged and tagged expiries select archived images', () => {
+    const rules = policy(LifecycleRules.empty()
+      .archiveUntaggedAfter(14)
+      .expireArchivedUntaggedAfter(90)
+      .expireArchivedTaggedAfter(365, ['sha-']), []);
+    expect(rules.map((r: any) => [r.selection.tagStatus, r.selection.storageClass, r.selection.countType, r.action])).toEqual([
+      ['untagged', undefined, 'sinceImagePushed', { type: 'transition', targetStorageClass: 'archive' }],
+      ['untagged', 'archive', 'sinceImageTransitioned', { type: 'expire' }],
+      ['tagged', 'archive', 'sinceImageTransitioned', { type: 'expire' }],
+    ]);
+  });
+
+  test('keepLast and expireArchivedAfter are both "any" rules, one per storage class: each is last of its class', () => {
+    const rules = render(LifecycleRules.empty().expireArchivedAfter(90).keepLast(30).expireUntaggedAfter(7));
+    expect(rules.map(r => [r.priority, r.description])).toEqual([
+      [1, 'Expire untagged images after 7 days'],
+      [2, 'Keep the last 30 images'],
+      [3, 'Expire images archived for 90 days'],
+    ]);
+  });
+
+  test.each([
+    ['expireArchivedAfter', () => LifecycleRules.empty().expireArchivedAfter(89)],
+    ['expireArchivedTaggedAfter', () => LifecycleRules.empty().expireArchivedTaggedAfter(30, ['sha-'])],
+    ['expireArchivedUntaggedAfter', () => LifecycleRules.empty().expireArchivedUntaggedAfter(1)],
+  ])('%s: fewer than 90 days in archive is rejected', (method, build) => {
+    expect(() => render(build())).toThrow(new RegExp(`^TestStack/Repo: lifecycle\\.${method}\\.days \\d+ is less than ECR's minimum of 90 days in archive`));
+  });
+
+  test('archiveNotPulledFor and keepLast both select every standard image: rejected', () => {
+    expect(() => render(LifecycleRules.empty().keepLast(30).archiveNotPulledFor(60)))
+      .toThrow(/^TestStack\/Repo: lifecycle\.archiveNotPulledFor 60 cannot be combined with keepLast: both select images of any tag status in the standard storage class; ECR allows one such rule per storage class/);
+  });
+
+  test('two untagged rules of one storage class are rejected', () => {
+    expect(() => render(LifecycleRules.empty().expireUntaggedAfter(7).archiveUntaggedAfter(30)))
+      .toThrow(/^TestStack\/Repo: lifecycle\.archiveUntaggedAfter 30 cannot be combined with expireUntaggedAfter: both select untagged images in the standard storage class/);
+    // ... but one per storage class is fine
+    expect(render(LifecycleRules.empty().archiveUntaggedAfter(30).expireArchivedUntaggedAfter(90))).toHaveLength(2);
+  });
+
+  test('an archive-class "any" rule must be the last archive rule', () => {
+    expect(() => render(LifecycleRules.empty().expireArchivedAfter(90, { priority: 1 }).expireArchivedTaggedAfter(120, ['sha-'])))
+      .toThrow(/^TestStack\/Repo: lifecycle\.expireArchivedAfter\.priority 1 is lower than the priority 2 of expireArchivedTaggedAfter; the expireArchivedAfter rule applies to every image in archive and must have the highest priority of the archive rules/);
+  });
+
+  test('archive days must be positive integers; tagged archive rules need prefixes', () => {
+    expect(() => render(LifecycleRules.empty().archiveNotPulledFor(0)))
+      .toThrow(/^TestStack\/Repo: lifecycle\.archiveNotPulledFor\.days 0 is not a positive integer/);
+    expect(() => render(LifecycleRules.empty().archiveTaggedNotPulledFor(30, [])))
+      .toThrow(/^TestStack\/Repo: lifecycle\.archiveTaggedNotPulledFor\.tagPrefixes \[\] is empty/);
+  });
+
+  test('usesArchive tells whether any rule touches the archive storage class', () => {
+    expect(LifecycleRules.recommended().usesArchive).toBe(false);
+    expect(LifecycleRules.empty().archiveUntaggedAfter(3).usesArchive).toBe(true);
+    expect(LifecycleRules.empty().expireArchivedAfter(90).usesArchive).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { tagPatternCovers } from '../../lib/registry/patterns';
+import { tagPatternCovers, tagPatternsOverlap } from '../../lib/registry/patterns';
 
 describe('tagPatternCovers: every tag the entry matches also matches the pattern', () => {
   test.each([
@@ -35,5 +35,21 @@ describe('tagPatternCovers: every tag the entry matches also matches the pattern
         expect([pattern, entry, tagPatternCovers(pattern, entry)]).toEqual([pattern, entry, brute]);
       }
     }
+  });
+});
+
+describe('tagPatternsOverlap', () => {
+  test.each([
+    ['latest', 'v*', undefined],
+    ['latest', '*.*', undefined],
+    ['dev', '*.*', undefined],
+    ['dev-*', 'release-*', undefined],
+    ['dev-*', '*.*', 'dev-.x'],
+    ['v*', 'v*', 'vx'],
+    ['*', '*', 'x'],
+    ['a*b', '*c*', 'acb'],
+    ['1.x', '*.*', '1.x'],
+  ])('%s and %s: %s', (a, b, witness) => {
+    expect(tagPatternsOverlap(a, b)).toBe(witness);
   });
 });

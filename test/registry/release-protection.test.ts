@@ -254,3 +254,94 @@ describe('a tagged rule under a release pattern is inert: a warning', () => {
     expect(expired.size).toBe(0);
   });
 });
+
+/**
+ * ECR's evaluation with the archive storage class (same page, 2025 edition): a rule also selects by
+ * `storageClass` (standard unless it says archive); "an image is expired or archived by exactly one
+ * or zero rules"; "an image that matches the tagging requirements of a rule cannot be expired or
+ * archived by a rule with a lower priority"; `sinceImagePulled` counts from the last pull (the push
+ * when never pulled) and only archives; `sinceImageTransitioned` counts from the archiving and only
+ * expires archived images. The simulation takes the conservative reading for archived images: a
+ * standard-class release rule does not shield them (the docs do not say it does).
+ */
+interface StoredImage extends Image {
+  readonly archived?: boolean;
+  /** Days since the last pull; undefined when never pulled (then the push counts). */
+  readonly pulledDaysAgo?: number;
+  /** Days since it was archived (archived images only). */
+  readonly archivedDaysAgo?: number;
+}
+interface ArchivePolicyRule extends PolicyRule {
+  selection: PolicyRule['selection'] & { storageClass?: string };
+  action: { type: string; targetStorageClass?: string };
+}
+
+/** What ECR would do to each image under `rules`: 'expire' or 'archive', by image id. */
+function evaluate(rules: ArchivePolicyRule[], images: StoredImage[]): Map<string, string> {
+  const claimed = new Set<string>();
+  const done = new Map<string, string>();
+  for (const rule of [...rules].sort((a, b) => a.rulePriority - b.rulePriority)) {
+    const storage = rule.selection.storageClass ?? 'standard';
+    const selected = images.filter((image) => (image.archived ? 'archive' : 'standard') === storage && selects(rule, image));
+    const n = rule.selection.countNumber;
+    let candidates: StoredImage[];
+    switch (rule.selection.countType) {
+      case 'imageCountMoreThan': candidates = [...selected].sort((a, b) => a.ageDays - b.ageDays).slice(n); break;
+      case 'sinceImagePushed': candidates = selected.filter((image) => image.ageDays > n); break;
+      case 'sinceImagePulled': candidates = selected.filter((image) => (image.pulledDaysAgo ?? image.ageDays) > n); break;
+      case 'sinceImageTransitioned': candidates = selected.filter((image) => (image.archivedDaysAgo ?? 0) > n); break;
+      default: throw new Error(`unknown countType ${rule.selection.countType}`);
+    }
+    for (const image of candidates) {
+      if (!claimed.has(image.id) && !done.has(image.id)) done.set(image.id, rule.action.type === 'transition' ? 'archive' : 'expire');
+    }
+    for (const image of selected) claimed.add(image.id);
+  }
+  return done;
+}
+
+describe('release images and archive rules', () => {
+  /** The history, with pulls: releases a running service uses were pulled recently, old ones long ago. */
+  function storedHistory(): StoredImage[] {
+    const images: StoredImage[] = history().map((image) => ({ ...image, pulledDaysAgo: image.ageDays > 60 ? image.ageDays - 1 : undefined }));
+    images.push({ id: 'archived-ci-old', tags: ['sha-old'], ageDays: 700, archived: true, archivedDaysAgo: 200 });
+    images.push({ id: 'archived-ci-new', tags: ['sha-new'], ageDays: 650, archived: true, archivedDaysAgo: 30 });
+    return images;
+  }
+  const archiving = () => LifecycleRules.empty().expireUntaggedAfter(7).archiveNotPulledFor(30).expireArchivedAfter(180);
+
+  test('a release image is never archived, however long since its last pull; CI builds are, and old archives go', () => {
+    // GIVEN the default release patterns and rules that archive everything not pulled for 30 days
+    const images = storedHistory();
+    const done = evaluate(policyOf({ lifecycle: archiving() }) as ArchivePolicyRule[], images);
+    // THEN no release image is archived or expired
+    const releases = images.filter((image) => !image.archived && isRelease(image));
+    expect(releases.filter((image) => done.has(image.id)).map((image) => image.tags)).toEqual([]);
+    expect(releases.filter((image) => (image.pulledDaysAgo ?? image.ageDays) > 30).length).toBeGreaterThan(30);
+    // ... CI builds not pulled for 30 days are archived, untagged leftovers expired
+    const ciStale = images.filter((image) => !image.archived && !isRelease(image) && image.tags.length > 0 && (image.pulledDaysAgo ?? image.ageDays) > 30);
+    expect(ciStale.length).toBeGreaterThan(100);
+    expect(ciStale.every((image) => done.get(image.id) === 'archive')).toBe(true);
+    expect(images.filter((image) => image.tags.length === 0 && image.ageDays > 7).every((image) => done.get(image.id) === 'expire')).toBe(true);
+    // ... and archived images are expired 180 days after archiving, not before
+    expect(done.get('archived-ci-old')).toBe('expire');
+    expect(done.has('archived-ci-new')).toBe(false);
+  });
+
+  test('without release-tag rules the same archive rule archives release images: a synth warning says so', () => {
+    const images = storedHistory();
+    const done = evaluate(policyOf({ releaseTagPatterns: [], lifecycle: archiving() }) as ArchivePolicyRule[], images);
+    expect(images.filter((image) => isRelease(image) && done.get(image.id) === 'archive').length).toBeGreaterThan(30);
+
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo', { releaseTagPatterns: [], lifecycle: archiving() });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Repo',
+      Match.stringLikeRegexp('^lifecycle rule 2 \\(archiveNotPulledFor\\) archives images and no release-tag rule comes before it .*an archived image cannot be pulled until it is restored'));
+  });
+
+  test('with release-tag rules there is no archive warning', () => {
+    const stack = testStack(testApp());
+    new ImageRepository(stack, 'Repo', { lifecycle: archiving() });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('archives images'))).toEqual([]);
+  });
+});

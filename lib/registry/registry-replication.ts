@@ -1,0 +1,115 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import { checkPattern, fail } from '../validation/checks';
+import { claimUniqueName } from '../validation/physical-names';
+import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from './patterns';
+
+/** AWS region names: `us-east-1`, `eu-central-2`, `ap-southeast-4`, `us-gov-west-1`. */
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** ECR quota: 25 unique destinations across all replication rules of a registry. */
+const MAX_DESTINATIONS = 25;
+/** ECR quota: 100 repository filters per replication rule. */
+const MAX_FILTERS = 100;
+
+/**
+ * Where images are replicated to.
+ */
+export interface ReplicationDestination {
+  /** The destination region, e.g. `eu-west-1`. */
+  readonly region: string;
+
+  /**
+   * The destination account (12 digits). Another account must allow this registry to replicate
+   * into it with its registry policy.
+   *
+   * @default - this stack's account
+   */
+  readonly account?: string;
+}
+
+/**
+ * Properties of a RegistryReplication.
+ */
+export interface RegistryReplicationProps {
+  /** 1 to 25 destinations; never this stack's own region in its own account. */
+  readonly destinations: ReplicationDestination[];
+
+  /**
+   * Replicate only repositories whose names start with one of these prefixes (ECR `PREFIX_MATCH`
+   * filters), at most 100.
+   *
+   * @default - every repository of the registry
+   */
+  readonly repositoryPrefixes?: string[];
+}
+
+/**
+ * Cross-region (and cross-account) replication of this account's ECR registry
+ * (`AWS::ECR::ReplicationConfiguration`), so a service in another region pulls from a registry
+ * near it.
+ *
+ * The replication configuration is one per account and region: deploying this replaces any
+ * replication configuration the registry already has (set by hand, or by another stack or app),
+ * and deleting the stack removes replication for the whole registry. Create it once per account
+ * and region, in one stack: a second one in the same app and environment is a synth error.
+ * Replicated repositories are created by ECR in the destination, outside CloudFormation, and
+ * stay after `cdk destroy`; only images pushed after the configuration exists are replicated.
+ */
+export class RegistryReplication extends Construct {
+  /** The replication configuration. */
+  public readonly configuration: ecr.CfnReplicationConfiguration;
+
+  constructor(scope: Construct, id: string, props: RegistryReplicationProps) {
+    super(scope, id);
+
+    const stack = Stack.of(this);
+    const destinations = props.destinations;
+    if (!Array.isArray(destinations) || destinations.length === 0 || destinations.length > MAX_DESTINATIONS) {
+      fail(this, 'destinations', destinations, `is not a list of 1 to ${MAX_DESTINATIONS} destinations`,
+        `ECR replicates to at most ${MAX_DESTINATIONS} destinations per registry`);
+    }
+    const seen = new Set<string>();
+    destinations.forEach((destination, i) => {
+      const prop = `destinations[${i}]`;
+      checkPattern(this, `${prop}.region`, destination.region, REGION_PATTERN, 'use an AWS region name, e.g. "eu-west-1"');
+      checkPattern(this, `${prop}.account`, destination.account, ACCOUNT_ID_PATTERN, 'use a 12-digit AWS account id, or leave it out for this account');
+      const account = destination.account ?? stack.account;
+      const sameAccount = destination.account === undefined || (!Token.isUnresolved(stack.account) && destination.account === stack.account);
+      if (sameAccount && !Token.isUnresolved(stack.region) && destination.region === stack.region) {
+        fail(this, `${prop}.region`, destination.region, 'is the region of this registry',
+          'replicate to another region, or to another account in this region');
+      }
+      const key = `${Token.isUnresolved(account) ? 'this account' : account}/${destination.region}`;
+      if (seen.has(key)) {
+        fail(this, prop, destination, 'is listed twice', 'list each destination region and account once');
+      }
+      seen.add(key);
+    });
+    const prefixes = props.repositoryPrefixes;
+    if (prefixes !== undefined) {
+      if (!Array.isArray(prefixes) || prefixes.length === 0 || prefixes.length > MAX_FILTERS) {
+        fail(this, 'repositoryPrefixes', prefixes, `is not a list of 1 to ${MAX_FILTERS} prefixes`,
+          'leave it out to replicate every repository');
+      }
+      const seenPrefixes = new Set<string>();
+      prefixes.forEach((prefix, i) => {
+        checkPattern(this, `repositoryPrefixes[${i}]`, prefix, REPOSITORY_NAME_PATTERN,
+          'use the start of repository names: 2 to 256 lowercase letters and digits, with single ".", "_" or "-" between them and "/" between parts');
+        if (seenPrefixes.has(prefix)) fail(this, `repositoryPrefixes[${i}]`, prefix, 'is listed twice', 'list each prefix once');
+        seenPrefixes.add(prefix);
+      });
+    }
+    // One replication configuration per registry (account and region).
+    claimUniqueName(this, 'RegistryReplication', 'replication-configuration', 'replication configuration', 'registry');
+
+    this.configuration = new ecr.CfnReplicationConfiguration(this, 'Configuration', {
+      replicationConfiguration: {
+        rules: [{
+          destinations: destinations.map((d) => ({ region: d.region, registryId: d.account ?? stack.account })),
+          repositoryFilters: prefixes?.map((filter) => ({ filter, filterType: 'PREFIX_MATCH' })),
+        }],
+      },
+    });
+  }
+}
