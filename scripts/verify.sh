@@ -144,7 +144,10 @@ O_SYNTH=$SYNTH_RC O_E=$CFN_E O_W=$CFN_W O_I=$CFN_I O_CF=$CKV_FAILED O_CP=$CKV_PA
 step "cfn-lint on fuzzed configurations (scripts/fuzz-sample.ts: valid random props, fixed seed)"
 rm -rf cdk.out/fuzz-sample
 FUZZ_E=- FUZZ_W=- FUZZ_N=0
-if mapfile -t fuzz_templates < <("${OFFLINE[@]}" node --import tsx scripts/fuzz-sample.ts cdk.out/fuzz-sample) && [ "${#fuzz_templates[@]}" -gt 0 ]; then
+# The script's exit status counts: a crash after the first template must not pass as a short sample.
+mkdir -p cdk.out
+if "${OFFLINE[@]}" node --import tsx scripts/fuzz-sample.ts cdk.out/fuzz-sample > cdk.out/fuzz-sample.list \
+  && mapfile -t fuzz_templates < cdk.out/fuzz-sample.list && [ "${#fuzz_templates[@]}" -gt 0 ]; then
   FUZZ_N=${#fuzz_templates[@]}
   mkdir -p cdk.out/fuzz-sample
   "${OFFLINE[@]}" "$ROOT/.venv/bin/cfn-lint" --config-file .cfnlintrc.yaml --format parseable -- "${fuzz_templates[@]}" > cdk.out/fuzz-sample/cfn-lint.txt 2>&1
@@ -154,7 +157,7 @@ if mapfile -t fuzz_templates < <("${OFFLINE[@]}" node --import tsx scripts/fuzz-
   grep -E ':[EW][0-9]+:' cdk.out/fuzz-sample/cfn-lint.txt | head -20
   echo "cfn-lint on $FUZZ_N fuzzed templates: $FUZZ_E errors, $FUZZ_W warnings (exit $rc)"
 else
-  echo "verify: scripts/fuzz-sample.ts produced no templates"
+  echo "verify: scripts/fuzz-sample.ts failed or produced no templates (see above)"
 fi
 [ "$FUZZ_E" = 0 ] && [ "$FUZZ_W" = 0 ] || FAIL=1
 
