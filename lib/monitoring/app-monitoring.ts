@@ -289,9 +289,9 @@ export class AppMonitoring extends Construct {
           source: ['aws.ecs'],
           detailType: ['ECS Task State Change'],
           detail: {
-            clusterArn: [task.task.cluster.clusterArn],
+            clusterArn: [task.cluster.clusterArn],
             // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
-            group: [`family:${task.task.taskDefinition.family}`],
+            group: [`family:${task.taskDefinition.family}`],
             lastStatus: ['STOPPED'],
             $or: [
               { containers: { exitCode: [{ 'anything-but': 0 }] } },

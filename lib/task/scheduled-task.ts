@@ -1,9 +1,12 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ecsClusterOf } from '../cluster/imported-cluster';
+import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { OneOffTask, OneOffTaskProps } from './one-off-task';
 import { TaskSchedule } from './task-schedule';
@@ -96,6 +99,14 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
 export class ScheduledTask extends Construct {
   /** The task the schedule starts; its `runTaskCommand` starts an extra run by hand. */
   public readonly task: OneOffTask;
+  /** The ECS task definition each run uses (same as `task.taskDefinition`). */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The main container (same as `task.container`). */
+  public readonly container: ecs.ContainerDefinition;
+  /** The log group the runs write to (same as `task.logGroup`). */
+  public readonly logGroup: logs.ILogGroup;
+  /** The cluster the runs start in. */
+  public readonly cluster: IServiceCluster;
   /** The EventBridge Scheduler schedule. */
   public readonly schedule: scheduler.Schedule;
   /** The role the Scheduler assumes to start the task. */
@@ -114,6 +125,10 @@ export class ScheduledTask extends Construct {
     const maxEventAge = props.maxEventAge ?? Defaults.scheduleMaxEventAge;
 
     this.task = new OneOffTask(this, 'Task', props);
+    this.taskDefinition = this.task.taskDefinition;
+    this.container = this.task.container;
+    this.logGroup = this.task.logGroup;
+    this.cluster = this.task.cluster;
 
     if (props.deadLetterQueue) {
       this.deadLetterQueue = props.deadLetterQueue;

@@ -429,3 +429,17 @@ describe('ScheduledTask validation', () => {
     expect(make({ enabled: 'false' as unknown as boolean })).toThrow(new RegExp(`${at}enabled "false" is not a boolean`));
   });
 });
+
+describe('ScheduledTask members', () => {
+  test('the task definition, container, log group and cluster are one step away (no scheduled.task.task)', () => {
+    const stack = new Stack(testApp(), 'Members', { env: { region: 'us-east-1' } });
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const job = new ScheduledTask(stack, 'Job', {
+      cluster, image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36'), schedule: TaskSchedule.rate(Duration.hours(1)),
+    });
+    expect(job.taskDefinition).toBe(job.task.taskDefinition);
+    expect(job.container).toBe(job.task.container);
+    expect(job.logGroup).toBe(job.task.logGroup);
+    expect(job.cluster).toBe(cluster);
+  });
+});
