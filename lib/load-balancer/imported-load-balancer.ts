@@ -25,6 +25,8 @@ export class ImportedServiceLoadBalancer extends Construct implements IServiceLo
   /** The imported listener. */
   public readonly listener: elbv2.IApplicationListener;
   private readonly routing: ListenerRoutes;
+  private readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  private readonly openPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, attrs: ServiceLoadBalancerAttributes) {
     super(scope, id);
@@ -59,11 +61,31 @@ export class ImportedServiceLoadBalancer extends Construct implements IServiceLo
       securityGroup: attrs.securityGroup,
       defaultPort: this.port,
     });
+    this.loadBalancerSecurityGroup = attrs.securityGroup;
     this.routing = new ListenerRoutes(this, this.listener, attrs.securityGroup, this.targetSecurityGroup);
   }
 
+  /**
+   * Ingress on the target group from the load balancer's group, and always an egress rule on the
+   * load balancer's group to the target group: an imported group reads as open outbound to
+   * aws-cdk-lib, but a load balancer made by ServiceLoadBalancer (or any careful platform team)
+   * allows no egress, and its health checks would time out. Both rules live in this stack and go
+   * with it.
+   */
   public openTargetPort(port: number): void {
-    this.routing.openTargetPort(port);
+    checkPort(this, 'port', port);
+    if (this.openPorts.has(port)) return;
+    this.openPorts.add(port);
+    const description = `Load balancer to the targets of ${this.node.path} on ${port}`;
+    this.targetSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(port), description);
+    new ec2.CfnSecurityGroupEgress(this, `LoadBalancerEgress${port}`, {
+      groupId: this.loadBalancerSecurityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      destinationSecurityGroupId: this.targetSecurityGroup.securityGroupId,
+      description,
+    });
   }
 
   public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {

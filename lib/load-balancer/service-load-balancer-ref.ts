@@ -51,8 +51,8 @@ export interface ServiceLoadBalancerAttributes {
 
   /**
    * The load balancer's security group. The services' target security group admits it on their
-   * ports; if it restricts egress and was imported with `mutable: true`, the egress rules to the
-   * targets are added to it too (otherwise allow them yourself).
+   * ports, and the importing stack adds an egress rule per port to it (removed with the stack),
+   * so a group that restricts egress still reaches the tasks.
    */
   readonly securityGroup: ec2.ISecurityGroup;
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { DeployChecks } from '../../lib/deploy-checks';
@@ -83,6 +83,10 @@ describe('a platform stack owns network, cluster and load balancer; app stacks o
     const json = JSON.stringify(Template.fromStack(stack).toJSON());
     expect(json).not.toContain('Fn::ImportValue');
     expect(json).toContain('/platform/listener-arn');
+    // The platform's load balancer group allows no egress (ServiceLoadBalancer's default): the team's stack opens the one port.
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { Ref: Match.stringLikeRegexp('SsmParameterValueplatformalbsecuritygroupid') }, FromPort: 8080, ToPort: 8080,
+    });
     expect(stack.dependencies).toEqual([]);
   });
 });
