@@ -205,6 +205,10 @@ export class ManagedInstancesCapacity extends Construct {
         bareMetal: ec2.BareMetal.EXCLUDED,
       },
     });
+    // The instances reach ECS through the task subnets' NAT (or internet) routes: created before
+    // the provider, deleted after it, so draining instances can still report to ECS on delete
+    // (aws-cdk #36071: a stack delete that removed the routes first could not finish).
+    this.capacityProvider.node.addDependency(cluster.vpc.selectSubnets(cluster.taskSubnets).internetConnectivityEstablished);
     this.infrastructureRole = this.capacityProvider.infrastructureRole;
     this.instanceProfile = this.capacityProvider.ec2InstanceProfile;
     cluster.ecsCluster.addManagedInstancesCapacityProvider(this.capacityProvider);

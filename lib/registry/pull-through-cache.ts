@@ -138,6 +138,12 @@ export class PullThroughCache extends Construct {
       fail(this, 'upstream', upstream.registryUrl, 'needs credentials', `give a Secrets Manager secret named ${PULL_THROUGH_CACHE_SECRET_PREFIX}...`);
     }
     if (upstream.credentials !== undefined) {
+      const cfnSecret = upstream.credentials.node.defaultChild;
+      if (cfnSecret instanceof secretsmanager.CfnSecret && Stack.of(cfnSecret).resolve(cfnSecret.name) === undefined) {
+        // CloudFormation would name it after its logical id, a name ECR refuses for a cache rule.
+        fail(this, 'upstream.credentials', upstream.credentials.node.path, `is created without a secretName, so CloudFormation names it after its logical id and ECR refuses it`,
+          `create the secret with secretName: '${PULL_THROUGH_CACHE_SECRET_PREFIX}${upstream.registryType}' (any name under ${PULL_THROUGH_CACHE_SECRET_PREFIX})`);
+      }
       const name = knownSecretName(upstream.credentials);
       if (name !== undefined && !name.startsWith(PULL_THROUGH_CACHE_SECRET_PREFIX)) {
         fail(this, 'upstream.credentials', name, `does not start with "${PULL_THROUGH_CACHE_SECRET_PREFIX}"`,

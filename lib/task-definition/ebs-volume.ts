@@ -204,5 +204,8 @@ export function attachEbsVolume(
   taskDefinition.addVolume(managed);
   managed.mountIn(container, { containerPath: volume.mountPath, readOnly: false });
   service.addVolume(managed);
+  // The first tasks need the role with all its policies (the KMS grant sits in its DefaultPolicy):
+  // ECS attaches volumes as soon as the service starts tasks.
+  service.node.addDependency(managed.role);
   return managed;
 }

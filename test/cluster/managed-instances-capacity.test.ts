@@ -124,6 +124,16 @@ describe('ManagedInstancesCapacity defaults (x86, 2-8 vCPUs, On-Demand)', () => 
     expect(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(infraRoleId))).toEqual([]);
   });
 
+  test('delete order: the provider goes before the task subnets\' NAT routes, so draining instances still reach ECS (aws-cdk #36071)', () => {
+    // THEN the provider DependsOn every default route of the private task subnets (and so their NAT gateway)
+    const provider = (template.findResources('AWS::ECS::CapacityProvider') as any)[logicalId(stack, capacity.capacityProvider)];
+    const routes = Object.entries(template.findResources('AWS::EC2::Route'))
+      .filter(([id]) => id.includes('Private'))
+      .map(([id]) => id);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) expect(provider.DependsOn).toContain(route);
+  });
+
   test('no warning', () => {
     // THEN
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);

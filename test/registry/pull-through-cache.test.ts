@@ -136,6 +136,13 @@ describe('PullThroughCache validation', () => {
       .toThrow(/^TestStack\/Cache: upstream "registry-1\.docker\.io" needs credentials; give a Secrets Manager secret named ecr-pullthroughcache\/\.\.\./);
   });
 
+  test('a secret created without a secretName is rejected: CloudFormation would name it after its logical id', () => {
+    const stack = testStack(testApp());
+    const secret = new secretsmanager.Secret(stack, 'Hub');
+    expect(make({ upstream: CacheUpstream.dockerHub(secret) }, stack))
+      .toThrow(/^TestStack\/Cache: upstream\.credentials "TestStack\/Hub" is created without a secretName, so CloudFormation names it after its logical id and ECR refuses it; create the secret with secretName: 'ecr-pullthroughcache\/docker-hub'/);
+  });
+
   test('a secret whose name does not start with ecr-pullthroughcache/ is rejected', () => {
     const stack = testStack(testApp());
     const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Hub', 'dockerhub-token');

@@ -83,6 +83,11 @@ test('a customer-managed key: its id on the volume, and the infrastructure role 
       Resource: { 'Fn::GetAtt': [logicalId(stack, key), 'Arn'] },
     })]) },
   });
+  // ...before the first task starts: the service waits for the role's policy with the KMS grant.
+  const [policyId] = Object.entries(template.findResources('AWS::IAM::Policy'))
+    .find(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('kms:CreateGrant'))!;
+  const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+  expect(service.DependsOn).toContain(policyId);
 });
 
 test('io2 with provisioned IOPS, and gp3 with IOPS and throughput, are passed through', () => {
