@@ -354,7 +354,13 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
   }
 
   // 2. ECS services removed under one logical id and added under another with the same shape: a rename or move.
-  const shape = (r: CfnResourceJson): string => canonical(masked({ ...r.Properties, ServiceName: undefined }));
+  // Deployment alarm names derived from the construct path (lib/deployment) move with it, like logical ids.
+  const shape = (r: CfnResourceJson): string => {
+    const properties: Record<string, any> = { ...r.Properties, ServiceName: undefined };
+    const config = properties.DeploymentConfiguration as Record<string, any> | undefined;
+    if (config?.Alarms) properties.DeploymentConfiguration = { ...config, Alarms: { ...config.Alarms, AlarmNames: undefined } };
+    return canonical(masked(properties));
+  };
   const removedServices = stacks.flatMap((stack) => Object.entries(resourcesOf(before, stack))
     .filter(([id, r]) => r.Type === 'AWS::ECS::Service' && resourcesOf(after, stack)[id] === undefined).map(([id, r]) => ({ stack, id, shape: shape(r) })));
   for (const stack of stacks) {

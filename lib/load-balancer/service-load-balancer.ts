@@ -224,6 +224,34 @@ export interface ServiceRouteOptions {
    * @default - this load balancer, with the id `<id>Rule`
    */
   readonly ruleScope?: Construct;
+
+  /**
+   * A second target group, for ECS canary, linear and blue/green deployments: the route's rule
+   * forwards with weights (`targetGroup` 100, `alternateTargetGroup` 0) that ECS changes while it
+   * shifts traffic. ECS shifts traffic through a listener rule only, so a route without
+   * `pathPatterns` and `hostHeaders` then becomes a catch-all rule (path `/*`, priority 50000,
+   * after every other rule) instead of the listener's default action.
+   *
+   * The rule's actions never change from one synth to the next, so CloudFormation never
+   * re-sends them and a later deploy of the stack cannot undo ECS's traffic shift (aws-cdk #36649).
+   *
+   * @default - no alternate target group: the rule forwards to `targetGroup` only
+   */
+  readonly alternateTargetGroup?: elbv2.IApplicationTargetGroup;
+}
+
+/**
+ * A test route: the same conditions and priority as a production route, on a test listener port.
+ */
+export interface ServiceTestRouteOptions {
+  /** The test listener's port (not 80 or 443, nor a port another listener of the load balancer uses). */
+  readonly port: number;
+  /**
+   * Where the rule is created, as its child `TestListenerRule`.
+   *
+   * @default - this load balancer, with the id `<id>TestRule`
+   */
+  readonly ruleScope?: Construct;
 }
 
 interface RouteRecord {
@@ -282,6 +310,12 @@ export class ServiceLoadBalancer extends Construct {
   /** Target groups attached through addTarget, from any stack. */
   private readonly routeTargetGroups = new Set<elbv2.IApplicationTargetGroup>();
   private defaultRouteId?: string;
+  /** Test listeners by port, created by addTestRoute. */
+  private readonly testListeners = new Map<number, elbv2.ApplicationListener>();
+  /** Routes with an alternate target group, by route id: what addTestRoute copies. */
+  private readonly shiftingRoutes = new Map<string, { priority: number; conditions: elbv2.ListenerCondition[]; action: elbv2.ListenerAction }>();
+  private readonly ingress: { props: ServiceLoadBalancerProps; internetFacing: boolean; dualStack: boolean };
+  private readonly sslPolicy: elbv2.SslPolicy;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
@@ -318,6 +352,8 @@ export class ServiceLoadBalancer extends Construct {
     // Clients without PQ support negotiate classic ECDHE, so nothing that speaks TLS 1.2 breaks.
     // RECOMMENDED_TLS (TLS13-1-2-2021-06) still allows CBC ciphers and has no PQ key exchange.
     const sslPolicy = props.sslPolicy ?? Defaults.sslPolicy;
+    this.sslPolicy = sslPolicy;
+    this.ingress = { props, internetFacing, dualStack };
 
     // --- children ---
     this.certificate = props.certificate;
@@ -466,6 +502,13 @@ export class ServiceLoadBalancer extends Construct {
       fail(this, 'hostHeaders', hostHeaders, `of route ${id} is empty`, 'give at least one host header, or leave hostHeaders out');
     }
     this.checkTargetGroupQuota(id, options.targetGroup);
+    const alternate = options.alternateTargetGroup;
+    if (alternate) {
+      if (alternate === options.targetGroup) {
+        fail(this, 'alternateTargetGroup', alternate.node.path, `of route ${id} is its targetGroup`, 'give a second target group with the same port and health check');
+      }
+      this.checkTargetGroupQuota(id, alternate);
+    }
 
     if (pathPatterns.length === 0 && hostHeaders.length === 0) {
       if (options.ruleScope && Stack.of(options.ruleScope) !== Stack.of(this)) {
@@ -488,10 +531,16 @@ export class ServiceLoadBalancer extends Construct {
         reason: `ServiceLoadBalancer replaces its "no route" 404 with route ${id} on purpose.`,
       });
       this.listener.addAction(`${id}Default`, { action: elbv2.ListenerAction.forward([options.targetGroup]) });
-      return undefined;
+      // With an alternate target group a catch-all rule follows (below): it takes every request,
+      // so the default action above is never reached, and it stays the same whether the service
+      // shifts traffic or not: switching strategies leaves no moment without a route.
+      if (!alternate) return undefined;
     }
 
-    checkRouteConditions(this, id, pathPatterns, hostHeaders);
+    // A shifting route without conditions: a catch-all rule after every other rule (ECS shifts
+    // traffic through a listener rule, never through the listener's default action).
+    const catchAll = pathPatterns.length === 0 && hostHeaders.length === 0;
+    if (!catchAll) checkRouteConditions(this, id, pathPatterns, hostHeaders);
     checkRange(this, 'priority', options.priority, MIN_RULE_PRIORITY, MAX_RULE_PRIORITY);
 
     const conditionKey = JSON.stringify([
@@ -504,8 +553,8 @@ export class ServiceLoadBalancer extends Construct {
         'give each route different pathPatterns or hostHeaders');
     }
 
-    const auto = options.priority === undefined;
-    const priority = options.priority ?? autoPriority(id, pathPatterns, hostHeaders);
+    const auto = options.priority === undefined && !catchAll;
+    const priority = options.priority ?? (catchAll ? MAX_RULE_PRIORITY : autoPriority(id, pathPatterns, hostHeaders));
     const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
     if (holder) {
       const route = routeLabel(id, options.ruleScope?.node.path);
@@ -520,20 +569,84 @@ export class ServiceLoadBalancer extends Construct {
     if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
     this.routes.push({ id, priority, auto, conditionKey, pathPatterns, hostHeaders, where: options.ruleScope?.node.path });
     this.routeTargetGroups.add(options.targetGroup);
+    if (alternate) this.routeTargetGroups.add(alternate);
 
     const conditions: elbv2.ListenerCondition[] = [];
     if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
     if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    if (catchAll) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
     if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
       fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');
     }
+    // With an alternate target group: the weights ECS starts from (all traffic on targetGroup).
+    // Constant in the template, so no later deploy re-sends them (see alternateTargetGroup).
+    const action = alternate
+      ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: alternate, weight: 0 }])
+      : elbv2.ListenerAction.forward([options.targetGroup]);
+    if (alternate) this.shiftingRoutes.set(id, { priority, conditions, action });
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this, `${id}Rule`];
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener: this.listener,
       priority,
       conditions,
-      action: elbv2.ListenerAction.forward([options.targetGroup]),
+      action,
     });
+  }
+
+  /**
+   * Adds a test route for a route that has an `alternateTargetGroup`: a rule with the same
+   * conditions, priority and weighted action on the test listener at `port` (created on first
+   * use, with the production listener's protocol, certificate and TLS policy, a 404 for requests
+   * that match no route, and ingress from the same CIDRs). ECS sends this rule's traffic to the
+   * new revision before production traffic moves.
+   *
+   * @param id the id the production route was added with
+   * @returns the test listener rule
+   */
+  public addTestRoute(id: string, options: ServiceTestRouteOptions): elbv2.ApplicationListenerRule {
+    const route = this.shiftingRoutes.get(id);
+    if (!route) {
+      fail(this, 'id', id, 'is not a route with an alternateTargetGroup on this load balancer', 'add the route with addTarget and alternateTargetGroup first');
+    }
+    const listener = this.testListener(options.port);
+    if (options.ruleScope?.node.tryFindChild('TestListenerRule')) {
+      fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a TestListenerRule', 'give each test route its own rule scope (one per service)');
+    }
+    const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'TestListenerRule'] : [this, `${id}TestRule`];
+    return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
+      listener,
+      priority: route.priority,
+      conditions: route.conditions,
+      action: route.action,
+    });
+  }
+
+  /** The test listener on `port`, created once. */
+  private testListener(port: number): elbv2.ApplicationListener {
+    checkPort(this, 'testPort', port);
+    const taken = this.certificate ? [HTTPS_PORT, HTTP_PORT] : [HTTP_PORT];
+    if (taken.includes(port)) {
+      fail(this, 'testPort', port, 'is a production listener port of the load balancer', `use another port, e.g. ${this.certificate ? 8443 : 8080}`);
+    }
+    const existing = this.testListeners.get(port);
+    if (existing) return existing;
+    const https = this.certificate !== undefined;
+    const listener = this.loadBalancer.addListener(`TestListener${port}`, {
+      port,
+      protocol: this.protocol,
+      certificates: https ? [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)] : undefined,
+      sslPolicy: https ? this.sslPolicy : undefined,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(NO_ROUTE_STATUS, { contentType: 'text/plain', messageBody: NO_ROUTE_BODY }),
+    });
+    if (!https) {
+      const reason = 'Test listener of an HTTP-only load balancer (no certificate given); the ecs-service-kit:http-only synth warning flags it.';
+      skipCheckov(listener, 'CKV_AWS_2', reason);
+      skipCheckov(listener, 'CKV_AWS_103', reason);
+    }
+    this.addIngress(this.ingress.props, this.ingress.internetFacing, this.ingress.dualStack, [port]);
+    this.testListeners.set(port, listener);
+    return listener;
   }
 
   /**
@@ -724,7 +837,8 @@ export class ServiceLoadBalancer extends Construct {
     }
     for (const peer of peers) {
       for (const port of ports) {
-        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${peer.uniqueId}`);
+        const what = port === HTTPS_PORT ? 'HTTPS' : port === HTTP_PORT ? 'HTTP' : `Test listener ${port}`;
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${what} from ${peer.uniqueId}`);
       }
     }
     const openToWorld = peers.some(p => !Token.isUnresolved(p.uniqueId) && /\/0$/.test(p.uniqueId));

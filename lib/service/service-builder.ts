@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { Defaults } from '../defaults';
+import { EcsDeploymentProps, validateDeployment } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
@@ -57,6 +58,7 @@ export function validateServiceOptions(
   }
   validateScaling(scope, props.scaling, props.desiredCount, options.hasLoadBalancer);
   validateServiceConnect(scope, props, cluster, options.containerPort);
+  validateDeployment(scope, props, { hasLoadBalancer: options.hasLoadBalancer });
 }
 
 /**
@@ -107,6 +109,8 @@ export function buildService(
     containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string;
     /** Shared groups the tasks also join (the load balancer's target group of security). */
     additionalSecurityGroups?: ec2.ISecurityGroup[];
+    /** Strategy, deployment alarms, lifecycle hooks, AZ rebalancing (lib/deployment). */
+    deploymentProps?: EcsDeploymentProps;
   },
 ): ServiceParts {
   const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
@@ -195,9 +199,10 @@ function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster:
  */
 function deploymentSettings(
   props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
 ) {
   return {
+    ...options.deploymentProps,
     cluster: cluster.cluster,
     taskDefinition: task.taskDefinition,
     serviceName: props.serviceName,
@@ -221,7 +226,7 @@ function deploymentSettings(
  */
 function buildEc2Service(
   scope: Construct, props: ServiceOptions, cluster: ServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
 ): ecs.Ec2Service {
   const capacity = props.ec2Capacity!;
   const service = new ecs.Ec2Service(scope, 'Service', {
