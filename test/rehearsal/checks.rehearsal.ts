@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -158,6 +159,7 @@ const cfn = new CloudFormationClient(clientConfig);
 const ecr = new ECRClient(clientConfig);
 const ecs = new ECSClient(clientConfig);
 const elb = new ElasticLoadBalancingV2Client(clientConfig);
+const cloudwatch = new CloudWatchClient(clientConfig);
 
 /**
  * moto sometimes stores a CloudFormation property under CloudFormation's PascalCase keys, which its
@@ -325,6 +327,7 @@ async function deployedPhase(tag: string, outputsFile: string): Promise<void> {
   const image = taskDef?.containerDefinitions?.[0]?.image;
   equal(image, `${repo?.repositoryUri}:${tag}`, 'service container image is <repository uri>:tag');
   reportServiceProperties(serviceRes, service, taskDef);
+  await reportDeploymentAlarms(t, serviceRes, service);
 
   // Load balancer, listeners, target groups
   const [lbId, lbRes] = single(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
@@ -391,6 +394,55 @@ async function deployedPhase(tag: string, outputsFile: string): Promise<void> {
     vpcIds: ofType(t, 'AWS::EC2::VPC').map(([id]) => ids.get(id)) });
   await pushPhase(tag, false);
   finish(`deployed ${tag}`);
+}
+
+/**
+ * The deployment alarms and the deployment strategy: the template must name in the service
+ * exactly the alarms it creates (with rollback), and what the emulator keeps is checked through
+ * the SDK; what it does not keep is reported.
+ */
+async function reportDeploymentAlarms(t: CfnTemplate, serviceRes: CfnResource, service: any): Promise<void> {
+  const dc = serviceRes.Properties?.DeploymentConfiguration ?? {};
+  const names: unknown[] = dc.Alarms?.AlarmNames ?? [];
+  check(dc.Alarms?.Enable === true && dc.Alarms?.Rollback === true && names.length > 0, 'template: the service has deployment alarms with rollback on alarm',
+    JSON.stringify(dc.Alarms));
+  const created = ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties?.AlarmName);
+  equal(names.filter((n) => typeof n === 'string' && !created.includes(n)), [], 'template: every literal deployment alarm name is an alarm of the stack');
+
+  const literal = names.filter((n): n is string => typeof n === 'string');
+  const found = literal.length > 0
+    ? await attempt('CloudWatch DescribeAlarms', async () => (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: literal }))).MetricAlarms ?? [])
+    : [];
+  if (found && found.length === literal.length) {
+    for (const [, r] of ofType(t, 'AWS::CloudWatch::Alarm')) {
+      const live = found.find((a) => a.AlarmName === r.Properties?.AlarmName);
+      equal([live?.Threshold, live?.EvaluationPeriods], [r.Properties?.Threshold, r.Properties?.EvaluationPeriods], `alarm ${r.Properties?.AlarmName} kept by moto`);
+    }
+  } else {
+    note(`deployment alarms ${JSON.stringify(literal)} are not in moto's CloudWatch (DescribeAlarms found ${found?.length ?? 0}): `
+      + 'moto\'s CloudFormation skips AWS::CloudWatch::Alarm, so the alarms themselves are not verified');
+  }
+
+  const live = service?.deploymentConfiguration;
+  if (live?.alarms) {
+    equal([live.alarms.alarmNames, live.alarms.enable, live.alarms.rollback], [names, true, true], 'service deployment alarms (names, rollback) kept by moto');
+  } else note('service deployment alarms (names, enable, rollback) are in the template but moto does not keep them (not verified)');
+  const strategy = dc.Strategy ?? 'ROLLING';
+  if (live?.strategy) equal(live.strategy, strategy, 'service deployment strategy kept by moto');
+  else note(`service deployment strategy ${strategy}${dc.BakeTimeInMinutes !== undefined ? `, bake ${dc.BakeTimeInMinutes} min` : ''}`
+    + `${dc.CanaryConfiguration ? `, canary ${JSON.stringify(dc.CanaryConfiguration)}` : ''}${dc.LinearConfiguration ? `, linear ${JSON.stringify(dc.LinearConfiguration)}` : ''}`
+    + ' is in the template but moto does not keep it (not verified)');
+  const rebalancing = serviceRes.Properties?.AvailabilityZoneRebalancing;
+  if (rebalancing !== undefined) {
+    if (service?.availabilityZoneRebalancing !== undefined) equal(service.availabilityZoneRebalancing, rebalancing, 'service AZ rebalancing kept by moto');
+    else note(`service AvailabilityZoneRebalancing ${rebalancing} is in the template but moto does not keep it (not verified)`);
+  }
+  const advanced = (serviceRes.Properties?.LoadBalancers ?? []).find((lb: any) => lb.AdvancedConfiguration);
+  if (advanced) {
+    const kept = (service?.loadBalancers ?? []).find((lb: any) => lb.advancedConfiguration);
+    if (kept) pass('service alternate target group (advanced load balancer configuration) kept by moto');
+    else note('service alternate target group and production listener rule (LoadBalancers AdvancedConfiguration) are in the template but moto does not keep them (not verified)');
+  }
 }
 
 /** What the emulator keeps of the service: checked where kept, reported where not. */
