@@ -24,7 +24,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -159,7 +158,6 @@ const cfn = new CloudFormationClient(clientConfig);
 const ecr = new ECRClient(clientConfig);
 const ecs = new ECSClient(clientConfig);
 const elb = new ElasticLoadBalancingV2Client(clientConfig);
-const cloudwatch = new CloudWatchClient(clientConfig);
 
 /**
  * moto sometimes stores a CloudFormation property under CloudFormation's PascalCase keys, which its
@@ -409,18 +407,16 @@ async function reportDeploymentAlarms(t: CfnTemplate, serviceRes: CfnResource, s
   const created = ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties?.AlarmName);
   equal(names.filter((n) => typeof n === 'string' && !created.includes(n)), [], 'template: every literal deployment alarm name is an alarm of the stack');
 
+  // No CloudWatch SDK call: the current SDK speaks CloudWatch's JSON protocol, which moto 5.2
+  // refuses ("Unsupported protocol [json] for service cloudwatch"). moto's internal state shows
+  // whether it created the alarms.
   const literal = names.filter((n): n is string => typeof n === 'string');
-  const found = literal.length > 0
-    ? await attempt('CloudWatch DescribeAlarms', async () => (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: literal }))).MetricAlarms ?? [])
-    : [];
-  if (found && found.length === literal.length) {
-    for (const [, r] of ofType(t, 'AWS::CloudWatch::Alarm')) {
-      const live = found.find((a) => a.AlarmName === r.Properties?.AlarmName);
-      equal([live?.Threshold, live?.EvaluationPeriods], [r.Properties?.Threshold, r.Properties?.EvaluationPeriods], `alarm ${r.Properties?.AlarmName} kept by moto`);
-    }
-  } else {
-    note(`deployment alarms ${JSON.stringify(literal)} are not in moto's CloudWatch (DescribeAlarms found ${found?.length ?? 0}): `
-      + 'moto\'s CloudFormation skips AWS::CloudWatch::Alarm, so the alarms themselves are not verified');
+  const stored = Object.values((await motoData()).cloudwatch ?? {}).flat() as Array<Record<string, unknown>>;
+  const inMoto = stored.filter((a) => literal.includes(String(a?.name ?? a?.alarm_name)));
+  if (literal.length > 0 && inMoto.length === literal.length) pass(`deployment alarms ${JSON.stringify(literal)} exist in moto's CloudWatch`);
+  else {
+    note(`deployment alarms ${JSON.stringify(literal)} are not in moto's CloudWatch (found ${inMoto.length}): moto's CloudFormation skips AWS::CloudWatch::Alarm `
+      + '(and moto 5.2 does not answer the CloudWatch SDK\'s JSON protocol), so the alarms themselves are not verified');
   }
 
   const live = service?.deploymentConfiguration;
