@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { compareTemplates } from '../../lib/deploy-checks/update-hazards';
 import { DeploymentStrategy } from '../../lib/deployment';
 import { ServiceImage } from '../../lib/image';
 import { WebService, WebServiceOptions } from '../../lib/service';
@@ -283,5 +284,50 @@ describe('strategy warnings', () => {
     new WebService(f.stack, 'Web', { cluster: f.cluster, loadBalancer: f.loadBalancer, image: NGINX, deployment: { strategy: DeploymentStrategy.canary() } });
     // THEN
     Annotations.fromStack(f.stack).hasNoWarning('/TestStack/Web', Match.stringLikeRegexp('shorter than'));
+  });
+});
+
+describe('create, update and destroy of the traffic-shifting resources', () => {
+  function template(options: Partial<WebServiceOptions>): Record<string, any> {
+    const f = fixture();
+    webService(f, 'Web', options);
+    return Template.fromStack(f.stack).toJSON();
+  }
+  const hazards = (before: Record<string, any>, after: Record<string, any>) =>
+    compareTemplates({ S: before }, { S: after }).map(h => `${h.kind} ${h.logicalId}`);
+
+  test('create: the service waits for the production and test rules (ECS checks them when it creates the service)', () => {
+    // GIVEN / WHEN
+    const t = template({ pathPatterns: ['/app/*'], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
+    // THEN
+    const [service] = Object.values(t.Resources).filter((r: any) => r.Type === 'AWS::ECS::Service') as any[];
+    const rules = Object.entries(t.Resources).filter(([, r]: [string, any]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([id]) => id);
+    expect(rules).toHaveLength(2);
+    expect(service.DependsOn).toEqual(expect.arrayContaining(rules));
+  });
+
+  test.each([
+    ['a path route', { pathPatterns: ['/app/*'] }],
+    ['the default route', {}],
+  ])('update from rolling to canary on %s: no update hazard (new rule priorities and names are free)', (_name, route) => {
+    // GIVEN / WHEN / THEN
+    expect(hazards(template(route), template({ ...route, deployment: { strategy: DeploymentStrategy.canary() } }))).toEqual([]);
+  });
+
+  test('update from blue/green back to rolling: ESK-UPD9\'s hazard, since the rule\'s weights would be re-sent', () => {
+    // GIVEN a blue/green service WHEN it goes back to rolling
+    const found = hazards(template({ pathPatterns: ['/app/*'], deployment: { strategy: DeploymentStrategy.blueGreen() } }), template({ pathPatterns: ['/app/*'] }));
+    // THEN the production rule is named
+    expect(found).toEqual([expect.stringMatching(/^shifted-rule-reset WebListenerRule/)]);
+  });
+
+  test('destroy: nothing of it is retained (target groups, role, listener and rules hold no data)', () => {
+    // GIVEN / WHEN
+    const t = template({ deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
+    // THEN
+    const retained = Object.entries(t.Resources).filter(([, r]: [string, any]) => r.DeletionPolicy !== undefined && r.DeletionPolicy !== 'Delete')
+      .map(([, r]: [string, any]) => r.Type);
+    const ours = ['AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::IAM::Role', 'AWS::CloudWatch::Alarm'];
+    expect(retained.filter(type => ours.includes(type))).toEqual([]);
   });
 });
