@@ -229,8 +229,9 @@ export interface ServiceRouteOptions {
    * A second target group, for ECS canary, linear and blue/green deployments: the route's rule
    * forwards with weights (`targetGroup` 100, `alternateTargetGroup` 0) that ECS changes while it
    * shifts traffic. ECS shifts traffic through a listener rule only, so a route without
-   * `pathPatterns` and `hostHeaders` then becomes a catch-all rule (path `/*`, priority 50000,
-   * after every other rule) instead of the listener's default action.
+   * `pathPatterns` and `hostHeaders` also gets a catch-all rule (path `/*`, priority 50000, after
+   * every other rule) in front of the listener's default action, which still forwards to
+   * `targetGroup` but is no longer reached (so switching strategies leaves no moment without a route).
    *
    * The rule's actions never change from one synth to the next, so CloudFormation never
    * re-sends them and a later deploy of the stack cannot undo ECS's traffic shift (aws-cdk #36649).
