@@ -12,7 +12,7 @@
  */
 import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AlarmNotifications, AppMonitoring, Architecture, ContainerWebApp, DeployChecks, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
+import { AlarmNotifications, AppMonitoring, Architecture, ContainerWebApp, DeployChecks, DeploymentStrategy, ImageRepository, NetworkLayout, ServiceImage } from '../lib';
 
 /** One stage's settings, from cdk.json's `stages` context. */
 interface StageSettings {
@@ -27,6 +27,8 @@ interface StageSettings {
   readonly restrictDefaultSecurityGroup?: boolean;
   /** Operational alarms, a dashboard and an encrypted SNS topic for notifications (AppMonitoring). */
   readonly monitoring?: boolean;
+  /** rolling (default) | canary | linear | blue-green: how releases roll out (deployment alarms roll back any of them). */
+  readonly strategy?: string;
 }
 
 const STACK_PREFIX = 'ecs-service-kit';
@@ -44,6 +46,20 @@ function enumValue<T extends Record<string, string>>(values: T, key: string, val
     throw new Error(`cdk.json: stages.${stage}.${key} "${value}" is not allowed; use one of ${Object.values(values).join(', ')}`);
   }
   return value as T[keyof T];
+}
+
+/** The stage's release strategy, by name. */
+function strategyOf(value: string | undefined, stage: string): DeploymentStrategy | undefined {
+  const strategies: Record<string, () => DeploymentStrategy> = {
+    'rolling': () => DeploymentStrategy.rolling(),
+    'canary': () => DeploymentStrategy.canary(),
+    'linear': () => DeploymentStrategy.linear(),
+    'blue-green': () => DeploymentStrategy.blueGreen(),
+  };
+  if (value === undefined) return undefined;
+  const make = strategies[value];
+  if (!make) throw new Error(`cdk.json: stages.${stage}.strategy "${value}" is not allowed; use one of ${Object.keys(strategies).join(', ')}`);
+  return make();
 }
 
 /** Builds the stack of the stage named in the context. */
@@ -94,6 +110,7 @@ export function buildApp(app: App): Stack[] {
     scaling: settings.maxTasks !== undefined ? { minCapacity: settings.minTasks, maxCapacity: settings.maxTasks } : undefined,
     spot: settings.spotWeight ? { spotWeight: settings.spotWeight } : undefined,
     restrictDefaultSecurityGroup: settings.restrictDefaultSecurityGroup,
+    deployment: { strategy: strategyOf(settings.strategy, stage) },
   });
 
   if (!domainName) {

@@ -7,7 +7,7 @@
  * examples/app stands in for your images; the commands stand in for your scripts.
  */
 import * as path from 'path';
-import { App, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import {
   Architecture, ScheduledTask, ServiceCluster, ServiceImage, ServiceLoadBalancer, TaskSchedule, WebService, WorkerService,
 } from '../lib';
@@ -47,13 +47,15 @@ export function buildExample(app: App): Stack[] {
     schedule: TaskSchedule.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
   });
 
-  // A Fargate worker that unpacks archives: a 200 GiB gp3 volume per task (deleted with the task)
-  // and 50 GiB of ephemeral storage for the image and its writable paths. ECS creates the volume's
-  // filesystem owned by root, so this image runs as root (examples/app runs as "node").
+  // A Fargate worker that unpacks archives named in its queue: a 200 GiB gp3 volume per task
+  // (deleted with the task) and 50 GiB of ephemeral storage for the image and its writable paths.
+  // ECS creates the volume's filesystem owned by root, so this image runs as root (examples/app
+  // runs as "node"). The queue's dead-letter and oldest-message alarms roll a bad release back.
   new WorkerService(stack, 'Unpacker', {
     cluster,
     image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/alpine:3.20'),
-    command: ['sh', '-c', 'while true; do echo unpacking; df -h /scratch; sleep 60; done'],
+    command: ['sh', '-c', 'while true; do echo "unpacking from $QUEUE_URL"; df -h /scratch; sleep 60; done'],
+    queue: { maxJobDuration: Duration.minutes(15) },
     cpu: 1024,
     memoryMiB: 2048,
     ephemeralStorageSize: Size.gibibytes(50),

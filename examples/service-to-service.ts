@@ -18,15 +18,6 @@ export function buildExample(app: App): Stack[] {
   });
   const image = ServiceImage.fromAsset(path.join(__dirname, 'app'));
 
-  // An internal API: a long-running service with a port, reachable only through Service Connect.
-  const orders = new WorkerService(stack, 'Orders', {
-    cluster,
-    image,
-    containerPort: 8080,
-    serviceConnect: { name: 'orders' },
-    scaling: { minCapacity: 1, maxCapacity: 4 },
-  });
-
   const web = new WebService(stack, 'Web', {
     cluster,
     loadBalancer,
@@ -38,6 +29,18 @@ export function buildExample(app: App): Stack[] {
   Validations.of(web.taskDefinition).acknowledge({
     id: 'AwsSolutions::AwsSolutions-ECS2',
     reason: 'ORDERS_URL is the internal address of the orders API, not a secret; credentials go through `secrets`.',
+  });
+
+  // An internal API: a long-running service with a port, reachable only through Service Connect.
+  const orders = new WorkerService(stack, 'Orders', {
+    cluster,
+    image,
+    containerPort: 8080,
+    serviceConnect: { name: 'orders' },
+    scaling: { minCapacity: 1, maxCapacity: 4 },
+    // Its port speaks TCP (no request metrics of its own): the web service's errors are the
+    // verdict on a release of the API it calls, so they roll the API back too.
+    deployment: { alarms: { additionalAlarms: web.deploymentAlarms } },
   });
 
   orders.allowServiceConnectFrom(web);

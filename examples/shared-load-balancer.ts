@@ -2,6 +2,11 @@
  * Two services behind one load balancer, routed by path: /api/* goes to the API, everything
  * else to the web front end. One ALB, one cluster, and a release repository for the API.
  *
+ * Releases: the API shifts its traffic linearly (20 % more every 5 minutes); the front end
+ * deploys blue/green, and the new revision answers on the test listener (port 8080, same paths)
+ * before it takes production traffic. Both roll back when their deployment alarms go off (5xx
+ * rate, unhealthy targets).
+ *
  * The API's repository is created by this stack, empty: the first deploy cannot run an image
  * from it. So the API starts from the image asset (built and pushed by `cdk deploy` before the
  * service is created), and switches to a release tag once CI has pushed one:
@@ -12,7 +17,7 @@
  */
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../lib';
+import { DeploymentStrategy, ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../lib';
 
 export function buildExample(app: App): Stack[] {
   const stack = new Stack(app, 'SharedLoadBalancer', { env: { region: 'eu-central-1' } });
@@ -38,6 +43,7 @@ export function buildExample(app: App): Stack[] {
     healthCheck: { path: '/api/health' },
     environment: { LOG_LEVEL: 'info', BASE_PATH: '/api' },
     scaling: { minCapacity: 1, maxCapacity: 6, targetCpuPercent: 65 },
+    deployment: { strategy: DeploymentStrategy.linear({ stepPercent: 20 }) },
   });
   Validations.of(api.taskDefinition).acknowledge({
     id: 'AwsSolutions::AwsSolutions-ECS2',
@@ -54,6 +60,7 @@ export function buildExample(app: App): Stack[] {
     loadBalancer,
     image: ServiceImage.fromAsset(appDirectory),
     healthCheck: { path: '/health' },
+    deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) },
   });
   return [stack];
 }

@@ -57,6 +57,25 @@ export const Defaults = {
   maxHealthyPercent: 200,
   desiredCount: 1,
 
+  // Deployments: rolling by default (the fastest, see the estimate above), guarded by alarms
+  /** ECS Express Mode's threshold: more than 1 % of requests failing is a bad release. */
+  deploymentErrorRatePercent: 1,
+  /** Below 10 requests a minute one failed request is a 10 % rate: such minutes count as good, so an idle service cannot flap. */
+  deploymentMinimumRequestsPerMinute: 10,
+  /** Two bad minutes in a row (ECS Express Mode's 2 datapoints): one slow minute is not a verdict. */
+  deploymentAlarmEvaluationPeriods: 2,
+  /** A worker that stopped consuming lets its oldest message age; 10 minutes is well past a retried job (visibility 2 × 30 s, 5 receives). */
+  deploymentMaxMessageAge: Duration.minutes(10),
+  /** Canary: ECS Express Mode's 5 % of traffic first. */
+  canaryPercent: 5,
+  /** Canary and linear steps, and the old revision's bake: 5 minutes, more than the alarms' 3-minute detection time. */
+  deploymentStepBakeTime: Duration.minutes(5),
+  deploymentBakeTime: Duration.minutes(5),
+  /** Linear: 5 steps of 20 %. */
+  linearStepPercent: 20,
+  /** Assumed delay before a minute's metrics reach CloudWatch's alarm evaluation (the figures' formula). */
+  assumedMetricDelaySeconds: 60,
+
   // Auto scaling
   minCapacity: 1,
   maxCapacity: 4,

@@ -6,6 +6,7 @@ export * from './cluster';
 export * from './load-balancer';
 export * from './task-definition';
 export * from './auto-scaling';
+export * from './deployment';
 export * from './service';
 export * from './worker';
 export * from './task';

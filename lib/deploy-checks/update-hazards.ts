@@ -35,7 +35,8 @@ export type HazardKind =
   | 'unretained'
   | 'retained-orphaned'
   | 'service-replaced'
-  | 'service-connect-protocol';
+  | 'service-connect-protocol'
+  | 'shifted-rule-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
 export type HazardSeverity = 'error' | 'warning';
@@ -52,6 +53,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'unretained': { severity: 'error', summary: 'DeletionPolicy Retain is dropped: a later removal deletes the data' },
   'retained-orphaned': { severity: 'warning', summary: 'a resource with DeletionPolicy Retain is removed: it stays in the account outside the stack; with an explicit name, adding it back fails ("already exists")' },
   'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
+  'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 
@@ -354,7 +356,13 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
   }
 
   // 2. ECS services removed under one logical id and added under another with the same shape: a rename or move.
-  const shape = (r: CfnResourceJson): string => canonical(masked({ ...r.Properties, ServiceName: undefined }));
+  // Deployment alarm names derived from the construct path (lib/deployment) move with it, like logical ids.
+  const shape = (r: CfnResourceJson): string => {
+    const properties: Record<string, any> = { ...r.Properties, ServiceName: undefined };
+    const config = properties.DeploymentConfiguration as Record<string, any> | undefined;
+    if (config?.Alarms) properties.DeploymentConfiguration = { ...config, Alarms: { ...config.Alarms, AlarmNames: undefined } };
+    return canonical(masked(properties));
+  };
   const removedServices = stacks.flatMap((stack) => Object.entries(resourcesOf(before, stack))
     .filter(([id, r]) => r.Type === 'AWS::ECS::Service' && resourcesOf(after, stack)[id] === undefined).map(([id, r]) => ({ stack, id, shape: shape(r) })));
   for (const stack of stacks) {
@@ -443,6 +451,31 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
         push('service-connect-protocol', stack, id, now.Type, `publishes port mapping ${JSON.stringify(portName)} through Service Connect with appProtocol ${protocol}, `
           + `deployed as ${previous}: ECS refuses to change the appProtocol of a running Service Connect service ("The following config cannot be changed for a SC service"), so the update fails`);
       }
+    }
+  }
+
+  // 7. ECS-native canary, linear and blue/green: ECS sets the weights of the service's production
+  // and test listener rules. An update that changes such a rule (or the listener it is on)
+  // re-sends its actions: the weights go back to the template's, and traffic may land on the
+  // target group ECS emptied at the end of the last deployment (aws-cdk #36649).
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    const shifted = new Set<string>();
+    for (const r of Object.values(b)) {
+      if (r.Type !== 'AWS::ECS::Service' || !['CANARY', 'LINEAR', 'BLUE_GREEN'].includes(r.Properties?.DeploymentConfiguration?.Strategy)) continue;
+      for (const lb of (r.Properties?.LoadBalancers ?? []) as Array<Record<string, any>>) {
+        for (const rule of [lb.AdvancedConfiguration?.ProductionListenerRule, lb.AdvancedConfiguration?.TestListenerRule]) {
+          if (rule && typeof rule === 'object' && typeof rule.Ref === 'string') shifted.add(rule.Ref);
+        }
+      }
+    }
+    for (const id of shifted) {
+      const [old, now] = [b[id], a[id]];
+      if (old?.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || now === undefined) continue;
+      const changed = ['Actions', 'Conditions', 'Priority', 'ListenerArn'].filter((k) => canonical(old.Properties?.[k]) !== canonical(now.Properties?.[k]));
+      if (changed.length === 0) continue;
+      push('shifted-rule-reset', stack, id, now.Type, `changes ${changed.join(', ')} of the listener rule whose weights ECS sets for a canary, linear or blue/green service: `
+        + 'CloudFormation re-sends its actions with the template\'s weights, so traffic can move to the target group ECS emptied after the last deployment (aws-cdk #36649)');
     }
   }
 

@@ -7,6 +7,13 @@ import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-
 import { checkRouteConditions, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY } from './route-validation';
 import { ServiceRouteOptions } from './service-load-balancer-ref';
 
+/** What a test route copies from its production route. */
+export interface ShiftingRoute {
+  readonly priority: number;
+  readonly conditions: elbv2.ListenerCondition[];
+  readonly action: elbv2.ListenerAction;
+}
+
 interface RouteRecord {
   readonly id: string;
   readonly priority: number;
@@ -30,6 +37,8 @@ export class ListenerRoutes {
   /** Target groups attached through addTarget, from any stack. */
   private readonly routeTargetGroups = new Set<elbv2.IApplicationTargetGroup>();
   private defaultRouteId?: string;
+  /** Routes with an alternate target group, by route id: what a test route copies. */
+  private readonly shiftingRoutes = new Map<string, ShiftingRoute>();
 
   /**
    * @param owner the load balancer construct: errors name it, and rules without a rule scope are its children
@@ -83,6 +92,13 @@ export class ListenerRoutes {
       fail(this.owner, 'hostHeaders', hostHeaders, `of route ${id} is empty`, 'give at least one host header, or leave hostHeaders out');
     }
     this.checkTargetGroupQuota(id, options.targetGroup);
+    const alternate = options.alternateTargetGroup;
+    if (alternate) {
+      if (alternate === options.targetGroup) {
+        fail(this.owner, 'alternateTargetGroup', alternate.node.path, `of route ${id} is its targetGroup`, 'give a second target group with the same port and health check');
+      }
+      this.checkTargetGroupQuota(id, alternate);
+    }
 
     if (pathPatterns.length === 0 && hostHeaders.length === 0) {
       if (!this.setDefaultAction) {
@@ -104,10 +120,16 @@ export class ListenerRoutes {
       this.defaultRouteId = id;
       this.routeTargetGroups.add(options.targetGroup);
       this.setDefaultAction(id, options.targetGroup);
-      return undefined;
+      // With an alternate target group a catch-all rule follows (below): it takes every request,
+      // so the default action above is never reached, and it stays the same whether the service
+      // shifts traffic or not: switching strategies leaves no moment without a route.
+      if (!alternate) return undefined;
     }
 
-    checkRouteConditions(this.owner, id, pathPatterns, hostHeaders);
+    // A shifting route without conditions: a catch-all rule after every other rule (ECS shifts
+    // traffic through a listener rule, never through the listener's default action).
+    const catchAll = pathPatterns.length === 0 && hostHeaders.length === 0;
+    if (!catchAll) checkRouteConditions(this.owner, id, pathPatterns, hostHeaders);
     checkRange(this.owner, 'priority', options.priority, MIN_RULE_PRIORITY, MAX_RULE_PRIORITY);
 
     const conditionKey = JSON.stringify([
@@ -120,8 +142,8 @@ export class ListenerRoutes {
         'give each route different pathPatterns or hostHeaders');
     }
 
-    const auto = options.priority === undefined;
-    const priority = options.priority ?? autoPriority(id, pathPatterns, hostHeaders);
+    const auto = options.priority === undefined && !catchAll;
+    const priority = options.priority ?? (catchAll ? MAX_RULE_PRIORITY : autoPriority(id, pathPatterns, hostHeaders));
     const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
     if (holder) {
       const route = routeLabel(id, options.ruleScope?.node.path);
@@ -136,20 +158,33 @@ export class ListenerRoutes {
     if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
     this.routes.push({ id, priority, auto, conditionKey, pathPatterns, hostHeaders, where: options.ruleScope?.node.path });
     this.routeTargetGroups.add(options.targetGroup);
+    if (alternate) this.routeTargetGroups.add(alternate);
 
     const conditions: elbv2.ListenerCondition[] = [];
     if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
     if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    if (catchAll) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
     if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
       fail(this.owner, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');
     }
+    // With an alternate target group: the weights ECS starts from (all traffic on targetGroup).
+    // Constant in the template, so no later deploy re-sends them (see alternateTargetGroup).
+    const action = alternate
+      ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: alternate, weight: 0 }])
+      : elbv2.ListenerAction.forward([options.targetGroup]);
+    if (alternate) this.shiftingRoutes.set(id, { priority, conditions, action });
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this.owner, `${id}Rule`];
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener: this.listener,
       priority,
       conditions,
-      action: elbv2.ListenerAction.forward([options.targetGroup]),
+      action,
     });
+  }
+
+  /** The rule of a route added with an alternate target group, for its test route. */
+  public shiftingRoute(id: string): ShiftingRoute | undefined {
+    return this.shiftingRoutes.get(id);
   }
 
   /**

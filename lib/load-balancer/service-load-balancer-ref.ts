@@ -131,4 +131,33 @@ export interface ServiceRouteOptions {
    * @default - this load balancer, with the id `<id>Rule`
    */
   readonly ruleScope?: Construct;
+
+  /**
+   * A second target group, for ECS canary, linear and blue/green deployments: the route's rule
+   * forwards with weights (`targetGroup` 100, `alternateTargetGroup` 0) that ECS changes while it
+   * shifts traffic. ECS shifts traffic through a listener rule only, so a route without
+   * `pathPatterns` and `hostHeaders` also gets a catch-all rule (path `/*`, priority 50000, after
+   * every other rule) in front of the listener's default action, which still forwards to
+   * `targetGroup` but is no longer reached (so switching strategies leaves no moment without a route).
+   *
+   * The rule's actions never change from one synth to the next, so CloudFormation never
+   * re-sends them and a later deploy of the stack cannot undo ECS's traffic shift (aws-cdk #36649).
+   *
+   * @default - no alternate target group: the rule forwards to `targetGroup` only
+   */
+  readonly alternateTargetGroup?: elbv2.IApplicationTargetGroup;
+}
+
+/**
+ * A test route: the same conditions and priority as a production route, on a test listener port.
+ */
+export interface ServiceTestRouteOptions {
+  /** The test listener's port (not 80 or 443, nor a port another listener of the load balancer uses). */
+  readonly port: number;
+  /**
+   * Where the rule is created, as its child `TestListenerRule`.
+   *
+   * @default - this load balancer, with the id `<id>TestRule`
+   */
+  readonly ruleScope?: Construct;
 }

@@ -8,12 +8,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, fail } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, checkPort, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
 import { ListenerRoutes } from './listener-routes';
 import { cidrKind, isDomainName, MAX_TARGET_GROUPS_PER_ALB } from './route-validation';
 import { ImportedServiceLoadBalancer } from './imported-load-balancer';
-import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions } from './service-load-balancer-ref';
+import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions, ServiceTestRouteOptions } from './service-load-balancer-ref';
 
 // Local defaults until the lead moves them into lib/defaults.ts.
 /**
@@ -234,6 +234,10 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
    */
   public readonly targetSecurityGroup: ec2.ISecurityGroup;
   private readonly routing: ListenerRoutes;
+  /** Test listeners by port, created by addTestRoute. */
+  private readonly testListeners = new Map<number, elbv2.ApplicationListener>();
+  private readonly ingress: { props: ServiceLoadBalancerProps; internetFacing: boolean; dualStack: boolean };
+  private readonly sslPolicy: elbv2.SslPolicy;
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
@@ -270,6 +274,8 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
     // Clients without PQ support negotiate classic ECDHE, so nothing that speaks TLS 1.2 breaks.
     // RECOMMENDED_TLS (TLS13-1-2-2021-06) still allows CBC ciphers and has no PQ key exchange.
     const sslPolicy = props.sslPolicy ?? Defaults.sslPolicy;
+    this.sslPolicy = sslPolicy;
+    this.ingress = { props, internetFacing, dualStack };
 
     // --- children ---
     this.certificate = props.certificate;
@@ -423,6 +429,62 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
    */
   public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {
     return this.routing.addTarget(id, options);
+  }
+
+  /**
+   * Adds a test route for a route that has an `alternateTargetGroup`: a rule with the same
+   * conditions, priority and weighted action on the test listener at `port` (created on first
+   * use, with the production listener's protocol, certificate and TLS policy, a 404 for requests
+   * that match no route, and ingress from the same CIDRs). ECS sends this rule's traffic to the
+   * new revision before production traffic moves.
+   *
+   * @param id the id the production route was added with
+   * @returns the test listener rule
+   */
+  public addTestRoute(id: string, options: ServiceTestRouteOptions): elbv2.ApplicationListenerRule {
+    const route = this.routing.shiftingRoute(id);
+    if (!route) {
+      fail(this, 'id', id, 'is not a route with an alternateTargetGroup on this load balancer', 'add the route with addTarget and alternateTargetGroup first');
+    }
+    const listener = this.testListener(options.port);
+    if (options.ruleScope?.node.tryFindChild('TestListenerRule')) {
+      fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a TestListenerRule', 'give each test route its own rule scope (one per service)');
+    }
+    const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'TestListenerRule'] : [this, `${id}TestRule`];
+    return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
+      listener,
+      priority: route.priority,
+      conditions: route.conditions,
+      action: route.action,
+    });
+  }
+
+  /** The test listener on `port`, created once. */
+  private testListener(port: number): elbv2.ApplicationListener {
+    checkPort(this, 'testPort', port);
+    const taken = this.certificate ? [HTTPS_PORT, HTTP_PORT] : [HTTP_PORT];
+    if (taken.includes(port)) {
+      fail(this, 'testPort', port, 'is a production listener port of the load balancer', `use another port, e.g. ${this.certificate ? 8443 : 8080}`);
+    }
+    const existing = this.testListeners.get(port);
+    if (existing) return existing;
+    const https = this.certificate !== undefined;
+    const listener = this.applicationLoadBalancer.addListener(`TestListener${port}`, {
+      port,
+      protocol: this.protocol,
+      certificates: https ? [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)] : undefined,
+      sslPolicy: https ? this.sslPolicy : undefined,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(NO_ROUTE_STATUS, { contentType: 'text/plain', messageBody: NO_ROUTE_BODY }),
+    });
+    if (!https) {
+      const reason = 'Test listener of an HTTP-only load balancer (no certificate given); the ecs-service-kit:http-only synth warning flags it.';
+      skipCheckov(listener, 'CKV_AWS_2', reason);
+      skipCheckov(listener, 'CKV_AWS_103', reason);
+    }
+    this.addIngress(this.ingress.props, this.ingress.internetFacing, this.ingress.dualStack, [port]);
+    this.testListeners.set(port, listener);
+    return listener;
   }
 
   /**
@@ -581,7 +643,8 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
     }
     for (const peer of peers) {
       for (const port of ports) {
-        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${peer.uniqueId}`);
+        const what = port === HTTPS_PORT ? 'HTTPS' : port === HTTP_PORT ? 'HTTP' : `Test listener ${port}`;
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${what} from ${peer.uniqueId}`);
       }
     }
     const openToWorld = peers.some(p => !Token.isUnresolved(p.uniqueId) && /\/0$/.test(p.uniqueId));

@@ -9,6 +9,7 @@ import { ecsClusterOf } from '../cluster/imported-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
+import { EcsDeploymentProps, validateDeployment } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
@@ -62,6 +63,7 @@ export function validateServiceOptions(
   }
   validateScaling(scope, props.scaling, props.desiredCount, options.hasLoadBalancer);
   validateServiceConnect(scope, props, cluster, options.containerPort);
+  validateDeployment(scope, props, { hasLoadBalancer: options.hasLoadBalancer });
 }
 
 /**
@@ -112,6 +114,8 @@ export function buildService(
     containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string;
     /** Shared groups the tasks also join (the load balancer's target group of security). */
     additionalSecurityGroups?: ec2.ISecurityGroup[];
+    /** Strategy, deployment alarms, lifecycle hooks, AZ rebalancing (lib/deployment). */
+    deploymentProps?: EcsDeploymentProps;
   },
 ): ServiceParts {
   const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
@@ -230,9 +234,10 @@ function validateManagedInstancesPlacement(scope: IConstruct, props: ServiceOpti
  */
 function deploymentSettings(
   props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
 ) {
   return {
+    ...options.deploymentProps,
     cluster: ecsClusterOf(cluster),
     taskDefinition: task.taskDefinition,
     serviceName: props.serviceName,
@@ -256,7 +261,7 @@ function deploymentSettings(
  */
 function buildEc2Service(
   scope: Construct, props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[] },
+  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
 ): ecs.Ec2Service {
   const capacity = props.ec2Capacity!;
   const service = new ecs.Ec2Service(scope, 'Service', {

@@ -3,6 +3,7 @@ import { ScalingOptions } from '../auto-scaling/scaling-options';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 import { EbsVolumeOptions } from '../task-definition/ebs-volume';
+import { DeploymentOptions } from '../deployment/deployment-options';
 import { ServiceTaskOptions } from '../task-definition/service-task-definition';
 
 /**
@@ -125,6 +126,21 @@ export interface ServiceOptions extends ServiceTaskOptions {
    * @default - no EBS volume
    */
   readonly ebsVolume?: EbsVolumeOptions;
+  /**
+   * How releases roll out and what rolls them back: the strategy (rolling, canary, linear,
+   * blue/green), the deployment alarms (ECS rolls back when one goes off) and lifecycle hooks.
+   *
+   * @default - rolling, with the library's deployment alarms and rollback on alarm
+   */
+  readonly deployment?: DeploymentOptions;
+  /**
+   * Let ECS move tasks between Availability Zones when they become uneven (after an AZ outage
+   * or a capacity shortage). ECS refuses it with `maxHealthyPercent` 100 (it starts a task
+   * before stopping one).
+   *
+   * @default - true, unless maxHealthyPercent is 100
+   */
+  readonly availabilityZoneRebalancing?: boolean;
 }
 
 /**

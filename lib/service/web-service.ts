@@ -1,11 +1,19 @@
-import { Names, Stack } from 'aws-cdk-lib';
+import { CfnResource, Names, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
+import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref';
+import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
+import { ReleaseSafetyEstimate } from '../deployment/release-safety';
+import {
+  deploymentAlarmNames, ecsDeploymentProps, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake, warnWithoutAlarms,
+} from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { buildService, finishService, validateServiceOptions } from './service-builder';
@@ -64,6 +72,23 @@ export class WebService extends Construct implements ec2.IConnectable {
   public readonly rollingDeployEstimateSeconds: number;
   /** The port other services reach this one on through Service Connect, when it publishes one. */
   public readonly serviceConnectPort?: number;
+  /**
+   * The second target group ECS shifts traffic to with a canary, linear or blue/green strategy
+   * (ECS alternates new revisions between the two); undefined with rolling.
+   */
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  /** The rule on the test listener (blue/green with `testPort`). */
+  public readonly testListenerRule?: elbv2.ApplicationListenerRule;
+  /**
+   * The alarms ECS watches during deployments, rolling back when one goes off: the library's
+   * `DeploymentAlarm` (5xx share or unhealthy targets) followed by `deployment.alarms.additionalAlarms`.
+   */
+  public readonly deploymentAlarms: cloudwatch.IAlarm[];
+  /**
+   * How long a release that passes its health checks and then fails requests stays in front of
+   * users, by the template's settings (see ReleaseSafetyEstimate).
+   */
+  public readonly releaseSafety: ReleaseSafetyEstimate;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -77,8 +102,14 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.rollingDeployEstimateSeconds = Defaults.assumedTaskStartSeconds
       + interval.toSeconds() * healthyThresholdCount + deregistrationDelay.toSeconds();
 
+    // Deployment alarms have literal names, known before they exist (lib/deployment/deployment-alarms.ts).
+    const strategy = strategyOf(props);
+    const ownAlarms = libraryAlarmsEnabled(props);
+    const alarmNames = deploymentAlarmNames(props, [deploymentAlarmName(this, 'DeploymentAlarm')]);
+
     // Its main port speaks HTTP (the load balancer's target group says so): Service Connect too.
     const parts = buildService(this, withHttpServiceConnect(props, this.containerPort), props.cluster, {
+      deploymentProps: ecsDeploymentProps(props, alarmNames),
       containerPort: this.containerPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
       // Unchanged since 0.1: a new description would replace the group. Load balancer traffic now
@@ -95,7 +126,7 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.serviceArn = parts.service.serviceArn;
     this.serviceConnectPort = parts.serviceConnectPort;
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: props.cluster.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -111,22 +142,72 @@ export class WebService extends Construct implements ec2.IConnectable {
         unhealthyThresholdCount: healthCheck.unhealthyThresholdCount ?? Defaults.unhealthyThresholdCount,
         healthyHttpCodes: healthCheck.healthyHttpCodes ?? Defaults.healthyHttpCodes,
       },
-    });
+    };
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     // The tasks join the load balancer's shared target security group, which admits the load
     // balancer on this port: two rules per port for all services, not two per service.
     props.loadBalancer.openTargetPort(this.containerPort);
-    this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
-      containerName: this.container.containerName,
-      containerPort: this.containerPort,
-    })));
+    const routeId = Names.uniqueId(this);
+    if (!strategy.shiftsTraffic) {
+      this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
+        containerName: this.container.containerName,
+        containerPort: this.containerPort,
+      })));
+    } else {
+      // Canary, linear, blue/green: a second target group, the same in every setting, that ECS
+      // alternates new revisions into; the route's rule forwards to both with weights ECS sets.
+      this.alternateTargetGroup = new elbv2.ApplicationTargetGroup(this, 'AlternateTargetGroup', targetGroupProps);
+    }
 
-    this.listenerRule = props.loadBalancer.addTarget(Names.uniqueId(this), {
+    this.listenerRule = props.loadBalancer.addTarget(routeId, {
       targetGroup: this.targetGroup,
+      alternateTargetGroup: this.alternateTargetGroup,
       pathPatterns: props.pathPatterns,
       hostHeaders: props.hostHeaders,
       priority: props.priority,
       ruleScope: this,
     });
+
+    if (this.alternateTargetGroup && this.listenerRule) {
+      if (strategy.testPort !== undefined) {
+        // Checked in validateWebService: only a ServiceLoadBalancer of this app can get a test listener.
+        this.testListenerRule = (props.loadBalancer as ServiceLoadBalancer).addTestRoute(routeId, { port: strategy.testPort, ruleScope: this });
+      }
+      // The role ECS uses to register tasks in the target groups and change the rules' weights.
+      const trafficRole = new iam.Role(this, 'TrafficShiftRole', {
+        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+        description: `ECS shifts traffic of ${this.node.path} between its two target groups`,
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+      });
+      Validations.of(trafficRole).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        reason: 'AWS\'s managed policy for the ECS infrastructure role of blue/green, linear and canary deployments: AWS keeps it in step with the load balancer calls ECS makes.',
+      });
+      this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
+        containerName: this.container.containerName,
+        containerPort: this.containerPort,
+        alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
+          alternateTargetGroup: this.alternateTargetGroup,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.listenerRule),
+          testListener: this.testListenerRule ? ecs.ListenerRuleConfiguration.applicationListenerRule(this.testListenerRule) : undefined,
+          role: trafficRole,
+        }),
+      })));
+    }
+
+    // The deployment alarms read the target groups' metrics (never the service's), so the
+    // service can depend on them without a cycle: ECS finds them when it starts a deployment.
+    const ours = ownAlarms
+      ? [createWebDeploymentAlarm(this, [this.targetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])], resolveAlarmSettings(props.deployment?.alarms))]
+      : [];
+    for (const alarm of ours) {
+      (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(alarm.node.defaultChild as CfnResource,
+        'ECS watches the deployment alarm by name from the first deployment on');
+    }
+    this.deploymentAlarms = [...ours, ...(props.deployment?.alarms?.additionalAlarms ?? [])];
+    warnWithoutAlarms(this, this.deploymentAlarms, 'deployment.alarms.enabled is false and no additionalAlarms are given');
+    this.releaseSafety = releaseSafetyOf(props, ours.length > 0, this.rollingDeployEstimateSeconds, deregistrationDelay.toSeconds());
+    warnShortBake(this, props, this.releaseSafety.detectSeconds);
 
     this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
   }
@@ -163,6 +244,11 @@ export class WebService extends Construct implements ec2.IConnectable {
 function validateWebService(scope: IConstruct, props: WebServiceProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster, or an existing cluster from ServiceCluster.fromClusterAttributes');
   if (!props.loadBalancer) fail(scope, 'loadBalancer', props.loadBalancer, 'is missing', 'give a ServiceLoadBalancer, or an existing listener from ServiceLoadBalancer.fromListenerAttributes');
+  const testPort = strategyOf(props).testPort;
+  if (testPort !== undefined && !(props.loadBalancer instanceof ServiceLoadBalancer)) {
+    fail(scope, 'deployment.strategy.testPort', testPort, `needs a test listener on the load balancer, and ${props.loadBalancer.node.path} is an existing listener this app does not own`,
+      'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');
+  }
   // A target group in another VPC than its load balancer synthesizes but fails at deploy time.
   const lbVpc = props.loadBalancer.vpc;
   const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));

@@ -117,6 +117,34 @@ export interface ContainerOptions {
    * @default Duration.seconds(30)
    */
   readonly stopTimeout?: Duration;
+
+  /**
+   * Restart the container in place when it exits, instead of replacing the whole task (faster
+   * recovery from a crash, no new task placement). ECS restarts it only if it ran for at least
+   * `attemptPeriod` before exiting.
+   *
+   * @default - no restart policy: a stopped essential container stops the task, and the service starts a new one
+   */
+  readonly restartPolicy?: ContainerRestartPolicy;
+}
+
+/**
+ * ECS's container restart policy.
+ */
+export interface ContainerRestartPolicy {
+  /**
+   * Exit codes that do not trigger a restart (a clean exit, e.g. `[0]`), at most 50.
+   *
+   * @default - every exit restarts the container
+   */
+  readonly ignoredExitCodes?: number[];
+  /**
+   * How long the container must have run before an exit restarts it (so a container that fails
+   * at once is not restarted in a loop): 60 to 1800 seconds.
+   *
+   * @default Duration.seconds(300) (ECS's default)
+   */
+  readonly attemptPeriod?: Duration;
 }
 
 /**

@@ -230,6 +230,9 @@ export class ServiceTaskDefinition extends Construct {
       cpu: options.cpuReservation,
       memoryLimitMiB: options.memoryLimitMiB,
       stopTimeout: options.stopTimeout ?? Defaults.stopTimeout,
+      enableRestartPolicy: options.restartPolicy ? true : undefined,
+      restartIgnoredExitCodes: options.restartPolicy?.ignoredExitCodes,
+      restartAttemptPeriod: options.restartPolicy?.attemptPeriod,
       portMappings: options.containerPort !== undefined
         ? [{ containerPort: options.containerPort, protocol: ecs.Protocol.TCP, name: `${name}-${options.containerPort}` }]
         : undefined,

@@ -103,6 +103,15 @@ function validateContainer(scope: IConstruct, options: ContainerOptions, prefix:
   checkRange(scope, `${prefix}memoryLimitMiB`, options.memoryLimitMiB, 6, maxMemory, { unit: 'MiB (the task\'s memoryMiB)' });
   // Fargate allows at most 120 s between SIGTERM and SIGKILL.
   checkDurationSeconds(scope, `${prefix}stopTimeout`, options.stopTimeout, 2, 120);
+  if (options.restartPolicy) {
+    // ECS's limits for the container restart policy.
+    checkDurationSeconds(scope, `${prefix}restartPolicy.attemptPeriod`, options.restartPolicy.attemptPeriod, 60, 1800);
+    const codes = options.restartPolicy.ignoredExitCodes ?? [];
+    if (codes.length > 50) {
+      fail(scope, `${prefix}restartPolicy.ignoredExitCodes`, codes.length, 'exit codes is more than ECS takes', 'give at most 50 exit codes');
+    }
+    codes.forEach((code, i) => checkRange(scope, `${prefix}restartPolicy.ignoredExitCodes[${i}]`, code, -2147483648, 2147483647));
+  }
 
   const envNames = Object.keys(options.environment ?? {});
   for (const name of envNames) {

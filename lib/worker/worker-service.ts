@@ -1,11 +1,14 @@
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
+import { createWorkerDeploymentAlarms, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
+import { deploymentAlarmNames, ecsDeploymentProps, libraryAlarmsEnabled, warnWithoutAlarms } from '../deployment/service-deployment';
 import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
 import { allowServiceConnectFrom } from '../service/service-connect';
 import { ServiceOptions } from '../service/service-options';
@@ -92,6 +95,12 @@ export class WorkerService extends Construct implements ec2.IConnectable {
   public readonly containerPort?: number;
   /** The port other services reach this one on through Service Connect, when it publishes one. */
   public readonly serviceConnectPort?: number;
+  /**
+   * The alarms ECS watches during deployments, rolling back when one goes off: the library's
+   * (with a queue: `DeadLetterAlarm` when it has a dead-letter queue, `OldestMessageAlarm`)
+   * followed by `deployment.alarms.additionalAlarms`.
+   */
+  public readonly deploymentAlarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
@@ -106,8 +115,15 @@ export class WorkerService extends Construct implements ec2.IConnectable {
       this.queue = props.existingQueue;
     }
 
+    // Deployment alarms on the queue (literal names, known before they exist).
+    const ownAlarms = libraryAlarmsEnabled(props) && this.queue !== undefined;
+    const deadLetterQueue = this.deadLetterQueue ?? (props.existingQueue instanceof sqs.Queue ? props.existingQueue.deadLetterQueue?.queue : undefined);
+    const ownIds = ownAlarms ? [...(deadLetterQueue ? ['DeadLetterAlarm'] : []), 'OldestMessageAlarm'] : [];
+    const alarmNames = deploymentAlarmNames(props, ownIds.map(a => deploymentAlarmName(this, a)));
+
     const publishes = props.serviceConnect !== undefined && !props.serviceConnect.clientOnly;
     const parts = buildService(this, props, props.cluster, {
+      deploymentProps: ecsDeploymentProps(props, alarmNames),
       containerPort: props.containerPort,
       securityGroupDescription: publishes
         ? `Tasks of ${this.node.path}: ingress only from allowed Service Connect callers`
@@ -140,6 +156,16 @@ export class WorkerService extends Construct implements ec2.IConnectable {
         });
       }
     }
+
+    const ours = ownAlarms && this.queue ? createWorkerDeploymentAlarms(this, this.queue, deadLetterQueue, resolveAlarmSettings(props.deployment?.alarms)) : [];
+    for (const alarm of ours) {
+      (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(alarm.node.defaultChild as CfnResource,
+        'ECS watches the deployment alarm by name from the first deployment on');
+    }
+    this.deploymentAlarms = [...ours, ...(props.deployment?.alarms?.additionalAlarms ?? [])];
+    warnWithoutAlarms(this, this.deploymentAlarms, this.queue
+      ? 'deployment.alarms.enabled is false and no additionalAlarms are given'
+      : 'the worker has no queue to watch, and no deployment.alarms.additionalAlarms are given');
 
     this.scaling = finishService(this, props, props.cluster, parts);
     if (this.scaling && this.queue && props.backlogPerTask !== undefined && props.scaling) {

@@ -13,6 +13,7 @@ import { ESK_UPD5 } from '../../lib/deploy-checks/rules/esk-upd5';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/esk-upd6';
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
 import { ESK_UPD8 } from '../../lib/deploy-checks/rules/esk-upd8';
+import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
 import { fargateTask, ref, service, stack } from './fixtures';
 
 /** The deployed version: one stack `A` with `resources`. */
@@ -33,6 +34,16 @@ const logGroup: CfnResource = { Type: 'AWS::Logs::LogGroup', Properties: { Reten
 const publishing = (appProtocol?: string, serviceProps: Record<string, unknown> = {}): Record<string, CfnResource> => ({
   Task: fargateTask({ PortMappings: [{ ContainerPort: 8080, Name: 'app-8080', ...(appProtocol ? { AppProtocol: appProtocol } : {}) }] }),
   Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal', Services: [{ PortName: 'app-8080', DiscoveryName: 'web' }] }, ...serviceProps }),
+});
+
+/** A blue/green service (or `strategy`) whose production rule `Prod` ECS shifts, with `path` on that rule. */
+const shifting = (path: string, strategy = 'BLUE_GREEN', serviceProps: Record<string, unknown> = {}): Record<string, CfnResource> => ({
+  Prod: listenerRule(50000, path),
+  Svc: service({
+    DeploymentConfiguration: { Strategy: strategy },
+    LoadBalancers: [{ TargetGroupArn: ref('Blue'), AdvancedConfiguration: { AlternateTargetGroupArn: ref('Green'), ProductionListenerRule: ref('Prod') } }],
+    ...serviceProps,
+  }),
 });
 
 interface UpdateCase {
@@ -100,7 +111,25 @@ const CASES: UpdateCase[] = [
     flagged: ['Svc'],
     safeAfter: publishing('tcp', { DesiredCount: 3 }),
   },
+  {
+    rule: ESK_UPD9, // the production rule of a blue/green service gets a new path: its weights are re-sent
+    before: shifting('/app/*'),
+    after: shifting('/v2/*'),
+    flagged: ['Prod'],
+    safeAfter: shifting('/app/*', 'BLUE_GREEN', { DesiredCount: 3 }),
+  },
 ];
+
+test('ESK-UPD9 leaves a rolling service\'s rule alone: nobody else sets its weights', () => {
+  expect(ESK_UPD9.check(now(shifting('/v2/*', 'ROLLING')), deployed(shifting('/app/*', 'ROLLING')))).toEqual([]);
+});
+
+test('ESK-UPD9 covers canary and linear too, and names the changed property', () => {
+  for (const strategy of ['CANARY', 'LINEAR']) {
+    const [finding] = ESK_UPD9.check(now(shifting('/v2/*', strategy)), deployed(shifting('/app/*', strategy)));
+    expect(finding.detail).toMatch(/^shifted-rule-reset: changes Conditions of the listener rule whose weights ECS sets/);
+  }
+});
 
 describe.each(CASES.map((c) => [c.rule.id, c] as const))('%s', (_id, c) => {
   test('flags the hazardous update, with the hazard in the detail', () => {

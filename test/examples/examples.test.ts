@@ -178,6 +178,24 @@ describe.each(ALL_APPS.map((entry) => [entry.name, entry] as const))('%s', (name
     expect(updateHazardsFrom(lastRelease)).toEqual([]);
   });
 
+  test('every ECS service has deployment alarms with rollback on alarm, and its own alarms exist in the app', () => {
+    const templates = Object.values(result.templates) as CfnTemplate[];
+    const services = templates.flatMap((t) => Object.entries(t.Resources ?? {}))
+      .filter(([, r]) => r.Type === 'AWS::ECS::Service');
+    // Every app runs a service, except the scheduled job (tasks only).
+    expect(services.length > 0).toBe(name !== 'scheduled-job');
+    const alarmNames = new Set(templates.flatMap((t) => Object.values(t.Resources ?? {}))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => JSON.stringify(r.Properties?.AlarmName)));
+    for (const [id, service] of services) {
+      const alarms = service.Properties?.DeploymentConfiguration?.Alarms;
+      expect({ id, enable: alarms?.Enable, rollback: alarms?.Rollback }).toEqual({ id, enable: true, rollback: true });
+      expect(alarms.AlarmNames.length).toBeGreaterThan(0);
+      // A literal name is one of the app's alarms (a Ref names one by construction).
+      const literal = (alarms.AlarmNames as unknown[]).filter((n): n is string => typeof n === 'string');
+      expect(literal.filter((n) => !alarmNames.has(JSON.stringify(n)))).toEqual([]);
+    }
+  });
+
   test('templates match the snapshot (logical ids are public API)', () => {
     const names = Object.keys(result.templates);
     expect(names.length).toBeGreaterThan(0);

@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { IConstruct } from 'constructs';
 import { ContainerWebApp } from '../../lib/bundle';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
@@ -34,8 +35,17 @@ function fixture(stack: Stack = testStack(testApp()), clusterProps: { containerI
  * UnHealthyHostCount. (After the deployment-alarms work is merged, give it the prop that turns its
  * deployment alarms off here: then the operational 5xx and unhealthy-host alarms are created.)
  */
+/** Deployment alarms off unless asked: these tests look at the full operational set on its own. */
+const WITHOUT_DEPLOYMENT_ALARMS = { deployment: { alarms: { enabled: false } } };
+
 function web(f: Fixture, id: string, props: Partial<WebServiceProps> = {}): WebService {
-  return new WebService(f.stack, id, { cluster: f.cluster, loadBalancer: f.loadBalancer, image: IMAGE, ...props });
+  const service = new WebService(f.stack, id, { cluster: f.cluster, loadBalancer: f.loadBalancer, image: IMAGE, ...WITHOUT_DEPLOYMENT_ALARMS, ...props });
+  acknowledgeNoDeploymentAlarms(service);
+  return service;
+}
+
+function acknowledgeNoDeploymentAlarms(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'test of the operational alarm set on its own' });
 }
 
 function monitoring(f: Fixture, props: AppMonitoringProps = {}): AppMonitoring {
@@ -240,6 +250,25 @@ describe('AppMonitoring: alarms found in the tree', () => {
   });
 });
 
+describe('AppMonitoring next to the deployment alarms (on by default)', () => {
+  test('a worker\'s dead-letter and oldest-message deployment alarms page through the topic, with no second alarm on them', () => {
+    // GIVEN a worker with its deployment alarms
+    const f = fixture();
+    const worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: IMAGE, queue: {} });
+    const mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
+    // WHEN
+    mon.addWorker(worker);
+    // THEN only CPU, memory and running tasks are added; each deployment alarm notifies the topic
+    expect(mon.figures().alarms).toBe(3);
+    const alarms = Template.fromStack(f.stack).findResources('AWS::CloudWatch::Alarm');
+    for (const deploymentAlarm of worker.deploymentAlarms) {
+      const id = f.stack.getLogicalId(deploymentAlarm.node.defaultChild as CfnElement);
+      expect(alarms[id].Properties.AlarmActions?.[0]?.Ref).toMatch(/^MonitoringTopic/);
+    }
+    expect(worker.deploymentAlarms).toHaveLength(2);
+  });
+});
+
 describe('AppMonitoring of a worker, a scheduled task and the load balancer', () => {
   let f: Fixture;
   let template: Template;
@@ -248,7 +277,8 @@ describe('AppMonitoring of a worker, a scheduled task and the load balancer', ()
   let mon: AppMonitoring;
   beforeAll(() => {
     f = fixture();
-    worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: IMAGE, queue: {} });
+    worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: IMAGE, queue: {}, ...WITHOUT_DEPLOYMENT_ALARMS });
+    acknowledgeNoDeploymentAlarms(worker);
     job = new ScheduledTask(f.stack, 'Nightly', { cluster: f.cluster, image: IMAGE, schedule: TaskSchedule.rate(Duration.hours(24)) });
     mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
     mon.addWorker(worker);
@@ -461,8 +491,8 @@ describe('AppMonitoring across versions and stacks', () => {
 });
 
 describe('AppMonitoring figures for the bin app\'s prod stage shape', () => {
-  test('a ContainerWebApp with its load balancer: 7 alarms on 10 metrics, 11 resources, $5.00 a month (dashboard $3, key $1, alarms $1)', () => {
-    // GIVEN the prod stage's shape: one ContainerWebApp, its load balancer and service monitored, a created topic
+  test('a ContainerWebApp with its load balancer: 5 alarms on 7 metrics, 9 resources, $4.70 a month (dashboard $3, key $1, alarms $0.70); its deployment alarm covers 5xx and unhealthy hosts', () => {
+    // GIVEN the prod stage's shape: one ContainerWebApp (deployment alarm on, the default), its load balancer and service monitored, a created topic
     const stack = testStack(testApp());
     const app = new ContainerWebApp(stack, 'Web', { image: IMAGE, restrictDefaultSecurityGroup: false });
     const mon = new AppMonitoring(stack, 'Monitoring', { notifications: AlarmNotifications.newTopic() });
@@ -470,9 +500,15 @@ describe('AppMonitoring figures for the bin app\'s prod stage shape', () => {
     mon.addWebService(app.service);
     // THEN (ecs-patterns creates none of these: 0 alarms, no dashboard, $0)
     expect(mon.figures()).toEqual({
-      resources: 11, alarms: 7, alarmMetrics: 10, dashboards: 1, kmsKeys: 1,
-      alarmCostUsd: 1, dashboardCostUsd: 3, monthlyCostUsd: 5,
+      resources: 9, alarms: 5, alarmMetrics: 7, dashboards: 1, kmsKeys: 1,
+      alarmCostUsd: 0.7, dashboardCostUsd: 3, monthlyCostUsd: 4.7,
     });
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // The service's own deployment alarm is the sixth, and it pages too: one condition, one alarm.
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    const deploymentAlarm = stack.getLogicalId(app.service.node.findChild('DeploymentAlarm').node.defaultChild as CfnElement);
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    expect(alarms[deploymentAlarm].Properties.AlarmActions).toHaveLength(1);
+    expect(alarms[deploymentAlarm].Properties.AlarmActions[0].Ref).toMatch(/^MonitoringTopic/);
   });
 });

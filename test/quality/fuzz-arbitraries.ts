@@ -27,7 +27,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as fc from 'fast-check';
 import {
-  Architecture, ContainerWebApp, ImageRepository, LifecycleRules, NetworkLayout, RepositoryEncryption,
+  Architecture, ContainerWebApp, DeploymentStrategy, ImageRepository, LifecycleRules, NetworkLayout, RepositoryEncryption,
   ServiceCluster, ServiceImage, ServiceLoadBalancer, ServiceNetwork, ServiceTaskDefinition, WebService,
 } from '../../lib';
 
@@ -764,6 +764,46 @@ function scalingProps(scaling: any): any {
   };
 }
 
+/** A multiple of 0.1 in [min, 100], or (mixed) one out of range or off the 0.1 grid. */
+function percentTenths(mode: Mode, min: number): fc.Arbitrary<Field<number>> {
+  return field(mode, fc.integer({ min: Math.round(min * 10), max: 1000 }).map((t) => t / 10), fc.constantFrom(min - 0.1, 100.5, 5.25, NaN));
+}
+
+/** Whole minutes 0–1440 (a bake time), or (mixed) seconds off the minute, or over a day. */
+function bakeMinutes(mode: Mode): fc.Arbitrary<Field<Duration>> {
+  return field(mode, fc.integer({ min: 0, max: 1440 }).map((m) => Duration.minutes(m)), fc.constantFrom(Duration.seconds(90), Duration.minutes(1441)));
+}
+
+/** `deployment`: a strategy spec (built into a DeploymentStrategy by webServiceProps) and alarm settings. */
+function deploymentArbitrary(mode: Mode) {
+  return fc.record({
+    strategy: fc.oneof(
+      fc.record({ kind: fc.constant('rolling') }),
+      fc.record({ kind: fc.constant('canary'), percent: percentTenths(mode, 0.1), stepBakeTime: bakeMinutes(mode), bakeTime: bakeMinutes(mode) }, { requiredKeys: ['kind'] }),
+      fc.record({ kind: fc.constant('linear'), stepPercent: percentTenths(mode, 3), stepBakeTime: bakeMinutes(mode), bakeTime: bakeMinutes(mode) }, { requiredKeys: ['kind'] }),
+      fc.record({ kind: fc.constant('blueGreen'), bakeTime: bakeMinutes(mode), testPort: field(mode, fc.constantFrom(8080, 8443, 9000), fc.constantFrom(0, 80, 70000)) }, { requiredKeys: ['kind'] }),
+    ),
+    alarms: fc.record({
+      enabled: bool(mode),
+      errorRatePercent: field(mode, fc.constantFrom(0.1, 1, 5, 100), fc.constantFrom(0, 101, NaN)),
+      minimumRequestsPerMinute: int(mode, 1, 1_000_000),
+      evaluationPeriods: int(mode, 1, 10),
+    }, { requiredKeys: [] }),
+  }, { requiredKeys: [] });
+}
+
+/** The unwrapped `deployment` spec as DeploymentOptions. */
+function deploymentProps(spec: any): any {
+  if (spec === undefined) return undefined;
+  const s = spec.strategy;
+  const strategy = s === undefined ? undefined
+    : s.kind === 'canary' ? DeploymentStrategy.canary({ percent: s.percent, stepBakeTime: s.stepBakeTime, bakeTime: s.bakeTime })
+      : s.kind === 'linear' ? DeploymentStrategy.linear({ stepPercent: s.stepPercent, stepBakeTime: s.stepBakeTime, bakeTime: s.bakeTime })
+        : s.kind === 'blueGreen' ? DeploymentStrategy.blueGreen({ bakeTime: s.bakeTime, testPort: s.testPort })
+          : DeploymentStrategy.rolling();
+  return { ...spec, strategy };
+}
+
 export function webServiceOptionsArbitrary(mode: Mode) {
   return coherent(mode, fc.tuple(taskOptionsArbitrary(mode, false), fc.record({
     healthCheck: targetHealthCheckArbitrary(mode),
@@ -784,8 +824,13 @@ export function webServiceOptionsArbitrary(mode: Mode) {
     pathPatterns: stringArray(mode, validPathPattern, badPathPattern, 2),
     hostHeaders: stringArray(mode, validHostHeader, badHostHeader, 2),
     priority: int(mode, 1, 50_000),
+    deployment: deploymentArbitrary(mode),
   }, { requiredKeys: [] })).map(([task, service]) => ({ ...task, ...service })), (p) => {
     delete p.assignPublicIp;
+    const strategy = p.deployment?.strategy;
+    if (strategy?.kind === 'canary' && (val(strategy.stepBakeTime)?.toMinutes({ integral: false }) ?? 5) + (val(strategy.bakeTime)?.toMinutes({ integral: false }) ?? 5) > 1980) {
+      p.deployment = { ...p.deployment, strategy: { kind: 'canary' } };
+    }
     if (p.scaling !== undefined) {
       delete p.desiredCount;
       const sc = p.scaling = { ...p.scaling };
@@ -811,7 +856,7 @@ export function webServiceOptionsArbitrary(mode: Mode) {
 }
 
 export function webServiceProps(props: any, fx: Fixtures): any {
-  return { ...props, ...taskProps(props, fx), scaling: scalingProps(props.scaling) };
+  return { ...props, ...taskProps(props, fx), scaling: scalingProps(props.scaling), deployment: deploymentProps(props.deployment) };
 }
 
 export const webServiceTarget: FuzzTarget = {

@@ -325,6 +325,7 @@ async function deployedPhase(tag: string, outputsFile: string): Promise<void> {
   const image = taskDef?.containerDefinitions?.[0]?.image;
   equal(image, `${repo?.repositoryUri}:${tag}`, 'service container image is <repository uri>:tag');
   reportServiceProperties(serviceRes, service, taskDef);
+  await reportDeploymentAlarms(t, serviceRes, service);
 
   // Load balancer, listeners, target groups
   const [lbId, lbRes] = single(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
@@ -391,6 +392,53 @@ async function deployedPhase(tag: string, outputsFile: string): Promise<void> {
     vpcIds: ofType(t, 'AWS::EC2::VPC').map(([id]) => ids.get(id)) });
   await pushPhase(tag, false);
   finish(`deployed ${tag}`);
+}
+
+/**
+ * The deployment alarms and the deployment strategy: the template must name in the service
+ * exactly the alarms it creates (with rollback), and what the emulator keeps is checked through
+ * the SDK; what it does not keep is reported.
+ */
+async function reportDeploymentAlarms(t: CfnTemplate, serviceRes: CfnResource, service: any): Promise<void> {
+  const dc = serviceRes.Properties?.DeploymentConfiguration ?? {};
+  const names: unknown[] = dc.Alarms?.AlarmNames ?? [];
+  check(dc.Alarms?.Enable === true && dc.Alarms?.Rollback === true && names.length > 0, 'template: the service has deployment alarms with rollback on alarm',
+    JSON.stringify(dc.Alarms));
+  const created = ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties?.AlarmName);
+  equal(names.filter((n) => typeof n === 'string' && !created.includes(n)), [], 'template: every literal deployment alarm name is an alarm of the stack');
+
+  // No CloudWatch SDK call: the current SDK speaks CloudWatch's JSON protocol, which moto 5.2
+  // refuses ("Unsupported protocol [json] for service cloudwatch"). moto's internal state shows
+  // whether it created the alarms.
+  const literal = names.filter((n): n is string => typeof n === 'string');
+  const stored = Object.values((await motoData()).cloudwatch ?? {}).flat() as Array<Record<string, unknown>>;
+  const inMoto = stored.filter((a) => literal.includes(String(a?.name ?? a?.alarm_name)));
+  if (literal.length > 0 && inMoto.length === literal.length) pass(`deployment alarms ${JSON.stringify(literal)} exist in moto's CloudWatch`);
+  else {
+    note(`deployment alarms ${JSON.stringify(literal)} are not in moto's CloudWatch (found ${inMoto.length}): moto's CloudFormation skips AWS::CloudWatch::Alarm `
+      + '(and moto 5.2 does not answer the CloudWatch SDK\'s JSON protocol), so the alarms themselves are not verified');
+  }
+
+  const live = service?.deploymentConfiguration;
+  if (live?.alarms) {
+    equal([live.alarms.alarmNames, live.alarms.enable, live.alarms.rollback], [names, true, true], 'service deployment alarms (names, rollback) kept by moto');
+  } else note('service deployment alarms (names, enable, rollback) are in the template but moto does not keep them (not verified)');
+  const strategy = dc.Strategy ?? 'ROLLING';
+  if (live?.strategy) equal(live.strategy, strategy, 'service deployment strategy kept by moto');
+  else note(`service deployment strategy ${strategy}${dc.BakeTimeInMinutes !== undefined ? `, bake ${dc.BakeTimeInMinutes} min` : ''}`
+    + `${dc.CanaryConfiguration ? `, canary ${JSON.stringify(dc.CanaryConfiguration)}` : ''}${dc.LinearConfiguration ? `, linear ${JSON.stringify(dc.LinearConfiguration)}` : ''}`
+    + ' is in the template but moto does not keep it (not verified)');
+  const rebalancing = serviceRes.Properties?.AvailabilityZoneRebalancing;
+  if (rebalancing !== undefined) {
+    if (service?.availabilityZoneRebalancing !== undefined) equal(service.availabilityZoneRebalancing, rebalancing, 'service AZ rebalancing kept by moto');
+    else note(`service AvailabilityZoneRebalancing ${rebalancing} is in the template but moto does not keep it (not verified)`);
+  }
+  const advanced = (serviceRes.Properties?.LoadBalancers ?? []).find((lb: any) => lb.AdvancedConfiguration);
+  if (advanced) {
+    const kept = (service?.loadBalancers ?? []).find((lb: any) => lb.advancedConfiguration);
+    if (kept) pass('service alternate target group (advanced load balancer configuration) kept by moto');
+    else note('service alternate target group and production listener rule (LoadBalancers AdvancedConfiguration) are in the template but moto does not keep them (not verified)');
+  }
 }
 
 /** What the emulator keeps of the service: checked where kept, reported where not. */

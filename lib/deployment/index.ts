@@ -1,0 +1,3 @@
+export * from './deployment-strategy';
+export * from './deployment-options';
+export * from './release-safety';

@@ -1,0 +1,238 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Ec2Capacity } from '../../lib/cluster';
+import { WebService } from '../../lib/service';
+import { WorkerService } from '../../lib/worker';
+import { testApp, testStack } from '../util/test-app';
+import { fixture, NGINX, resourcesOf, webService } from './fixture';
+
+describe('WebService deployment alarms (defaults)', () => {
+  // GIVEN a web service with the default deployment settings (one synth)
+  let stack: Stack;
+  let web: WebService;
+  let template: Template;
+  beforeAll(() => {
+    const f = fixture();
+    stack = f.stack;
+    // WHEN
+    web = webService(f, 'Web', { pathPatterns: ['/api/*'] });
+    template = Template.fromStack(stack);
+  });
+
+  test('one alarm on the target group, with a literal name derived from the stack and the path', () => {
+    // THEN
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+    expect(web.deploymentAlarms.map(a => alarms[stack.resolve(a.alarmName).Ref].Properties.AlarmName)).toEqual(['TestStack/Web/DeploymentAlarm']);
+  });
+
+  test('a bad minute: 5xx over 1 % of requests (from 10 requests a minute) or an unhealthy target; 2 bad minutes of 2 alarm; missing data good', () => {
+    // THEN
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Web/DeploymentAlarm',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), IF(FILL(u0, 0) >= 1, 1, 0)])',
+          ReturnData: true,
+        }),
+        Match.objectLike({ Id: 'e0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB' }), Period: 60, Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'r0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Period: 60, Stat: 'Sum' }) }),
+        Match.objectLike({ Id: 'u0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'UnHealthyHostCount' }), Period: 60, Stat: 'Maximum' }) }),
+      ]),
+    });
+  });
+
+  test('ECS watches it by name and rolls back on alarm; the circuit breaker stays on', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: { AlarmNames: ['TestStack/Web/DeploymentAlarm'], Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+  });
+
+  test('create order: the service waits for its alarm; the alarm waits for nothing of the service (no cycle)', () => {
+    // THEN
+    const [serviceId, service] = Object.entries(resourcesOf(template, 'AWS::ECS::Service'))[0];
+    const alarmIds = Object.keys(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    expect(service.DependsOn).toEqual(expect.arrayContaining(alarmIds));
+    for (const id of alarmIds) {
+      expect(JSON.stringify(template.toJSON().Resources[id])).not.toContain(serviceId);
+    }
+  });
+
+  test('no circular-dependency message from aws-cdk-lib (the names are literal)', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoInfo('*', Match.stringLikeRegexp('circular dependency'));
+  });
+
+  test('cdk destroy: alarms are deleted with the stack (no retain policy: they hold no data)', () => {
+    // THEN
+    for (const alarm of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) {
+      expect(alarm.DeletionPolicy).toBeUndefined();
+    }
+  });
+});
+
+describe('WebService deployment alarms: user alarms, tuning, off', () => {
+  test('user alarms and ours all end up in the service (no reliance on enableDeploymentAlarms, aws-cdk #36308)', () => {
+    // GIVEN
+    const f = fixture();
+    const mine = new cloudwatch.Alarm(f.stack, 'Latency', {
+      alarmName: 'my-latency', metric: new cloudwatch.Metric({ namespace: 'App', metricName: 'Latency' }), threshold: 1, evaluationPeriods: 1,
+    });
+    const imported = cloudwatch.Alarm.fromAlarmName(f.stack, 'Imported', 'team-wide-errors');
+    // WHEN
+    const web = webService(f, 'Web', { deployment: { alarms: { additionalAlarms: [mine, imported] } } });
+    // THEN
+    Template.fromStack(f.stack).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: {
+          AlarmNames: ['TestStack/Web/DeploymentAlarm', { Ref: f.stack.getLogicalId(mine.node.defaultChild as cloudwatch.CfnAlarm) }, 'team-wide-errors'],
+          Enable: true,
+          Rollback: true,
+        },
+      }),
+    });
+    expect(web.deploymentAlarms).toHaveLength(3);
+  });
+
+  test('thresholds are tunable', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    webService(f, 'Web', { deployment: { alarms: { errorRatePercent: 5, minimumRequestsPerMinute: 50, evaluationPeriods: 3 } } });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      EvaluationPeriods: 3, DatapointsToAlarm: 3,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('IF\\(FILL\\(r0, 0\\) >= 50 AND 100 \\* FILL\\(e0, 0\\) / FILL\\(r0, 1\\) > 5, 1, 0\\)') })]),
+    });
+  });
+
+  test('enabled: false creates none and watches only the user\'s', () => {
+    // GIVEN
+    const f = fixture();
+    const mine = cloudwatch.Alarm.fromAlarmName(f.stack, 'Mine', 'my-alarm');
+    // WHEN
+    webService(f, 'Web', { deployment: { alarms: { enabled: false, additionalAlarms: [mine] } } });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Alarms: { AlarmNames: ['my-alarm'], Enable: true, Rollback: true } }),
+    });
+  });
+
+  test('enabled: false without alarms of the user\'s: no Alarms block, and an acknowledgeable warning', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    webService(f, 'Web', { deployment: { alarms: { enabled: false } } });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    // (without the removeDefaultDeploymentAlarm flag aws-cdk-lib writes a disabled, empty block)
+    const [service] = Object.values(resourcesOf(template, 'AWS::ECS::Service'));
+    expect(service.Properties.DeploymentConfiguration.Alarms?.AlarmNames ?? []).toEqual([]);
+    Annotations.fromStack(f.stack).hasWarning('/TestStack/Web', Match.stringLikeRegexp('No deployment alarm watches'));
+  });
+
+  test('an EC2-capacity service gets the same alarms', () => {
+    // GIVEN
+    const f = fixture();
+    const capacity: Ec2Capacity = f.cluster.addEc2Capacity('Capacity', {});
+    // WHEN
+    webService(f, 'Web', { ec2Capacity: capacity });
+    // THEN
+    Template.fromStack(f.stack).hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: Match.absent(),
+      DeploymentConfiguration: Match.objectLike({ Alarms: Match.objectLike({ AlarmNames: ['TestStack/Web/DeploymentAlarm'] }) }),
+    });
+  });
+
+  test('update: renaming nothing keeps the alarm names; a second service gets its own', () => {
+    // GIVEN two versions of an app, the second with one more service
+    const names = (withSecond: boolean) => {
+      const f = fixture();
+      webService(f, 'Web', { pathPatterns: ['/a/*'] });
+      if (withSecond) webService(f, 'Other', { pathPatterns: ['/b/*'] });
+      return Object.values(resourcesOf(Template.fromStack(f.stack), 'AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName).sort();
+    };
+    // WHEN / THEN
+    const before = names(false);
+    const after = names(true);
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after).toHaveLength(2);
+  });
+
+  test('two stacks of one environment with the same stackName: the alarm name is claimed twice, a synth error', () => {
+    // GIVEN
+    const app = testApp();
+    const one = fixture({}, testStack(app, 'One', { stackName: 'same' }));
+    webService(one, 'Web');
+    const two = fixture({}, testStack(app, 'Two', { stackName: 'same' }));
+    // WHEN / THEN
+    expect(() => webService(two, 'Web')).toThrow(/alarmName "same\/Web\/DeploymentAlarm" is already the CloudWatch alarm name of One\/Web/);
+  });
+});
+
+describe('WorkerService deployment alarms', () => {
+  test('with a queue: dead letters arriving (any one minute) and the oldest message age (10 min, 2 minutes)', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    const worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {} });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Worker/DeadLetterAlarm',
+      Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(DIFF(d), 0)' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack/Worker/OldestMessageAlarm',
+      MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 600, EvaluationPeriods: 2,
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        Alarms: { AlarmNames: ['TestStack/Worker/DeadLetterAlarm', 'TestStack/Worker/OldestMessageAlarm'], Enable: true, Rollback: true },
+      }),
+    });
+    expect(worker.deploymentAlarms).toHaveLength(2);
+  });
+
+  test('maxMessageAge is tunable', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {}, deployment: { alarms: { maxMessageAge: Duration.minutes(30) } } });
+    // THEN
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800 });
+  });
+
+  test('without a queue and without user alarms: none, and the warning says why', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX });
+    // THEN
+    Template.fromStack(f.stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    Annotations.fromStack(f.stack).hasWarning('/TestStack/Worker', Match.stringLikeRegexp('the worker has no queue to watch'));
+  });
+
+  test('canary on a worker: there is no traffic to shift', () => {
+    // GIVEN
+    const f = fixture();
+    const { DeploymentStrategy } = jest.requireActual('../../lib/deployment');
+    // WHEN / THEN
+    expect(() => new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, deployment: { strategy: DeploymentStrategy.canary() } }))
+      .toThrow(/deployment\.strategy "CANARY" needs a load balancer/);
+  });
+});
