@@ -64,6 +64,8 @@ function main(): void {
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:http-only', reason: 'fuzz sample: random configurations without a certificate' });
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:no-access-logs', reason: 'fuzz sample: random configurations with access logs off' });
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:writable-path-owner', reason: 'fuzz sample: random users with writable paths; the templates are linted, not run' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'fuzz sample: random configurations with the deployment alarms off' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:bake-shorter-than-detection', reason: 'fuzz sample: random bake times' });
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:image-from-new-repository', reason: 'fuzz sample: images of a fixture repository in the same stack; the templates are linted, not deployed' });
       const template = app.synth().getStackByName(stack.stackName).templateFullPath;
       manifest.push({ index: i, construct: target.name, template, input: props });

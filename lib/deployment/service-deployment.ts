@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
@@ -119,6 +119,17 @@ function checkPercent(scope: IConstruct, prop: string, value: number | undefined
   checkRange(scope, prop, value, min, 100, { integer: false, unit: 'percent in steps of 0.1' });
   if (value !== undefined && Math.abs(Math.round(value * 10) - value * 10) > 1e-9) {
     fail(scope, prop, value, 'is not a multiple of 0.1', `use a multiple of 0.1 from ${min} to 100`);
+  }
+  // The schema says multipleOf 0.1, and JSON Schema validators (cfn-lint, and CloudFormation's own
+  // schema check as far as it computes in binary floating point) test value / 0.1 for a whole
+  // number: 63.3 / 0.1 is 632.9999999999999, so 63.3 is refused although it is 633 tenths.
+  if (value !== undefined && !Token.isUnresolved(value) && !Number.isInteger(value / 0.1)) {
+    const nearby = [-0.1, 0.1, -0.2, 0.2, -0.3, 0.3, -0.4, 0.4, -0.5, 0.5]
+      .map((d) => Math.round((value + d) * 10) / 10)
+      .filter((v) => v >= min && v <= 100 && Number.isInteger(v / 0.1))
+      .slice(0, 2);
+    fail(scope, prop, value, `is ${Math.round(value * 10)} tenths, but ${value} / 0.1 is ${value / 0.1} in binary floating point, so JSON Schema validators (cfn-lint, CloudFormation's schema check) refuse it as not a multiple of 0.1`,
+      `use a value they accept${nearby.length > 0 ? `, e.g. ${nearby.join(' or ')}` : ''} (whole percents always work)`);
   }
 }
 

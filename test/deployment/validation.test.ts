@@ -21,6 +21,9 @@ describe('deployment strategy validation (what ECS and CloudFormation refuse)', 
     ['canary percent above 100', DeploymentStrategy.canary({ percent: 101 }), /canary percent\) 101 is out of range/],
     ['canary percent not a multiple of 0.1', DeploymentStrategy.canary({ percent: 5.25 }), /5.25 is not a multiple of 0.1/],
     ['linear step below 3', DeploymentStrategy.linear({ stepPercent: 2 }), /linear stepPercent\) 2 is out of range/],
+    // 63.3 / 0.1 = 632.9999999999999: cfn-lint (E3002) and JSON Schema validators refuse it (found by the fuzz sample).
+    ['linear step a JSON Schema validator reads as no multiple of 0.1', DeploymentStrategy.linear({ stepPercent: 63.3 }),
+      /linear stepPercent\) 63.3 is 633 tenths, but 63.3 \/ 0.1 is 632.9999999999999 in binary floating point, so JSON Schema validators .* refuse it as not a multiple of 0.1; use a value they accept, e.g. 63.2 or 63.4/],
     ['step bake not whole minutes', DeploymentStrategy.canary({ stepBakeTime: Duration.seconds(90) }), /stepBakeTime\) 1 minute 30 seconds is not a whole number of minutes/],
     ['step bake over 24 hours', DeploymentStrategy.linear({ stepBakeTime: Duration.hours(25) }), /stepBakeTime\) 1 day 1 hour is out of range; use whole minutes from 0 to 1440/],
     ['bake over 24 hours', DeploymentStrategy.blueGreen({ bakeTime: Duration.hours(25) }), /\(bakeTime\) 1 day 1 hour is out of range/],
@@ -28,6 +31,10 @@ describe('deployment strategy validation (what ECS and CloudFormation refuse)', 
     ['test port out of range', DeploymentStrategy.blueGreen({ testPort: 70000 }), /testPort\) 70000 is out of range/],
   ])('%s fails, naming the prop', (_name, strategy, message) => {
     expect(attempt({ deployment: { strategy } })).toThrow(message);
+  });
+
+  test.each([5, 12.5, 0.1, 33.5, 100])('a percent validators accept (%s) passes', (percent) => {
+    expect(attempt({ deployment: { strategy: DeploymentStrategy.canary({ percent }) } })).not.toThrow();
   });
 
   test('exactly 33 hours of canary is allowed', () => {

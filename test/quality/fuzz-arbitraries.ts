@@ -764,9 +764,13 @@ function scalingProps(scaling: any): any {
   };
 }
 
-/** A multiple of 0.1 in [min, 100], or (mixed) one out of range or off the 0.1 grid. */
+/**
+ * A multiple of 0.1 in [min, 100] that JSON Schema validators also read as one (value / 0.1 a whole
+ * number in floating point: 63.3 is not), or (mixed) one out of range, off the 0.1 grid, or 63.3.
+ */
 function percentTenths(mode: Mode, min: number): fc.Arbitrary<Field<number>> {
-  return field(mode, fc.integer({ min: Math.round(min * 10), max: 1000 }).map((t) => t / 10), fc.constantFrom(min - 0.1, 100.5, 5.25, NaN));
+  const valid = fc.integer({ min: Math.round(min * 10), max: 1000 }).map((t) => t / 10).filter((v) => Number.isInteger(v / 0.1));
+  return field(mode, valid, fc.constantFrom(min - 0.1, 100.5, 5.25, 63.3, NaN));
 }
 
 /** Whole minutes 0–1440 (a bake time), or (mixed) seconds off the minute, or over a day. */
