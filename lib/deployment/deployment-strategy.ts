@@ -51,6 +51,7 @@ export interface CanaryOptions {
 export interface LinearOptions {
   /**
    * The share of production traffic moved at each step, in percent: multiples of 0.1 from 3 to 100.
+   * With the step bakes, the whole rollout (bakeTime + stepBakeTime × steps) stays within 33 hours.
    *
    * @default 20
    */

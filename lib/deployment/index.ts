@@ -1,3 +1,3 @@
 export * from './deployment-strategy';
 export * from './deployment-options';
-export * from './release-safety';
+export * from './release-safety-estimate';

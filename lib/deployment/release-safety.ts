@@ -1,32 +1,6 @@
-/**
- * How long a bad release (it starts, passes its health checks, then fails requests) stays in
- * front of users, by the template's settings. A formula, not a measurement: README and
- * docs/figures.md quote it, and a test recomputes it from the synthesized template.
- */
-export interface ReleaseSafetyEstimate {
-  /**
-   * Seconds from the first request the new revision answers to its deployment alarm going off:
-   * evaluation periods × period + the assumed metric delay (60 s). Undefined without alarms: no
-   * alarm detects such a release, only a person.
-   */
-  readonly detectSeconds?: number;
-  /**
-   * Seconds from the alarm to the end of the rollback: with rolling, a rolling deploy of the
-   * previous revision (the rolling-deploy estimate); with canary, linear and blue/green, one
-   * traffic shift back to the old revision, still running, plus the deregistration delay in
-   * which the new revision's last requests finish.
-   */
-  readonly rollbackSeconds: number;
-  /**
-   * The share of production traffic, in percent, the bad revision answers when the alarm goes
-   * off: 100 with rolling and blue/green, the canary's share, or the linear steps reached by then.
-   */
-  readonly exposedPercent: number;
-  /** `detectSeconds + rollbackSeconds`; undefined without alarms. */
-  readonly totalSeconds?: number;
-}
+import { ReleaseSafetyEstimate } from './release-safety-estimate';
 
-/** The template's settings the estimate reads. Internal. */
+/** The template's settings the estimate reads. Internal: not exported from index.ts (jsii exports no free functions). */
 export interface ReleaseSafetyInput {
   /** 'ROLLING' | 'CANARY' | 'LINEAR' | 'BLUE_GREEN'. */
   readonly strategy: string;

@@ -7,7 +7,8 @@ import { checkDurationSeconds, checkPort, checkRange, fail, formatValue } from '
 import { ALARM_PERIOD, resolveAlarmSettings } from './deployment-alarms';
 import { DeploymentOptions } from './deployment-options';
 import { DeploymentStrategy, DeploymentStrategyType } from './deployment-strategy';
-import { estimateReleaseSafety, ReleaseSafetyEstimate } from './release-safety';
+import { estimateReleaseSafety } from './release-safety';
+import { ReleaseSafetyEstimate } from './release-safety-estimate';
 
 /**
  * The deployment settings of a service (strategy, alarms, lifecycle hooks, AZ rebalancing):
@@ -55,6 +56,18 @@ export function validateDeployment(scope: IConstruct, props: DeploymentSettingsI
     if (total > MAX_CANARY_TOTAL_MINUTES) {
       fail(scope, `${p} (stepBakeTime + bakeTime)`, `${total} minutes`, 'is more than CloudFormation allows for a canary deployment (it refuses more than 33 hours, under its 36-hour timeout)',
         'keep stepBakeTime + bakeTime at or under 1980 minutes');
+    }
+  }
+  if (strategy.type === DeploymentStrategyType.LINEAR && strategy.stepPercent !== undefined && !Token.isUnresolved(strategy.stepPercent)) {
+    // CloudFormation's count: 100 / step - 1 steps when the step divides 100, else floor(100 / step).
+    const stepsExact = 100 / strategy.stepPercent;
+    const steps = Number.isInteger(Math.round(stepsExact * 1e9) / 1e9) ? Math.round(stepsExact) - 1 : Math.floor(stepsExact);
+    const stepBake = minutesOf(strategy.stepBakeTime ?? Defaults.deploymentStepBakeTime);
+    const total = minutesOf(strategy.bakeTime ?? Defaults.deploymentBakeTime) + stepBake * steps;
+    if (total > MAX_CANARY_TOTAL_MINUTES) {
+      fail(scope, `${p} (bakeTime + stepBakeTime × steps)`, `${total} minutes`,
+        `is more than CloudFormation allows for a linear deployment (${steps} steps of ${strategy.stepPercent} % with ${stepBake}-minute step bakes; it refuses more than 33 hours)`,
+        'use larger steps or shorter step bakes, keeping bakeTime + stepBakeTime × steps at or under 1980 minutes');
     }
   }
   if (strategy.testPort !== undefined) checkPort(scope, `${p} (testPort)`, strategy.testPort);

@@ -10,7 +10,7 @@ import { Defaults } from '../defaults';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref';
 import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
-import { ReleaseSafetyEstimate } from '../deployment/release-safety';
+import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
 import {
   deploymentAlarmNames, ecsDeploymentProps, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake, warnWithoutAlarms,
 } from '../deployment/service-deployment';

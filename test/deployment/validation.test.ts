@@ -37,6 +37,14 @@ describe('deployment strategy validation (what ECS and CloudFormation refuse)', 
     expect(attempt({ deployment: { strategy: DeploymentStrategy.canary({ percent }) } })).not.toThrow();
   });
 
+  test('a linear deployment over 33 hours (CloudFormation counts 100 / step - 1 steps when the step divides 100) fails by name', () => {
+    // 3 % steps: floor(100 / 3) = 33 steps × 60 min + 5 min bake = 1985 minutes
+    expect(attempt({ deployment: { strategy: DeploymentStrategy.linear({ stepPercent: 3, stepBakeTime: Duration.hours(1) }) } }))
+      .toThrow(/deployment\.strategy \(bakeTime \+ stepBakeTime × steps\) "1985 minutes" is more than CloudFormation allows for a linear deployment \(33 steps of 3 % with 60-minute step bakes/);
+    // 4 % steps divide 100: 24 steps × 80 min + 60 min bake = 1980 minutes, allowed
+    expect(attempt({ deployment: { strategy: DeploymentStrategy.linear({ stepPercent: 4, stepBakeTime: Duration.minutes(80), bakeTime: Duration.hours(1) }) } })).not.toThrow();
+  });
+
   test('exactly 33 hours of canary is allowed', () => {
     expect(attempt({ deployment: { strategy: DeploymentStrategy.canary({ stepBakeTime: Duration.hours(24), bakeTime: Duration.hours(9) }) } })).not.toThrow();
   });
