@@ -36,7 +36,8 @@ export type HazardKind =
   | 'retained-orphaned'
   | 'service-replaced'
   | 'service-connect-protocol'
-  | 'shifted-rule-reset';
+  | 'shifted-rule-reset'
+  | 'shifted-rule-removed';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
 export type HazardSeverity = 'error' | 'warning';
@@ -53,6 +54,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'unretained': { severity: 'error', summary: 'DeletionPolicy Retain is dropped: a later removal deletes the data' },
   'retained-orphaned': { severity: 'warning', summary: 'a resource with DeletionPolicy Retain is removed: it stays in the account outside the stack; with an explicit name, adding it back fails ("already exists")' },
   'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
+  'shifted-rule-removed': { severity: 'error', summary: 'the listener rule ECS shifts traffic on is removed while its service stays (a default-route service leaving canary, linear or blue/green): CloudFormation deletes it only in cleanup, after the service rolls onto its primary target group, and until then the rule may send every request to the emptied alternate group' },
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
@@ -469,10 +471,23 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
         }
       }
     }
+    const replaced = replacedBy.get(stack)!;
     for (const id of shifted) {
       const [old, now] = [b[id], a[id]];
-      if (old?.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || now === undefined) continue;
-      const changed = ['Actions', 'Conditions', 'Priority', 'ListenerArn'].filter((k) => canonical(old.Properties?.[k]) !== canonical(now.Properties?.[k]));
+      if (old?.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') continue;
+      if (now === undefined) {
+        const owners = Object.entries(b).filter(([sid, r]) => r.Type === 'AWS::ECS::Service' && a[sid]?.Type === 'AWS::ECS::Service' && !replaced.has(sid)
+          && JSON.stringify(r.Properties?.LoadBalancers ?? []).includes(`"Ref":"${id}"`));
+        if (owners.length === 0) continue;
+        push('shifted-rule-removed', stack, id, old.Type, `is removed while the service ${owners.map(([sid]) => sid).join(', ')} stays: it is deleted only in the cleanup phase, after the service `
+          + 'has rolled onto its primary target group, and if the last canary, linear or blue/green deployment left its weights on the alternate group, every request it takes until then fails. '
+          + 'Before this deploy, check the rule\'s weights (aws elbv2 describe-rules) and, if the alternate group has the traffic, put it back on the primary group (aws elbv2 modify-rule)');
+        continue;
+      }
+      // A replaced target group gets a new ARN: the rule's actions are re-sent although their Ref text is the same.
+      const replacedGroups = [...replaced.keys()].filter((g) => JSON.stringify(now.Properties?.Actions ?? []).includes(`"Ref":"${g}"`));
+      const changed = ['Actions', 'Conditions', 'Priority', 'ListenerArn'].filter((k) => canonical(old.Properties?.[k]) !== canonical(now.Properties?.[k]))
+        .concat(replacedGroups.length > 0 ? [`the target group${replacedGroups.length > 1 ? 's' : ''} ${replacedGroups.join(', ')} (replaced)`] : []);
       if (changed.length === 0) continue;
       push('shifted-rule-reset', stack, id, now.Type, `changes ${changed.join(', ')} of the listener rule whose weights ECS sets for a canary, linear or blue/green service: `
         + 'CloudFormation re-sends its actions with the template\'s weights, so traffic can move to the target group ECS emptied after the last deployment (aws-cdk #36649)');

@@ -121,8 +121,9 @@ export class ListenerRoutes {
       this.routeTargetGroups.add(options.targetGroup);
       this.setDefaultAction(id, options.targetGroup);
       // With an alternate target group a catch-all rule follows (below): it takes every request,
-      // so the default action above is never reached, and it stays the same whether the service
-      // shifts traffic or not: switching strategies leaves no moment without a route.
+      // so the default action above is never reached. Switching to a shifting strategy adds the
+      // rule in front of a working default; switching back removes it only in cleanup, which the
+      // deploy checks flag (ESK-UPD9: its weights may be on the emptied alternate group).
       if (!alternate) return undefined;
     }
 

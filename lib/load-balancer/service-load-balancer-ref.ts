@@ -138,7 +138,9 @@ export interface ServiceRouteOptions {
    * shifts traffic. ECS shifts traffic through a listener rule only, so a route without
    * `pathPatterns` and `hostHeaders` also gets a catch-all rule (path `/*`, priority 50000, after
    * every other rule) in front of the listener's default action, which still forwards to
-   * `targetGroup` but is no longer reached (so switching strategies leaves no moment without a route).
+   * `targetGroup` but is no longer reached. Switching to a shifting strategy adds the rule in front
+   * of a working default; switching back removes it only in CloudFormation's cleanup phase, which
+   * the deploy checks flag (ESK-UPD9) because ECS may have left its weights on the alternate group.
    *
    * The rule's actions never change from one synth to the next, so CloudFormation never
    * re-sends them and a later deploy of the stack cannot undo ECS's traffic shift (aws-cdk #36649).

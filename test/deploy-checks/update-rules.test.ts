@@ -124,6 +124,31 @@ test('ESK-UPD9 leaves a rolling service\'s rule alone: nobody else sets its weig
   expect(ESK_UPD9.check(now(shifting('/v2/*', 'ROLLING')), deployed(shifting('/app/*', 'ROLLING')))).toEqual([]);
 });
 
+test('ESK-UPD9 flags a default-route service going back to rolling: its catch-all rule lives until cleanup, maybe on the emptied group', () => {
+  // GIVEN a blue/green service whose catch-all rule ECS shifts; WHEN it goes back to rolling (rule removed, service kept)
+  const rolling = { Svc: service({ DeploymentConfiguration: { Strategy: 'ROLLING' }, LoadBalancers: [{ TargetGroupArn: ref('Blue') }] }) };
+  const [finding] = ESK_UPD9.check(now(rolling), deployed(shifting('/*')));
+  // THEN
+  expect(finding.logicalId).toBe('Prod');
+  expect(finding.detail).toMatch(/^shifted-rule-removed: is removed while the service Svc stays: it is deleted only in the cleanup phase/);
+  // ...but removing the service with its rule is no hazard: nothing keeps serving through it
+  expect(ESK_UPD9.check(now({}), deployed(shifting('/*')))).toEqual([]);
+});
+
+test('ESK-UPD9 flags a replaced target group: the rule\'s actions are re-sent though their text is the same', () => {
+  // GIVEN the primary target group is replaced (a new port), the rule unchanged
+  const group = (port: number) => ({ Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: port, Protocol: 'HTTP', TargetType: 'ip', VpcId: 'vpc-1' } });
+  const weighted = (base: Record<string, CfnResource>) => ({
+    ...base,
+    Prod: { ...base.Prod, Properties: { ...base.Prod.Properties, Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: ref('Blue'), Weight: 100 }, { TargetGroupArn: ref('Green'), Weight: 0 }] } }] } },
+  });
+  const before = { ...weighted(shifting('/app/*')), Blue: group(8080) };
+  const after = { ...weighted(shifting('/app/*')), Blue: group(9090) };
+  // WHEN / THEN
+  const [finding] = ESK_UPD9.check(now(after), deployed(before));
+  expect(finding.detail).toMatch(/^shifted-rule-reset: changes the target group Blue \(replaced\)/);
+});
+
 test('ESK-UPD9 covers canary and linear too, and names the changed property', () => {
   for (const strategy of ['CANARY', 'LINEAR']) {
     const [finding] = ESK_UPD9.check(now(shifting('/v2/*', strategy)), deployed(shifting('/app/*', strategy)));

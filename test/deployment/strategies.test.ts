@@ -321,6 +321,13 @@ describe('create, update and destroy of the traffic-shifting resources', () => {
     expect(found).toEqual([expect.stringMatching(/^shifted-rule-reset WebListenerRule/)]);
   });
 
+  test('update from blue/green back to rolling on the default route: the catch-all rule is removed while the service stays, which ESK-UPD9 names', () => {
+    // GIVEN a default-route blue/green service WHEN it goes back to rolling
+    const found = hazards(template({ deployment: { strategy: DeploymentStrategy.blueGreen() } }), template({}));
+    // THEN
+    expect(found).toEqual([expect.stringMatching(/^shifted-rule-removed WebListenerRule/)]);
+  });
+
   test('destroy: nothing of it is retained (target groups, role, listener and rules hold no data)', () => {
     // GIVEN / WHEN
     const t = template({ deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
