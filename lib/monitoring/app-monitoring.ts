@@ -166,6 +166,9 @@ export class AppMonitoring extends Construct {
     this.startMonitoring(service, 'addWebService');
     const ecsService = service.ecsService;
     const targetGroup = service.targetGroup;
+    // With canary, linear or blue/green, ECS alternates releases between two target groups:
+    // every metric reads both, or it goes blind after every other deployment.
+    const groups = [targetGroup, ...(service.alternateTargetGroup ? [service.alternateTargetGroup] : [])];
     const specs = this.serviceSpecs(service, ecsService, options);
     const tgDimension = targetGroup.targetGroupFullName;
     if (!this.coveredBy(service, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
@@ -175,15 +178,31 @@ export class AppMonitoring extends Construct {
         period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
         comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         description: `5xx responses of ${service.node.path} in percent of its requests`,
-        metric: (period) => new cloudwatch.MathExpression({
-          expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-          usingMetrics: {
-            errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
-            requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
-          },
-          label: '5xx %',
-          period,
-        }),
+        metric: (period) => {
+          if (groups.length === 1) {
+            return new cloudwatch.MathExpression({
+              expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
+              usingMetrics: {
+                errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
+                requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
+              },
+              label: '5xx %',
+              period,
+            });
+          }
+          const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+          groups.forEach((group, i) => {
+            usingMetrics[`errors${i}`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period });
+            usingMetrics[`requests${i}`] = group.metrics.requestCount({ statistic: 'Sum', period });
+          });
+          const sum = (name: string) => groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(' + ');
+          return new cloudwatch.MathExpression({
+            expression: `IF((${sum('requests')}) > 0, 100 * (${sum('errors')}) / (${sum('requests')}), 0)`,
+            usingMetrics,
+            label: '5xx %',
+            period,
+          });
+        },
       });
     }
     specs.push({
@@ -192,7 +211,7 @@ export class AppMonitoring extends Construct {
       period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       description: `p99 target response time of ${service.node.path} in seconds`,
-      metric: (period) => targetGroup.metrics.targetResponseTime({ statistic: 'p99', period }),
+      metric: (period) => maxOverGroups(groups, 'p99', (group) => group.metrics.targetResponseTime({ statistic: 'p99', period }), period),
     });
     if (!this.coveredBy(service, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
       specs.push({
@@ -201,25 +220,27 @@ export class AppMonitoring extends Construct {
         period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
         comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         description: `unhealthy targets of ${service.node.path}`,
-        metric: (period) => targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period }),
+        metric: (period) => maxOverGroups(groups, 'unhealthy', (group) => group.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), period),
       });
     }
     this.monitor(service, 'addWebService', specs);
 
     this.addRow(service, [
       graph('CPU and memory (%)', [ecsService.metricCpuUtilization({ period: MINUTE }), ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Requests and 5xx (count)', [
-        targetGroup.metrics.requestCount({ statistic: 'Sum', period: MINUTE }),
-        targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-      ]),
-      graph('Response time p50 / p99 (s)', [
-        targetGroup.metrics.targetResponseTime({ statistic: 'p50', period: MINUTE }),
-        targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
-      ]),
+      graph('Requests and 5xx (count)', groups.flatMap((group) => [
+        group.metrics.requestCount({ statistic: 'Sum', period: MINUTE }),
+        group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
+      ])),
+      graph('Response time p50 / p99 (s)', groups.flatMap((group) => [
+        group.metrics.targetResponseTime({ statistic: 'p50', period: MINUTE }),
+        group.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
+      ])),
       graph('Tasks and targets', [
         ...taskCountMetrics(ecsService),
-        targetGroup.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
-        targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
+        ...groups.flatMap((group) => [
+          group.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
+          group.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
+        ]),
       ]),
     ]);
   }
@@ -697,4 +718,22 @@ class AlarmStatusRow implements cloudwatch.IWidget {
     widget.position(this.x, this.y);
     return widget.toJson();
   }
+}
+
+/**
+ * One target group's metric, or the larger of both groups' (a service that shifts traffic
+ * between two groups): the group without traffic has no data, filled with 0.
+ */
+function maxOverGroups(
+  groups: elbv2.IApplicationTargetGroup[], name: string, metricOf: (group: elbv2.IApplicationTargetGroup) => cloudwatch.IMetric, period: Duration,
+): cloudwatch.IMetric {
+  if (groups.length === 1) return metricOf(groups[0]);
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  groups.forEach((group, i) => { usingMetrics[`${name}${i}`] = metricOf(group); });
+  return new cloudwatch.MathExpression({
+    expression: `MAX([${groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(', ')}])`,
+    usingMetrics,
+    label: name,
+    period,
+  });
 }

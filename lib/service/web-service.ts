@@ -244,7 +244,14 @@ export class WebService extends Construct implements ec2.IConnectable {
 function validateWebService(scope: IConstruct, props: WebServiceProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster, or an existing cluster from ServiceCluster.fromClusterAttributes');
   if (!props.loadBalancer) fail(scope, 'loadBalancer', props.loadBalancer, 'is missing', 'give a ServiceLoadBalancer, or an existing listener from ServiceLoadBalancer.fromListenerAttributes');
-  const testPort = strategyOf(props).testPort;
+  const strategy = strategyOf(props);
+  if (strategy.shiftsTraffic && props.scaling?.requestsPerTarget !== undefined) {
+    // ALBRequestCountPerTarget is per target group, and ECS moves the traffic to the other group
+    // at every deployment: the policy would watch an empty group half of the time.
+    fail(scope, 'scaling.requestsPerTarget', props.scaling.requestsPerTarget, `cannot be combined with the ${strategy.type} strategy: ECS moves traffic between two target groups and request-count scaling follows one`,
+      'scale on targetCpuPercent or targetMemoryPercent with canary, linear and blue/green, or deploy rolling to keep requestsPerTarget');
+  }
+  const testPort = strategy.testPort;
   if (testPort !== undefined && !(props.loadBalancer instanceof ServiceLoadBalancer)) {
     fail(scope, 'deployment.strategy.testPort', testPort, `needs a test listener on the load balancer, and ${props.loadBalancer.node.path} is an existing listener this app does not own`,
       'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');

@@ -45,6 +45,12 @@ describe('deployment strategy validation (what ECS and CloudFormation refuse)', 
     expect(attempt({ deployment: { strategy: DeploymentStrategy.linear({ stepPercent: 4, stepBakeTime: Duration.minutes(80), bakeTime: Duration.hours(1) }) } })).not.toThrow();
   });
 
+  test('request-count scaling with a traffic-shifting strategy fails by name: it would follow one of the two target groups', () => {
+    expect(attempt({ deployment: { strategy: DeploymentStrategy.canary() }, scaling: { minCapacity: 1, maxCapacity: 4, requestsPerTarget: 500 } }))
+      .toThrow(/scaling\.requestsPerTarget 500 cannot be combined with the CANARY strategy: ECS moves traffic between two target groups/);
+    expect(attempt({ scaling: { minCapacity: 1, maxCapacity: 4, requestsPerTarget: 500 } })).not.toThrow();
+  });
+
   test('exactly 33 hours of canary is allowed', () => {
     expect(attempt({ deployment: { strategy: DeploymentStrategy.canary({ stepBakeTime: Duration.hours(24), bakeTime: Duration.hours(9) }) } })).not.toThrow();
   });

@@ -11,6 +11,7 @@ import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
 import { AlarmNotifications, AppMonitoring, AppMonitoringProps } from '../../lib/monitoring';
 import { NetworkLayout } from '../../lib/network';
+import { DeploymentStrategy } from '../../lib/deployment';
 import { WebService, WebServiceProps } from '../../lib/service';
 import { ScheduledTask, TaskSchedule } from '../../lib/task';
 import { WorkerService } from '../../lib/worker';
@@ -266,6 +267,25 @@ describe('AppMonitoring next to the deployment alarms (on by default)', () => {
       expect(alarms[id].Properties.AlarmActions?.[0]?.Ref).toMatch(/^MonitoringTopic/);
     }
     expect(worker.deploymentAlarms).toHaveLength(2);
+  });
+});
+
+describe('AppMonitoring of a service that shifts traffic between two target groups', () => {
+  test('p99, 5xx and unhealthy hosts read both target groups: after an odd number of canary deployments the traffic is on the alternate one', () => {
+    // GIVEN a canary web service (deployment alarms off, so the operational 5xx and unhealthy-host alarms exist)
+    const f = fixture();
+    const service = web(f, 'Web', { pathPatterns: ['/app/*'], deployment: { strategy: DeploymentStrategy.canary(), alarms: { enabled: false } } });
+    // WHEN
+    monitoring(f).addWebService(service);
+    // THEN each of the three alarms names both groups' dimensions
+    const template = Template.fromStack(f.stack);
+    const primary = f.stack.resolve(service.targetGroup.targetGroupFullName);
+    const alternate = f.stack.resolve(service.alternateTargetGroup!.targetGroupFullName);
+    for (const id of ['P99ResponseTime', 'Http5xx', 'UnhealthyHosts']) {
+      const json = JSON.stringify(alarm(template, 'Web', id).Properties.Metrics);
+      expect(json).toContain(JSON.stringify(primary));
+      expect(json).toContain(JSON.stringify(alternate));
+    }
   });
 });
 
