@@ -171,7 +171,7 @@ export class AppMonitoring extends Construct {
     const groups = [targetGroup, ...(service.alternateTargetGroup ? [service.alternateTargetGroup] : [])];
     const specs = this.serviceSpecs(service, ecsService, options);
     const tgDimension = targetGroup.targetGroupFullName;
-    if (!this.coveredBy(service, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
+    if (!this.coveredBy(service, 'http5xxPercent', options.http5xxPercent, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
       specs.push({
         id: 'Http5xx', prop: 'http5xxPercent', settings: options.http5xxPercent,
         threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
@@ -213,7 +213,7 @@ export class AppMonitoring extends Construct {
       description: `p99 target response time of ${service.node.path} in seconds`,
       metric: (period) => maxOverGroups(groups, 'p99', (group) => group.metrics.targetResponseTime({ statistic: 'p99', period }), period),
     });
-    if (!this.coveredBy(service, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
+    if (!this.coveredBy(service, 'unhealthyHosts', options.unhealthyHosts, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
       specs.push({
         id: 'UnhealthyHosts', prop: 'unhealthyHosts', settings: options.unhealthyHosts,
         threshold: Defaults.monitoringUnhealthyHosts, thresholdMax: 1000, integer: true,
@@ -255,7 +255,7 @@ export class AppMonitoring extends Construct {
     const specs = this.serviceSpecs(worker, worker.ecsService, options);
     const queue = worker.queue;
     const dlq = worker.deadLetterQueue;
-    if (queue && !this.coveredBy(worker, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queue.queueName })) {
+    if (queue && !this.coveredBy(worker, 'oldestMessageAgeSeconds', options.oldestMessageAgeSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queue.queueName })) {
       specs.push({
         id: 'OldestMessageAge', prop: 'oldestMessageAgeSeconds', settings: options.oldestMessageAgeSeconds,
         threshold: Defaults.monitoringOldestMessageAgeSeconds, thresholdMax: 14 * 86400, integer: true,
@@ -265,7 +265,9 @@ export class AppMonitoring extends Construct {
         metric: (period) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
       });
     }
-    if (dlq && !this.coveredBy(worker, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: dlq.queueName })) {
+    // Not replaced by the worker's deployment alarm on the same queue: that one watches messages
+    // arriving (and goes back to OK while they sit); this one pages while any message waits.
+    if (dlq) {
       specs.push(deadLetterSpec(dlq, options.deadLetterMessages, `messages in the dead-letter queue of ${worker.node.path}`));
     }
     this.monitor(worker, 'addWorker', specs);
@@ -314,10 +316,7 @@ export class AppMonitoring extends Construct {
             // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
             group: [`family:${task.taskDefinition.family}`],
             lastStatus: ['STOPPED'],
-            $or: [
-              { containers: { exitCode: [{ 'anything-but': 0 }] } },
-              { stopCode: ['TaskFailedToStart'] },
-            ],
+            $or: failedRunConditions(task.task.task.sidecars.length > 0),
           },
         },
       });
@@ -514,12 +513,24 @@ export class AppMonitoring extends Construct {
    * Whether an alarm under `owner` already watches `metricName` with these dimension values:
    * then it stands for the operational alarm (and gets the notifications when it is found).
    */
-  private coveredBy(owner: IConstruct, namespace: string, metricName: string, dimensions: Record<string, string>): boolean {
+  /**
+   * Whether an alarm under `owner` (its deployment alarm, or one of the user's) already watches
+   * this metric: then no second alarm is made, and settings given for ours would do nothing, so
+   * they fail by name instead (`enabled: false` is fine: nothing was to be made).
+   */
+  private coveredBy(
+    owner: IConstruct, prop: string, settings: AlarmSettings | undefined, namespace: string, metricName: string, dimensions: Record<string, string>,
+  ): boolean {
     const stack = Stack.of(owner);
     const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
-    return owner.node.findAll().some((c) => c instanceof cloudwatch.Alarm && metricsOf(c.metric).some((m) =>
+    const covering = owner.node.findAll().find((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm && metricsOf(c.metric).some((m) =>
       m.namespace === namespace && m.metricName === metricName
       && Object.entries(dimensions).every(([key, value]) => same(m.dimensions?.[key], value))));
+    if (covering && settings !== undefined && (settings.enabled ?? true)) {
+      fail(this, prop, settings, `is given for ${owner.node.path}, whose alarm ${covering.node.path} already watches ${metricName}: no second alarm is made, so these settings would do nothing`,
+        `tune that alarm instead (a deployment alarm through the service's deployment.alarms), or leave ${prop} out`);
+    }
+    return covering !== undefined;
   }
 
   /** Adds the notifications to an alarm, once. */
@@ -736,4 +747,20 @@ function maxOverGroups(
     label: name,
     period,
   });
+}
+
+/**
+ * What makes a stopped run a failed one. EventBridge matches each field of `containers` against
+ * any element, so it cannot ask for "the main container's exit code". Without sidecars any
+ * non-zero exit code fails the run. With sidecars, ECS stops them when the main container exits
+ * (SIGTERM, then SIGKILL: exit codes 143 and 137) even after a success, so those two codes are
+ * left out; a container the kernel killed for memory still counts through its reason.
+ */
+function failedRunConditions(hasSidecars: boolean): Array<Record<string, unknown>> {
+  const stoppedByEcs = hasSidecars ? [0, 137, 143] : [0];
+  return [
+    { containers: { exitCode: [{ 'anything-but': stoppedByEcs.length === 1 ? 0 : stoppedByEcs }] } },
+    ...(hasSidecars ? [{ containers: { reason: [{ prefix: 'OutOfMemoryError' }] } }] : []),
+    { stopCode: ['TaskFailedToStart'] },
+  ];
 }

@@ -259,14 +259,34 @@ describe('AppMonitoring next to the deployment alarms (on by default)', () => {
     const mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
     // WHEN
     mon.addWorker(worker);
-    // THEN only CPU, memory and running tasks are added; each deployment alarm notifies the topic
-    expect(mon.figures().alarms).toBe(3);
+    // THEN CPU, memory, running tasks and the dead-letter depth are added (the deployment alarm
+    // watches messages arriving and goes back to OK while they sit; depth pages while any waits);
+    // each deployment alarm notifies the topic
+    expect(mon.figures().alarms).toBe(4);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }], Threshold: 1,
+    });
     const alarms = Template.fromStack(f.stack).findResources('AWS::CloudWatch::Alarm');
     for (const deploymentAlarm of worker.deploymentAlarms) {
       const id = f.stack.getLogicalId(deploymentAlarm.node.defaultChild as CfnElement);
       expect(alarms[id].Properties.AlarmActions?.[0]?.Ref).toMatch(/^MonitoringTopic/);
     }
     expect(worker.deploymentAlarms).toHaveLength(2);
+  });
+});
+
+describe('AppMonitoring settings for an alarm the service already has', () => {
+  test('tuning the 5xx alarm of a service whose deployment alarm watches 5xx fails by name: no second alarm, the settings would do nothing', () => {
+    // GIVEN a web service with its deployment alarm (the default)
+    const f = fixture();
+    const service = new WebService(f.stack, 'Web', { cluster: f.cluster, loadBalancer: f.loadBalancer, image: IMAGE });
+    // WHEN / THEN
+    expect(() => monitoring(f).addWebService(service, { http5xxPercent: { threshold: 2 } }))
+      .toThrow(/^TestStack\/Monitoring: http5xxPercent \{"threshold":2\} is given for TestStack\/Web, whose alarm TestStack\/Web\/DeploymentAlarm already watches HTTPCode_Target_5XX_Count/);
+    // ...turning it off is fine: nothing was to be made
+    const g = fixture();
+    const other = new WebService(g.stack, 'Web', { cluster: g.cluster, loadBalancer: g.loadBalancer, image: IMAGE });
+    expect(() => monitoring(g).addWebService(other, { unhealthyHosts: { enabled: false } })).not.toThrow();
   });
 });
 
@@ -343,6 +363,24 @@ describe('AppMonitoring of a worker, a scheduled task and the load balancer', ()
       },
     });
     expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: expect.stringMatching(/^MonitoringTopic/) } })]);
+  });
+
+  test('scheduled task with a sidecar: the exit codes ECS gives the containers it stops (137, 143) do not count, out-of-memory kills do', () => {
+    // GIVEN a job whose sidecar ECS stops (SIGTERM) when the main container exits 0
+    const g = fixture();
+    const withSidecar = new ScheduledTask(g.stack, 'Nightly', {
+      cluster: g.cluster, image: IMAGE, schedule: TaskSchedule.rate(Duration.hours(24)),
+      sidecars: [{ containerName: 'proxy', image: IMAGE }],
+    });
+    // WHEN
+    monitoring(g).addScheduledTask(withSidecar);
+    // THEN
+    const [rule] = Object.values(Template.fromStack(g.stack).findResources('AWS::Events::Rule'));
+    expect(rule.Properties.EventPattern.detail.$or).toEqual([
+      { containers: { exitCode: [{ 'anything-but': [0, 137, 143] }] } },
+      { containers: { reason: [{ prefix: 'OutOfMemoryError' }] } },
+      { stopCode: ['TaskFailedToStart'] },
+    ]);
   });
 
   test('scheduled task: failed runs alarm on the rule\'s TriggeredRules ≥ 1 in one five-minute datapoint; dead-letter depth ≥ 1', () => {
