@@ -8,13 +8,13 @@
  */
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { NetworkLayout, ServiceCluster, ServiceImage, WorkerService } from '../lib';
+import { AlarmNotifications, AppMonitoring, NetworkLayout, ServiceCluster, ServiceImage, WorkerService } from '../lib';
 
 export function buildExample(app: App): Stack[] {
   const stack = new Stack(app, 'QueueWorker', { env: { region: 'us-east-1' } });
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT });
 
-  new WorkerService(stack, 'Thumbnails', {
+  const worker = new WorkerService(stack, 'Thumbnails', {
     cluster,
     image: ServiceImage.fromAsset(path.join(__dirname, 'app')),
     command: ['node', '-e', 'console.log("consuming", process.env.QUEUE_URL); setInterval(() => {}, 60000)'],
@@ -30,6 +30,11 @@ export function buildExample(app: App): Stack[] {
     // A task clears ~30 messages a minute: 30 per task keeps the delay near a minute.
     backlogPerTask: 30,
   });
+  // Its deployment alarms (dead-letter arrivals, oldest message) roll a bad release back; the
+  // operational set (CPU, memory, running tasks, dead-letter depth) pages the topic, and the
+  // dashboard shows the queue next to the tasks.
+  const monitoring = new AppMonitoring(stack, 'Monitoring', { notifications: AlarmNotifications.newTopic() });
+  monitoring.addWorker(worker);
   return [stack];
 }
 

@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import { NetworkLayout, OneOffTask, ScheduledTask, ServiceCluster, ServiceImage, TaskSchedule } from '../lib';
+import { AlarmNotifications, AppMonitoring, NetworkLayout, OneOffTask, ScheduledTask, ServiceCluster, ServiceImage, TaskSchedule } from '../lib';
 
 export function buildExample(app: App): Stack[] {
   const stack = new Stack(app, 'ScheduledJob', { env: { region: 'us-east-1' } });
@@ -45,6 +45,10 @@ export function buildExample(app: App): Stack[] {
     description: 'Runs the scheduler could not start end up here',
     value: nightly.deadLetterQueue.queueUrl,
   });
+  // A failed run (non-zero exit, or it could not start) reaches the on-call topic: the rule sends
+  // the ECS event itself, and an alarm on the rule and one on the dead-letter queue go with it.
+  const monitoring = new AppMonitoring(stack, 'Monitoring', { notifications: AlarmNotifications.newTopic() });
+  monitoring.addScheduledTask(nightly);
   return [stack];
 }
 
