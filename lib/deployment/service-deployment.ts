@@ -44,8 +44,10 @@ export function validateDeployment(scope: IConstruct, props: DeploymentSettingsI
   const strategy = strategyOf(props);
   const p = 'deployment.strategy';
   if (strategy.shiftsTraffic && !options.hasLoadBalancer) {
-    fail(scope, p, strategy.type, 'needs a load balancer: ECS shifts canary, linear and blue/green traffic through a listener rule',
-      'use DeploymentStrategy.rolling() for a service without a load balancer (a WorkerService), or run it as a WebService');
+    // ECS can also shift traffic through Service Connect, or run a headless blue/green with no
+    // traffic to shift (a bake only); this library shifts through its load balancer's rules only.
+    fail(scope, p, strategy.type, 'needs a load balancer: this library shifts canary, linear and blue/green traffic through the service\'s listener rule',
+      'use DeploymentStrategy.rolling() for a service without a load balancer (a WorkerService: its deployment alarms still roll a bad release back), or run it as a WebService');
   }
   if (strategy.type === DeploymentStrategyType.CANARY) checkPercent(scope, `${p} (canary percent)`, strategy.stepPercent, 0.1);
   if (strategy.type === DeploymentStrategyType.LINEAR) checkPercent(scope, `${p} (linear stepPercent)`, strategy.stepPercent, 3);
