@@ -12,8 +12,11 @@ import sys
 from importlib import metadata
 
 import aws_cdk as cdk
-from aws_cdk import assertions, aws_ecs as ecs, aws_logs as logs
-from ecs_service_kit import ContainerWebApp, DeployChecks, ServiceImage, TargetHealthCheck
+from aws_cdk import assertions, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs
+from ecs_service_kit import (
+    ContainerWebApp, DeployChecks, DeploymentOptions, DeploymentStrategy, ServiceCluster, ServiceImage,
+    ServiceLoadBalancer, TargetHealthCheck, WebService,
+)
 
 STRICT_VALIDATION = {
     "@aws-cdk/core:validateAgainstDefaultRules": True,
@@ -82,6 +85,49 @@ def check_web_app(stack: cdk.Stack, outdir: str) -> None:
     assert not findings, f"validation findings on the smoke app: {json.dumps(findings)[:2000]}"
 
 
+def check_existing_platform(outdir: str) -> None:
+    """A canary service on a cluster and an ALB listener this library did not create (issue 10's
+    imports, issue 9's strategies), as a Python user writes it, read through the stutter-free names."""
+    app = cdk.App(outdir=outdir, context=STRICT_VALIDATION)
+    cdk.Validations.of(app).add_plugins(DeployChecks())
+    stack = cdk.Stack(app, "PythonPlatform", env=cdk.Environment(account="123456789012", region="eu-west-1"))
+    vpc = ec2.Vpc.from_vpc_attributes(
+        stack, "Vpc", vpc_id="vpc-0a1b2c3d4e5f60718", availability_zones=["eu-west-1a", "eu-west-1b"],
+        private_subnet_ids=["subnet-0bb0000000000002a", "subnet-0bb0000000000002b"],
+        private_subnet_route_table_ids=["rtb-0dd0000000000004a", "rtb-0dd0000000000004b"],
+    )
+    cluster = ServiceCluster.from_cluster_attributes(stack, "Cluster", cluster_name="platform-shared", vpc=vpc)
+    load_balancer = ServiceLoadBalancer.from_listener_attributes(
+        stack, "LoadBalancer",
+        listener_arn="arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2",
+        security_group=ec2.SecurityGroup.from_security_group_id(stack, "AlbSg", "sg-0123456789abcdef0"),
+        vpc=vpc,
+        url="https://shop.example.com",
+    )
+    web = WebService(
+        stack, "Orders", cluster=cluster, load_balancer=load_balancer,
+        image=ServiceImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        path_patterns=["/orders/*"],
+        deployment=DeploymentOptions(strategy=DeploymentStrategy.canary()),
+    )
+    app.synth()
+    assert cluster.cluster_name == "platform-shared", cluster.cluster_name
+    assert web.ecs_service is not None and web.service_name is not None and len(web.deployment_alarms) == 1
+    t = assertions.Template.from_stack(stack)
+    t.resource_count_is("AWS::ECS::Cluster", 0)
+    t.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 0)
+    t.has_resource_properties("AWS::ECS::Service", {
+        "Cluster": "platform-shared",
+        "DeploymentConfiguration": Match.object_like({
+            "Strategy": "CANARY",
+            "Alarms": Match.object_like({"Enable": True, "Rollback": True}),
+        }),
+    })
+    t.has_resource_properties("AWS::ElasticLoadBalancingV2::ListenerRule", {
+        "ListenerArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/platform/50dc6c495c0c9188/f2f7dc8efc522ab2",
+    })
+
+
 def read_report(outdir: str) -> dict:
     path = os.path.join(outdir, "validation-report.json")
     assert os.path.exists(path), f"no {path}: the validation plugins did not run"
@@ -120,10 +166,12 @@ def main() -> int:
     outdir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "cdk.out/python")
     stack = build_web_app(os.path.join(outdir, "web-app"))
     check_web_app(stack, os.path.join(outdir, "web-app"))
+    check_existing_platform(os.path.join(outdir, "existing-platform"))
     check_plugins_report(os.path.join(outdir, "controls"))
     versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("ecs-service-kit", "aws-cdk-lib", "constructs", "jsii"))
     print(f"python smoke: ok on {versions} (Python {sys.version.split()[0]}): ContainerWebApp synthesized "
-          "under strict validation, template checks passed, both controls reported")
+          "under strict validation, a canary service on an existing cluster and listener, template checks passed, "
+          "both controls reported")
     return 0
 
 
