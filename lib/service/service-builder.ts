@@ -30,8 +30,8 @@ export function validateServiceOptions(
   if (!cluster) fail(scope, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
   // Task props are the user's props of this construct: name this construct, not the Task child.
   validateTaskOptions(scope, { ...props, containerPort: options.containerPort }, '', props.ec2Capacity, props.managedInstancesCapacity);
-  validateEc2Placement(scope, props, cluster);
-  validateManagedInstancesPlacement(scope, props, cluster);
+  validateInstancePlacement(scope, props, cluster, 'ec2Capacity', props.ec2Capacity);
+  validateInstancePlacement(scope, props, cluster, 'managedInstancesCapacity', props.managedInstancesCapacity);
   validateEbsVolume(scope, props.ebsVolume);
   if (props.assignPublicIp === false && cluster.assignPublicIp) {
     fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
@@ -185,45 +185,28 @@ export function finishService(
 }
 
 /**
- * Checks a service that runs on EC2 capacity: the capacity must belong to the service's cluster,
- * ECS forbids mixing Fargate and Auto Scaling group providers in one strategy, and tasks on EC2
- * cannot get a public IP.
+ * Checks a service placed on instances (`ec2Capacity`, `managedInstancesCapacity`): the capacity
+ * must belong to the service's cluster, ECS does not mix Fargate with an instance provider in one
+ * strategy, and awsvpc tasks on instances get no public IP.
  */
-function validateEc2Placement(scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster): void {
-  const capacity = props.ec2Capacity;
+function validateInstancePlacement(
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster,
+  prop: 'ec2Capacity' | 'managedInstancesCapacity', capacity: { readonly cluster: IServiceCluster; readonly node: IConstruct['node'] } | undefined,
+): void {
   if (!capacity) return;
+  const [provider, adder, spotAdvice] = prop === 'ec2Capacity'
+    ? ['Auto Scaling group', 'addEc2Capacity', 'leave spot out to run on the EC2 instances']
+    : ['Managed Instances', 'addManagedInstancesCapacity', 'leave spot out and give the capacity spot: true for Spot instances'];
   if (capacity.cluster !== cluster) {
-    fail(scope, 'ec2Capacity', capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the service's cluster ${cluster.node.path}`,
-      'add the capacity to the service\'s cluster (cluster.addEc2Capacity(...)), or run the service in the capacity\'s cluster');
+    fail(scope, prop, capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the service's cluster ${cluster.node.path}`,
+      `add the capacity to the service's cluster (cluster.${adder}(...)), or run the service in the capacity's cluster`);
   }
   if (props.spot) {
-    fail(scope, 'spot', props.spot, 'cannot be combined with ec2Capacity: ECS does not mix Fargate and Auto Scaling group capacity providers in one strategy',
-      'leave spot out to run on the EC2 instances, or leave ec2Capacity out to run on Fargate and Fargate Spot');
+    fail(scope, 'spot', props.spot, `cannot be combined with ${prop}: ECS does not mix Fargate and ${provider} capacity providers in one strategy`,
+      `${spotAdvice}, or leave ${prop} out to run on Fargate and Fargate Spot`);
   }
   if (props.assignPublicIp === true) {
-    fail(scope, 'assignPublicIp', true, 'is not possible on ec2Capacity: ECS gives tasks on EC2 instances no public IP',
-      'leave assignPublicIp unset; tasks reach the internet through the cluster\'s NAT gateway');
-  }
-}
-
-/**
- * Checks a service that runs on ECS Managed Instances: the capacity must belong to the service's
- * cluster, ECS does not mix Fargate and Managed Instances providers in one strategy, and tasks on
- * instances cannot get a public IP.
- */
-function validateManagedInstancesPlacement(scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster): void {
-  const capacity = props.managedInstancesCapacity;
-  if (!capacity) return;
-  if (capacity.cluster !== cluster) {
-    fail(scope, 'managedInstancesCapacity', capacity.node.path, `belongs to the cluster ${capacity.cluster.node.path}, not to the service's cluster ${cluster.node.path}`,
-      'add the capacity to the service\'s cluster (cluster.addManagedInstancesCapacity(...)), or run the service in the capacity\'s cluster');
-  }
-  if (props.spot) {
-    fail(scope, 'spot', props.spot, 'cannot be combined with managedInstancesCapacity: ECS does not mix Fargate and Managed Instances capacity providers in one strategy',
-      'leave spot out and give the capacity spot: true for Spot instances, or leave managedInstancesCapacity out to run on Fargate and Fargate Spot');
-  }
-  if (props.assignPublicIp === true) {
-    fail(scope, 'assignPublicIp', true, 'is not possible on managedInstancesCapacity: ECS gives awsvpc tasks on instances no public IP',
+    fail(scope, 'assignPublicIp', true, `is not possible on ${prop}: ECS gives awsvpc tasks on instances no public IP`,
       'leave assignPublicIp unset; tasks reach the internet through the cluster\'s NAT gateway');
   }
 }
