@@ -5,11 +5,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Architecture } from '../image/architecture';
-import { NetworkLayout } from '../network/network-layout';
 import { checkRange, fail, failWithText } from '../validation/checks';
 import { instanceSize, taskMemoryMiBOn } from './instance-sizes';
 import type { ServiceCluster } from './service-cluster';
 import { Defaults } from '../defaults';
+import { checkInstanceNetwork } from './instance-network';
 
 /**
  * The operating system of the EC2 container instances. Both are ECS-optimized AMIs that AWS
@@ -176,7 +176,7 @@ export class Ec2Capacity extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     if (!cluster) fail(this, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
-    this.checkNetwork(cluster);
+    checkInstanceNetwork(this, cluster, 'EC2', 'container instances');
     const instanceType = props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE);
     if (Token.isUnresolved(instanceType.toString())) {
       fail(this, 'instanceType', instanceType.toString(), 'is only known at deploy time',
@@ -329,16 +329,6 @@ export class Ec2Capacity extends Construct {
    * outbound); PRIVATE_WITH_ENDPOINTS lacks the ecs, ecs-agent and ecs-telemetry endpoints the
    * agent needs to register.
    */
-  private checkNetwork(cluster: ServiceCluster): void {
-    if (cluster.assignPublicIp) {
-      fail(this, 'cluster', cluster.node.path, 'runs tasks in public subnets with public IPs; tasks on EC2 get no public IP and could not reach the internet there',
-        'use a cluster whose tasks run in private subnets with a NAT gateway (NetworkLayout.SINGLE_NAT or NAT_PER_AZ, or your VPC\'s private subnets)');
-    }
-    if (cluster.layout === NetworkLayout.PRIVATE_WITH_ENDPOINTS) {
-      fail(this, 'cluster', cluster.node.path, 'uses NetworkLayout.PRIVATE_WITH_ENDPOINTS, which has no ecs, ecs-agent and ecs-telemetry endpoints; container instances could not register',
-        'use NetworkLayout.SINGLE_NAT or NAT_PER_AZ, or your own VPC with those endpoints');
-    }
-  }
 
   private checkVolumeSize(volumeSize: Size | undefined, os: ContainerInstanceOs): number | undefined {
     if (volumeSize === undefined) return undefined;

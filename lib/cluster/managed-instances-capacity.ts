@@ -5,10 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
-import { NetworkLayout } from '../network/network-layout';
 import { checkRange, fail, failWithText } from '../validation/checks';
 import { taskMemoryMiBOn } from './instance-sizes';
 import type { ServiceCluster } from './service-cluster';
+import { checkInstanceNetwork } from './instance-network';
 
 /**
  * How ECS Managed Instances capacity is sized. `ServiceCluster.addManagedInstancesCapacity(id, options)`
@@ -147,7 +147,7 @@ export class ManagedInstancesCapacity extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     if (!cluster) fail(this, 'cluster', cluster, 'is missing', 'give a ServiceCluster');
-    this.checkNetwork(cluster);
+    checkInstanceNetwork(this, cluster, 'Managed Instances', 'Managed Instances');
     if (props.architecture !== undefined && !Object.values(Architecture).includes(props.architecture)) {
       fail(this, 'architecture', props.architecture, 'is not an architecture', 'use Architecture.X86_64 or Architecture.ARM64');
     }
@@ -239,16 +239,6 @@ export class ManagedInstancesCapacity extends Construct {
    * outbound); PRIVATE_WITH_ENDPOINTS lacks the ecs, ecs-agent and ecs-telemetry endpoints the
    * agent needs to register.
    */
-  private checkNetwork(cluster: ServiceCluster): void {
-    if (cluster.assignPublicIp) {
-      fail(this, 'cluster', cluster.node.path, 'runs tasks in public subnets with public IPs; tasks on Managed Instances get no public IP and could not reach the internet there',
-        'use a cluster whose tasks run in private subnets with a NAT gateway (NetworkLayout.SINGLE_NAT or NAT_PER_AZ, or your VPC\'s private subnets)');
-    }
-    if (cluster.layout === NetworkLayout.PRIVATE_WITH_ENDPOINTS) {
-      fail(this, 'cluster', cluster.node.path, 'uses NetworkLayout.PRIVATE_WITH_ENDPOINTS, which has no ecs, ecs-agent and ecs-telemetry endpoints; Managed Instances could not register',
-        'use NetworkLayout.SINGLE_NAT or NAT_PER_AZ, or your own VPC with those endpoints');
-    }
-  }
 }
 
 /** A Size in whole GiB within [min, max], or undefined when not given (a token is passed through unchecked). */

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
-import { fail } from '../validation/checks';
+import { describeSubnetSelection, fail } from '../validation/checks';
 
 /** Where tasks run in a VPC the user gave, unless they say otherwise. */
 export const DEFAULT_TASK_SUBNETS: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -20,11 +20,11 @@ export function checkTaskSubnets(
     selected = vpc.selectSubnets(taskSubnets);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    fail(scope, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc (${reason})`,
+    fail(scope, prop, describeSubnetSelection(taskSubnets), `${whose}selects no subnets of vpc (${reason})`,
       'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
   }
   if (selected.subnets.length === 0) {
-    fail(scope, prop, describeSelection(taskSubnets), `${whose}selects no subnets of vpc`,
+    fail(scope, prop, describeSubnetSelection(taskSubnets), `${whose}selects no subnets of vpc`,
       'select subnets the VPC has, e.g. { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } or { subnets: [...] }');
   }
 
@@ -37,16 +37,4 @@ export function checkTaskSubnets(
     fail(scope, 'assignPublicIp', assignPublicIp, `with ${subnetType} taskSubnets adds a public IPv4 address ($3.65/month per task) that cannot be reached`,
       'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
   }
-}
-
-/** A SubnetSelection as the user would recognise it in an error message (subnets as ids). */
-function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
-  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
-  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
-  if (selection.onePerAz !== undefined) out.onePerAz = selection.onePerAz;
-  if (selection.subnets !== undefined) out.subnets = selection.subnets.map((s) => s.subnetId);
-  if (selection.subnetFilters !== undefined) out.subnetFilters = `${selection.subnetFilters.length} filter(s)`;
-  return out;
 }

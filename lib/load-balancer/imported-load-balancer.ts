@@ -25,8 +25,6 @@ export class ImportedServiceLoadBalancer extends Construct implements IServiceLo
   /** The imported listener. */
   public readonly listener: elbv2.IApplicationListener;
   private readonly routing: ListenerRoutes;
-  private readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
-  private readonly openPorts = new Set<number>();
 
   constructor(scope: Construct, id: string, attrs: ServiceLoadBalancerAttributes) {
     super(scope, id);
@@ -61,8 +59,15 @@ export class ImportedServiceLoadBalancer extends Construct implements IServiceLo
       securityGroup: attrs.securityGroup,
       defaultPort: this.port,
     });
-    this.loadBalancerSecurityGroup = attrs.securityGroup;
-    this.routing = new ListenerRoutes(this, this.listener, attrs.securityGroup, this.targetSecurityGroup);
+    this.routing = new ListenerRoutes(this, this.listener, (port) => this.allowTargetPort(attrs.securityGroup, port));
+  }
+
+  public openTargetPort(port: number): void {
+    this.routing.openTargetPort(port);
+  }
+
+  public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {
+    return this.routing.addTarget(id, options);
   }
 
   /**
@@ -72,24 +77,17 @@ export class ImportedServiceLoadBalancer extends Construct implements IServiceLo
    * allows no egress, and its health checks would time out. Both rules live in this stack and go
    * with it.
    */
-  public openTargetPort(port: number): void {
-    checkPort(this, 'port', port);
-    if (this.openPorts.has(port)) return;
-    this.openPorts.add(port);
+  private allowTargetPort(loadBalancerSecurityGroup: ec2.ISecurityGroup, port: number): void {
     const description = `Load balancer to the targets of ${this.node.path} on ${port}`;
-    this.targetSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(port), description);
+    this.targetSecurityGroup.addIngressRule(loadBalancerSecurityGroup, ec2.Port.tcp(port), description);
     new ec2.CfnSecurityGroupEgress(this, `LoadBalancerEgress${port}`, {
-      groupId: this.loadBalancerSecurityGroup.securityGroupId,
+      groupId: loadBalancerSecurityGroup.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
       destinationSecurityGroupId: this.targetSecurityGroup.securityGroupId,
       description,
     });
-  }
-
-  public addTarget(id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule | undefined {
-    return this.routing.addTarget(id, options);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { checkPort, checkRange, fail, failWithText, formatValue } from '../validation/checks';
@@ -42,19 +41,19 @@ export class ListenerRoutes {
 
   /**
    * @param owner the load balancer construct: errors name it, and rules without a rule scope are its children
+   * @param allowTargetPort adds the security group rules that let the load balancer reach the targets on a port (called once per port)
    * @param setDefaultAction makes a target group the listener's default action; undefined when the listener is not this app's
    */
   constructor(
     private readonly owner: Construct,
     private readonly listener: elbv2.IApplicationListener,
-    private readonly securityGroup: ec2.IConnectable,
-    private readonly targetSecurityGroup: ec2.ISecurityGroup,
+    private readonly allowTargetPort: (port: number) => void,
     private readonly setDefaultAction?: (id: string, targetGroup: elbv2.IApplicationTargetGroup) => void,
   ) {}
 
   /**
-   * Lets the load balancer reach targets in `targetSecurityGroup` on `port` (for health checks
-   * and traffic). Each port is opened once, whatever the number of services using it.
+   * Lets the load balancer reach the targets on `port` (for health checks and traffic). Each port
+   * is opened once, whatever the number of services using it.
    *
    * @param port the targets' port
    */
@@ -62,7 +61,7 @@ export class ListenerRoutes {
     checkPort(this.owner, 'port', port);
     if (this.openTargetPorts.has(port)) return;
     this.openTargetPorts.add(port);
-    this.securityGroup.connections.allowTo(this.targetSecurityGroup, ec2.Port.tcp(port), `Load balancer to its targets on ${port}`);
+    this.allowTargetPort(port);
   }
 
   /**

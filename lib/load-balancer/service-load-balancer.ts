@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, checkPort, fail } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, checkPort, describeSubnetSelection, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
 import { ListenerRoutes } from './listener-routes';
 import { cidrKind, isDomainName, MAX_TARGET_GROUPS_PER_ALB } from './route-validation';
@@ -377,7 +377,8 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
     this.vpc = props.vpc;
     this.listenerArn = this.listener.listenerArn;
     const listener = this.listener;
-    this.routing = new ListenerRoutes(this, listener, this.securityGroup, this.targetSecurityGroup, (id, targetGroup) => {
+    const allowTargetPort = (port: number) => this.securityGroup.connections.allowTo(this.targetSecurityGroup, ec2.Port.tcp(port), `Load balancer to its targets on ${port}`);
+    this.routing = new ListenerRoutes(this, listener, allowTargetPort, (id, targetGroup) => {
       // Replacing the 404 default is the point of a default route, not a mistake.
       Validations.of(listener).acknowledge({
         id: '@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
@@ -530,7 +531,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
     const internetFacing = props.internetFacing ?? true;
     const given = props.vpcSubnets !== undefined;
     const prop = given ? 'vpcSubnets' : 'internetFacing';
-    const value = given ? describeSelection(props.vpcSubnets) : internetFacing;
+    const value = given ? describeSubnetSelection(props.vpcSubnets) : internetFacing;
     // Same default as elbv2's BaseLoadBalancer.
     const selection = props.vpcSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
     let subnets: ec2.ISubnet[];
@@ -717,14 +718,4 @@ function targetGroupArns(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap(targetGroupArns);
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'targetGroupArn' || k === 'TargetGroupArn' ? [v] : targetGroupArns(v)));
-}
-
-/** A SubnetSelection as the user would recognise it in an error message. */
-function describeSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
-  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
-  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
-  if (selection.subnets !== undefined) out.subnets = selection.subnets.map(s => s.subnetId);
-  return out;
 }

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './configuration-error';
 
@@ -21,6 +22,18 @@ export function formatValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** A SubnetSelection as the user would recognise it in an error message (subnets as ids). */
+export function describeSubnetSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (selection.subnetType !== undefined) out.subnetType = selection.subnetType;
+  if (selection.subnetGroupName !== undefined) out.subnetGroupName = selection.subnetGroupName;
+  if (selection.availabilityZones !== undefined) out.availabilityZones = selection.availabilityZones;
+  if (selection.onePerAz !== undefined) out.onePerAz = selection.onePerAz;
+  if (selection.subnets !== undefined) out.subnets = selection.subnets.map((s) => s.subnetId);
+  if (selection.subnetFilters !== undefined) out.subnetFilters = `${selection.subnetFilters.length} filter(s)`;
+  return out;
 }
 
 /** Throws the library's validation error. `problem` reads after the value; `allowed` says what would work. */
