@@ -75,6 +75,22 @@ describe('ServiceLoadBalancer.fromListenerAttributes', () => {
     expect(service.DependsOn).toContain(ruleId);
   });
 
+  test('destroy: the rule, target group, target security group and the rules on the load balancer\'s group go with the stack; nothing of the load balancer is touched', () => {
+    // GIVEN
+    const { stack, cluster, attrs } = existingPlatform();
+    const loadBalancer = ServiceLoadBalancer.fromListenerAttributes(stack, 'Alb', attrs);
+    // WHEN
+    new WebService(stack, 'Web', { cluster, loadBalancer, image: NGINX, pathPatterns: ['/orders/*'] });
+    // THEN none of them is retained (they hold no data), so cdk destroy leaves no rule pointing at a deleted group
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::EC2::SecurityGroup',
+      'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']) {
+      const resources = Object.values(template.findResources(type));
+      expect(resources.length).toBeGreaterThan(0);
+      for (const r of resources) expect(r.DeletionPolicy).toBeUndefined();
+    }
+  });
+
   test('a listener ARN from Parameter Store (another app\'s output) is taken as a token', () => {
     // GIVEN
     const { stack, cluster, attrs } = existingPlatform();
