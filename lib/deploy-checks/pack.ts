@@ -11,6 +11,8 @@ import { ESK_ECS3 } from './rules/esk-ecs3';
 import { ESK_ECS4 } from './rules/esk-ecs4';
 import { ESK_ECS5 } from './rules/esk-ecs5';
 import { ESK_ECS6 } from './rules/esk-ecs6';
+import { ESK_ECS7 } from './rules/esk-ecs7';
+import { ESK_ECS8 } from './rules/esk-ecs8';
 import { ESK_ELB1 } from './rules/esk-elb1';
 import { ESK_ELB2 } from './rules/esk-elb2';
 import { ESK_ELB3 } from './rules/esk-elb3';
@@ -35,7 +37,7 @@ import { ESK_VPC1 } from './rules/esk-vpc1';
 
 /** Every rule, in report order. */
 export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [
-  ESK_ECS1, ESK_ECS2, ESK_ECS3, ESK_ECS4, ESK_ECS5, ESK_ECS6,
+  ESK_ECS1, ESK_ECS2, ESK_ECS3, ESK_ECS4, ESK_ECS5, ESK_ECS6, ESK_ECS7, ESK_ECS8,
   ESK_ELB1, ESK_ELB2, ESK_ELB3, ESK_ELB4, ESK_ELB5, ESK_ELB6, ESK_ELB7,
   ESK_ECR1, ESK_ECR2,
   ESK_SC1, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1,

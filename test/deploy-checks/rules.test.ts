@@ -8,6 +8,8 @@ import { ESK_ECS3 } from '../../lib/deploy-checks/rules/esk-ecs3';
 import { ESK_ECS4 } from '../../lib/deploy-checks/rules/esk-ecs4';
 import { ESK_ECS5 } from '../../lib/deploy-checks/rules/esk-ecs5';
 import { ESK_ECS6 } from '../../lib/deploy-checks/rules/esk-ecs6';
+import { ESK_ECS7 } from '../../lib/deploy-checks/rules/esk-ecs7';
+import { ESK_ECS8 } from '../../lib/deploy-checks/rules/esk-ecs8';
 import { ESK_ELB1 } from '../../lib/deploy-checks/rules/esk-elb1';
 import { ESK_ELB2 } from '../../lib/deploy-checks/rules/esk-elb2';
 import { ESK_ELB3 } from '../../lib/deploy-checks/rules/esk-elb3';
@@ -33,6 +35,15 @@ interface Case {
 
 const association = (strategy: unknown[] = []) => ({ Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: ref('Cluster'), CapacityProviders: ['FARGATE', 'FARGATE_SPOT'], DefaultCapacityProviderStrategy: strategy } });
 const spot = { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] };
+
+const alarmed = (names: unknown[], config: Record<string, unknown> = {}) => service({ DeploymentConfiguration: { ...config, Alarms: { Enable: true, Rollback: true, AlarmNames: names } } });
+const metricAlarm = (name: string, namespace: string, period: number) => ({ MetricName: name, Namespace: namespace, Period: period, Statistic: 'Maximum' });
+const mathAlarm = (name: string, period: number) => ({
+  Metrics: [{ Id: 'm', ReturnData: false, MetricStat: { Metric: { MetricName: name, Namespace: 'AWS/ApplicationELB' }, Period: period, Stat: 'Sum' } }, { Id: 'e', Expression: 'IF(m > 0, 1, 0)', Period: period }],
+});
+const alarm = (name: string, metric: Record<string, unknown>, evaluationPeriods: number, datapoints: number) => ({
+  Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: name, ...metric, EvaluationPeriods: evaluationPeriods, DatapointsToAlarm: datapoints, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' },
+});
 
 const asg = (protectedFromScaleIn: boolean) => ({ Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', NewInstancesProtectedFromScaleIn: protectedFromScaleIn } });
 const capacityProvider = (protection: string) => ({ Type: 'AWS::ECS::CapacityProvider', Properties: { AutoScalingGroupProvider: { AutoScalingGroupArn: ref('Asg'), ManagedTerminationProtection: protection } } });
@@ -133,6 +144,35 @@ const CASES: Case[] = [
     bad: [stack('A', { Task: fargateTask(), Tg: targetGroup('ip'), Port: lbService('app', 80), Name: lbService('web', 8080) })],
     flagged: ['Port', 'Name'],
     good: [stack('A', { Task: fargateTask(), Tg: targetGroup('ip'), Svc: lbService() })],
+  },
+  {
+    rule: ESK_ECS7,
+    bad: [
+      // aws-cdk-lib's usual shape: one datapoint of one period, named by Ref.
+      stack('A', { Cpu: alarm('cpu', metricAlarm('CPUUtilization', 'AWS/ECS', 60), 1, 1), Svc: alarmed([ref('Cpu')]) }),
+      // This library before 0.2: 2 of 2 one-minute datapoints, named by literal (in another stack).
+      stack('B', { Svc: alarmed(['web-5xx']) }),
+      stack('Alarms', { Errors: alarm('web-5xx', mathAlarm('HTTPCode_Target_5XX_Count', 60), 2, 2) }),
+    ],
+    flagged: ['Svc', 'Svc'],
+    good: [
+      stack('A', { Errors: alarm('web-5xx', mathAlarm('HTTPCode_Target_5XX_Count', 60), 5, 2), Svc: alarmed(['web-5xx', 'imported-elsewhere']),
+        Canary: alarmed(['fast'], { Strategy: 'CANARY' }), Fast: alarm('fast', metricAlarm('CPUUtilization', 'AWS/ECS', 60), 1, 1),
+        Off: service({ DeploymentConfiguration: { Alarms: { Enable: false, Rollback: false, AlarmNames: ['fast'] } } }) }),
+    ],
+  },
+  {
+    rule: ESK_ECS8,
+    bad: [stack('A', {
+      Unhealthy: alarm('web-unhealthy', mathAlarm('UnHealthyHostCount', 60), 2, 2), Web: alarmed(['web-unhealthy']),
+      Age: alarm('queue-age', metricAlarm('ApproximateAgeOfOldestMessage', 'AWS/SQS', 60), 3, 3), Worker: alarmed(['queue-age']),
+    })],
+    flagged: ['Web', 'Worker'],
+    good: [stack('A', {
+      Errors: alarm('web-5xx', mathAlarm('HTTPCode_Target_5XX_Count', 60), 5, 2), Web: alarmed(['web-5xx']),
+      // Long enough that a 3-minute start cannot reach it.
+      Patient: alarm('patient', metricAlarm('UnHealthyHostCount', 'AWS/ApplicationELB', 60), 10, 6), Slow: alarmed(['patient']),
+    })],
   },
   {
     rule: ESK_ELB1,
@@ -275,6 +315,20 @@ test('every rule of the pack has a case, a one-line reason and fix, and a severi
 test('ESK-ELB1 names the other rule and its stack across templates', () => {
   const findings = ESK_ELB1.check(CASES.find((c) => c.rule === ESK_ELB1)!.bad);
   expect(findings.find((f) => f.logicalId === 'R3')?.detail).toBe('priority 10 also used by R1 in Shared.template.json, R2 in Shared.template.json');
+});
+
+test('ESK-ECS7 gives the numbers: what the alarm needs and what ECS watches', () => {
+  const findings = ESK_ECS7.check(CASES.find((c) => c.rule === ESK_ECS7)!.bad);
+  expect(findings.map((f) => f.detail)).toEqual([
+    'alarm Cpu needs 120 s (1 × 60 s + 60 s metric delay); ECS watches about 60 s (1 × 60 s)',
+    'alarm web-5xx needs 180 s (2 × 60 s + 60 s metric delay); ECS watches about 120 s (2 × 60 s)',
+  ]);
+});
+
+test('ESK-ECS8 names the signal and why a healthy start shows it', () => {
+  const findings = ESK_ECS8.check(CASES.find((c) => c.rule === ESK_ECS8)!.bad);
+  expect(findings[0].detail).toMatch(/^alarm web-unhealthy reads UnHealthyHostCount and goes off on 2 of 2 periods of 60 s; a 180 s start touches 4: ELB marks a new target unhealthy/);
+  expect(findings[1].detail).toMatch(/ApproximateAgeOfOldestMessage.*backlog older than the deployment/);
 });
 
 test('ESK-VPC1 lists the missing endpoints', () => {
