@@ -62,10 +62,26 @@ export const Defaults = {
   deploymentErrorRatePercent: 1,
   /** Below 10 requests a minute one failed request is a 10 % rate: such minutes count as good, so an idle service cannot flap. */
   deploymentMinimumRequestsPerMinute: 10,
-  /** Two bad minutes in a row (ECS Express Mode's 2 datapoints): one slow minute is not a verdict. */
-  deploymentAlarmEvaluationPeriods: 2,
-  /** A worker that stopped consuming lets its oldest message age; 10 minutes is well past a retried job (visibility 2 × 30 s, 5 receives). */
-  deploymentMaxMessageAge: Duration.minutes(10),
+  /** Two bad minutes (ECS Express Mode's 2 datapoints): one slow minute is not a verdict. */
+  deploymentAlarmDatapoints: 2,
+  /**
+   * Out of the last 5 minutes. ECS watches a rolling deployment's alarms for a bake time it derives
+   * from the alarms' configuration (about evaluation periods × period), so the alarm must be able
+   * to go off within that: 2 bad minutes + about a minute of metric delay = 3 minutes, inside 5.
+   */
+  deploymentAlarmEvaluationPeriods: 5,
+  /**
+   * A worker whose messages wait while no task holds one (none in flight) has stopped consuming.
+   * 3 minutes is the longest healthy start the alarms allow for (below): the gap between the old
+   * tasks stopping and the new ones receiving.
+   */
+  deploymentMaxMessageAge: Duration.minutes(3),
+  /**
+   * The longest start of a healthy task (from the container starting to answering its health
+   * check, or receiving its first message) that no deployment alarm of this library mistakes for
+   * a bad release. Tests replay such starts through the synthesized alarms.
+   */
+  healthyStartAllowanceSeconds: 180,
   /** Canary: ECS Express Mode's 5 % of traffic first. */
   canaryPercent: 5,
   /** Canary and linear steps, and the old revision's bake: 5 minutes, more than the alarms' 3-minute detection time. */
@@ -141,7 +157,7 @@ export const Defaults = {
   monitoringHttp5xxPercent: 5,
   /** The slowest 1 % of requests taking over 2 s for 5 minutes. */
   monitoringP99ResponseTimeSeconds: 2,
-  /** Any target failing its health checks for 5 minutes (a deploy's new tasks pass within 10 s). */
+  /** Any target failing its health checks for 5 minutes: longer than the healthy start the deployment alarms allow for (3 minutes). */
   monitoringUnhealthyHosts: 1,
   /** One task missing for 5 minutes: tasks do not start, or keep crashing. */
   monitoringTasksBelowDesired: 1,

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +24,14 @@ import { DeploymentAlarmOptions } from './deployment-options';
 /** The period of every deployment alarm: one minute, the finest standard resolution. */
 export const ALARM_PERIOD = Duration.minutes(1);
 
+/** The id of the warning for a dead-letter queue whose first arrivals come after ECS stops watching. */
+export const DEAD_LETTER_AFTER_WATCH_WARNING = 'ecs-service-kit:dead-letter-after-watch';
+
+/** SQS's visibility timeout when a queue sets none. */
+const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
+/** The dead-letter alarm looks back at most an hour: ECS's bake after a rolling deployment grows with it. */
+const MAX_DEAD_LETTER_PERIODS = 60;
+
 /** CloudWatch's limit on alarm names. */
 const MAX_ALARM_NAME_LENGTH = 255;
 
@@ -43,6 +51,7 @@ export interface ResolvedAlarmSettings {
   readonly errorRatePercent: number;
   readonly minimumRequestsPerMinute: number;
   readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
   readonly maxMessageAgeSeconds: number;
 }
 
@@ -51,8 +60,24 @@ export function resolveAlarmSettings(options: DeploymentAlarmOptions | undefined
     errorRatePercent: options?.errorRatePercent ?? Defaults.deploymentErrorRatePercent,
     minimumRequestsPerMinute: options?.minimumRequestsPerMinute ?? Defaults.deploymentMinimumRequestsPerMinute,
     evaluationPeriods: options?.evaluationPeriods ?? Defaults.deploymentAlarmEvaluationPeriods,
+    datapointsToAlarm: options?.datapointsToAlarm ?? Defaults.deploymentAlarmDatapoints,
     maxMessageAgeSeconds: (options?.maxMessageAge ?? Defaults.deploymentMaxMessageAge).toSeconds(),
   };
+}
+
+/**
+ * The worker's stalled-queue alarm: minutes in which messages waited the whole minute while no
+ * task held one. A healthy start leaves at most `maxMessageAge` / 1 minute such minutes (whole
+ * minutes inside the gap), so one more sets it off; the window is wide enough for ECS to see it.
+ */
+export function stalledQueueTiming(settings: ResolvedAlarmSettings, visibilitySeconds: number): { datapointsToAlarm: number; evaluationPeriods: number } {
+  const minute = ALARM_PERIOD.toSeconds();
+  const datapointsToAlarm = Math.floor(settings.maxMessageAgeSeconds / minute) + 1;
+  // More minutes than that for ECS to see it: the messages the old tasks held stay in flight for
+  // a visibility timeout after they stop; a stalled minute counts only when the whole minute is,
+  // so the first can come up to a minute later; and its datapoint needs about a minute to arrive.
+  const lead = Math.ceil(visibilitySeconds / minute) + 2;
+  return { datapointsToAlarm, evaluationPeriods: Math.max(settings.evaluationPeriods, datapointsToAlarm + lead) };
 }
 
 function newAlarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProps, 'alarmName'>): cloudwatch.Alarm {
@@ -65,14 +90,18 @@ function newAlarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProp
  * A WebService's deployment alarm, `DeploymentAlarm`: one verdict per service (one resource,
  * so a service stays within DESIGN.md's budget of 10 resources), over each of its target groups
  * (two with a traffic-shifting strategy, since ECS alternates new revisions between them). A
- * minute is bad when, in any of the groups,
+ * minute is bad when, in any of the groups, the 5xx share, `100 × HTTPCode_Target_5XX_Count /
+ * RequestCount`, is above `errorRatePercent` in a minute with at least `minimumRequestsPerMinute`
+ * requests (fewer count as good: an idle service's one failed request is no verdict).
  *
- * - the 5xx share, `100 × HTTPCode_Target_5XX_Count / RequestCount`, is above `errorRatePercent`
- *   in a minute with at least `minimumRequestsPerMinute` requests (fewer count as good: an idle
- *   service's one failed request is no verdict), or
- * - a target is unhealthy (a release whose tasks pass their first checks, then fail them).
+ * It reads no health-check metric. A target that has not yet answered its health check is
+ * unhealthy for ELB (after `unhealthyThresholdCount` × interval, 10 s by default) for as long as
+ * the app takes to start, on every healthy deployment; ELB sends it no requests meanwhile, so its
+ * start adds no request and no 5xx here. Tasks that never pass, or stop passing, their health
+ * checks are the circuit breaker's: ECS replaces a task whose target stays unhealthy past the
+ * health-check grace period and counts it as a failed task.
  *
- * `evaluationPeriods` bad minutes in a row set it off. Missing data is good.
+ * `datapointsToAlarm` bad minutes among the last `evaluationPeriods` set it off. Missing data is good.
  */
 export function createWebDeploymentAlarm(
   scope: Construct, targetGroups: elbv2.ApplicationTargetGroup[], settings: ResolvedAlarmSettings,
@@ -83,25 +112,23 @@ export function createWebDeploymentAlarm(
     const metrics = group.metrics;
     usingMetrics[`e${i}`] = metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: ALARM_PERIOD, statistic: 'Sum' });
     usingMetrics[`r${i}`] = metrics.requestCount({ period: ALARM_PERIOD, statistic: 'Sum' });
-    usingMetrics[`u${i}`] = metrics.unhealthyHostCount({ period: ALARM_PERIOD, statistic: 'Maximum' });
     verdicts.push(`IF(FILL(r${i}, 0) >= ${settings.minimumRequestsPerMinute} AND 100 * FILL(e${i}, 0) / FILL(r${i}, 1) > ${settings.errorRatePercent}, 1, 0)`);
-    verdicts.push(`IF(FILL(u${i}, 0) >= 1, 1, 0)`);
   });
   const bad = new cloudwatch.MathExpression({
-    expression: `MAX([${verdicts.join(', ')}])`,
+    expression: verdicts.length === 1 ? verdicts[0] : `MAX([${verdicts.join(', ')}])`,
     usingMetrics,
     period: ALARM_PERIOD,
-    label: 'Bad minute: 5xx share over the threshold or an unhealthy target (1)',
+    label: 'Bad minute: 5xx share over the threshold (1)',
   });
   return newAlarm(scope, 'DeploymentAlarm', {
     metric: bad,
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: settings.evaluationPeriods,
-    datapointsToAlarm: settings.evaluationPeriods,
+    datapointsToAlarm: settings.datapointsToAlarm,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Deployment alarm of ${scope.node.path}: for ${settings.evaluationPeriods} minutes in a row, more than ${settings.errorRatePercent} % of requests ` +
-      `answered with 5xx by the tasks (minutes with ${settings.minimumRequestsPerMinute}+ requests) or an unhealthy target. ECS rolls a deployment back on it.`,
+    alarmDescription: `Deployment alarm of ${scope.node.path}: in ${settings.datapointsToAlarm} of the last ${settings.evaluationPeriods} minutes, more than ${settings.errorRatePercent} % of requests ` +
+      `answered with 5xx by the tasks (minutes with ${settings.minimumRequestsPerMinute}+ requests). ECS rolls a deployment back on it.`,
   });
 }
 
@@ -110,16 +137,33 @@ export function createWebDeploymentAlarm(
  *
  * - `DeadLetterAlarm` (with a dead-letter queue): messages arrived in the dead-letter queue (its
  *   visible count rose) in any one minute. A failing release moves messages there in bursts, at
- *   each message's last failed receive, so one such minute is the signal; the messages already
- *   in the dead-letter queue (kept for 14 days) do not count.
- * - `OldestMessageAlarm`: the oldest waiting message older than `maxMessageAge` for
- *   `evaluationPeriods` minutes in a row (a release that stopped consuming).
+ *   each message's last failed receive, so one such minute is the signal; the messages already in
+ *   the dead-letter queue (kept for 14 days) do not count. The first arrive maxReceiveCount ×
+ *   visibility timeout after the release starts receiving (5 × 60 s by default), so the alarm
+ *   looks back that long plus 3 minutes (at least `evaluationPeriods`, at most an hour): ECS
+ *   watches it that long after the deployment, and sees those arrivals.
+ * - `StalledQueueAlarm`: minutes in which messages waited the whole minute (visible, minimum
+ *   above 0) while no task held one (in flight, maximum 0): a release that stopped consuming. A
+ *   backlog older than the deployment does not count while the tasks work on it, however old its
+ *   messages, and neither do long jobs (a job in progress holds its message).
  */
 export function createWorkerDeploymentAlarms(
   scope: Construct, queue: sqs.IQueue, deadLetterQueue: sqs.IQueue | undefined, settings: ResolvedAlarmSettings,
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
+  const cfnQueue = queue.node.defaultChild instanceof sqs.CfnQueue ? queue.node.defaultChild : undefined;
+  const visibilitySeconds = typeof cfnQueue?.visibilityTimeout === 'number' ? cfnQueue.visibilityTimeout : SQS_DEFAULT_VISIBILITY_SECONDS;
   if (deadLetterQueue) {
+    const redrive = queue instanceof sqs.Queue ? queue.deadLetterQueue : undefined;
+    const firstArrivalMinutes = Math.ceil(((redrive?.maxReceiveCount ?? 1) * visibilitySeconds) / ALARM_PERIOD.toSeconds());
+    const deadLetterPeriods = Math.min(MAX_DEAD_LETTER_PERIODS, Math.max(settings.evaluationPeriods, firstArrivalMinutes + 3));
+    if (firstArrivalMinutes + 3 > MAX_DEAD_LETTER_PERIODS) {
+      Annotations.of(scope).addWarningV2(DEAD_LETTER_AFTER_WATCH_WARNING,
+        `A release that fails every message sends its first one to the dead-letter queue only after maxReceiveCount × visibility timeout (${firstArrivalMinutes} minutes), ` +
+        `after ECS stops watching the deployment (the alarm looks back at most ${MAX_DEAD_LETTER_PERIODS} minutes): such a release is not rolled back by itself; its dead letters page through AppMonitoring. ` +
+        'Lower maxJobDuration (and so the visibility timeout) or queue.maxReceiveCount, add an alarm of your own that sees failures sooner (deployment.alarms.additionalAlarms), ' +
+        `or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${DEAD_LETTER_AFTER_WATCH_WARNING}', reason }).`);
+    }
     const arrivals = new cloudwatch.MathExpression({
       expression: 'FILL(DIFF(d), 0)',
       usingMetrics: { d: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }) },
@@ -130,20 +174,31 @@ export function createWorkerDeploymentAlarms(
       metric: arrivals,
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: deadLetterPeriods,
       datapointsToAlarm: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `Deployment alarm of ${scope.node.path}: messages arrived in the dead-letter queue. ECS rolls a deployment back on it.`,
     }));
   }
-  alarms.push(newAlarm(scope, 'OldestMessageAlarm', {
-    metric: queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
-    threshold: settings.maxMessageAgeSeconds,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: settings.evaluationPeriods,
-    datapointsToAlarm: settings.evaluationPeriods,
+  const timing = stalledQueueTiming(settings, visibilitySeconds);
+  const stalled = new cloudwatch.MathExpression({
+    expression: 'IF(FILL(waiting, 0) > 0 AND FILL(held, 0) == 0, 1, 0)',
+    usingMetrics: {
+      waiting: queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Minimum' }),
+      held: queue.metricApproximateNumberOfMessagesNotVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+    },
+    period: ALARM_PERIOD,
+    label: 'Stalled minute: messages waited and no task held one (1)',
+  });
+  alarms.push(newAlarm(scope, 'StalledQueueAlarm', {
+    metric: stalled,
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: timing.evaluationPeriods,
+    datapointsToAlarm: timing.datapointsToAlarm,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Deployment alarm of ${scope.node.path}: the oldest message waited more than ${settings.maxMessageAgeSeconds} s for ${settings.evaluationPeriods} minutes. ECS rolls a deployment back on it.`,
+    alarmDescription: `Deployment alarm of ${scope.node.path}: in ${timing.datapointsToAlarm} of the last ${timing.evaluationPeriods} minutes, messages waited the whole minute ` +
+      'while no task held one (the release stopped consuming). ECS rolls a deployment back on it.',
   }));
   return alarms;
 }

@@ -7,8 +7,9 @@ import { DeploymentStrategy } from './deployment-strategy';
 
 /**
  * The alarms ECS watches during a deployment: when one goes to ALARM, ECS rolls the deployment
- * back. A WebService gets two on its own target group(s), a WorkerService with a queue two on
- * its queue; add your own with `additionalAlarms`.
+ * back. A WebService gets one on its target group(s), a WorkerService with a queue up to two on
+ * its queue; add your own with `additionalAlarms`. None of them goes off during a healthy start
+ * of up to 3 minutes, and each can go off inside the time ECS watches.
  */
 export interface DeploymentAlarmOptions {
   /**
@@ -41,17 +42,32 @@ export interface DeploymentAlarmOptions {
    */
   readonly minimumRequestsPerMinute?: number;
   /**
-   * Consecutive bad minutes before an alarm goes to ALARM (1–10): the detection time is this
-   * many minutes plus about a minute of metric delay.
+   * How many bad minutes, among the last `evaluationPeriods`, set an alarm off (1 to
+   * `evaluationPeriods`; the WebService's alarm, and the threshold every other alarm of the
+   * library starts from). The detection time is this many minutes plus about a minute of metric
+   * delay.
    *
    * @default 2 (as ECS Express Mode)
    */
+  readonly datapointsToAlarm?: number;
+  /**
+   * How many recent minutes the alarms look at (2–10). ECS watches a rolling deployment's alarms
+   * for a bake time it derives from the alarms' own configuration (about this many minutes after
+   * the new tasks replaced the old ones), so an alarm must be able to go off within it:
+   * `datapointsToAlarm` minutes plus a minute of metric delay must fit, or synth fails. A longer
+   * window also makes `cdk deploy` wait longer for a rolling deployment to complete.
+   *
+   * @default 5
+   */
   readonly evaluationPeriods?: number;
   /**
-   * WorkerService with a queue: the age of the oldest waiting message above which a minute
-   * counts as bad (a release that stops consuming lets it grow). 1 minute to 14 days.
+   * WorkerService with a queue: how long messages may wait while no task holds any (none in
+   * flight) before the release counts as stalled: a release that stopped consuming. It also
+   * covers a healthy start: the gap between the old tasks stopping and the new ones receiving.
+   * A backlog that waited before the deployment does not count while the tasks consume it.
+   * 1 minute to 1 hour.
    *
-   * @default Duration.minutes(10)
+   * @default Duration.minutes(3)
    */
   readonly maxMessageAge?: Duration;
 }

@@ -1,3 +1,4 @@
+import { detectionSeconds, ecsWatchSeconds } from './alarm-window';
 import { ReleaseSafetyEstimate } from './release-safety-estimate';
 
 /** The template's settings the estimate reads. Internal: not exported from index.ts (jsii exports no free functions). */
@@ -7,6 +8,8 @@ export interface ReleaseSafetyInput {
   /** Undefined without deployment alarms. */
   readonly alarmPeriodSeconds?: number;
   readonly alarmEvaluationPeriods?: number;
+  /** Undefined without deployment alarms; absent in the template means alarmEvaluationPeriods. */
+  readonly alarmDatapointsToAlarm?: number;
   readonly metricDelaySeconds: number;
   readonly rollingDeployEstimateSeconds: number;
   readonly deregistrationDelaySeconds: number;
@@ -14,13 +17,18 @@ export interface ReleaseSafetyInput {
   readonly stepPercent?: number;
   /** Canary and linear: the wait between steps. */
   readonly stepBakeSeconds?: number;
+  /** Canary, linear and blue/green: how long the old revision outlives the last traffic shift. */
+  readonly bakeSeconds?: number;
 }
 
 /** The formula. */
 export function estimateReleaseSafety(input: ReleaseSafetyInput): ReleaseSafetyEstimate {
-  const detectSeconds = input.alarmPeriodSeconds !== undefined && input.alarmEvaluationPeriods !== undefined
-    ? input.alarmPeriodSeconds * input.alarmEvaluationPeriods + input.metricDelaySeconds
+  const timing = input.alarmPeriodSeconds !== undefined && input.alarmEvaluationPeriods !== undefined
+    ? { periodSeconds: input.alarmPeriodSeconds, evaluationPeriods: input.alarmEvaluationPeriods, datapointsToAlarm: input.alarmDatapointsToAlarm }
     : undefined;
+  const detectSeconds = timing ? detectionSeconds(timing, input.metricDelaySeconds) : undefined;
+  // Rolling: the bake ECS derives from the alarms; the others: the bake after the last shift.
+  const watchSeconds = timing === undefined ? undefined : input.strategy === 'ROLLING' ? ecsWatchSeconds(timing) : (input.bakeSeconds ?? 0);
   const rollbackSeconds = input.strategy === 'ROLLING' ? input.rollingDeployEstimateSeconds : input.deregistrationDelaySeconds;
   let exposedPercent = 100;
   const step = input.stepPercent ?? 100;
@@ -35,6 +43,7 @@ export function estimateReleaseSafety(input: ReleaseSafetyInput): ReleaseSafetyE
   }
   return {
     detectSeconds,
+    watchSeconds,
     rollbackSeconds,
     exposedPercent,
     totalSeconds: detectSeconds === undefined ? undefined : detectSeconds + rollbackSeconds,

@@ -1,9 +1,12 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkDurationSeconds, checkPort, checkRange, fail, formatValue } from '../validation/checks';
+import { ConfigurationError } from '../validation/configuration-error';
+import { detectionSeconds, ecsWatchSeconds, goesOffInsideWatch } from './alarm-window';
 import { ALARM_PERIOD, resolveAlarmSettings } from './deployment-alarms';
 import { DeploymentOptions } from './deployment-options';
 import { DeploymentStrategy, DeploymentStrategyType } from './deployment-strategy';
@@ -78,8 +81,17 @@ export function validateDeployment(scope: IConstruct, props: DeploymentSettingsI
   if (alarms) {
     checkRange(scope, 'deployment.alarms.errorRatePercent', alarms.errorRatePercent, 0.1, 100, { integer: false, unit: 'percent' });
     checkRange(scope, 'deployment.alarms.minimumRequestsPerMinute', alarms.minimumRequestsPerMinute, 1, 1_000_000);
-    checkRange(scope, 'deployment.alarms.evaluationPeriods', alarms.evaluationPeriods, 1, 10, { unit: 'minutes' });
-    checkDurationSeconds(scope, 'deployment.alarms.maxMessageAge', alarms.maxMessageAge, 60, 1_209_600);
+    checkRange(scope, 'deployment.alarms.evaluationPeriods', alarms.evaluationPeriods, 2, 10, { unit: 'minutes' });
+    checkRange(scope, 'deployment.alarms.datapointsToAlarm', alarms.datapointsToAlarm, 1, 10, { unit: 'minutes' });
+    checkDurationSeconds(scope, 'deployment.alarms.maxMessageAge', alarms.maxMessageAge, 60, 3600);
+    const settings = resolveAlarmSettings(alarms);
+    const timing = { periodSeconds: ALARM_PERIOD.toSeconds(), evaluationPeriods: settings.evaluationPeriods, datapointsToAlarm: settings.datapointsToAlarm };
+    if (!Token.isUnresolved(settings.evaluationPeriods) && !Token.isUnresolved(settings.datapointsToAlarm) && !goesOffInsideWatch(timing)) {
+      fail(scope, 'deployment.alarms.datapointsToAlarm', settings.datapointsToAlarm,
+        `with evaluationPeriods ${settings.evaluationPeriods} needs ${detectionSeconds(timing)} s to go off (${settings.datapointsToAlarm} one-minute datapoints + about 60 s of metric delay), ` +
+        `longer than the ${ecsWatchSeconds(timing)} s ECS watches the alarm after a rolling deployment (evaluationPeriods × 1 minute), so a bad release would stay`,
+        `keep datapointsToAlarm at most evaluationPeriods - 1 (${settings.evaluationPeriods - 1}), or raise evaluationPeriods`);
+    }
   }
 
   (deployment.lifecycleHooks ?? []).forEach((hook, i) => {
@@ -150,7 +162,7 @@ function checkPercent(scope: IConstruct, prop: string, value: number | undefined
 
 /**
  * The ecs.BaseServiceOptions for the deployment: strategy, bake times, alarms (rollback on
- * alarm), lifecycle hooks, AZ rebalancing. `alarmNames` are the names ECS watches: ours
+ * alarm), AZ rebalancing (lifecycle hooks: finishDeployment). `alarmNames` are the names ECS watches: ours
  * (literal) and the user's.
  */
 export function ecsDeploymentProps(props: DeploymentSettingsInput, alarmNames: string[]): EcsDeploymentProps {
@@ -169,13 +181,53 @@ export function ecsDeploymentProps(props: DeploymentSettingsInput, alarmNames: s
     linearConfiguration: strategy.type === DeploymentStrategyType.LINEAR
       ? { stepPercent: strategy.stepPercent ?? Defaults.linearStepPercent, stepBakeTime }
       : undefined,
-    lifecycleHooks: shifting && props.deployment?.lifecycleHooks?.length
-      ? props.deployment.lifecycleHooks.map((hook, i) => new ecs.DeploymentLifecycleLambdaTarget(hook.handler, `LifecycleHook${i}`, {
-        lifecycleStages: hook.stages, role: hook.role,
-      }))
-      : undefined,
     availabilityZoneRebalancing: rebalancing ? ecs.AvailabilityZoneRebalancing.ENABLED : ecs.AvailabilityZoneRebalancing.DISABLED,
   };
+}
+
+/**
+ * What the ECS service needs once it exists:
+ *
+ * - Lifecycle hooks, each with the role ECS assumes to invoke its function, and the service
+ *   waits for that role and its policy: ECS may run the first hook as soon as the service's
+ *   first deployment starts, and a hook it cannot invoke fails the deployment. (aws-cdk-lib's
+ *   target creates its role while the template renders, too late to order the service after it.)
+ *   The role keeps aws-cdk-lib's path (`<service>/LifecycleHook<i>Role`), so its logical id is
+ *   unchanged.
+ * - A rolling service states `Strategy: ROLLING` and no lifecycle hooks. Left out, they would
+ *   keep the values of an earlier canary, linear or blue/green version where the update merges
+ *   (aws-cdk #25840, #27131: ECS keeps a deployment setting the template stops sending), and
+ *   the service would go on shifting traffic through a rule that rolling no longer has.
+ */
+export function finishDeployment(owner: IConstruct, service: ecs.BaseService, props: DeploymentSettingsInput): void {
+  const cfn = service.node.defaultChild as CfnResource;
+  const strategy = strategyOf(props);
+  // aws-cdk-lib keeps the first alarm configuration and drops a later call's alarms without a
+  // word (aws-cdk #36308): the service would deploy without the alarms its author added.
+  Object.defineProperty(service, 'enableDeploymentAlarms', {
+    value: (alarmNames: string[]) => {
+      throw new ConfigurationError(owner.node.path, 'ecsService.enableDeploymentAlarms', formatValue(alarmNames),
+        'would be ignored: the service\'s deployment alarms are already set, and aws-cdk-lib drops a second set silently (aws-cdk #36308)',
+        'give the alarms as deployment.alarms.additionalAlarms of the construct (alarms with an explicit alarmName)');
+    },
+  });
+  if (!strategy.shiftsTraffic) {
+    cfn.addPropertyOverride('DeploymentConfiguration.Strategy', 'ROLLING');
+    cfn.addPropertyOverride('DeploymentConfiguration.LifecycleHooks', []);
+    return;
+  }
+  (props.deployment?.lifecycleHooks ?? []).forEach((hook, i) => {
+    const id = `LifecycleHook${i}`;
+    let role = hook.role;
+    if (!role) {
+      role = new iam.Role(service, `${id}Role`, { assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com') });
+      hook.handler.grantInvoke(role);
+    }
+    service.addLifecycleHook(new ecs.DeploymentLifecycleLambdaTarget(hook.handler, id, { lifecycleStages: hook.stages, role }));
+    if (role instanceof iam.Role && Stack.of(role) === Stack.of(service)) {
+      cfn.node.addDependency(role);
+    }
+  });
 }
 
 /** What ecsDeploymentProps returns: part of FargateServiceProps and Ec2ServiceProps. */
@@ -233,6 +285,8 @@ export function releaseSafetyOf(
     strategy: strategy.type,
     alarmPeriodSeconds: hasAlarms ? ALARM_PERIOD.toSeconds() : undefined,
     alarmEvaluationPeriods: hasAlarms ? settings.evaluationPeriods : undefined,
+    alarmDatapointsToAlarm: hasAlarms ? settings.datapointsToAlarm : undefined,
+    bakeSeconds: strategy.shiftsTraffic ? (strategy.bakeTime ?? Defaults.deploymentBakeTime).toSeconds() : undefined,
     metricDelaySeconds: Defaults.assumedMetricDelaySeconds,
     rollingDeployEstimateSeconds,
     deregistrationDelaySeconds,

@@ -142,8 +142,9 @@ export interface ServiceRouteOptions {
    * of a working default; switching back removes it only in CloudFormation's cleanup phase, which
    * the deploy checks flag (ESK-UPD9) because ECS may have left its weights on the alternate group.
    *
-   * The rule's actions never change from one synth to the next, so CloudFormation never
-   * re-sends them and a later deploy of the stack cannot undo ECS's traffic shift (aws-cdk #36649).
+   * The rule's actions do not change from one synth to the next while the route stays the same,
+   * so a later deploy that changes other things does not re-send them and keeps ECS's traffic
+   * shift; a change of the route itself re-sends them (aws-cdk #36649; ESK-UPD9 names it).
    *
    * @default - no alternate target group: the rule forwards to `targetGroup` only
    */

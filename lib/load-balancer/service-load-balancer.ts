@@ -90,6 +90,16 @@ export interface ServiceLoadBalancerOptions {
   readonly allowedCidrs?: string[];
 
   /**
+   * CIDR blocks (IPv4 or IPv6) allowed to reach the test listeners of blue/green services
+   * (`DeploymentStrategy.blueGreen({ testPort })`). A test listener serves the new revision
+   * before production traffic reaches it, during every deployment: it stays inside the VPC
+   * unless you widen it here (e.g. to your CI runners' addresses).
+   *
+   * @default - the VPC's primary CIDR block
+   */
+  readonly testListenerAllowedCidrs?: string[];
+
+  /**
    * The TLS security policy of the HTTPS listener.
    *
    * @default elbv2.SslPolicy.TLS13_12_RES_PQ
@@ -251,16 +261,18 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       'use 1–32 letters, digits or hyphens, not starting or ending with a hyphen and not starting with "internal-"');
     this.validateSubnets(props);
     if (props.dualStack ?? false) this.validateDualStack(props);
-    (props.allowedCidrs ?? []).forEach((cidr, i) => {
-      if (Token.isUnresolved(cidr)) return;
-      const kind = cidrKind(cidr);
-      if (kind === undefined) {
-        fail(this, `allowedCidrs[${i}]`, cidr, 'is not a CIDR block', 'use an IPv4 CIDR such as "203.0.113.0/24" or an IPv6 CIDR such as "2001:db8::/32"');
-      }
-      if (kind === 'ipv6' && !(props.dualStack ?? false)) {
-        fail(this, `allowedCidrs[${i}]`, cidr, 'is an IPv6 CIDR but the load balancer is IPv4 only', 'set dualStack: true, or allow IPv4 CIDRs only');
-      }
-    });
+    for (const prop of ['allowedCidrs', 'testListenerAllowedCidrs'] as const) {
+      (props[prop] ?? []).forEach((cidr, i) => {
+        if (Token.isUnresolved(cidr)) return;
+        const kind = cidrKind(cidr);
+        if (kind === undefined) {
+          fail(this, `${prop}[${i}]`, cidr, 'is not a CIDR block', 'use an IPv4 CIDR such as "203.0.113.0/24" or an IPv6 CIDR such as "2001:db8::/32"');
+        }
+        if (kind === 'ipv6' && !(props.dualStack ?? false)) {
+          fail(this, `${prop}[${i}]`, cidr, 'is an IPv6 CIDR but the load balancer is IPv4 only', 'set dualStack: true, or allow IPv4 CIDRs only');
+        }
+      });
+    }
 
     // --- defaults ---
     const internetFacing = props.internetFacing ?? true;
@@ -436,7 +448,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
    * Adds a test route for a route that has an `alternateTargetGroup`: a rule with the same
    * conditions, priority and weighted action on the test listener at `port` (created on first
    * use, with the production listener's protocol, certificate and TLS policy, a 404 for requests
-   * that match no route, and ingress from the same CIDRs). ECS sends this rule's traffic to the
+   * that match no route, and ingress from `testListenerAllowedCidrs`, by default the VPC). ECS sends this rule's traffic to the
    * new revision before production traffic moves.
    *
    * @param id the id the production route was added with
@@ -483,7 +495,9 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       skipCheckov(listener, 'CKV_AWS_2', reason);
       skipCheckov(listener, 'CKV_AWS_103', reason);
     }
-    this.addIngress(this.ingress.props, this.ingress.internetFacing, this.ingress.dualStack, [port]);
+    // The unreleased revision answers here during every deployment: the VPC only, unless widened.
+    const testCidrs = this.ingress.props.testListenerAllowedCidrs ?? [literalVpcCidr(this.ingress.props.vpc)];
+    this.addIngress({ ...this.ingress.props, allowedCidrs: testCidrs }, this.ingress.internetFacing, this.ingress.dualStack, [port]);
     this.testListeners.set(port, listener);
     return listener;
   }

@@ -702,17 +702,25 @@ class FindAlarms implements IAspect {
   }
 }
 
+/** CloudWatch refuses an alarm status widget with more than 100 alarms. */
+const MAX_ALARMS_PER_STATUS_WIDGET = 100;
+const STATUS_WIDGET_HEIGHT = 4;
+
 /**
- * The alarm status widget, filled at synth: alarms found by the aspects come after the
- * `add...` calls, and the dashboard body is only rendered then.
+ * The alarm status widgets, filled at synth: alarms found by the aspects come after the
+ * `add...` calls, and the dashboard body is only rendered then. One widget per 100 alarms, one
+ * under the other (the dashboard reads the height when it lays out the body, after the aspects).
  */
 class AlarmStatusRow implements cloudwatch.IWidget {
   public readonly width = 24;
-  public readonly height = 4;
   private x = 0;
   private y = 0;
 
   constructor(private readonly alarms: () => cloudwatch.IAlarm[]) {}
+
+  public get height(): number {
+    return STATUS_WIDGET_HEIGHT * Math.max(1, Math.ceil(this.alarms().length / MAX_ALARMS_PER_STATUS_WIDGET));
+  }
 
   public position(x: number, y: number): void {
     this.x = x;
@@ -723,11 +731,20 @@ class AlarmStatusRow implements cloudwatch.IWidget {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public toJson(): any[] {
     const alarms = this.alarms();
-    const widget: cloudwatch.IWidget = alarms.length > 0
-      ? new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: this.width, height: this.height })
-      : new cloudwatch.TextWidget({ markdown: 'No alarms', width: this.width, height: this.height });
-    widget.position(this.x, this.y);
-    return widget.toJson();
+    if (alarms.length === 0) {
+      const empty = new cloudwatch.TextWidget({ markdown: 'No alarms', width: this.width, height: STATUS_WIDGET_HEIGHT });
+      empty.position(this.x, this.y);
+      return empty.toJson();
+    }
+    const widgets: cloudwatch.IWidget[] = [];
+    for (let i = 0; i < alarms.length; i += MAX_ALARMS_PER_STATUS_WIDGET) {
+      const chunk = alarms.slice(i, i + MAX_ALARMS_PER_STATUS_WIDGET);
+      const part = alarms.length > MAX_ALARMS_PER_STATUS_WIDGET ? ` (${i + 1}–${i + chunk.length} of ${alarms.length})` : '';
+      const widget = new cloudwatch.AlarmStatusWidget({ title: `Alarms${part}`, alarms: chunk, width: this.width, height: STATUS_WIDGET_HEIGHT });
+      widget.position(this.x, this.y + STATUS_WIDGET_HEIGHT * widgets.length);
+      widgets.push(widget);
+    }
+    return widgets.flatMap((w): unknown[] => w.toJson() as unknown[]);
   }
 }
 

@@ -12,7 +12,7 @@ import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref
 import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
 import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
 import {
-  deploymentAlarmNames, ecsDeploymentProps, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake, warnWithoutAlarms,
+  deploymentAlarmNames, ecsDeploymentProps, finishDeployment, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake, warnWithoutAlarms,
 } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
@@ -125,6 +125,7 @@ export class WebService extends Construct implements ec2.IConnectable {
     this.serviceName = parts.service.serviceName;
     this.serviceArn = parts.service.serviceArn;
     this.serviceConnectPort = parts.serviceConnectPort;
+    finishDeployment(this, this.ecsService, props);
 
     const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: props.cluster.vpc,

@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { createWorkerDeploymentAlarms, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
-import { deploymentAlarmNames, ecsDeploymentProps, libraryAlarmsEnabled, warnWithoutAlarms } from '../deployment/service-deployment';
+import { deploymentAlarmNames, ecsDeploymentProps, finishDeployment, libraryAlarmsEnabled, warnWithoutAlarms } from '../deployment/service-deployment';
 import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
 import { allowServiceConnectFrom } from '../service/service-connect';
 import { ServiceOptions } from '../service/service-options';
@@ -97,7 +97,7 @@ export class WorkerService extends Construct implements ec2.IConnectable {
   public readonly serviceConnectPort?: number;
   /**
    * The alarms ECS watches during deployments, rolling back when one goes off: the library's
-   * (with a queue: `DeadLetterAlarm` when it has a dead-letter queue, `OldestMessageAlarm`)
+   * (with a queue: `DeadLetterAlarm` when it has a dead-letter queue, `StalledQueueAlarm`)
    * followed by `deployment.alarms.additionalAlarms`.
    */
   public readonly deploymentAlarms: cloudwatch.IAlarm[];
@@ -118,7 +118,7 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     // Deployment alarms on the queue (literal names, known before they exist).
     const ownAlarms = libraryAlarmsEnabled(props) && this.queue !== undefined;
     const deadLetterQueue = this.deadLetterQueue ?? (props.existingQueue instanceof sqs.Queue ? props.existingQueue.deadLetterQueue?.queue : undefined);
-    const ownIds = ownAlarms ? [...(deadLetterQueue ? ['DeadLetterAlarm'] : []), 'OldestMessageAlarm'] : [];
+    const ownIds = ownAlarms ? [...(deadLetterQueue ? ['DeadLetterAlarm'] : []), 'StalledQueueAlarm'] : [];
     const alarmNames = deploymentAlarmNames(props, ownIds.map(a => deploymentAlarmName(this, a)));
 
     const publishes = props.serviceConnect !== undefined && !props.serviceConnect.clientOnly;
@@ -137,6 +137,7 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     this.serviceName = parts.service.serviceName;
     this.serviceArn = parts.service.serviceArn;
     this.serviceConnectPort = parts.serviceConnectPort;
+    finishDeployment(this, this.ecsService, props);
 
     if (this.queue) {
       // Tasks in a PRIVATE_WITH_ENDPOINTS network reach SQS only through its interface endpoint

@@ -27,25 +27,31 @@ describe('WebService deployment alarms (defaults)', () => {
     expect(web.deploymentAlarms.map(a => alarms[stack.resolve(a.alarmName).Ref].Properties.AlarmName)).toEqual(['TestStack/Web/DeploymentAlarm']);
   });
 
-  test('a bad minute: 5xx over 1 % of requests (from 10 requests a minute) or an unhealthy target; 2 bad minutes of 2 alarm; missing data good', () => {
+  test('a bad minute: 5xx over 1 % of requests (from 10 requests a minute); 2 bad minutes of the last 5 alarm; missing data good', () => {
     // THEN
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Web/DeploymentAlarm',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 2,
+      EvaluationPeriods: 5,
       DatapointsToAlarm: 2,
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
         Match.objectLike({
-          Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), IF(FILL(u0, 0) >= 1, 1, 0)])',
+          Expression: 'IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0)',
           ReturnData: true,
         }),
         Match.objectLike({ Id: 'e0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB' }), Period: 60, Stat: 'Sum' }) }),
         Match.objectLike({ Id: 'r0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RequestCount' }), Period: 60, Stat: 'Sum' }) }),
-        Match.objectLike({ Id: 'u0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'UnHealthyHostCount' }), Period: 60, Stat: 'Maximum' }) }),
       ]),
     });
+  });
+
+  test('it reads no health-check metric: a target is unhealthy while a healthy app starts (the circuit breaker covers tasks that never pass)', () => {
+    // THEN
+    const [alarm] = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const read = alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName);
+    expect(read.sort()).toEqual(['HTTPCode_Target_5XX_Count', 'RequestCount']);
   });
 
   test('ECS watches it by name and rolls back on alarm; the circuit breaker stays on', () => {
@@ -108,11 +114,11 @@ describe('WebService deployment alarms: user alarms, tuning, off', () => {
     // GIVEN
     const f = fixture();
     // WHEN
-    webService(f, 'Web', { deployment: { alarms: { errorRatePercent: 5, minimumRequestsPerMinute: 50, evaluationPeriods: 3 } } });
+    webService(f, 'Web', { deployment: { alarms: { errorRatePercent: 5, minimumRequestsPerMinute: 50, evaluationPeriods: 7, datapointsToAlarm: 3 } } });
     // THEN
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      EvaluationPeriods: 3, DatapointsToAlarm: 3,
+      EvaluationPeriods: 7, DatapointsToAlarm: 3,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('IF\\(FILL\\(r0, 0\\) >= 50 AND 100 \\* FILL\\(e0, 0\\) / FILL\\(r0, 1\\) > 5, 1, 0\\)') })]),
     });
   });
@@ -184,7 +190,7 @@ describe('WebService deployment alarms: user alarms, tuning, off', () => {
 });
 
 describe('WorkerService deployment alarms', () => {
-  test('with a queue: dead letters arriving (any one minute) and the oldest message age (10 min, 2 minutes)', () => {
+  test('with a queue: dead letters arriving (any one minute of 8: 5 receives × 60 s visibility + 3) and a stalled queue (4 of 7 minutes with messages waiting and none held)', () => {
     // GIVEN
     const f = fixture();
     // WHEN
@@ -193,28 +199,39 @@ describe('WorkerService deployment alarms', () => {
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Worker/DeadLetterAlarm',
-      Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1,
+      Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 8, DatapointsToAlarm: 1,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(DIFF(d), 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'TestStack/Worker/OldestMessageAlarm',
-      MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 600, EvaluationPeriods: 2,
+      AlarmName: 'TestStack/Worker/StalledQueueAlarm',
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 7, DatapointsToAlarm: 4,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(FILL(waiting, 0) > 0 AND FILL(held, 0) == 0, 1, 0)' }),
+        Match.objectLike({ Id: 'waiting', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesVisible' }), Stat: 'Minimum' }) }),
+        Match.objectLike({ Id: 'held', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ApproximateNumberOfMessagesNotVisible' }), Stat: 'Maximum' }) }),
+      ]),
     });
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
-        Alarms: { AlarmNames: ['TestStack/Worker/DeadLetterAlarm', 'TestStack/Worker/OldestMessageAlarm'], Enable: true, Rollback: true },
+        Alarms: { AlarmNames: ['TestStack/Worker/DeadLetterAlarm', 'TestStack/Worker/StalledQueueAlarm'], Enable: true, Rollback: true },
       }),
     });
     expect(worker.deploymentAlarms).toHaveLength(2);
   });
 
-  test('maxMessageAge is tunable', () => {
+  test('maxMessageAge is tunable: 30 minutes of stall allowed takes 31 whole stalled minutes, in a window of 34 ECS can see (visibility 1 minute + 2)', () => {
     // GIVEN
     const f = fixture();
     // WHEN
     new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {}, deployment: { alarms: { maxMessageAge: Duration.minutes(30) } } });
     // THEN
-    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800 });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Worker/StalledQueueAlarm', DatapointsToAlarm: 31, EvaluationPeriods: 34 });
+  });
+
+  test('maxMessageAge over an hour fails by name', () => {
+    const f = fixture();
+    expect(() => new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {}, deployment: { alarms: { maxMessageAge: Duration.hours(2) } } }))
+      .toThrow(/deployment\.alarms\.maxMessageAge/);
   });
 
   test('without a queue and without user alarms: none, and the warning says why', () => {
@@ -234,5 +251,23 @@ describe('WorkerService deployment alarms', () => {
     // WHEN / THEN
     expect(() => new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, deployment: { strategy: DeploymentStrategy.canary() } }))
       .toThrow(/deployment\.strategy "CANARY" needs a load balancer/);
+  });
+});
+
+describe('WorkerService with long jobs: dead letters after ECS stops watching', () => {
+  test('5 receives of a 30-minute visibility: the alarm looks back its hour at most, and an acknowledgeable warning says a failing release is not rolled back', () => {
+    // GIVEN
+    const f = fixture();
+    // WHEN
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: { maxJobDuration: Duration.minutes(15) } });
+    // THEN
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Worker/DeadLetterAlarm', EvaluationPeriods: 60 });
+    Annotations.fromStack(f.stack).hasWarning('/TestStack/Worker', Match.stringLikeRegexp('only after maxReceiveCount × visibility timeout \\(150 minutes\\)'));
+  });
+
+  test('short jobs: no warning', () => {
+    const f = fixture();
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {} });
+    Annotations.fromStack(f.stack).hasNoWarning('/TestStack/Worker', Match.stringLikeRegexp('dead-letter-after-watch'));
   });
 });

@@ -40,6 +40,8 @@ function fromTemplate(template: Template, rollingDeployEstimateSeconds: number):
     strategy: config.Strategy ?? 'ROLLING',
     alarmPeriodSeconds: periodSeconds,
     alarmEvaluationPeriods: alarm?.Properties.EvaluationPeriods,
+    alarmDatapointsToAlarm: alarm?.Properties.DatapointsToAlarm,
+    bakeSeconds: config.BakeTimeInMinutes !== undefined ? config.BakeTimeInMinutes * 60 : undefined,
     metricDelaySeconds: 60,
     rollingDeployEstimateSeconds,
     deregistrationDelaySeconds: dereg,
@@ -76,17 +78,19 @@ describe('release-safety figures, from the template', () => {
     // THEN
     const estimate = fromTemplate(template, web.rollingDeployEstimateSeconds);
     expect(web.releaseSafety).toEqual(estimate);
-    rows.push(`| ${name} | ${estimate.detectSeconds} s | ${estimate.exposedPercent} % | ${estimate.rollbackSeconds} s | ${estimate.totalSeconds} s |`);
+    // ECS must still be watching when the alarm goes off.
+    expect(estimate.detectSeconds!).toBeLessThanOrEqual(estimate.watchSeconds!);
+    rows.push(`| ${name} | ${estimate.detectSeconds} s | ${estimate.watchSeconds} s | ${estimate.exposedPercent} % | ${estimate.rollbackSeconds} s | ${estimate.totalSeconds} s |`);
     const metrics = alarmMetrics(template);
     costs.push(`| ${name} | +${resourceCount(template) - rollingResources} | ${metrics} | $${(metrics * PRICE_PER_ALARM_METRIC).toFixed(2)} |`);
   });
 
-  test('the default figures: 180 s to detect, then 60 s to roll back (rolling) or 20 s to shift back', () => {
+  test('the default figures: 180 s to detect, inside the 300 s ECS watches, then 60 s to roll back (rolling) or 20 s to shift back', () => {
     expect(rows).toEqual([
-      '| rolling (default) | 180 s | 100 % | 60 s | 240 s |',
-      '| canary (5 %, 5 min) | 180 s | 5 % | 20 s | 200 s |',
-      '| linear (20 % every 5 min) | 180 s | 20 % | 20 s | 200 s |',
-      '| blue/green (5 min bake) | 180 s | 100 % | 20 s | 200 s |',
+      '| rolling (default) | 180 s | 300 s | 100 % | 60 s | 240 s |',
+      '| canary (5 %, 5 min) | 180 s | 300 s | 5 % | 20 s | 200 s |',
+      '| linear (20 % every 5 min) | 180 s | 300 s | 20 % | 20 s | 200 s |',
+      '| blue/green (5 min bake) | 180 s | 300 s | 100 % | 20 s | 200 s |',
     ]);
   });
 
@@ -101,10 +105,10 @@ describe('release-safety figures, from the template', () => {
 
   test('docs/figures.md quotes the extra resources and the alarms\' monthly cost', () => {
     expect(costs).toEqual([
-      '| rolling (default) | +1 | 3 | $0.30 |',
-      '| canary (5 %, 5 min) | +3 | 6 | $0.60 |',
-      '| linear (20 % every 5 min) | +3 | 6 | $0.60 |',
-      '| blue/green (5 min bake) | +3 | 6 | $0.60 |',
+      '| rolling (default) | +1 | 2 | $0.20 |',
+      '| canary (5 %, 5 min) | +3 | 4 | $0.40 |',
+      '| linear (20 % every 5 min) | +3 | 4 | $0.40 |',
+      '| blue/green (5 min bake) | +3 | 4 | $0.40 |',
     ]);
     for (const row of costs) expect(FIGURES).toContain(row);
   });
@@ -114,12 +118,12 @@ describe('release-safety figures, from the template', () => {
     expect(noAlarms.web.releaseSafety.totalSeconds).toBeUndefined();
   });
 
-  test('a worker with a queue: 2 alarms reading 2 metrics ($0.20/month)', () => {
+  test('a worker with a queue: 2 alarms reading 3 metrics ($0.30/month)', () => {
     const f = fixture();
     new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {} });
     const template = Template.fromStack(f.stack);
-    expect(alarmMetrics(template)).toBe(2);
-    expect(FIGURES).toContain('| WorkerService with a queue | +2 | 2 | $0.20 |');
+    expect(alarmMetrics(template)).toBe(3);
+    expect(FIGURES).toContain('| WorkerService with a queue | +2 | 3 | $0.30 |');
   });
 });
 

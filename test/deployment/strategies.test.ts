@@ -81,15 +81,15 @@ describe('canary on a path route', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Web/DeploymentAlarm',
       Metrics: Match.arrayWith([Match.objectLike({
-        Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), IF(FILL(u0, 0) >= 1, 1, 0), '
-          + 'IF(FILL(r1, 0) >= 10 AND 100 * FILL(e1, 0) / FILL(r1, 1) > 1, 1, 0), IF(FILL(u1, 0) >= 1, 1, 0)])',
+        Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), '
+          + 'IF(FILL(r1, 0) >= 10 AND 100 * FILL(e1, 0) / FILL(r1, 1) > 1, 1, 0)])',
       })]),
     });
   });
 
   test('release safety: 3 minutes to detect at 5 % of traffic, 20 s to shift back', () => {
     // THEN
-    expect(web.releaseSafety).toEqual({ detectSeconds: 180, rollbackSeconds: 20, exposedPercent: 5, totalSeconds: 200 });
+    expect(web.releaseSafety).toEqual({ detectSeconds: 180, watchSeconds: 300, rollbackSeconds: 20, exposedPercent: 5, totalSeconds: 200 });
   });
 });
 
@@ -162,9 +162,10 @@ describe('blue/green with a test listener', () => {
     const { ListenerArn: _a, ...prod } = rules[0];
     const { ListenerArn: _b, ...test } = rules[1];
     expect(test).toEqual(prod);
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ FromPort: 8443, ToPort: 8443, CidrIp: '0.0.0.0/0' })]),
-    });
+    // The unreleased revision is not public: the test listener admits the VPC only.
+    const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroup'))
+      .flatMap((g) => g.Properties.SecurityGroupIngress ?? []).filter((r: any) => r.FromPort === 8443);
+    expect(ingress.map((r: any) => r.CidrIp)).toEqual(['10.0.0.0/16']);
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({ Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 5 }),
       LoadBalancers: [Match.objectLike({
@@ -181,6 +182,22 @@ describe('blue/green with a test listener', () => {
     webService(f, 'B', { pathPatterns: ['/b/*'], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
     // THEN
     Template.fromStack(f.stack).resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 8080 }, 1);
+  });
+
+  test('testListenerAllowedCidrs widens the test listener (CI runners), and only it', () => {
+    // GIVEN
+    const f = fixture({ testListenerAllowedCidrs: ['203.0.113.0/24'] });
+    // WHEN
+    webService(f, 'Web', { deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
+    // THEN
+    const ingress = Object.values(resourcesOf(Template.fromStack(f.stack), 'AWS::EC2::SecurityGroup'))
+      .flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
+    expect(ingress.filter((r: any) => r.FromPort === 8080).map((r: any) => r.CidrIp)).toEqual(['203.0.113.0/24']);
+    expect(ingress.filter((r: any) => r.FromPort === 80).map((r: any) => r.CidrIp)).toEqual(['0.0.0.0/0']);
+  });
+
+  test('a testListenerAllowedCidrs entry that is no CIDR fails by name', () => {
+    expect(() => fixture({ testListenerAllowedCidrs: ['my-office'] })).toThrow(/testListenerAllowedCidrs\[0\] "my-office" is not a CIDR block/);
   });
 
   test('a test port that is a production port fails, naming it', () => {
@@ -214,6 +231,45 @@ describe('lifecycle hooks', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: Match.arrayWith(['arn:aws:lambda:us-east-1:123456789012:function:smoke']) })], Version: '2012-10-17' },
     });
+  });
+
+  test('create order: the service waits for the hook\'s role and the policy that lets it invoke the function', () => {
+    // GIVEN
+    const f = fixture();
+    const fn = lambda.Function.fromFunctionArn(f.stack, 'Hook', 'arn:aws:lambda:us-east-1:123456789012:function:smoke');
+    // WHEN
+    webService(f, 'Web', {
+      deployment: { strategy: DeploymentStrategy.canary(), lifecycleHooks: [{ handler: fn, stages: [ecs.DeploymentLifecycleStage.POST_SCALE_UP] }] },
+    });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    const [policyId] = Object.keys(resourcesOf(template, 'AWS::IAM::Policy')).filter((id) => id.includes('LifecycleHook0Role'));
+    const [roleId] = Object.keys(resourcesOf(template, 'AWS::IAM::Role')).filter((id) => id.includes('LifecycleHook0Role'));
+    expect(policyId).toBeDefined();
+    // The role's logical id is aws-cdk-lib's (<service>/LifecycleHook0Role): no replacement on upgrade.
+    expect(roleId).toMatch(/^WebServiceLifecycleHook0Role/);
+    const [service] = Object.values(resourcesOf(template, 'AWS::ECS::Service'));
+    expect(service.DependsOn).toEqual(expect.arrayContaining([roleId, policyId]));
+  });
+});
+
+describe('rolling states its strategy', () => {
+  test('Strategy ROLLING and no lifecycle hooks are written, so a switch back from canary resets them (aws-cdk #25840)', () => {
+    // GIVEN / WHEN
+    const f = fixture();
+    webService(f, 'Web');
+    // THEN
+    Template.fromStack(f.stack).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Strategy: 'ROLLING', LifecycleHooks: [] }),
+    });
+  });
+
+  test('ecsService.enableDeploymentAlarms fails by name instead of being dropped (aws-cdk #36308)', () => {
+    // GIVEN
+    const f = fixture();
+    const web = webService(f, 'Web');
+    // WHEN / THEN
+    expect(() => web.ecsService.enableDeploymentAlarms(['other'])).toThrow(/ecsService\.enableDeploymentAlarms \["other"\] would be ignored.*deployment\.alarms\.additionalAlarms/);
   });
 });
 

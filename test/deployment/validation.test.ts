@@ -61,9 +61,23 @@ describe('deployment alarm validation', () => {
     ['errorRatePercent', { errorRatePercent: 0 }, /deployment\.alarms\.errorRatePercent 0 is out of range/],
     ['minimumRequestsPerMinute', { minimumRequestsPerMinute: 0 }, /deployment\.alarms\.minimumRequestsPerMinute 0 is out of range/],
     ['evaluationPeriods', { evaluationPeriods: 11 }, /deployment\.alarms\.evaluationPeriods 11 is out of range/],
+    ['evaluationPeriods', { evaluationPeriods: 1 }, /deployment\.alarms\.evaluationPeriods 1 is out of range/],
+    ['datapointsToAlarm', { datapointsToAlarm: 0 }, /deployment\.alarms\.datapointsToAlarm 0 is out of range/],
     ['maxMessageAge', { maxMessageAge: Duration.seconds(30) }, /deployment\.alarms\.maxMessageAge 30 seconds is out of range/],
   ])('%s out of range fails', (_name, alarms, message) => {
     expect(attempt({ deployment: { alarms } })).toThrow(message);
+  });
+
+  test.each([
+    [{ evaluationPeriods: 2, datapointsToAlarm: 2 }, 180, 120],
+    [{ datapointsToAlarm: 5 }, 360, 300],
+    [{ evaluationPeriods: 4, datapointsToAlarm: 4 }, 300, 240],
+  ])('%j: an alarm that needs %d s cannot go off in the %d s ECS watches, so synth fails by name', (alarms, needs, watches) => {
+    expect(attempt({ deployment: { alarms } })).toThrow(new RegExp(`deployment\\.alarms\\.datapointsToAlarm \\d+ with evaluationPeriods \\d+ needs ${needs} s to go off.*longer than the ${watches} s ECS watches`));
+  });
+
+  test('2 of 3 minutes fits exactly (180 s in 180 s) and passes', () => {
+    expect(attempt({ deployment: { alarms: { evaluationPeriods: 3 } } })).not.toThrow();
   });
 });
 

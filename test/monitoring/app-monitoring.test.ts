@@ -251,18 +251,45 @@ describe('AppMonitoring: alarms found in the tree', () => {
   });
 });
 
+describe('AppMonitoring dashboard with many alarms', () => {
+  test('more than 100 alarms: one alarm status widget per 100 (CloudWatch refuses more in one), stacked, and the rows below move down', () => {
+    // GIVEN a service with 120 alarms of its own under it
+    const f = fixture();
+    const api = web(f, 'Api');
+    for (let i = 0; i < 120; i++) {
+      new cloudwatch.Alarm(api, `Extra${i}`, { metric: api.ecsService.metricCpuUtilization(), threshold: 50 + i / 10, evaluationPeriods: 1 });
+    }
+    // WHEN
+    const mon = monitoring(f);
+    mon.addWebService(api);
+    // THEN
+    const total = mon.alarms.length + api.deploymentAlarms.length + 120; // the operational set, deployment alarms, the service's own
+    expect(total).toBeGreaterThan(100);
+    const body = Template.fromStack(f.stack).toJSON().Resources;
+    const dashboard = Object.values(body).find((r: any) => r.Type === 'AWS::CloudWatch::Dashboard') as any;
+    const json = JSON.parse(f.stack.resolve(dashboard.Properties.DashboardBody)['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'x')).join(''));
+    const statusWidgets = json.widgets.filter((w: any) => w.type === 'alarm');
+    expect(statusWidgets.map((w: any) => w.properties.alarms.length)).toEqual([100, total - 100]);
+    expect(statusWidgets.map((w: any) => w.y)).toEqual([0, 4]);
+    const firstRowBelow = json.widgets.find((w: any) => w.type === 'text');
+    expect(firstRowBelow.y).toBe(8);
+  });
+});
+
 describe('AppMonitoring next to the deployment alarms (on by default)', () => {
-  test('a worker\'s dead-letter and oldest-message deployment alarms page through the topic, with no second alarm on them', () => {
+  test('a worker\'s dead-letter and stalled-queue deployment alarms page through the topic; the oldest-message age is the operational set\'s', () => {
     // GIVEN a worker with its deployment alarms
     const f = fixture();
     const worker = new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: IMAGE, queue: {} });
     const mon = monitoring(f, { notifications: AlarmNotifications.newTopic() });
     // WHEN
     mon.addWorker(worker);
-    // THEN CPU, memory, running tasks and the dead-letter depth are added (the deployment alarm
-    // watches messages arriving and goes back to OK while they sit; depth pages while any waits);
+    // THEN CPU, memory, running tasks, the oldest message's age and the dead-letter depth are
+    // added (the deployment alarms watch messages arriving and a stalled queue, not the age a
+    // backlog reaches, and go back to OK while dead letters sit; depth pages while any waits);
     // each deployment alarm notifies the topic
-    expect(mon.figures().alarms).toBe(4);
+    expect(mon.figures().alarms).toBe(5);
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 600 });
     Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }], Threshold: 1,
     });
@@ -549,7 +576,7 @@ describe('AppMonitoring across versions and stacks', () => {
 });
 
 describe('AppMonitoring figures for the bin app\'s prod stage shape', () => {
-  test('a ContainerWebApp with its load balancer: 5 alarms on 7 metrics, 9 resources, $4.70 a month (dashboard $3, key $1, alarms $0.70); its deployment alarm covers 5xx and unhealthy hosts', () => {
+  test('a ContainerWebApp with its load balancer: 6 alarms on 8 metrics, 10 resources, $4.80 a month (dashboard $3, key $1, alarms $0.80); its deployment alarm covers 5xx', () => {
     // GIVEN the prod stage's shape: one ContainerWebApp (deployment alarm on, the default), its load balancer and service monitored, a created topic
     const stack = testStack(testApp());
     const app = new ContainerWebApp(stack, 'Web', { image: IMAGE, restrictDefaultSecurityGroup: false });
@@ -558,12 +585,12 @@ describe('AppMonitoring figures for the bin app\'s prod stage shape', () => {
     mon.addWebService(app.service);
     // THEN (ecs-patterns creates none of these: 0 alarms, no dashboard, $0)
     expect(mon.figures()).toEqual({
-      resources: 9, alarms: 5, alarmMetrics: 7, dashboards: 1, kmsKeys: 1,
-      alarmCostUsd: 0.7, dashboardCostUsd: 3, monthlyCostUsd: 4.7,
+      resources: 10, alarms: 6, alarmMetrics: 8, dashboards: 1, kmsKeys: 1,
+      alarmCostUsd: 0.8, dashboardCostUsd: 3, monthlyCostUsd: 4.8,
     });
-    // The service's own deployment alarm is the sixth, and it pages too: one condition, one alarm.
+    // The service's own deployment alarm is the seventh, and it pages too: one condition, one alarm.
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     const deploymentAlarm = stack.getLogicalId(app.service.node.findChild('DeploymentAlarm').node.defaultChild as CfnElement);
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
     expect(alarms[deploymentAlarm].Properties.AlarmActions).toHaveLength(1);

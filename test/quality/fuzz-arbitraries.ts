@@ -791,7 +791,9 @@ function deploymentArbitrary(mode: Mode) {
       enabled: bool(mode),
       errorRatePercent: field(mode, fc.constantFrom(0.1, 1, 5, 100), fc.constantFrom(0, 101, NaN)),
       minimumRequestsPerMinute: int(mode, 1, 1_000_000),
-      evaluationPeriods: int(mode, 1, 10),
+      // Valid on their own, and together: 2 or fewer bad minutes of 3 to 10 always fit the window ECS watches.
+      evaluationPeriods: int(mode, 3, 10),
+      datapointsToAlarm: int(mode, 1, 2),
     }, { requiredKeys: [] }),
   }, { requiredKeys: [] });
 }
