@@ -14,6 +14,11 @@ export const PULL_THROUGH_CACHE_SECRET_PREFIX = 'ecr-pullthroughcache/';
 /** ECR `ecrRepositoryPrefix`: 2 to 30 characters, lowercase path components (CreatePullThroughCacheRule constraints). */
 const CACHE_PREFIX_PATTERN = /^(?=.{2,30}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+/** The upstream registry type of Docker Hub (CloudFormation `UpstreamRegistry`). */
+const DOCKER_HUB = 'docker-hub';
+/** Docker Hub's namespace of official images (`nginx` is `library/nginx`). */
+const DOCKER_HUB_OFFICIAL_NAMESPACE = 'library';
+
 /** What a task needs to pull through the cache: create the cached repository on first pull, import the image, then pull it. */
 const CACHE_PULL_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
@@ -35,10 +40,10 @@ export class CacheUpstream {
   /**
    * Docker Hub (`registry-1.docker.io`). ECR requires credentials: a Secrets Manager secret named
    * `ecr-pullthroughcache/...` with `username` and `accessToken`. Official images are under
-   * `library/` (`library/nginx`).
+   * `library/` (`library/nginx`); a one-part name such as `nginx` is taken as `library/nginx`.
    */
   public static dockerHub(credentials: secretsmanager.ISecret): CacheUpstream {
-    return new CacheUpstream('registry-1.docker.io', 'docker-hub', 'docker-hub', true, credentials);
+    return new CacheUpstream('registry-1.docker.io', DOCKER_HUB, 'docker-hub', true, credentials);
   }
 
   /**
@@ -189,15 +194,29 @@ export class PullThroughCache extends Construct {
   }
 
   /**
+   * The name of the repository ECR caches `upstreamRepository` in: `PREFIX/PATH`. On Docker Hub an
+   * official image's one-part name (`nginx`) becomes `library/nginx`, as `docker pull nginx` does:
+   * ECR's pull through cache needs the `library/` part for official images and fails the pull
+   * without it ("Pulling an image with a pull through cache rule in Amazon ECR", ECR User Guide).
+   *
+   * @param upstreamRepository the repository path in the upstream registry
+   */
+  public cachedRepositoryName(upstreamRepository: string): string {
+    const officialImage = this.upstream.registryType === DOCKER_HUB && !upstreamRepository.includes('/');
+    return `${this.repositoryPrefix}/${officialImage ? `${DOCKER_HUB_OFFICIAL_NAMESPACE}/` : ''}${upstreamRepository}`;
+  }
+
+  /**
    * The image reference to pull `upstreamRepository` through the cache, e.g.
-   * `imageUri('library/nginx', '1.27')`.
+   * `imageUri('nginx/nginx', '1.27')` on ECR Public. A one-part Docker Hub name is an official
+   * image: `imageUri('nginx', '1.27')` pulls `PREFIX/library/nginx:1.27` (see `cachedRepositoryName`).
    *
    * @param upstreamRepository the repository path in the upstream registry
    * @param tagOrDigest a tag, or a `sha256:` digest
    */
   public imageUri(upstreamRepository: string, tagOrDigest: string): string {
     const separator = tagOrDigest.startsWith('sha256:') ? '@' : ':';
-    return `${this.registryDomain}/${this.repositoryPrefix}/${upstreamRepository}${separator}${tagOrDigest}`;
+    return `${this.registryDomain}/${this.cachedRepositoryName(upstreamRepository)}${separator}${tagOrDigest}`;
   }
 
   /** The ARN pattern of every repository this cache creates: `arn:...:repository/PREFIX/*`. */

@@ -75,6 +75,22 @@ describe('PullThroughCache upstreams and options', () => {
     });
   });
 
+  test('Docker Hub official images: a one-part name is pulled under library/ (ECR needs it for official images); other paths are kept', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Hub', 'ecr-pullthroughcache/docker-hub');
+    const hub = new PullThroughCache(stack, 'Cache', { upstream: CacheUpstream.dockerHub(secret) });
+    const ecrPublic = new PullThroughCache(stack, 'Public', { upstream: CacheUpstream.ecrPublic() });
+    // WHEN / THEN
+    const uri = (cache: PullThroughCache, repository: string) => JSON.stringify(stack.resolve(cache.imageUri(repository, '1.27')));
+    expect(hub.cachedRepositoryName('nginx')).toBe('docker-hub/library/nginx');
+    expect(uri(hub, 'nginx')).toContain('/docker-hub/library/nginx:1.27"');
+    expect(uri(hub, 'library/nginx')).toContain('/docker-hub/library/nginx:1.27"');
+    expect(uri(hub, 'bitnami/redis')).toContain('/docker-hub/bitnami/redis:1.27"');
+    // Only Docker Hub has official images: elsewhere a one-part path stays as it is
+    expect(ecrPublic.cachedRepositoryName('nginx')).toBe('ecr-public/nginx');
+  });
+
   test('GHCR with a secret created in the stack; Quay and Kubernetes without', () => {
     const stack = testStack(testApp());
     const secret = new secretsmanager.Secret(stack, 'GhcrToken', { secretName: 'ecr-pullthroughcache/ghcr' });
