@@ -7,6 +7,7 @@ import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { claimUniqueName } from '../validation/physical-names';
 import { LifecycleRules } from './lifecycle-rules';
+import { CREATION_TEMPLATE_PREFIX } from './patterns';
 
 /** ECR: a Secrets Manager secret for a pull through cache rule must have a name starting with this. */
 export const PULL_THROUGH_CACHE_SECRET_PREFIX = 'ecr-pullthroughcache/';
@@ -166,6 +167,7 @@ export class PullThroughCache extends Construct {
     checkOneOf(this, 'imageTagMutability', props.imageTagMutability, [ecr.TagMutability.MUTABLE, ecr.TagMutability.IMMUTABLE]);
     // One rule (and one creation template) per prefix in a registry (account and region).
     claimUniqueName(this, 'repositoryPrefix', prefix, 'pull through cache prefix', 'registry');
+    claimUniqueName(this, 'repositoryPrefix', prefix, CREATION_TEMPLATE_PREFIX, 'registry');
     const lifecycle = props.lifecycle ?? LifecycleRules.empty().expireUntaggedAfter(Defaults.untaggedImageExpiryDays);
     const lifecyclePolicy = lifecycle._renderPolicyText(this, []);
 
