@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,6 +19,9 @@ const CACHE_PREFIX_PATTERN = /^(?=.{2,30}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a
 const DOCKER_HUB = 'docker-hub';
 /** Docker Hub's namespace of official images (`nginx` is `library/nginx`). */
 const DOCKER_HUB_OFFICIAL_NAMESPACE = 'library';
+
+/** The id of the synth warning that the cache's prefix is the identity of its rule and template. */
+export const CACHE_PREFIX_IDENTITY_WARNING = 'ecs-service-kit:cache-prefix-identity';
 
 /** What a task needs to pull through the cache: create the cached repository on first pull, import the image, then pull it. */
 const CACHE_PULL_ACTIONS = [
@@ -122,6 +125,12 @@ export interface PullThroughCacheProps {
  * rule and the template, and the repositories and their images stay (delete them with
  * `aws ecr delete-repository --force`). Scan on push for them is the registry's scanning
  * configuration (registry-wide), which this construct does not change.
+ *
+ * The prefix identifies the rule and the template in the registry, and every property of the
+ * rule is create-only: a new upstream or credentials secret under the same prefix, or a renamed
+ * construct, is a replacement that fails with "already exists". Change the prefix with it, or
+ * remove the cache and add it back in two deploys. Synth says so
+ * (`ecs-service-kit:cache-prefix-identity`).
  */
 export class PullThroughCache extends Construct {
   /** The pull through cache rule. */
@@ -187,6 +196,21 @@ export class PullThroughCache extends Construct {
       imageTagMutability: props.imageTagMutability ?? Defaults.cacheImageTagMutability,
       lifecyclePolicy,
     });
+
+    // Both are identified by the prefix (schemas: primaryIdentifier EcrRepositoryPrefix, Prefix),
+    // and every property of the rule is create-only: a replacement that keeps the prefix is
+    // created while the old rule exists, and ECR refuses a second rule (and template) for it.
+    const stack = Stack.of(this);
+    const where = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+      ? 'the account and region this stack deploys to'
+      : `account ${stack.account} in ${stack.region}`;
+    Annotations.of(this).addWarningV2(CACHE_PREFIX_IDENTITY_WARNING,
+      `The prefix ${Token.isUnresolved(prefix) ? '(a token)' : prefix} identifies this cache's pull through cache rule and repository creation template in the ECR registry of ${where}: ` +
+      'the registry must have neither for it before this stack creates them ("already exists"). Every property of the rule is create-only, so a deploy that replaces it while the prefix stays fails the same way: ' +
+      'another upstream with the same repositoryPrefix, another credentials secret (a new value in the same secret is fine), or this construct renamed or moved. ' +
+      'Change repositoryPrefix in that same deploy (the image URIs change with it and services pull through the new prefix), or remove the cache in one deploy and add it back in the next. ' +
+      'A new lifecycle or imageTagMutability updates the template in place. ' +
+      `Acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${CACHE_PREFIX_IDENTITY_WARNING}', reason }).`);
   }
 
   /** The registry host of this account and region: `ACCOUNT.dkr.ecr.REGION.URL_SUFFIX`. */
