@@ -72,6 +72,26 @@ describe('ReplicaRepositoryTemplate (defaults)', () => {
     Template.fromStack(destination).resourceCountIs('AWS::ECR::Repository', 0);
   });
 
+  test('neighbours: the two stacks share no reference, only deploy order, so a next version that removes the replication leaves the template as it is, and one that removes the template leaves the replication as it is (later replicas then get ECR\'s defaults)', () => {
+    // GIVEN
+    const { source, destination, replication } = regions();
+    new ReplicaRepositoryTemplate(destination, 'ReplicaTemplate', { replication });
+    // THEN no output, import or parameter ties them
+    for (const stack of [source, destination]) {
+      const json = Template.fromStack(stack).toJSON();
+      expect([stack.stackName, json.Outputs, JSON.stringify(json).includes('Fn::ImportValue'), JSON.stringify(json).includes('Fn::GetStackOutput')])
+        .toEqual([stack.stackName, undefined, false, false]);
+    }
+    // WHEN the next version drops the replication, the template renders the same
+    const { destination: next } = (() => {
+      const app = testApp();
+      const d = new Stack(app, 'Destination', { env: { account: ACCOUNT, region: 'us-west-2' } });
+      new ReplicaRepositoryTemplate(d, 'ReplicaTemplate');
+      return { destination: d };
+    })();
+    expect(templateOf(next)).toEqual(templateOf(destination));
+  });
+
   test('synth warns (acknowledgeably) that the destination must have no template for the prefix, and that a renamed construct fails the same way', () => {
     // GIVEN
     const { destination, replication } = regions();
