@@ -62,8 +62,9 @@ export interface ReplicaRepositoryTemplateProps {
 
   /**
    * Tags that may move in the replicas while all others stay immutable (`IMMUTABLE_WITH_EXCLUSION`),
-   * e.g. `['latest']`: give the source repositories' `mutableTagPatterns`, so a tag that moves
-   * there can move in the replica too.
+   * e.g. `['latest']`: give the source repositories' `mutableTagPatterns`. Each registry applies
+   * its own tag rules: a tag that moves in the source but is immutable in the replica silently
+   * keeps its old image there (reported in aws/containers-roadmap#140).
    *
    * @default - none: every tag is immutable
    */
