@@ -52,7 +52,7 @@ export interface RegistryReplicationProps {
    * empty configuration: replication stops for the whole registry (account and region), also for
    * repositories of other stacks and apps. `RemovalPolicy.DESTROY` does that; with `RETAIN`
    * replication goes on, and a stack that creates it again fails until the configuration is
-   * emptied or imported (see the class documentation).
+   * emptied (see the class documentation).
    *
    * @default RemovalPolicy.RETAIN - deleting a stack does not switch replication off for the account and region
    */
