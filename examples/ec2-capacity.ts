@@ -1,7 +1,8 @@
 /**
  * A web service on EC2 container instances instead of Fargate: Graviton (t4g.medium) instances
  * with the ECS-optimized Amazon Linux 2023 AMI in an Auto Scaling group that ECS scales for the
- * tasks (managed scaling, termination protection and draining), and ARM64 tasks in awsvpc mode
+ * tasks (managed scaling and managed draining; without managed termination protection, so
+ * `cdk destroy` does not wait on scale-in-protected instances), and ARM64 tasks in awsvpc mode
  * behind the shared load balancer. The image asset is built for ARM64.
  */
 import * as path from 'path';

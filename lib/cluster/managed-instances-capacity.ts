@@ -1,8 +1,8 @@
-import { Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
 import { checkRange, fail, failWithText } from '../validation/checks';
@@ -56,8 +56,10 @@ export interface ManagedInstancesCapacityOptions {
 
   /**
    * Launch Spot instances (up to 90 % off; AWS may take an instance back with two minutes'
-   * notice and ECS then moves its tasks). Changing it replaces the capacity provider: ECS
-   * moves the services' tasks to the new provider's instances.
+   * notice and ECS then moves its tasks). Changing it replaces the capacity provider (its child
+   * id is `SpotCapacityProvider` with Spot, `CapacityProvider` without): the new provider, with
+   * its own generated name and roles, is created first and the services move to it; the old one
+   * is deleted in the cleanup phase, and ECS terminates its instances.
    *
    * @default false - On-Demand instances
    */
@@ -183,7 +185,12 @@ export class ManagedInstancesCapacity extends Construct {
       allowAllOutbound: true,
     });
 
-    this.capacityProvider = new ecs.ManagedInstancesCapacityProvider(this, 'CapacityProvider', {
+    // ECS cannot change a provider's capacity option type (UpdateCapacityProvider has no such
+    // field) and CloudFormation sees no create-only property change, so a changed `spot` would be
+    // an update that leaves the instances as they were. A child id per option type makes it a
+    // replacement under a new logical id, and a new generated name (and instance role and profile
+    // names, which derive from the path): nothing collides with the old provider while both exist.
+    this.capacityProvider = new ecs.ManagedInstancesCapacityProvider(this, this.spot ? 'SpotCapacityProvider' : 'CapacityProvider', {
       subnets: cluster.vpc.selectSubnets(cluster.taskSubnets).subnets,
       securityGroups: [this.securityGroup],
       capacityOptionType: this.spot ? ecs.CapacityOptionType.SPOT : ecs.CapacityOptionType.ON_DEMAND,
@@ -212,6 +219,11 @@ export class ManagedInstancesCapacity extends Construct {
     this.infrastructureRole = this.capacityProvider.infrastructureRole;
     this.instanceProfile = this.capacityProvider.ec2InstanceProfile;
     cluster.ecsCluster.addManagedInstancesCapacityProvider(this.capacityProvider);
+    // The provider's create and delete handlers and the cluster's ClusterCapacityProviderAssociations
+    // (added by aws-cdk-lib at synth time) all call PutClusterCapacityProviders on one cluster,
+    // which ECS refuses while another update of the cluster is in progress. The associations go
+    // after the provider: created after it, deleted before it.
+    Aspects.of(cluster.ecsCluster).add(new AssociationsAfterProvider(this.capacityProvider), { priority: AspectPriority.DEFAULT + 1 });
     this.acknowledgeFindings();
   }
 
@@ -239,6 +251,22 @@ export class ManagedInstancesCapacity extends Construct {
    * outbound); PRIVATE_WITH_ENDPOINTS lacks the ecs, ecs-agent and ecs-telemetry endpoints the
    * agent needs to register.
    */
+}
+
+/**
+ * Runs after aws-cdk-lib's own aspect (priority MUTATING or DEFAULT) has added the cluster's
+ * CfnClusterCapacityProviderAssociations, and makes it depend on the provider. The other way round
+ * would be a cycle as soon as a default capacity provider strategy names the provider.
+ */
+class AssociationsAfterProvider implements IAspect {
+  constructor(private readonly provider: ecs.ManagedInstancesCapacityProvider) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof ecs.Cluster)) return;
+    for (const child of node.node.children) {
+      if (child instanceof ecs.CfnClusterCapacityProviderAssociations) child.node.addDependency(this.provider.node.defaultChild!);
+    }
+  }
 }
 
 /** A Size in whole GiB within [min, max], or undefined when not given (a token is passed through unchecked). */

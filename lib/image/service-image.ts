@@ -145,7 +145,8 @@ export abstract class ServiceImage {
    *
    * @param cache the PullThroughCache (in the same account and region as the service)
    * @param upstreamRepository the repository path in the upstream registry, e.g. `nginx/nginx` on
-   * ECR Public or `library/nginx` on Docker Hub
+   * ECR Public or `library/nginx` on Docker Hub (where `nginx`, an official image, is taken as
+   * `library/nginx`: ECR's cache needs that part)
    */
   public static fromPullThroughCache(cache: PullThroughCache, upstreamRepository: string, options: RepositoryImageOptions = {}): ServiceImage {
     return new PullThroughCacheServiceImage(cache, upstreamRepository, options);
@@ -228,7 +229,7 @@ class PullThroughCacheServiceImage extends ServiceImage {
     const tagOrDigest = digest ?? tag!;
     return {
       image: new PullThroughCacheContainerImage(this.cache, this.upstreamRepository, tagOrDigest),
-      description: `${this.cache.repositoryPrefix}/${this.upstreamRepository}${digest !== undefined ? '@' : ':'}${tagOrDigest} (cached from ${this.cache.upstream.registryUrl})`,
+      description: `${this.cache.cachedRepositoryName(this.upstreamRepository)}${digest !== undefined ? '@' : ':'}${tagOrDigest} (cached from ${this.cache.upstream.registryUrl})`,
     };
   }
 }

@@ -2,6 +2,9 @@
  * Name formats ECR and Docker accept. Internal: shared by lib/registry and lib/image.
  */
 
+/** What names a repository creation template in a registry (its prefix), for claimUniqueName. */
+export const CREATION_TEMPLATE_PREFIX = 'repository creation template prefix';
+
 /** ECR repository names: lowercase path components separated by `/`, 2–256 characters. */
 export const REPOSITORY_NAME_PATTERN = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 

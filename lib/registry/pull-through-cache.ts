@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,12 +7,21 @@ import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { claimUniqueName } from '../validation/physical-names';
 import { LifecycleRules } from './lifecycle-rules';
+import { CREATION_TEMPLATE_PREFIX } from './patterns';
 
 /** ECR: a Secrets Manager secret for a pull through cache rule must have a name starting with this. */
 export const PULL_THROUGH_CACHE_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
 /** ECR `ecrRepositoryPrefix`: 2 to 30 characters, lowercase path components (CreatePullThroughCacheRule constraints). */
 const CACHE_PREFIX_PATTERN = /^(?=.{2,30}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** The upstream registry type of Docker Hub (CloudFormation `UpstreamRegistry`). */
+const DOCKER_HUB = 'docker-hub';
+/** Docker Hub's namespace of official images (`nginx` is `library/nginx`). */
+const DOCKER_HUB_OFFICIAL_NAMESPACE = 'library';
+
+/** The id of the synth warning that the cache's prefix is the identity of its rule and template. */
+export const CACHE_PREFIX_IDENTITY_WARNING = 'ecs-service-kit:cache-prefix-identity';
 
 /** What a task needs to pull through the cache: create the cached repository on first pull, import the image, then pull it. */
 const CACHE_PULL_ACTIONS = [
@@ -35,10 +44,10 @@ export class CacheUpstream {
   /**
    * Docker Hub (`registry-1.docker.io`). ECR requires credentials: a Secrets Manager secret named
    * `ecr-pullthroughcache/...` with `username` and `accessToken`. Official images are under
-   * `library/` (`library/nginx`).
+   * `library/` (`library/nginx`); a one-part name such as `nginx` is taken as `library/nginx`.
    */
   public static dockerHub(credentials: secretsmanager.ISecret): CacheUpstream {
-    return new CacheUpstream('registry-1.docker.io', 'docker-hub', 'docker-hub', true, credentials);
+    return new CacheUpstream('registry-1.docker.io', DOCKER_HUB, 'docker-hub', true, credentials);
   }
 
   /**
@@ -116,6 +125,12 @@ export interface PullThroughCacheProps {
  * rule and the template, and the repositories and their images stay (delete them with
  * `aws ecr delete-repository --force`). Scan on push for them is the registry's scanning
  * configuration (registry-wide), which this construct does not change.
+ *
+ * The prefix identifies the rule and the template in the registry, and every property of the
+ * rule is create-only: a new upstream or credentials secret under the same prefix, or a renamed
+ * construct, is a replacement that fails with "already exists". Change the prefix with it, or
+ * remove the cache and add it back in two deploys. Synth says so
+ * (`ecs-service-kit:cache-prefix-identity`).
  */
 export class PullThroughCache extends Construct {
   /** The pull through cache rule. */
@@ -161,6 +176,7 @@ export class PullThroughCache extends Construct {
     checkOneOf(this, 'imageTagMutability', props.imageTagMutability, [ecr.TagMutability.MUTABLE, ecr.TagMutability.IMMUTABLE]);
     // One rule (and one creation template) per prefix in a registry (account and region).
     claimUniqueName(this, 'repositoryPrefix', prefix, 'pull through cache prefix', 'registry');
+    claimUniqueName(this, 'repositoryPrefix', prefix, CREATION_TEMPLATE_PREFIX, 'registry');
     const lifecycle = props.lifecycle ?? LifecycleRules.empty().expireUntaggedAfter(Defaults.untaggedImageExpiryDays);
     const lifecyclePolicy = lifecycle._renderPolicyText(this, []);
 
@@ -180,6 +196,21 @@ export class PullThroughCache extends Construct {
       imageTagMutability: props.imageTagMutability ?? Defaults.cacheImageTagMutability,
       lifecyclePolicy,
     });
+
+    // Both are identified by the prefix (schemas: primaryIdentifier EcrRepositoryPrefix, Prefix),
+    // and every property of the rule is create-only: a replacement that keeps the prefix is
+    // created while the old rule exists, and ECR refuses a second rule (and template) for it.
+    const stack = Stack.of(this);
+    const where = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+      ? 'the account and region this stack deploys to'
+      : `account ${stack.account} in ${stack.region}`;
+    Annotations.of(this).addWarningV2(CACHE_PREFIX_IDENTITY_WARNING,
+      `The prefix ${Token.isUnresolved(prefix) ? '(a token)' : prefix} identifies this cache's pull through cache rule and repository creation template in the ECR registry of ${where}: ` +
+      'the registry must have neither for it before this stack creates them ("already exists"). Every property of the rule is create-only, so a deploy that replaces it while the prefix stays fails the same way: ' +
+      'another upstream with the same repositoryPrefix, another credentials secret (a new value in the same secret is fine), or this construct renamed or moved. ' +
+      'Change repositoryPrefix in that same deploy (the image URIs change with it and services pull through the new prefix), or remove the cache in one deploy and add it back in the next. ' +
+      'A new lifecycle or imageTagMutability updates the template in place. ' +
+      `Acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${CACHE_PREFIX_IDENTITY_WARNING}', reason }).`);
   }
 
   /** The registry host of this account and region: `ACCOUNT.dkr.ecr.REGION.URL_SUFFIX`. */
@@ -189,15 +220,29 @@ export class PullThroughCache extends Construct {
   }
 
   /**
+   * The name of the repository ECR caches `upstreamRepository` in: `PREFIX/PATH`. On Docker Hub an
+   * official image's one-part name (`nginx`) becomes `library/nginx`, as `docker pull nginx` does:
+   * ECR's pull through cache needs the `library/` part for official images and fails the pull
+   * without it ("Pulling an image with a pull through cache rule in Amazon ECR", ECR User Guide).
+   *
+   * @param upstreamRepository the repository path in the upstream registry
+   */
+  public cachedRepositoryName(upstreamRepository: string): string {
+    const officialImage = this.upstream.registryType === DOCKER_HUB && !upstreamRepository.includes('/');
+    return `${this.repositoryPrefix}/${officialImage ? `${DOCKER_HUB_OFFICIAL_NAMESPACE}/` : ''}${upstreamRepository}`;
+  }
+
+  /**
    * The image reference to pull `upstreamRepository` through the cache, e.g.
-   * `imageUri('library/nginx', '1.27')`.
+   * `imageUri('nginx/nginx', '1.27')` on ECR Public. A one-part Docker Hub name is an official
+   * image: `imageUri('nginx', '1.27')` pulls `PREFIX/library/nginx:1.27` (see `cachedRepositoryName`).
    *
    * @param upstreamRepository the repository path in the upstream registry
    * @param tagOrDigest a tag, or a `sha256:` digest
    */
   public imageUri(upstreamRepository: string, tagOrDigest: string): string {
     const separator = tagOrDigest.startsWith('sha256:') ? '@' : ':';
-    return `${this.registryDomain}/${this.repositoryPrefix}/${upstreamRepository}${separator}${tagOrDigest}`;
+    return `${this.registryDomain}/${this.cachedRepositoryName(upstreamRepository)}${separator}${tagOrDigest}`;
   }
 
   /** The ARN pattern of every repository this cache creates: `arn:...:repository/PREFIX/*`. */

@@ -73,7 +73,10 @@ export interface EbsVolumeOptions {
    * needs (CreateGrant, GenerateDataKeyWithoutPlaintext, ReEncrypt, Decrypt, DescribeKey).
    * Volumes are always encrypted.
    *
-   * @default - the account's AWS managed key for EBS (`aws/ebs`)
+   * @default - no key in the template: ECS uses the cluster's managed storage key when the cluster
+   * has one (`ManagedStorageConfiguration.KmsKeyId`), else the account's default EBS key for the
+   * region, which is the AWS managed `aws/ebs` unless the account changed it
+   * (`ModifyEbsDefaultKmsKeyId`). This library grants no role on those keys.
    */
   readonly encryptionKey?: kms.IKey;
 

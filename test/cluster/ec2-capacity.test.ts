@@ -1,4 +1,6 @@
-import { CfnParameter, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ContainerInstanceOs, Ec2Capacity, Ec2CapacityOptions, ServiceCluster } from '../../lib/cluster';
@@ -298,5 +300,26 @@ describe('instance size table', () => {
 
   test.each(['x2idn.large', 'c5n.large', 'm7g.metal', 't4g.4xlarge'])('%s is not in the table: no size check', (type) => {
     expect(instanceSize(new ec2.InstanceType(type))).toBeUndefined();
+  });
+});
+
+describe('examples/ec2-capacity.ts says what it deploys', () => {
+  test('its header promises no termination protection the capacity provider does not have, and the draining it has', () => {
+    // GIVEN the example's stack
+    const file = path.join(__dirname, '..', '..', 'examples', 'ec2-capacity.ts');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildExample } = require(file) as { buildExample: (app: App) => Stack[] };
+    const [stack] = buildExample(testApp());
+    // WHEN
+    const [provider] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::CapacityProvider')) as any[];
+    const header = fs.readFileSync(file, 'utf-8').split('*/')[0].replace(/\s*\n\s*\*\s*/g, ' ');
+    // THEN
+    const { ManagedTerminationProtection: protection, ManagedDraining: draining } = provider.Properties.AutoScalingGroupProvider;
+    expect(protection).toBe('DISABLED');
+    expect(draining).toBe('ENABLED');
+    // a mention of termination protection is a "without"/"no"; draining is promised
+    const mentions = [...header.matchAll(/(\S+ \S+ )(managed )?termination protection/g)].map((m) => m[1].trim());
+    expect(mentions.filter((before) => !/\b(without|no)\b/.test(before))).toEqual([]);
+    expect(header).toMatch(/draining/);
   });
 });

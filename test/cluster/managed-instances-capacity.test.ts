@@ -1,12 +1,14 @@
 import { App, Size, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeployChecks } from '../../lib';
 import { ManagedInstancesCapacity, ManagedInstancesCapacityOptions, ServiceCluster } from '../../lib/cluster';
 import { Architecture, ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
 import { WorkerService } from '../../lib/worker';
+import { describeWithSchemas, schemaFacts } from '../util/cfn-schemas';
 import { testApp, testStack } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
@@ -234,3 +236,145 @@ describe('cdk-nag and the deploy checks', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+/** The template of a stack with one Managed Instances capacity (and a worker on it), as one version of an app. */
+function version(options: ManagedInstancesCapacityOptions, stackName = 'TestStack'): { stack: Stack; capacity: ManagedInstancesCapacity; resources: Record<string, any> } {
+  const app = testApp();
+  const stack = testStack(app, stackName);
+  const c = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  const capacity = c.addManagedInstancesCapacity('MI', options);
+  new WorkerService(stack, 'Worker', { cluster: c, image: NGINX, managedInstancesCapacity: capacity });
+  return { stack, capacity, resources: Template.fromStack(stack).toJSON().Resources };
+}
+
+function providers(resources: Record<string, any>): Array<[string, any]> {
+  return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::CapacityProvider');
+}
+
+describeWithSchemas('changing spot replaces the capacity provider (AWS::ECS::CapacityProvider schema)', () => {
+  // ECS's UpdateCapacityProvider has no capacity option type: a change CloudFormation would update
+  // in place would leave the instances as they were. It must be a replacement: a new logical id,
+  // or a change of a create-only property, with nothing the new and old providers share by name.
+  const { createOnly, primaryIdentifier } = schemaFacts('AWS::ECS::CapacityProvider');
+
+  test.each([['TestStack'], ['ecs-prod']])('On-Demand → Spot in stack %s: a new provider, instance role and instance profile, none with the old names', (stackName) => {
+    // GIVEN the previous version (On-Demand) and the next one (Spot)
+    const onDemand = version({}, stackName);
+    // WHEN
+    const spot = version({ spot: true }, stackName);
+    // THEN the provider is replaced: another logical id, or a changed create-only property
+    const [[oldId, oldProvider]] = providers(onDemand.resources);
+    const [[newId, newProvider]] = providers(spot.resources);
+    const createOnlyChanged = createOnly.filter((p) => JSON.stringify(oldProvider.Properties[p]) !== JSON.stringify(newProvider.Properties[p]));
+    expect({ replaced: newId !== oldId || createOnlyChanged.length > 0 }).toEqual({ replaced: true });
+    expect(newProvider.Properties.ManagedInstancesProvider.InstanceLaunchTemplate.CapacityOptionType).toBe('SPOT');
+    // and the new one is created while the old one still exists: its identifier (Name) must
+    // differ, or be left to CloudFormation, which generates a new one per logical id
+    expect(primaryIdentifier).toEqual(['Name']);
+    const oldName = oldProvider.Properties.Name;
+    const newName = newProvider.Properties.Name;
+    expect({ collides: oldName !== undefined && JSON.stringify(oldName) === JSON.stringify(newName) }).toEqual({ collides: false });
+    // so are the named IAM resources aws-cdk-lib creates with it (their names derive from the path)
+    for (const type of ['AWS::IAM::InstanceProfile', 'AWS::IAM::Role']) {
+      const names = (resources: Record<string, any>) => Object.values(resources)
+        .filter((r) => r.Type === type).map((r) => r.Properties.InstanceProfileName ?? r.Properties.RoleName).filter((n) => n !== undefined);
+      const shared = names(spot.resources).filter((n) => names(onDemand.resources).includes(n));
+      expect([type, shared]).toEqual([type, []]);
+    }
+    // and the worker names the new provider
+    const service = Object.values(spot.resources).find((r) => r.Type === 'AWS::ECS::Service');
+    expect(service.Properties.CapacityProviderStrategy).toEqual([{ CapacityProvider: { Ref: newId }, Weight: 1 }]);
+  });
+
+  test('the On-Demand provider keeps its logical id (no replacement for apps deployed before)', () => {
+    // GIVEN / WHEN
+    const { stack, capacity, resources } = version({});
+    // THEN
+    expect(capacity.capacityProvider.node.id).toBe('CapacityProvider');
+    expect(providers(resources).map(([id]) => id)).toEqual([stack.getLogicalId(capacity.capacityProvider.node.defaultChild as ecs.CfnCapacityProvider)]);
+    expect(providers(resources)[0][0]).toMatch(/^ClusterMICapacityProvider/);
+  });
+
+  test('a change of sizes, task volume or monitoring is an update in place: same logical id, no create-only property changes', () => {
+    // GIVEN / WHEN
+    const before = providers(version({}).resources);
+    const after = providers(version({ minVcpus: 4, maxVcpus: 16, taskVolumeSize: Size.gibibytes(120), detailedMonitoring: true }).resources);
+    // THEN
+    expect(after[0][0]).toBe(before[0][0]);
+    expect(createOnly.filter((p) => JSON.stringify(before[0][1].Properties[p]) !== JSON.stringify(after[0][1].Properties[p]))).toEqual([]);
+  });
+});
+
+describe('order against the cluster\'s ClusterCapacityProviderAssociations (both call PutClusterCapacityProviders)', () => {
+  test('create: the provider first, then the associations, then the service; delete: the reverse', () => {
+    // GIVEN / WHEN a cluster with Fargate providers (so it has associations) and a worker on Managed Instances
+    const { stack, capacity, resources } = version({});
+    // THEN
+    const providerId = stack.getLogicalId(capacity.capacityProvider.node.defaultChild as ecs.CfnCapacityProvider);
+    const [[associationsId, associations]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::ClusterCapacityProviderAssociations');
+    expect(associations.DependsOn).toContain(providerId);
+    // the provider does not depend on the associations (that would be a cycle)
+    expect(resources[providerId].DependsOn ?? []).not.toContain(associationsId);
+    const [service] = Object.values(resources).filter((r) => r.Type === 'AWS::ECS::Service');
+    expect(service.DependsOn).toContain(associationsId);
+    // CloudFormation creates in dependency order and deletes in the reverse
+    const createOrder = topologicalOrder(resources);
+    const position = (id: string) => createOrder.indexOf(id);
+    const serviceId = Object.keys(resources).find((id) => resources[id] === service)!;
+    expect(position(providerId)).toBeLessThan(position(associationsId));
+    expect(position(associationsId)).toBeLessThan(position(serviceId));
+    const deleteOrder = [...createOrder].reverse();
+    expect(deleteOrder.indexOf(associationsId)).toBeLessThan(deleteOrder.indexOf(providerId));
+  });
+
+  test('a default capacity provider strategy naming the provider synthesizes without a cycle', () => {
+    // GIVEN
+    const { stack, cluster: c } = cluster();
+    const capacity = c.addManagedInstancesCapacity('MI');
+    // WHEN
+    c.ecsCluster.addDefaultCapacityProviderStrategy([{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }]);
+    // THEN
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    expect(topologicalOrder(resources)).toHaveLength(Object.keys(resources).length);
+  });
+
+  test('without Fargate providers the cluster has no associations, and the provider stands alone', () => {
+    // GIVEN
+    const stack = testStack();
+    const c = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false, enableFargateSpot: false });
+    // WHEN
+    c.addManagedInstancesCapacity('MI');
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ECS::ClusterCapacityProviderAssociations', 0);
+    template.resourceCountIs('AWS::ECS::CapacityProvider', 1);
+  });
+});
+
+/** Resource ids in an order CloudFormation may create them (Ref, GetAtt, Sub and DependsOn); throws on a cycle. */
+function topologicalOrder(resources: Record<string, any>): string[] {
+  const deps = (id: string): string[] => {
+    const found = new Set<string>([resources[id].DependsOn ?? []].flat());
+    const walk = (v: any): void => {
+      if (Array.isArray(v)) { v.forEach(walk); return; }
+      if (v === null || typeof v !== 'object') return;
+      if (typeof v.Ref === 'string') found.add(v.Ref);
+      if (Array.isArray(v['Fn::GetAtt'])) found.add(v['Fn::GetAtt'][0]);
+      Object.values(v).forEach(walk);
+    };
+    walk(resources[id].Properties);
+    return [...found].filter((d) => d in resources);
+  };
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new Error(`cycle through ${id}`);
+    state.set(id, 'visiting');
+    deps(id).forEach(visit);
+    state.set(id, 'done');
+    order.push(id);
+  };
+  Object.keys(resources).forEach(visit);
+  return order;
+}

@@ -343,6 +343,21 @@ describe('ServiceImage.fromPullThroughCache', () => {
     expect(() => runImage(s, 'Web', ServiceImage.fromPullThroughCache(cache, upstream, options as any))).toThrow(message);
   });
 
+  test('Docker Hub: fromPullThroughCache(cache, \'nginx\') pulls the official image under library/ (ECR fails the pull without it)', () => {
+    // GIVEN
+    const s = testStack(testApp());
+    const secret = secretsmanager.Secret.fromSecretNameV2(s, 'Hub', 'ecr-pullthroughcache/docker-hub');
+    const cache = new PullThroughCache(s, 'Cache', { upstream: CacheUpstream.dockerHub(secret) });
+    // WHEN
+    const image = ServiceImage.fromPullThroughCache(cache, 'nginx', { tag: '1.27' });
+    runImage(s, 'Web', image);
+    // THEN
+    expect(containerImageOf(Template.fromStack(s), 'Web')).toEqual({
+      'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/docker-hub/library/nginx:1.27']],
+    });
+    expect(image.bind(s, Architecture.X86_64).description).toBe('docker-hub/library/nginx:1.27 (cached from registry-1.docker.io)');
+  });
+
   test('a cache in another region is rejected', () => {
     const app = new App();
     const cacheStack = new Stack(app, 'Cache', { env: { account: '123456789012', region: 'eu-west-1' } });

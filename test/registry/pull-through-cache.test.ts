@@ -1,10 +1,16 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CacheUpstream, LifecycleRules, PullThroughCache } from '../../lib/registry';
+import { CACHE_PREFIX_IDENTITY_WARNING } from '../../lib/registry/pull-through-cache';
+import { describeWithSchemas, schemaFacts } from '../util/cfn-schemas';
 import { testApp, testStack } from '../util/test-app';
+
+function warnings(stack: Stack): string[] {
+  return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+}
 
 describe('PullThroughCache for ECR Public (defaults)', () => {
   // GIVEN one cache with no options (one synth)
@@ -73,6 +79,22 @@ describe('PullThroughCache upstreams and options', () => {
       UpstreamRegistryUrl: 'registry-1.docker.io',
       CredentialArn: Match.anyValue(),
     });
+  });
+
+  test('Docker Hub official images: a one-part name is pulled under library/ (ECR needs it for official images); other paths are kept', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Hub', 'ecr-pullthroughcache/docker-hub');
+    const hub = new PullThroughCache(stack, 'Cache', { upstream: CacheUpstream.dockerHub(secret) });
+    const ecrPublic = new PullThroughCache(stack, 'Public', { upstream: CacheUpstream.ecrPublic() });
+    // WHEN / THEN
+    const uri = (cache: PullThroughCache, repository: string) => JSON.stringify(stack.resolve(cache.imageUri(repository, '1.27')));
+    expect(hub.cachedRepositoryName('nginx')).toBe('docker-hub/library/nginx');
+    expect(uri(hub, 'nginx')).toContain('/docker-hub/library/nginx:1.27"');
+    expect(uri(hub, 'library/nginx')).toContain('/docker-hub/library/nginx:1.27"');
+    expect(uri(hub, 'bitnami/redis')).toContain('/docker-hub/bitnami/redis:1.27"');
+    // Only Docker Hub has official images: elsewhere a one-part path stays as it is
+    expect(ecrPublic.cachedRepositoryName('nginx')).toBe('ecr-public/nginx');
   });
 
   test('GHCR with a secret created in the stack; Quay and Kubernetes without', () => {
@@ -183,5 +205,81 @@ describe('PullThroughCache validation', () => {
   test('a lifecycle rule error names the cache', () => {
     expect(make({ upstream: CacheUpstream.ecrPublic(), lifecycle: LifecycleRules.empty().expireArchivedAfter(10) }))
       .toThrow(/^TestStack\/Cache: lifecycle\.expireArchivedAfter\.days 10 is less than ECR's minimum of 90 days/);
+  });
+});
+
+describe('PullThroughCache: the prefix is the identity of the rule and the template', () => {
+  test('synth warns (acknowledgeably): the registry must have neither for the prefix, and a replacement that keeps it fails; how to change safely', () => {
+    // GIVEN
+    const stack = testStack(testApp());
+    // WHEN
+    const cache = new PullThroughCache(stack, 'Cache', { upstream: CacheUpstream.ecrPublic() });
+    // THEN
+    const [warning] = warnings(stack);
+    expect(warning).toMatch(/^The prefix ecr-public identifies this cache's pull through cache rule and repository creation template in the ECR registry of account 123456789012 in us-east-1/);
+    expect(warning).toMatch(/another upstream with the same repositoryPrefix, another credentials secret \(a new value in the same secret is fine\), or this construct renamed or moved/);
+    expect(warning).toMatch(/Change repositoryPrefix in that same deploy .* or remove the cache in one deploy and add it back in the next/);
+    Validations.of(cache).acknowledge({ id: `Annotation::${CACHE_PREFIX_IDENTITY_WARNING}`, reason: 'the prefix and the secret stay as they are' });
+    expect(warnings(stack)).toEqual([]);
+  });
+});
+
+describeWithSchemas('PullThroughCache against the AWS::ECR::PullThroughCacheRule and RepositoryCreationTemplate schemas', () => {
+  const rule = schemaFacts('AWS::ECR::PullThroughCacheRule');
+  const template = schemaFacts('AWS::ECR::RepositoryCreationTemplate');
+
+  /** The rule and the template of one version of the app. */
+  function version(props: (stack: Stack) => ConstructorParameters<typeof PullThroughCache>[2], id = 'Cache') {
+    const stack = testStack(testApp());
+    new PullThroughCache(stack, id, props(stack));
+    const t = Template.fromStack(stack);
+    const one = (type: string) => {
+      const [[logicalId, resource]] = Object.entries(t.findResources(type)) as Array<[string, any]>;
+      return { logicalId, properties: resource.Properties };
+    };
+    return { rule: one('AWS::ECR::PullThroughCacheRule'), template: one('AWS::ECR::RepositoryCreationTemplate'), warnings: warnings(stack) };
+  }
+
+  /** What CloudFormation does with one resource from `before` to `after`: update, a replacement under a new identifier, or one that keeps it (fails). */
+  function change(before: { logicalId: string; properties: any }, after: { logicalId: string; properties: any }, facts: typeof rule): string {
+    const differs = (p: string) => JSON.stringify(before.properties[p]) !== JSON.stringify(after.properties[p]);
+    const replaced = before.logicalId !== after.logicalId || facts.createOnly.some(differs);
+    if (!replaced) return 'update';
+    return facts.primaryIdentifier.some(differs) ? 'replace, new identifier' : 'replace, same identifier: already exists';
+  }
+
+  const hub = (name: string) => (stack: Stack) => ({ upstream: CacheUpstream.dockerHub(secretsmanager.Secret.fromSecretNameV2(stack, 'Hub', name)) });
+
+  test('both are identified by the prefix, and every property the rule sets is create-only', () => {
+    expect(rule.primaryIdentifier).toEqual(['EcrRepositoryPrefix']);
+    expect(template.primaryIdentifier).toEqual(['Prefix']);
+    const { rule: r } = version(hub('ecr-pullthroughcache/docker-hub'));
+    expect(Object.keys(r.properties).filter((p) => !rule.createOnly.includes(p))).toEqual([]);
+    expect(template.createOnly).toEqual(['Prefix']);
+  });
+
+  test.each<[string, string, string, (stack: Stack) => ConstructorParameters<typeof PullThroughCache>[2]]>([
+    ['another credentials secret, same prefix', 'replace, same identifier: already exists', 'update', hub('ecr-pullthroughcache/docker-hub-2')],
+    ['another upstream, same explicit prefix', 'replace, same identifier: already exists', 'update', () => ({ upstream: CacheUpstream.quay(), repositoryPrefix: 'docker-hub' })],
+    ['another upstream with its default prefix', 'replace, new identifier', 'replace, new identifier', () => ({ upstream: CacheUpstream.quay() })],
+    ['a new prefix with the new secret', 'replace, new identifier', 'replace, new identifier', (stack) => ({ ...hub('ecr-pullthroughcache/docker-hub-2')(stack), repositoryPrefix: 'hub' })],
+    ['a new lifecycle and tag mutability', 'update', 'update', (stack) => ({ ...hub('ecr-pullthroughcache/docker-hub')(stack), lifecycle: LifecycleRules.empty().expireUntaggedAfter(1), imageTagMutability: ecr.TagMutability.IMMUTABLE })],
+  ])('next version, %s: rule: %s; template: %s', (_name, ruleChange, templateChange, next) => {
+    // GIVEN the previous version: Docker Hub under docker-hub
+    const before = version(hub('ecr-pullthroughcache/docker-hub'));
+    // WHEN
+    const after = version(next);
+    // THEN
+    expect([change(before.rule, after.rule, rule), change(before.template, after.template, template)]).toEqual([ruleChange, templateChange]);
+    // and every version carries the warning that names the unsafe cases
+    expect(after.warnings.some((w) => w.includes('another credentials secret'))).toBe(true);
+  });
+
+  test('next version, the construct renamed: both are replaced under new logical ids with the same prefix (already exists), as the warning says', () => {
+    const before = version(hub('ecr-pullthroughcache/docker-hub'));
+    const after = version(hub('ecr-pullthroughcache/docker-hub'), 'DockerHub');
+    expect([change(before.rule, after.rule, rule), change(before.template, after.template, template)])
+      .toEqual(['replace, same identifier: already exists', 'replace, same identifier: already exists']);
+    expect(after.warnings.some((w) => w.includes('this construct renamed or moved'))).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -141,5 +143,26 @@ describe('EBS volume validation against the limits of each volume type (one rule
   test('a snapshot without a size is fine (the snapshot\'s size)', () => {
     // WHEN / THEN
     expect(() => worker({ mountPath: '/d', snapshotId: 'snap-0123456789abcdef0' })).not.toThrow();
+  });
+});
+
+describe('the default key, as the docs state it', () => {
+  test('without encryptionKey the template names no key, so the key is ECS\'s choice (cluster managed storage key, else the account\'s default EBS key): no doc promises aws/ebs alone', () => {
+    // GIVEN a worker with an EBS volume and no key
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    new WorkerService(stack, 'Worker', { cluster, image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/alpine:3.20'), ebsVolume: { mountPath: '/data', size: Size.gibibytes(20) } });
+    // THEN the template leaves the key to ECS
+    const [service] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::Service')) as any[];
+    expect(service.Properties.VolumeConfigurations[0].ManagedEBSVolume).toMatchObject({ Encrypted: true });
+    expect(service.Properties.VolumeConfigurations[0].ManagedEBSVolume.KmsKeyId).toBeUndefined();
+    // AND every sentence of the docs and the TSDoc that names aws/ebs says it is only the account's default
+    const root = path.join(__dirname, '..', '..');
+    const texts = ['README.md', 'docs/constructs.md', 'lib/task-definition/ebs-volume.ts'].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf-8')]);
+    const claims = texts.flatMap(([file, text]) => [...text.matchAll(/aws\/ebs/g)].map((m) => [file, text.slice(Math.max(0, m.index - 250), m.index + 250)]));
+    expect(claims.length).toBeGreaterThan(0);
+    for (const [file, around] of claims) {
+      expect([file, /default EBS key/.test(around.replace(/\s*\*?\s*\n\s*\*?\s*/g, ' '))]).toEqual([file, true]);
+    }
   });
 });
