@@ -219,6 +219,8 @@ export class ServiceNetwork extends Construct {
       }
     }
     this.layoutEndpointCount = this.interfaceEndpoints.length;
+    // Not the on-demand endpoints (SQS, ssmmessages): only the services that need them wait for them.
+    TASK_START_ENDPOINTS.set(this, [...this.interfaceEndpoints, ...(this.s3Endpoint ? [this.s3Endpoint] : [])]);
   }
 
   /**
@@ -271,6 +273,18 @@ export class ServiceNetwork extends Construct {
   private get extraEndpointCount(): number {
     return this.interfaceEndpoints.length - this.layoutEndpointCount;
   }
+}
+
+/** The endpoints each network's layout creates for starting tasks (see endpointsTasksStartThrough). */
+const TASK_START_ENDPOINTS = new WeakMap<ServiceNetwork, ec2.IVpcEndpoint[]>();
+
+/**
+ * The endpoints tasks in `network` start through: on PRIVATE_WITH_ENDPOINTS the layout's interface
+ * endpoints (ECR api and dkr, Logs, Secrets Manager, SSM, and ssmmessages when asked for) and the
+ * S3 gateway endpoint; none on the other layouts. Internal (lib/network/task-start.ts).
+ */
+export function endpointsTasksStartThrough(network: ServiceNetwork): ec2.IVpcEndpoint[] {
+  return TASK_START_ENDPOINTS.get(network) ?? [];
 }
 
 /**
