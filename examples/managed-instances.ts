@@ -51,7 +51,7 @@ export function buildExample(app: App): Stack[] {
   // (deleted with the task) and 50 GiB of ephemeral storage for the image and its writable paths.
   // ECS creates the volume's filesystem owned by root, so this image runs as root (examples/app
   // runs as "node"). The queue's dead-letter and oldest-message alarms roll a bad release back.
-  new WorkerService(stack, 'Unpacker', {
+  const unpacker = new WorkerService(stack, 'Unpacker', {
     cluster,
     image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/alpine:3.20'),
     command: ['sh', '-c', 'while true; do echo "unpacking from $QUEUE_URL"; df -h /scratch; sleep 60; done'],
@@ -60,6 +60,12 @@ export function buildExample(app: App): Stack[] {
     memoryMiB: 2048,
     ephemeralStorageSize: Size.gibibytes(50),
     ebsVolume: { mountPath: '/scratch', size: Size.gibibytes(200), iops: 6000, throughputMiBps: 250 },
+  });
+  // A job outlasts any stop timeout (Fargate's longest is 2 minutes): while one runs, the worker
+  // protects its task ($ECS_AGENT_URI/task-protection/v1/state), so deploys and scale-in wait for it.
+  Validations.of(unpacker).acknowledge({
+    id: 'Annotation::ecs-service-kit:job-longer-than-stop-timeout',
+    reason: 'The worker sets ECS task scale-in protection while it unpacks an archive and clears it after the delete, so no deploy or scale-in cuts a job.',
   });
   return [stack];
 }

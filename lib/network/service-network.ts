@@ -9,6 +9,7 @@ import { ConfigurationError } from '../validation/configuration-error';
 import { checkNetworkProps, DEFAULT_CIDR, plannedAzCount } from './network-checks';
 import { NetworkLayout } from './network-layout';
 import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './pricing';
+import { recordTaskStartEndpoints } from './task-start';
 import { skipCheckov } from '../validation/checkov';
 
 /**
@@ -219,8 +220,8 @@ export class ServiceNetwork extends Construct {
       }
     }
     this.layoutEndpointCount = this.interfaceEndpoints.length;
-    // Not the on-demand endpoints (SQS, ssmmessages): only the services that need them wait for them.
-    TASK_START_ENDPOINTS.set(this, [...this.interfaceEndpoints, ...(this.s3Endpoint ? [this.s3Endpoint] : [])]);
+    // Not the endpoints added on demand later (SQS, a service's ssmmessages): only the services that need them wait for them.
+    recordTaskStartEndpoints(this, [...this.interfaceEndpoints, ...(this.s3Endpoint ? [this.s3Endpoint] : [])]);
   }
 
   /**
@@ -273,18 +274,6 @@ export class ServiceNetwork extends Construct {
   private get extraEndpointCount(): number {
     return this.interfaceEndpoints.length - this.layoutEndpointCount;
   }
-}
-
-/** The endpoints each network's layout creates for starting tasks (see endpointsTasksStartThrough). */
-const TASK_START_ENDPOINTS = new WeakMap<ServiceNetwork, ec2.IVpcEndpoint[]>();
-
-/**
- * The endpoints tasks in `network` start through: on PRIVATE_WITH_ENDPOINTS the layout's interface
- * endpoints (ECR api and dkr, Logs, Secrets Manager, SSM, and ssmmessages when asked for) and the
- * S3 gateway endpoint; none on the other layouts. Internal (lib/network/task-start.ts).
- */
-export function endpointsTasksStartThrough(network: ServiceNetwork): ec2.IVpcEndpoint[] {
-  return TASK_START_ENDPOINTS.get(network) ?? [];
 }
 
 /**

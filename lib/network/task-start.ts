@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { DependencyGroup, IDependable } from 'constructs';
-import { endpointsTasksStartThrough, ServiceNetwork } from './service-network';
+import type { ServiceNetwork } from './service-network';
 
 /**
  * What a task needs before it can start, for the ECS services and schedules that start tasks to
@@ -28,9 +28,22 @@ export function taskStartDependencies(
   taskDefinition: ecs.TaskDefinition,
 ): IDependable {
   const group = new DependencyGroup(placement.vpc.selectSubnets(placement.taskSubnets).internetConnectivityEstablished);
-  if (placement.network) group.add(...endpointsTasksStartThrough(placement.network));
+  if (placement.network) group.add(...(TASK_START_ENDPOINTS.get(placement.network) ?? []));
   // The roles as constructs: their policies are resolved at synth, so grants added later count too.
   if (taskDefinition.executionRole) group.add(taskDefinition.executionRole);
   group.add(taskDefinition.taskRole);
   return group;
+}
+
+/**
+ * The endpoints tasks in each network start through: on PRIVATE_WITH_ENDPOINTS the interface
+ * endpoints the layout creates (ECR api and dkr, Logs, Secrets Manager, SSM, and ssmmessages when
+ * asked for) and the S3 gateway endpoint. Not the on-demand ones (SQS): only the services that
+ * need those wait for them.
+ */
+const TASK_START_ENDPOINTS = new WeakMap<ServiceNetwork, readonly ec2.IVpcEndpoint[]>();
+
+/** Called by ServiceNetwork once its layout's endpoints exist. */
+export function recordTaskStartEndpoints(network: ServiceNetwork, endpoints: readonly ec2.IVpcEndpoint[]): void {
+  TASK_START_ENDPOINTS.set(network, endpoints);
 }
