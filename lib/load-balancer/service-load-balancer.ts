@@ -135,7 +135,10 @@ export interface ServiceLoadBalancerOptions {
   readonly accessLogExpiry?: Duration;
 
   /**
-   * How long an idle connection stays open, 1–4000 seconds.
+   * How long an idle connection stays open, 1–4000 seconds: a request whose response sends
+   * nothing for this long fails with 504. A web service behind it whose `deregistrationDelay` is
+   * shorter warns when either is set (`ecs-service-kit:drain-shorter-than-idle-timeout`): a
+   * deploy or scale-in cuts requests the load balancer would still wait for.
    *
    * @default Duration.seconds(60)
    */
