@@ -24,11 +24,12 @@ import type { ServiceNetwork } from './service-network';
  *   aws-cdk-lib orders the service only after the task role), and the task role.
  */
 export function taskStartDependencies(
-  placement: { readonly vpc: ec2.IVpc; readonly taskSubnets: ec2.SubnetSelection; readonly network?: ServiceNetwork },
+  placement: { readonly vpc: ec2.IVpc; readonly taskSubnets: ec2.SubnetSelection },
   taskDefinition: ecs.TaskDefinition,
 ): IDependable {
   const group = new DependencyGroup(placement.vpc.selectSubnets(placement.taskSubnets).internetConnectivityEstablished);
-  if (placement.network) group.add(...(TASK_START_ENDPOINTS.get(placement.network) ?? []));
+  // By VPC: a cluster given a ServiceNetwork's vpc (rather than its layout) waits for them too.
+  group.add(...(TASK_START_ENDPOINTS.get(placement.vpc) ?? []));
   // The roles as constructs: their policies are resolved at synth, so grants added later count too.
   if (taskDefinition.executionRole) group.add(taskDefinition.executionRole);
   group.add(taskDefinition.taskRole);
@@ -41,9 +42,9 @@ export function taskStartDependencies(
  * asked for) and the S3 gateway endpoint. Not the on-demand ones (SQS): only the services that
  * need those wait for them.
  */
-const TASK_START_ENDPOINTS = new WeakMap<ServiceNetwork, readonly ec2.IVpcEndpoint[]>();
+const TASK_START_ENDPOINTS = new WeakMap<ec2.IVpc, readonly ec2.IVpcEndpoint[]>();
 
 /** Called by ServiceNetwork once its layout's endpoints exist. */
 export function recordTaskStartEndpoints(network: ServiceNetwork, endpoints: readonly ec2.IVpcEndpoint[]): void {
-  TASK_START_ENDPOINTS.set(network, endpoints);
+  TASK_START_ENDPOINTS.set(network.vpc, endpoints);
 }

@@ -11,7 +11,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
-import { NetworkLayout } from '../../lib/network';
+import { NetworkLayout, ServiceNetwork } from '../../lib/network';
 import { WebService } from '../../lib/service';
 import { ScheduledTask, TaskSchedule } from '../../lib/task';
 import { WorkerService } from '../../lib/worker';
@@ -151,4 +151,15 @@ test('your own VPC: the routes of the subnets the tasks run in, not of others', 
   const template = Template.fromStack(stack).toJSON() as CfnTemplate;
   const deps = dependsOn(template.Resources![logicalId(stack, worker.ecsService)]);
   expect(deps.filter((d) => /DefaultRoute/.test(d)).sort()).toEqual(idsOf(template, 'AWS::EC2::Route', (p) => p.NatGatewayId !== undefined));
+});
+
+test('a ServiceNetwork given to the cluster as its vpc: services still wait for its endpoints', () => {
+  const stack = testStack(testApp());
+  const network = new ServiceNetwork(stack, 'Net', { layout: NetworkLayout.PRIVATE_WITH_ENDPOINTS, restrictDefaultSecurityGroup: false });
+  const cluster = new ServiceCluster(stack, 'Cluster', { vpc: network.vpc, taskSubnets: network.taskSubnets });
+  const worker = new WorkerService(stack, 'Jobs', { cluster, image: NGINX });
+  const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+  const endpoints = idsOf(template, 'AWS::EC2::VPCEndpoint');
+  expect(endpoints).toHaveLength(6); // ECR api and dkr, Logs, Secrets Manager, SSM, S3
+  expect(dependsOn(template.Resources![logicalId(stack, worker.ecsService)])).toEqual(expect.arrayContaining(endpoints));
 });
