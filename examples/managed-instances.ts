@@ -67,6 +67,12 @@ export function buildExample(app: App): Stack[] {
     id: 'Annotation::ecs-service-kit:dead-letter-after-watch',
     reason: 'Unpacking takes up to 15 minutes, so a failed job is retried for hours before it is a dead letter; the on-call hears of those through the dead-letter alarm, and a release is judged by hand.',
   });
+  // A job outlasts any stop timeout (Fargate's longest is 2 minutes): while one runs, the worker
+  // protects its task ($ECS_AGENT_URI/task-protection/v1/state), so deploys and scale-in wait for it.
+  Validations.of(unpacker).acknowledge({
+    id: 'Annotation::ecs-service-kit:job-longer-than-stop-timeout',
+    reason: 'The worker sets ECS task scale-in protection while it unpacks an archive and clears it after the delete, so no deploy or scale-in cuts a job.',
+  });
   return [stack];
 }
 

@@ -20,6 +20,10 @@ export function buildExample(app: App): Stack[] {
     command: ['node', '-e', 'console.log("consuming", process.env.QUEUE_URL); setInterval(() => {}, 60000)'],
     cpu: 512,
     memoryMiB: 1024,
+    // A deploy or scale-in stops a task with SIGTERM and kills it stopTimeout later: the worker
+    // stops receiving at SIGTERM and finishes the thumbnail in hand within the 2 minutes (Fargate's
+    // longest), so no job is cut and redelivered on every deploy.
+    stopTimeout: Duration.minutes(2),
     queue: {
       // One thumbnail takes up to 2 minutes: messages stay hidden 4 minutes while one is made.
       maxJobDuration: Duration.minutes(2),

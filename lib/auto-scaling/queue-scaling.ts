@@ -17,8 +17,10 @@ import { ScalingOptions } from './scaling-options';
  *   (it throws for a MathExpression), but CloudFormation's CustomizedMetricSpecification takes
  *   `Metrics` with a math expression, so the policy is written at L1 on the task count's target.
  * - Waiting + in flight (`ApproximateNumberOfMessagesVisible + …NotVisible`), not visible only:
- *   a busy worker takes messages out of "visible", so a policy watching only that would remove
- *   the very tasks that are processing the backlog.
+ *   a busy worker takes messages out of "visible", so a policy watching only that would scale in
+ *   while the backlog is still being processed. It does not choose which task stops: ECS stops
+ *   any task on scale-in (SIGTERM, SIGKILL after stopTimeout); jobs that must not be cut need ECS
+ *   task scale-in protection, set by the app.
  * - Divided by ECS/ContainerInsights RunningTaskCount (the AWS-documented recipe for ECS):
  *   needs Container Insights on the cluster, and at least one running task (0 tasks make the
  *   ratio undefined, and target tracking would never scale out from zero).

@@ -94,7 +94,7 @@ export interface Ec2CapacityOptions {
    * warning; acknowledge it once you have a delete procedure (remove the instances' scale-in
    * protection or delete the Auto Scaling group by hand before `cdk destroy`).
    *
-   * @default false - managed draining without termination protection, so `cdk destroy` finishes
+   * @default false - managed draining without termination protection, so `cdk destroy` does not wait on protected instances
    */
   readonly managedTerminationProtection?: boolean;
 }
@@ -288,6 +288,12 @@ export class Ec2Capacity extends Construct {
     this.grantAgentPermissions();
     // Instances launched before the agent's policy exists would fail to register at first.
     this.autoScalingGroup.node.addDependency(this.instanceRole);
+    // The agent reaches ECS through the task subnets' NAT (or internet) routes, and ECS
+    // deregisters a terminated instance only while its agent is connected (ECS API reference,
+    // DeregisterContainerInstance). Without this, `cdk destroy` could delete the routes while the
+    // group terminates its instances: they stay registered and the cluster's delete fails with
+    // ClusterContainsContainerInstancesException. Created before the group, deleted after it.
+    this.autoScalingGroup.node.addDependency(cluster.vpc.selectSubnets(cluster.taskSubnets).internetConnectivityEstablished);
   }
 
   /**

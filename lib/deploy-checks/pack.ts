@@ -33,6 +33,7 @@ import { ESK_UPD6 } from './rules/esk-upd6';
 import { ESK_UPD7 } from './rules/esk-upd7';
 import { ESK_UPD8 } from './rules/esk-upd8';
 import { ESK_UPD9 } from './rules/esk-upd9';
+import { ESK_UPD10 } from './rules/esk-upd10';
 import { ESK_VPC1 } from './rules/esk-vpc1';
 
 /** Every rule, in report order. */
@@ -42,7 +43,7 @@ export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [
   ESK_ECR1, ESK_ECR2,
   ESK_SC1, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1,
   // Need DeployChecks' previousVersion: the hazards of updating the deployed version to this one.
-  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9,
+  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9, ESK_UPD10,
 ];
 
 /** A rule's result in report form. */

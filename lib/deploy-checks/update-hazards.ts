@@ -36,6 +36,7 @@ export type HazardKind =
   | 'retained-orphaned'
   | 'service-replaced'
   | 'service-connect-protocol'
+  | 'service-connect-name-in-use'
   | 'shifted-rule-reset'
   | 'shifted-rule-removed';
 
@@ -56,6 +57,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
   'shifted-rule-removed': { severity: 'error', summary: 'the listener rule ECS shifts traffic on is removed while its service stays (a default-route service leaving canary, linear or blue/green): CloudFormation deletes it only in cleanup, after the service rolls onto its primary target group, and until then the rule may send every request to the emptied alternate group' },
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
+  'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 
@@ -456,6 +458,33 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     }
   }
 
+  // 8. Service Connect names: a discovery name (the Cloud Map service ECS creates) and a client
+  // alias (name and port) are unique in the namespace (ECS API reference,
+  // ServiceConnectServiceResource and ServiceConnectClientAlias). A new or replacement service is
+  // created while the service that held the name in N still exists (it goes in cleanup), so its
+  // CreateService fails: "SC service is already used by <namespace>" (aws/copilot-cli#4337).
+  const publishedBefore = serviceConnectNames(before, resourcesOf, stacks, () => new Set());
+  const taken = new Map<string, { holder: Holder; labels: string[]; why: string }>();
+  for (const [key, { holder: y, label }] of serviceConnectNames(after, resourcesOf, stacks, (stack) => new Set(replacedBy.get(stack)!.keys()))) {
+    const x = publishedBefore.get(key)?.holder;
+    if (x === undefined) continue;
+    const created = resourcesOf(before, y.stack)[y.id]?.Type !== 'AWS::ECS::Service' || isReplaced(y);
+    if (same(x, y) && !created) continue;
+    const old = where(x, y.stack);
+    const why = same(x, y) ? `${y.id} is replaced (${replacedBy.get(y.stack)!.get(y.id)![0]}): the new service is created while the old one still publishes them, until cleanup`
+      : !stays(x) ? `${old} publishes them until it is deleted in the cleanup phase, after ${y.id} is ${created ? 'created' : 'updated'}`
+        : isReplaced(x) ? `${old} is replaced, and its old copy publishes them until cleanup`
+          : `${old} is updated to drop them in parallel, so ${y.id} may ask first`;
+    const entry = taken.get(`${y.stack}/${y.id}`) ?? { holder: y, labels: [], why };
+    entry.labels.push(label);
+    taken.set(`${y.stack}/${y.id}`, entry);
+  }
+  for (const { holder, labels, why } of taken.values()) {
+    push('service-connect-name-in-use', holder.stack, holder.id, 'AWS::ECS::Service', `publishes the Service Connect ${labels.join(', ')}: ${why} → "SC service is already used" `
+      + '(unique in the namespace). Deploy this change with a new serviceConnect.name (callers switch to it), '
+      + 'or first deploy the service without its name (serviceConnect clientOnly; callers cannot reach it meanwhile), then this change with the name back');
+  }
+
   // 7. ECS-native canary, linear and blue/green: ECS sets the weights of the service's production
   // and test listener rules. An update that changes such a rule (or the listener it is on)
   // re-sends its actions: the weights go back to the template's, and traffic may land on the
@@ -515,6 +544,38 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     }
   }
   return hazards;
+}
+
+/**
+ * The Service Connect names every ECS service of `set` publishes, each keyed by its namespace
+ * (with references qualified; `replacedIn` marks the replaced resources of a stack, so a replaced
+ * namespace is another namespace) and held by the service: a discovery name (absent: the port
+ * name) and each client alias with a DNS name, with its port.
+ */
+function serviceConnectNames(
+  set: TemplateSet, resourcesOf: (set: TemplateSet, stack: string) => Record<string, CfnResourceJson>,
+  stacks: string[], replacedIn: (stack: string) => ReadonlySet<string>,
+): Map<string, { holder: Holder; label: string }> {
+  const out = new Map<string, { holder: Holder; label: string }>();
+  for (const stack of stacks) {
+    const replaced = replacedIn(stack);
+    for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
+      if (r.Type !== 'AWS::ECS::Service') continue;
+      const config = r.Properties?.ServiceConnectConfiguration as { Enabled?: unknown; Namespace?: unknown; Services?: unknown } | undefined;
+      if (!config || (config.Enabled !== true && config.Enabled !== 'true') || !Array.isArray(config.Services)) continue;
+      // No Namespace: the cluster's default Service Connect namespace.
+      const namespace = qualify(config.Namespace ?? { clusterDefault: r.Properties?.Cluster ?? 'default' }, stack, replaced);
+      for (const published of config.Services as { PortName?: unknown; DiscoveryName?: unknown; ClientAliases?: unknown }[]) {
+        const discovery = published?.DiscoveryName ?? published?.PortName;
+        if (discovery !== undefined) out.set(canonical(['discovery', namespace, discovery]), { holder: { stack, id }, label: `discovery name ${show(discovery)}` });
+        for (const alias of (Array.isArray(published?.ClientAliases) ? published.ClientAliases : []) as { DnsName?: unknown; Port?: unknown }[]) {
+          if (alias?.DnsName === undefined) continue;
+          out.set(canonical(['alias', namespace, alias.DnsName, alias.Port]), { holder: { stack, id }, label: `client alias ${show(alias.DnsName)} port ${show(alias.Port)}` });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -10,6 +10,7 @@ import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkPattern, checkPort, describeSubnetSelection, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
+import { recordIdleTimeout } from './drain-timing';
 import { ListenerRoutes } from './listener-routes';
 import { cidrKind, isDomainName, MAX_TARGET_GROUPS_PER_ALB } from './route-validation';
 import { ImportedServiceLoadBalancer } from './imported-load-balancer';
@@ -144,7 +145,10 @@ export interface ServiceLoadBalancerOptions {
   readonly accessLogExpiry?: Duration;
 
   /**
-   * How long an idle connection stays open, 1–4000 seconds.
+   * How long an idle connection stays open, 1–4000 seconds: a request whose response sends
+   * nothing for this long fails with 504. A web service behind it whose `deregistrationDelay` is
+   * shorter warns when either is set (`ecs-service-kit:drain-shorter-than-idle-timeout`): a
+   * deploy or scale-in cuts requests the load balancer would still wait for.
    *
    * @default Duration.seconds(60)
    */
@@ -278,6 +282,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
     const internetFacing = props.internetFacing ?? true;
     const dualStack = props.dualStack ?? false;
     const idleTimeout = props.idleTimeout ?? Defaults.idleTimeout;
+    recordIdleTimeout(this, idleTimeout, props.idleTimeout !== undefined);
     const accessLogExpiryDays = props.accessLogExpiry?.toDays() ?? Defaults.accessLogExpiryDays;
     // TLS13_12_RES_PQ (ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09): AWS's recommended policy and
     // console default since the post-quantum policies shipped (2025-09). TLS 1.3 and 1.2 only,

@@ -9,6 +9,7 @@ import { ConfigurationError } from '../validation/configuration-error';
 import { checkNetworkProps, DEFAULT_CIDR, plannedAzCount } from './network-checks';
 import { NetworkLayout } from './network-layout';
 import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './pricing';
+import { recordTaskStartEndpoints } from './task-start';
 import { skipCheckov } from '../validation/checkov';
 
 /**
@@ -219,6 +220,8 @@ export class ServiceNetwork extends Construct {
       }
     }
     this.layoutEndpointCount = this.interfaceEndpoints.length;
+    // Not the endpoints added on demand later (SQS, a service's ssmmessages): only the services that need them wait for them.
+    recordTaskStartEndpoints(this, [...this.interfaceEndpoints, ...(this.s3Endpoint ? [this.s3Endpoint] : [])]);
   }
 
   /**

@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { ecsClusterOf } from '../cluster/imported-cluster';
+import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
@@ -148,6 +149,9 @@ export function buildService(
     // On the ECS service resource only: its scaling target and policies follow it anyway.
     service.node.defaultChild!.node.addDependency(ecsClusterOf(cluster));
   }
+  // The routes, endpoints and role policies its tasks start through: on the first create ECS
+  // starts tasks as soon as the service exists, and failed pulls count toward the circuit breaker.
+  service.node.defaultChild!.node.addDependency(taskStartDependencies(cluster, task.taskDefinition));
   if (props.ebsVolume) attachEbsVolume(scope, props.ebsVolume, task.taskDefinition, task.container, service);
   registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);

@@ -85,7 +85,11 @@ export interface WebServiceOptions extends ServiceOptions {
   readonly healthCheck?: TargetHealthCheck;
 
   /**
-   * How long the load balancer lets in-flight requests finish on a task leaving service.
+   * How long the load balancer lets in-flight requests finish on a task leaving service (every
+   * deploy and scale-in); ECS then stops the task, so a longer request is cut. Each deploy takes
+   * this long more. Shorter than the load balancer's idle timeout (60 s by default) warns when
+   * you set either (`ecs-service-kit:drain-shorter-than-idle-timeout`): the load balancer would
+   * wait for requests that a deploy cuts.
    *
    * @default Duration.seconds(20)
    */

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
+import { warnDrainShorterThanIdleTimeout } from '../load-balancer/drain-timing';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref';
 import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
@@ -168,6 +169,7 @@ export class WebService extends Construct implements ec2.IConnectable {
       priority: props.priority,
       ruleScope: this,
     });
+    warnDrainShorterThanIdleTimeout(this, props.loadBalancer, props.deregistrationDelay);
 
     if (this.alternateTargetGroup && this.listenerRule) {
       if (strategy.testPort !== undefined) {

@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ecsClusterOf } from '../cluster/imported-cluster';
+import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { OneOffTask, OneOffTaskProps } from './one-off-task';
@@ -177,6 +178,8 @@ export class ScheduledTask extends Construct {
     });
     // The Scheduler may try the role as soon as the schedule exists: create its policy first.
     this.schedule.node.addDependency(this.role);
+    // A run can start as soon as the schedule exists: after the routes, endpoints and roles its task starts through.
+    this.schedule.node.addDependency(taskStartDependencies(this.task.cluster, this.taskDefinition));
     if (this.task.capacityProviderStrategy().length > 0) {
       // A run that names FARGATE_SPOT needs the cluster's capacity provider associations: the
       // schedule comes after them on create and goes before them on delete, so no run can start

@@ -22,6 +22,13 @@ export interface WorkerQueueOptions {
    * a batch before deleting it) takes to process. The visibility timeout must cover it, or a
    * second task receives the message while the first one still works on it.
    *
+   * Keep it within the worker's `stopTimeout` (30 s by default, at most 120 s on Fargate): every
+   * deploy and scale-in stops tasks (SIGTERM, then SIGKILL after `stopTimeout`), so a longer job
+   * is cut and its message redelivered, and after `maxReceiveCount` cuts it is dead-lettered,
+   * which the worker's deployment alarm treats as a failed release. A longer value warns
+   * (`ecs-service-kit:job-longer-than-stop-timeout`); for such jobs the app sets ECS task scale-in
+   * protection while it works.
+   *
    * @default Duration.seconds(30)
    */
   readonly maxJobDuration?: Duration;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../validation/checkov';
@@ -21,8 +21,14 @@ const DEFAULT_DLQ_RETENTION = Defaults.deadLetterRetention;
 const DEFAULT_RECEIVE_WAIT = Defaults.workerReceiveWait;
 const DEFAULT_QUEUE_REMOVAL_POLICY = Defaults.workerQueueRemovalPolicy;
 
-/** Checks the queue options; `prefix` is the prop path (`queue.`). */
-export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptions, prefix: string): void {
+/** The warning on a worker whose jobs may run past its stop timeout. */
+export const JOB_LONGER_THAN_STOP_TIMEOUT_WARNING = 'ecs-service-kit:job-longer-than-stop-timeout';
+
+/**
+ * Checks the queue options; `prefix` is the prop path (`queue.`). `stopTimeout` is the worker's
+ * main container's, as given: a job longer than it is cut on every deploy and scale-in (warned).
+ */
+export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptions, prefix: string, stopTimeout?: Duration): void {
   const p = (name: string) => `${prefix}${name}`;
   // FIFO queues (".fifo") are not supported yet: the name pattern leaves the dot out.
   checkPattern(scope, p('queueName'), options.queueName, /^[a-zA-Z0-9_-]{1,76}$/,
@@ -47,9 +53,33 @@ export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptio
       `use at least ${retention.toHumanString()}`);
   }
   checkDurationSeconds(scope, p('receiveWaitTime'), options.receiveWaitTime, 0, 20);
+  warnJobLongerThanStopTimeout(scope, options, prefix, stopTimeout);
   // SNAPSHOT does not exist for queues.
   checkOneOf(scope, p('removalPolicy'), options.removalPolicy,
     [RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE]);
+}
+
+/**
+ * A deploy or scale-in stops a worker's task: SIGTERM, then SIGKILL `stopTimeout` later (at most
+ * 120 s on Fargate). A job that runs longer is cut, its message comes back after the visibility
+ * timeout with one more receive, and a message cut `maxReceiveCount` times goes to the dead-letter
+ * queue, whose arrivals the worker's deployment alarm watches: it then rolls back a release that
+ * is healthy. Warned only when the user set either value (the defaults are equal).
+ */
+function warnJobLongerThanStopTimeout(scope: IConstruct, options: WorkerQueueOptions, prefix: string, stopTimeout: Duration | undefined): void {
+  if (options.maxJobDuration === undefined && stopTimeout === undefined) return;
+  const maxJob = options.maxJobDuration ?? DEFAULT_MAX_JOB_DURATION;
+  const stop = stopTimeout ?? Defaults.stopTimeout;
+  if (maxJob.isUnresolved() || stop.isUnresolved() || maxJob.toSeconds() <= stop.toSeconds()) return;
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+  Annotations.of(scope).addWarningV2(JOB_LONGER_THAN_STOP_TIMEOUT_WARNING,
+    `${prefix}maxJobDuration ${maxJob.toHumanString()}${options.maxJobDuration === undefined ? ' (the default)' : ''} is longer than stopTimeout `
+    + `${stop.toHumanString()}${stopTimeout === undefined ? ' (the default)' : ''}: every deploy and scale-in stops tasks (SIGTERM, then SIGKILL after stopTimeout), `
+    + 'so a job running then is cut; its message comes back after the visibility timeout with one more receive, and after '
+    + `${maxReceiveCount} receives (${prefix}maxReceiveCount) it goes to the dead-letter queue, whose deployment alarm (on by default) rolls back the release in progress. `
+    + 'Stop receiving at SIGTERM and finish within stopTimeout (at most 120 s on Fargate), keep jobs shorter, or have the worker set ECS task scale-in '
+    + 'protection ($ECS_AGENT_URI/task-protection/v1/state) while a job runs (deploys then wait for it); then acknowledge: '
+    + `Validations.of(<this worker>).acknowledge({ id: 'Annotation::${JOB_LONGER_THAN_STOP_TIMEOUT_WARNING}', reason }).`);
 }
 
 /** The effective visibility timeout: given, or VISIBILITY_PER_JOB × maxJobDuration capped at 12 h. */

@@ -203,7 +203,7 @@ function validateWorker(scope: IConstruct, props: WorkerServiceProps): void {
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
   validateServiceOptions(scope, props, props.cluster, { containerPort: props.containerPort, hasLoadBalancer: false });
   checkExclusive(scope, 'queue', props.queue, 'existingQueue', props.existingQueue);
-  if (props.queue) validateWorkerQueue(scope, props.queue, 'queue.');
+  if (props.queue) validateWorkerQueue(scope, props.queue, 'queue.', props.stopTimeout);
   const hasQueue = props.queue !== undefined || props.existingQueue !== undefined;
   if (hasQueue) {
     for (const [prop, names] of [['environment', props.environment], ['secrets', props.secrets]] as const) {

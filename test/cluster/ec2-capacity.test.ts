@@ -129,6 +129,14 @@ describe('Ec2Capacity defaults (Amazon Linux 2023 on t3.medium)', () => {
     expect(asg.DependsOn).toEqual(expect.arrayContaining([roleId, policyIds[0]]));
   });
 
+  test('the group waits for the task subnets\' NAT routes: created after them, deleted before them, so the agents can deregister on destroy', () => {
+    // THEN
+    const asg = template.findResources('AWS::AutoScaling::AutoScalingGroup')[logicalId(stack, capacity.autoScalingGroup)] as any;
+    const natRoutes = Object.keys(template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: Match.anyValue() } }));
+    expect(natRoutes).toHaveLength(2);
+    expect(asg.DependsOn).toEqual(expect.arrayContaining(natRoutes));
+  });
+
   test('no delete-hang warning without termination protection', () => {
     // THEN
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('managedTerminationProtection'));

@@ -255,13 +255,66 @@ describe('compareTemplates', () => {
     delete stack(moved).TaskDef;
     stack(moved).Service.Properties.TaskDefinition = { Ref: 'TaskDef2' };
     expect(kinds(before, moved)).toEqual(['service-connect-protocol Service']);
-    // Publishing for the first time, or a replaced service (new cluster), is free to choose.
+    // Publishing for the first time, or a replaced service (new cluster), is free to choose the
+    // protocol (though a replacement that keeps its name in the namespace fails for that reason).
     const first = clone(N);
     stack(first).TaskDef = task();
     expect(compareTemplates(first, after)).toEqual([]);
     const replaced = clone(after);
     stack(replaced).Service.Properties.Cluster = { Ref: 'OtherCluster' };
-    expect(kinds(before, replaced)).toEqual(['service-replaced Service']);
+    expect(kinds(before, replaced)).toEqual(['service-replaced Service', 'service-connect-name-in-use Service']);
+  });
+
+  test('service-connect-name-in-use: a replaced or new service publishes a name a service of N holds until cleanup', () => {
+    // GIVEN version N: Service publishes discovery name "api" (alias api:8080) in namespace Ns
+    const published = (discovery?: string, alias?: string) => ({
+      Enabled: true, Namespace: { 'Fn::GetAtt': ['Ns', 'Arn'] },
+      Services: [{ PortName: 'app-8080', ...(discovery ? { DiscoveryName: discovery } : {}), ...(alias ? { ClientAliases: [{ DnsName: alias, Port: 8080 }] } : {}) }],
+    });
+    const before = clone(N);
+    stack(before).Ns = { Type: 'AWS::ServiceDiscovery::HttpNamespace', Properties: { Name: 'internal' } };
+    stack(before).Service.Properties.ServiceConnectConfiguration = published('api', 'api');
+    // WHEN Fargate Spot is toggled on: LaunchType goes, the service is replaced with the same names
+    const spot = clone(before);
+    stack(spot).Service.Properties.LaunchType = undefined;
+    stack(before).Service.Properties.LaunchType = 'FARGATE';
+    stack(spot).Service.Properties.CapacityProviderStrategy = [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }];
+    // THEN an error beside the replacement warning, naming both names and the way out
+    const hazards = compareTemplates(before, spot);
+    expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.logicalId}`)).toEqual(['warning service-replaced Service', 'error service-connect-name-in-use Service']);
+    expect(hazards[1].reason).toBe('publishes the Service Connect discovery name "api", client alias "api" port 8080: Service is replaced (LaunchType changed from "FARGATE" to (absent) '
+      + '(update requires replacement)): the new service is created while the old one still publishes them, until cleanup → "SC service is already used" (unique in the namespace). '
+      + 'Deploy this change with a new serviceConnect.name (callers switch to it), or first deploy the service without its name (serviceConnect clientOnly; '
+      + 'callers cannot reach it meanwhile), then this change with the name back');
+    // A new name for the replacement, or a replaced namespace (another namespace), is free
+    const renamed = clone(spot);
+    stack(renamed).Service.Properties.ServiceConnectConfiguration = published('api-v2', 'api-v2');
+    expect(kinds(before, renamed)).toEqual(['service-replaced Service']);
+    // Only the alias kept: still an error (name and port are unique too); the port name as the default discovery name counts
+    const aliasKept = clone(spot);
+    stack(aliasKept).Service.Properties.ServiceConnectConfiguration = published('api-v2', 'api');
+    expect(compareTemplates(before, aliasKept)[1].reason).toMatch(/^publishes the Service Connect client alias "api" port 8080: /);
+    const byPortName = clone(before);
+    stack(byPortName).Service.Properties.ServiceConnectConfiguration = published();
+    const byPortNameSpot = clone(byPortName);
+    stack(byPortNameSpot).Service.Properties.LaunchType = 'EC2';
+    expect(compareTemplates(byPortName, byPortNameSpot)[1].reason).toMatch(/^publishes the Service Connect discovery name "app-8080": /);
+    // A construct rename (new logical id, old one removed) and a name moving to another service that stays
+    const moved = clone(before);
+    stack(moved).Api = stack(moved).Service;
+    delete stack(moved).Service;
+    expect(kinds(before, moved)).toEqual(['service-replaced Api', 'service-connect-name-in-use Api']);
+    expect(compareTemplates(before, moved)[1].reason).toMatch(/Service publishes them until it is deleted in the cleanup phase, after Api is created/);
+    const swapped = clone(before);
+    stack(swapped).Other = service({ ServiceConnectConfiguration: published('other') });
+    stack(before).Other = service({ ServiceConnectConfiguration: published('other') });
+    stack(swapped).Service.Properties.ServiceConnectConfiguration = published('other');
+    stack(swapped).Other.Properties.ServiceConnectConfiguration = published('api', 'api');
+    expect(kinds(before, swapped)).toEqual(['service-connect-name-in-use Service', 'service-connect-name-in-use Other']);
+    // An in-place update that keeps the names is no hazard
+    const scaled = clone(before);
+    stack(scaled).Service.Properties.DesiredCount = 4;
+    expect(compareTemplates(before, scaled)).toEqual([]);
   });
 
   test('every kind has a severity and a one-line summary', () => {

@@ -14,6 +14,7 @@ import { ESK_UPD6 } from '../../lib/deploy-checks/rules/esk-upd6';
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
 import { ESK_UPD8 } from '../../lib/deploy-checks/rules/esk-upd8';
 import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
+import { ESK_UPD10 } from '../../lib/deploy-checks/rules/esk-upd10';
 import { fargateTask, ref, service, stack } from './fixtures';
 
 /** The deployed version: one stack `A` with `resources`. */
@@ -118,7 +119,22 @@ const CASES: UpdateCase[] = [
     flagged: ['Prod'],
     safeAfter: shifting('/app/*', 'BLUE_GREEN', { DesiredCount: 3 }),
   },
+  {
+    rule: ESK_UPD10, // a service publishing "web" moved to Fargate Spot (LaunchType gone): replaced while the old one holds the name
+    before: publishing(undefined, { LaunchType: 'FARGATE' }),
+    after: publishing(undefined, { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }),
+    flagged: ['Svc'],
+    safeAfter: publishing(undefined, { LaunchType: 'FARGATE', DesiredCount: 3 }),
+  },
 ];
+
+test('ESK-UPD10 is an error whose fix names the ways out: a new name, or two deploys', () => {
+  const renamed = publishing(undefined, { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] });
+  (renamed.Svc.Properties!.ServiceConnectConfiguration as { Services: Record<string, unknown>[] }).Services[0].DiscoveryName = 'web-v2';
+  expect(ESK_UPD10.check(now(renamed), deployed(publishing(undefined, { LaunchType: 'FARGATE' })))).toEqual([]);
+  expect(ESK_UPD10.severity).toBe('error');
+  expect(ESK_UPD10.fix).toMatch(/new serviceConnect\.name.*two steps: first the service without its name/);
+});
 
 test('ESK-UPD9 leaves a rolling service\'s rule alone: nobody else sets its weights', () => {
   expect(ESK_UPD9.check(now(shifting('/v2/*', 'ROLLING')), deployed(shifting('/app/*', 'ROLLING')))).toEqual([]);

@@ -23,6 +23,10 @@ export interface ServiceSpec {
   readonly memoryMiB?: number;
   readonly serviceName?: string;
   readonly priority?: number;
+  /** Publish this Service Connect name (the version needs `namespace`). */
+  readonly serviceConnectName?: string;
+  /** Run on Fargate Spot (a capacity provider strategy instead of the FARGATE launch type). */
+  readonly spot?: boolean;
 }
 
 /** One version of the app. */
@@ -31,6 +35,8 @@ export interface AppVersion {
   readonly services: readonly ServiceSpec[];
   /** Queue workers (WorkerService with a queue), by construct id. */
   readonly workers?: readonly string[];
+  /** Give the cluster a Service Connect namespace of this name. */
+  readonly namespace?: string;
 }
 
 /** Built-in CloudFormation rules' findings stay warnings; synthVersion also turns the engine off. */
@@ -59,6 +65,7 @@ export function buildVersion(app: App, version: AppVersion, options: BuildOption
   const cluster = new ServiceCluster(stack, 'Cluster', {
     network: version.network ?? NetworkLayout.SINGLE_NAT,
     restrictDefaultSecurityGroup: options.restrictDefaultSecurityGroup,
+    serviceConnectNamespace: version.namespace,
   });
   const loadBalancer = new ServiceLoadBalancer(stack, 'LoadBalancer', { vpc: cluster.vpc });
   Validations.of(loadBalancer).acknowledge({
@@ -79,6 +86,8 @@ export function buildVersion(app: App, version: AppVersion, options: BuildOption
       serviceName: spec.serviceName,
       priority: spec.priority,
       healthCheck: { path: '/' },
+      serviceConnect: spec.serviceConnectName !== undefined ? { name: spec.serviceConnectName } : undefined,
+      spot: spec.spot ? { spotWeight: 1 } : undefined,
     });
   }
   return stack;

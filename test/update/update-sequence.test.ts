@@ -204,3 +204,38 @@ describe('construct renames are caught', () => {
     ]));
   });
 });
+
+describe('a replaced service that publishes a Service Connect name', () => {
+  // ECS: the discovery name and client alias are unique in the namespace; a replacement is created
+  // while the old service still publishes them → "SC service is already used".
+  const PUBLISHED: AppVersion = { namespace: 'internal', services: [{ ...API, serviceConnectName: 'api' }, WEB] };
+  const nameErrors = (hazards: Hazard[]) => errorsOf(hazards).filter((h) => h.kind === 'service-connect-name-in-use')
+    .map((h) => `${h.logicalId.replace(/[0-9A-F]{8}$/, '')}: ${h.reason}`);
+
+  test.each([
+    ['spot on (LaunchType FARGATE → a capacity provider strategy)', PUBLISHED, { ...PUBLISHED, services: [{ ...API, serviceConnectName: 'api', spot: true }, WEB] }],
+    ['spot off', { ...PUBLISHED, services: [{ ...API, serviceConnectName: 'api', spot: true }, WEB] }, PUBLISHED],
+  ] as const)('%s: the replacement keeps the name, so the update fails', (_name, before, after) => {
+    const hazards = update(before, after);
+    expect(hazards.filter((h) => h.kind === 'service-replaced').map((h) => h.logicalId)).toEqual([expect.stringMatching(/^ApiService/)]);
+    expect(nameErrors(hazards)).toEqual([expect.stringMatching(
+      /^ApiService: publishes the Service Connect discovery name "api", client alias "api" port 8080: ApiService[0-9A-F]{8} is replaced \(LaunchType changed/)]);
+  });
+
+  test('renaming its construct: the new service takes the name the old one holds until cleanup', () => {
+    const hazards = update(PUBLISHED, { ...PUBLISHED, services: [{ ...API, id: 'Gateway', serviceConnectName: 'api' }, WEB] });
+    expect(nameErrors(hazards)).toEqual([expect.stringMatching(/^GatewayService: publishes the Service Connect discovery name "api".*ApiService[0-9A-F]{8} publishes them until it is deleted in the cleanup phase/)]);
+  });
+
+  test('the ways out pass: a new name in the same deploy, or the name dropped first and added back with the replacement', () => {
+    const spotWith = (name?: string): AppVersion => ({ ...PUBLISHED, services: [{ ...API, serviceConnectName: name, spot: true }, WEB] });
+    expect(nameErrors(update(PUBLISHED, spotWith('api-v2')))).toEqual([]);
+    const unnamed: AppVersion = { ...PUBLISHED, services: [API, WEB] };
+    expect(errors(update(PUBLISHED, unnamed))).toEqual([]);
+    expect(nameErrors(update(unnamed, spotWith('api')))).toEqual([]);
+  });
+
+  test('a change that keeps the service (a new image) keeps its name: no hazard', () => {
+    expect(update(PUBLISHED, { ...PUBLISHED, services: [{ ...API, serviceConnectName: 'api', tag: '1.28' }, WEB] }).map(describeHazard)).toEqual([]);
+  });
+});

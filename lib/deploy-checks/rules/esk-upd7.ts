@@ -8,5 +8,6 @@ export const ESK_UPD7 = updateRule({
   id: 'ESK-UPD7',
   kinds: ['service-replaced'],
   reason: 'Update replaces an ECS service (a replacing property changed, or the construct was renamed or moved): the new service starts beside the old one and tasks double until cleanup',
-  fix: 'Keep the service\'s construct id and its cluster, launch type and name; if the replacement is intended, plan for the double capacity',
+  fix: 'Keep the service\'s construct id and its cluster, launch type (spot, ec2Capacity, managedInstancesCapacity) and name; if the replacement is intended, plan for the double capacity. '
+    + 'A service that publishes a Service Connect name cannot keep it through a replacement (ESK-UPD10)',
 });
