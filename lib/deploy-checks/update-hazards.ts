@@ -15,6 +15,8 @@
  */
 
 import { CfnResource, CfnTemplate } from './rule';
+import { physicalName } from './physical-names';
+import { schemaFacts, valueAt } from './schema-facts';
 import { referencedIds } from './template';
 
 /** The template types every deploy check reads (rule.ts), under the names the tests know. */
@@ -77,108 +79,38 @@ export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'A
 export const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
 
 /**
- * Top-level properties whose change replaces the resource ("Update requires: Replacement"), for
- * the types the library emits. From the CloudFormation resource provider schemas'
- * `createOnlyProperties` and `conditionalCreateOnlyProperties` (ECS Service LaunchType), as
- * bundled with cfn-lint 1.58 (schema date 2026-10-20); a nested create-only path counts for its
- * top-level property. update-hazards.test.ts checks this table against those schemas.
- * Kept from the stateful guard beyond the schemas:
+ * Changes that CloudFormation cannot make in place although the schemas list them as updatable,
+ * kept from the stateful guard: they block the deploy just as a replacement of a stateful
+ * resource would, so they count as one.
  * - S3 Bucket ObjectLockEnabled (create-only when the guard was written).
  * - KMS Key KeySpec, KeyUsage, Origin, MultiRegion: CloudFormation fails the update rather than
- *   replacing the key, which blocks the deploy just the same.
- * A type not listed is replaced only when its Type changes.
+ *   replacing the key.
  */
-export const REPLACING_PROPERTIES: Record<string, string[]> = {
-  // Stateful (the guard's table)
-  'AWS::ECR::Repository': ['RepositoryName', 'EncryptionConfiguration'],
-  'AWS::Logs::LogGroup': ['LogGroupName'],
-  'AWS::S3::Bucket': ['BucketName', 'ObjectLockEnabled', 'BucketNamePrefix', 'BucketNamespace'],
+const REPLACING_BEYOND_SCHEMAS: Record<string, string[]> = {
+  'AWS::S3::Bucket': ['ObjectLockEnabled'],
   'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
-  // ECS
-  'AWS::ECS::Cluster': ['ClusterName'],
-  'AWS::ECS::ClusterCapacityProviderAssociations': ['Cluster'],
-  'AWS::ECS::CapacityProvider': ['AutoScalingGroupProvider', 'Name', 'ClusterName'],
-  'AWS::ECS::Service': ['Cluster', 'Role', 'SchedulingStrategy', 'ServiceName', 'LaunchType'],
-  'AWS::ECS::TaskDefinition': ['Family', 'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'ExecutionRoleArn', 'InferenceAccelerators',
-    'Memory', 'NetworkMode', 'PlacementConstraints', 'ProxyConfiguration', 'RequiresCompatibilities', 'RuntimePlatform', 'TaskRoleArn',
-    'Volumes', 'PidMode', 'IpcMode', 'EphemeralStorage'],
-  // Elastic Load Balancing
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name', 'Type', 'Scheme'],
-  'AWS::ElasticLoadBalancingV2::Listener': ['LoadBalancerArn'],
-  'AWS::ElasticLoadBalancingV2::ListenerRule': ['ListenerArn'],
-  'AWS::ElasticLoadBalancingV2::TargetGroup': ['TargetType', 'ProtocolVersion', 'Port', 'Name', 'VpcId', 'Protocol', 'IpAddressType'],
-  // Network
-  'AWS::EC2::VPC': ['CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'VpcEncryptionControl', 'InstanceTenancy'],
-  'AWS::EC2::Subnet': ['VpcId', 'AvailabilityZone', 'AvailabilityZoneId', 'CidrBlock', 'OutpostArn', 'Ipv6Native', 'Ipv4IpamPoolId',
-    'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlock'],
-  'AWS::EC2::RouteTable': ['VpcId'],
-  'AWS::EC2::Route': ['RouteTableId', 'DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'],
-  'AWS::EC2::SubnetRouteTableAssociation': ['SubnetId', 'RouteTableId'],
-  'AWS::EC2::VPCGatewayAttachment': ['VpcId'],
-  'AWS::EC2::NatGateway': ['VpcId', 'SubnetId', 'ConnectivityType', 'AllocationId', 'PrivateIpAddress', 'AvailabilityMode'],
-  'AWS::EC2::EIP': ['NetworkBorderGroup', 'TransferAddress', 'IpamPoolId', 'Address'],
-  'AWS::EC2::VPCEndpoint': ['ServiceName', 'VpcEndpointType', 'VpcId', 'ServiceNetworkArn', 'ResourceConfigurationArn', 'ServiceRegion', 'DnsOptions'],
-  'AWS::EC2::FlowLog': ['DeliverCrossAccountRole', 'DeliverLogsPermissionArn', 'LogGroupName', 'LogDestination', 'ResourceId', 'TrafficType',
-    'LogDestinationType', 'ResourceType', 'LogFormat', 'MaxAggregationInterval', 'DestinationOptions', 'TagFieldSpecifications'],
-  'AWS::EC2::SecurityGroup': ['GroupDescription', 'GroupName', 'VpcId'],
-  'AWS::EC2::SecurityGroupIngress': ['GroupName', 'IpProtocol', 'SourceSecurityGroupId', 'SourcePrefixListId', 'ToPort', 'CidrIp',
-    'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'FromPort', 'GroupId', 'CidrIpv6'],
-  'AWS::EC2::SecurityGroupEgress': ['IpProtocol', 'DestinationSecurityGroupId', 'ToPort', 'CidrIp', 'FromPort', 'GroupId', 'CidrIpv6', 'DestinationPrefixListId'],
-  'AWS::EC2::LaunchTemplate': ['LaunchTemplateName'],
-  'AWS::AutoScaling::AutoScalingGroup': ['InstanceId', 'AutoScalingGroupName', 'LaunchConfigurationName', 'VPCZoneIdentifier', 'LaunchTemplate', 'MixedInstancesPolicy'],
-  // IAM, scaling, alarms, queues, schedules, discovery, DNS, certificates
-  'AWS::IAM::Role': ['Path', 'RoleName'],
-  'AWS::IAM::InstanceProfile': ['InstanceProfileName', 'Path'],
-  'AWS::ApplicationAutoScaling::ScalableTarget': ['ResourceId', 'ScalableDimension', 'ServiceNamespace'],
-  'AWS::ApplicationAutoScaling::ScalingPolicy': ['PolicyName', 'ServiceNamespace', 'ResourceId', 'ScalableDimension', 'ScalingTargetId'],
-  'AWS::CloudWatch::Alarm': ['AlarmName'],
-  'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
-  'AWS::S3::BucketPolicy': ['Bucket'],
-  'AWS::Scheduler::Schedule': ['Name'],
-  'AWS::Scheduler::ScheduleGroup': ['Name'],
-  'AWS::ServiceDiscovery::HttpNamespace': ['Name'],
-  'AWS::ServiceDiscovery::PrivateDnsNamespace': ['Vpc', 'Name'],
-  'AWS::ServiceDiscovery::Service': ['HealthCheckCustomConfig', 'Name', 'Type', 'NamespaceId'],
-  'AWS::Route53::RecordSet': ['HostedZoneName', 'HostedZoneId'],
-  'AWS::CertificateManager::Certificate': ['SubjectAlternativeNames', 'DomainValidationOptions', 'KeyAlgorithm', 'DomainName', 'CertificateAuthorityArn', 'CertificateExport'],
-  'AWS::KMS::Alias': ['AliasName'],
-  'AWS::SecretsManager::Secret': ['Name'],
-  'AWS::SSM::Parameter': ['Name'],
-  'AWS::Lambda::Function': ['FunctionName', 'PackageType', 'TenancyConfig', 'DurableConfig'],
 };
 
+/** A property path whose change replaces a resource, and whether the schema says only "may". */
+export interface ReplacingPath {
+  readonly path: readonly string[];
+  readonly conditional: boolean;
+}
+
 /**
- * Physical names (and ports) unique in an account, region or parent: `name` is the property,
- * `scope` the properties of the parent it is unique in (with `defaults` when they are absent).
+ * The property paths whose change replaces a resource of `type` ("Update requires: Replacement"):
+ * the createOnlyProperties and conditionalCreateOnlyProperties of its CloudFormation registry
+ * schema (schema-facts.ts, generated from the schemas the pinned cfn-lint bundles), plus
+ * REPLACING_BEYOND_SCHEMAS. A type the schemas do not know is replaced only when its Type changes.
  */
-export const PHYSICAL_NAMES: Record<string, { readonly name: string; readonly scope?: string[]; readonly defaults?: Record<string, unknown>; readonly what?: string }> = {
-  'AWS::ECR::Repository': { name: 'RepositoryName' },
-  'AWS::ECS::Cluster': { name: 'ClusterName' },
-  'AWS::ECS::Service': { name: 'ServiceName', scope: ['Cluster'], defaults: { Cluster: 'default' } },
-  'AWS::ECS::CapacityProvider': { name: 'Name' },
-  'AWS::SQS::Queue': { name: 'QueueName' },
-  'AWS::S3::Bucket': { name: 'BucketName' },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { name: 'Name' },
-  'AWS::ElasticLoadBalancingV2::TargetGroup': { name: 'Name' },
-  'AWS::ElasticLoadBalancingV2::Listener': { name: 'Port', scope: ['LoadBalancerArn'], what: 'port' },
-  'AWS::Logs::LogGroup': { name: 'LogGroupName' },
-  'AWS::Scheduler::Schedule': { name: 'Name', scope: ['GroupName'], defaults: { GroupName: 'default' } },
-  'AWS::Scheduler::ScheduleGroup': { name: 'Name' },
-  'AWS::EC2::SecurityGroup': { name: 'GroupName', scope: ['VpcId'] },
-  'AWS::EC2::LaunchTemplate': { name: 'LaunchTemplateName' },
-  'AWS::AutoScaling::AutoScalingGroup': { name: 'AutoScalingGroupName' },
-  'AWS::IAM::Role': { name: 'RoleName' },
-  'AWS::IAM::InstanceProfile': { name: 'InstanceProfileName' },
-  'AWS::CloudWatch::Alarm': { name: 'AlarmName' },
-  'AWS::ServiceDiscovery::HttpNamespace': { name: 'Name' },
-  'AWS::ServiceDiscovery::PrivateDnsNamespace': { name: 'Name', scope: ['Vpc'] },
-  'AWS::ServiceDiscovery::Service': { name: 'Name', scope: ['NamespaceId'] },
-  'AWS::Route53::RecordSet': { name: 'Name', scope: ['Type', 'HostedZoneId', 'HostedZoneName', 'SetIdentifier'], what: 'record' },
-  'AWS::KMS::Alias': { name: 'AliasName' },
-  'AWS::SecretsManager::Secret': { name: 'Name' },
-  'AWS::SSM::Parameter': { name: 'Name' },
-  'AWS::Lambda::Function': { name: 'FunctionName' },
-};
+export function replacingPaths(type: string): ReplacingPath[] {
+  const facts = schemaFacts(type);
+  const paths: ReplacingPath[] = (facts?.createOnly ?? []).map((path) => ({ path, conditional: facts!.conditional.has(path.join('/')) }));
+  for (const property of REPLACING_BEYOND_SCHEMAS[type] ?? []) {
+    if (!paths.some((p) => p.path.length === 1 && p.path[0] === property)) paths.push({ path: [property], conditional: false });
+  }
+  return paths;
+}
 
 /** Stateful: one of STATEFUL_TYPES, or anything retained on delete. */
 export function isStateful(resource: CfnResourceJson): boolean {
@@ -250,9 +182,9 @@ export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<
       continue;
     }
     const reasons: string[] = [];
-    for (const prop of REPLACING_PROPERTIES[old.Type] ?? []) {
-      const [x, y] = [old.Properties?.[prop], now.Properties?.[prop]];
-      if (canonical(x) !== canonical(y)) reasons.push(`${prop} changed from ${show(x)} to ${show(y)} (update requires replacement)`);
+    for (const { path, conditional } of replacingPaths(old.Type)) {
+      const [x, y] = [valueAt(old.Properties, path), valueAt(now.Properties, path)];
+      if (canonical(x) !== canonical(y)) reasons.push(`${path.join('/')} changed from ${show(x)} to ${show(y)} (update ${conditional ? 'may require' : 'requires'} replacement)`);
     }
     if (reasons.length > 0) replaced.set(id, reasons);
   }
@@ -262,10 +194,10 @@ export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<
     for (const id of kept) {
       if (replaced.has(id)) continue;
       const now = a[id];
-      for (const prop of REPLACING_PROPERTIES[now.Type] ?? []) {
-        const target = [...referencedIds(now.Properties?.[prop])].find((r) => replaced.has(r));
+      for (const { path, conditional } of replacingPaths(now.Type)) {
+        const target = [...referencedIds(valueAt(now.Properties, path))].find((r) => replaced.has(r));
         if (target !== undefined) {
-          replaced.set(id, [`${prop} refers to ${target}, which is replaced (update requires replacement)`]);
+          replaced.set(id, [`${path.join('/')} refers to ${target}, which is replaced (update ${conditional ? 'may require' : 'requires'} replacement)`]);
           changed = true;
           break;
         }
@@ -279,7 +211,7 @@ interface Holder { readonly stack: string; readonly id: string }
 
 /** The physical name key of a resource ('' when it has no explicit name), with references qualified. */
 function nameKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>): string | undefined {
-  const spec = PHYSICAL_NAMES[resource.Type];
+  const spec = physicalName(resource.Type);
   const name = spec && resource.Properties?.[spec.name];
   if (!spec || name === undefined) return undefined;
   const scope = (spec.scope ?? []).map((p) => qualify(resource.Properties?.[p] ?? spec.defaults?.[p], stack, replaced));
@@ -287,7 +219,7 @@ function nameKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet
 }
 
 function nameLabel(resource: CfnResourceJson): string {
-  const spec = PHYSICAL_NAMES[resource.Type];
+  const spec = physicalName(resource.Type);
   return `${spec?.what ?? 'name'} ${show(resource.Properties?.[spec?.name ?? ''])}`;
 }
 
@@ -340,9 +272,9 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
         if (isStateful(old)) push('stateful-replaced', stack, id, old.Type, reason);
       }
       if (replaced.has(id)) {
-        const spec = PHYSICAL_NAMES[now.Type];
-        const name = spec && now.Properties?.[spec.name];
-        if (name !== undefined && (REPLACING_PROPERTIES[now.Type] ?? []).includes(spec.name)
+        const spec = physicalName(now.Type);
+        const name = spec ? now.Properties?.[spec.name] : undefined;
+        if (spec !== undefined && name !== undefined && replacingPaths(now.Type).some((p) => p.path.length === 1 && p.path[0] === spec.name)
           && canonical(old.Properties?.[spec.name]) === canonical(name)) {
           push('named-replacement', stack, id, now.Type, `${replaced.get(id)![0]}, and it keeps its explicit ${nameLabel(now)}: CloudFormation refuses `
             + '("cannot update a stack when a custom-named resource requires replacing"); rename it in the same change, or drop the explicit name');
@@ -431,7 +363,7 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     const old = where(x, y.stack);
     const oldResource = resourcesOf(before, x.stack)[x.id];
     const why = !stays(x)
-      ? (isRetained(oldResource) ? `${old} is removed but retained, so it keeps the ${PHYSICAL_NAMES[r.Type].what ?? 'name'} for good`
+      ? (isRetained(oldResource) ? `${old} is removed but retained, so it keeps the ${physicalName(r.Type)?.what ?? 'name'} for good`
         : `${old} is deleted only in the cleanup phase, after ${y.id} is created`)
       : isReplaced(x) ? `${old} is replaced, and its old copy keeps it until cleanup`
         : `${old} is updated to another one in parallel, so ${y.id} may ask for it first`;

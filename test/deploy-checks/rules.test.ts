@@ -281,3 +281,17 @@ test('ESK-VPC1 lists the missing endpoints', () => {
   const [finding] = ESK_VPC1.check(CASES.find((c) => c.rule === ESK_VPC1)!.bad);
   expect(finding.detail).toContain('missing endpoints: ecr.api, ecr.dkr, logs, s3, sqs');
 });
+
+test('ESK-NAME1 takes names from the schemas: two literal AlarmNames, two capacity providers\' Names, a lifecycle hook name only within its group', () => {
+  // GIVEN names of types the former hand table did not list
+  const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'web-5xx', MetricName: 'x', Namespace: 'y', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } };
+  const provider = { Type: 'AWS::ECS::CapacityProvider', Properties: { Name: 'spot', AutoScalingGroupProvider: { AutoScalingGroupArn: ref('Asg') } } };
+  const hook = (group: string) => ({ Type: 'AWS::AutoScaling::LifecycleHook', Properties: { AutoScalingGroupName: group, LifecycleHookName: 'drain', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING' } });
+  const app = [stack('A', { Alarm: alarm, Cp: provider, Hook: hook('a') }), stack('B', { Alarm: alarm, Cp: provider, Hook: hook('b') })];
+  // WHEN / THEN the alarms and the providers collide; hooks of two groups do not
+  expect(ESK_NAME1.check(app).map((f) => `${f.logicalId} ${f.detail}`)).toEqual([
+    'Alarm name web-5xx also used by Alarm in B.template.json', 'Alarm name web-5xx also used by Alarm in A.template.json',
+    'Cp name spot also used by Cp in B.template.json', 'Cp name spot also used by Cp in A.template.json',
+  ]);
+  expect(ESK_NAME1.check([stack('A', { Hook: hook('a') }), stack('B', { Hook: hook('a') })]).map((f) => f.logicalId)).toEqual(['Hook', 'Hook']);
+});
