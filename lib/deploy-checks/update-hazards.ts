@@ -39,7 +39,9 @@ export type HazardKind =
   | 'service-replaced'
   | 'service-connect-protocol'
   | 'shifted-rule-reset'
-  | 'shifted-rule-removed';
+  | 'shifted-rule-removed'
+  | 'identifier-in-use'
+  | 'account-setting-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
 export type HazardSeverity = 'error' | 'warning';
@@ -58,6 +60,8 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'service-replaced': { severity: 'warning', summary: 'an ECS service is replaced (or removed and re-added under a new logical id): the new service starts beside the old one, doubling tasks until cleanup' },
   'shifted-rule-removed': { severity: 'error', summary: 'the listener rule ECS shifts traffic on is removed while its service stays (a default-route service leaving canary, linear or blue/green): CloudFormation deletes it only in cleanup, after the service rolls onto its primary target group, and until then the rule may send every request to the emptied alternate group' },
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
+  'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
+  'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 
@@ -223,6 +227,42 @@ function nameLabel(resource: CfnResourceJson): string {
   return `${spec?.what ?? 'name'} ${show(resource.Properties?.[spec?.name ?? ''])}`;
 }
 
+/**
+ * The primary identifier of a resource as the template sets it (schema-facts.ts), with references
+ * qualified; undefined when AWS generates a part of it, a part is absent (CloudFormation then
+ * generates a name), or a part is not known before the deploy (a parameter, an import, a
+ * condition). A one-per-account-and-region type is identified by the account: by its stack here.
+ */
+function identifierKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>, template: CfnTemplate): string | undefined {
+  const facts = schemaFacts(resource.Type);
+  if (facts === undefined || facts.primaryIdentifier.length === 0) return undefined;
+  if (facts.accountSingleton) return canonical([resource.Type, `account of ${stack}`]);
+  if (facts.primaryIdentifier.some((p) => p.generated)) return undefined;
+  const values = facts.primaryIdentifier.map((p) => valueAt(resource.Properties, p.property.split('/')));
+  if (values.some((v) => v === undefined || !knownBeforeDeploy(v, template))) return undefined;
+  return canonical([resource.Type, values.map((v) => qualify(v, stack, replaced))]);
+}
+
+/** Literals, pseudo parameters and references to the template's resources, joined or substituted: nothing a deploy chooses. */
+function knownBeforeDeploy(value: unknown, template: CfnTemplate): boolean {
+  if (Array.isArray(value)) return value.every((v) => knownBeforeDeploy(v, template));
+  if (value === null || typeof value !== 'object') return true;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === 'Ref') {
+    const target = entries[0][1];
+    return typeof target === 'string' && target !== 'AWS::NoValue' && (target.startsWith('AWS::') || template.Resources?.[target] !== undefined);
+  }
+  if (entries.length === 1 && ['Fn::ImportValue', 'Fn::If', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::Transform'].includes(entries[0][0])) return false;
+  const ids = referencedIds(value);
+  return [...ids].every((id) => template.Resources?.[id] !== undefined) && entries.every(([, v]) => knownBeforeDeploy(v, template));
+}
+
+function identifierLabel(resource: CfnResourceJson): string {
+  const facts = schemaFacts(resource.Type);
+  if (facts?.accountSingleton) return '(the account: one per account and region)';
+  return (facts?.primaryIdentifier ?? []).map((p) => `${p.property} ${show(valueAt(resource.Properties, p.property.split('/')))}`).join(', ');
+}
+
 /** Start and end of an IPv4 CIDR as numbers, or undefined for a token or IPv6. */
 function cidrRange(value: unknown): [number, number] | undefined {
   const m = typeof value === 'string' ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(value) : null;
@@ -265,6 +305,11 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
             + `outside the stack${named ? `; its ${nameLabel(old)} stays taken, so adding it back fails ("already exists")` : ''}`);
         } else if (STATEFUL_TYPES.includes(old.Type)) {
           push('stateful-deleted', stack, id, old.Type, 'the logical id is gone (renamed, moved or removed): CloudFormation deletes the old resource and its data');
+        } else if (schemaFacts(old.Type)?.deleteResets && !Object.values(a).some((r) => r.Type === old.Type)) {
+          // (Moved to another logical id of this stack: identifier-in-use names that.)
+          push('account-setting-reset', stack, id, old.Type, `the logical id is gone: CloudFormation deletes it in cleanup, and a ${old.Type} is one per account and region, `
+            + 'so its delete handler resets the setting for the whole account and region (an ECR replication configuration is emptied, a registry policy removed), '
+            + 'whoever set it; keep it with DeletionPolicy Retain, or move it into the stack that should own it in the same deploy');
         }
         continue;
       }
@@ -368,6 +413,41 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
       : isReplaced(x) ? `${old} is replaced, and its old copy keeps it until cleanup`
         : `${old} is updated to another one in parallel, so ${y.id} may ask for it first`;
     push('name-in-use', y.stack, y.id, r.Type, `takes ${nameLabel(r)} from ${old}: ${why} → "already exists"`);
+  }
+
+  // 8. Primary identifiers: the registry contract has a create fail AlreadyExists when a resource
+  // with its identifier exists ("contract_create_create", CloudFormation CLI contract tests); an
+  // identifier the template sets in full and keeps across a replacement or a move is held by the
+  // old resource until cleanup. Names (4, and named-replacement in 1) already say it for theirs.
+  const told = new Set(hazards.filter((h) => h.kind === 'named-replacement' || h.kind === 'name-in-use').map((h) => `${h.stack}/${h.logicalId}`));
+  const identified = (set: TemplateSet, replacedIn: boolean): Map<string, Holder> => {
+    const out = new Map<string, Holder>();
+    for (const stack of Object.keys(set)) {
+      const replaced = replacedIn ? new Set(replacedBy.get(stack)!.keys()) : new Set<string>();
+      for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
+        const key = identifierKey(r, stack, replaced, set[stack]);
+        if (key !== undefined) out.set(key, { stack, id });
+      }
+    }
+    return out;
+  };
+  const identifiedBefore = identified(before, false);
+  for (const [key, y] of identified(after, true)) {
+    const x = identifiedBefore.get(key);
+    if (x === undefined || told.has(`${y.stack}/${y.id}`)) continue;
+    const r = resourcesOf(after, y.stack)[y.id];
+    if (same(x, y)) {
+      if (!isReplaced(y)) continue;
+      push('identifier-in-use', y.stack, y.id, r.Type, `${replacedBy.get(y.stack)!.get(y.id)![0]}, and it keeps its primary identifier ${identifierLabel(r)}: `
+        + 'the new one is created while the old one still holds it (deleted only in cleanup), so the create fails AlreadyExists; change the identifier in the same deploy, or replace it in two deploys');
+      continue;
+    }
+    // Both hold it in N+1: not an update hazard but a duplicate (ESK-NAME1, ESK-ACCT1).
+    if (stays(x) && !isReplaced(x)) continue;
+    const old = where(x, y.stack);
+    const why = !stays(x) ? `${old} is deleted only in the cleanup phase, after ${y.id} is created` : `${old} is replaced, and its old copy keeps it until cleanup`;
+    push('identifier-in-use', y.stack, y.id, r.Type, `takes the primary identifier ${identifierLabel(r)} from ${old}: ${why} → AlreadyExists; `
+      + 'keep the logical id (the construct id and its path), or remove the old one in one deploy and add the new one in the next');
   }
 
   // 5. Service Connect: ECS cannot change the appProtocol of a port a running service publishes

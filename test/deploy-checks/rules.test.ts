@@ -1,5 +1,5 @@
 import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
-import { DeployCheckRule, StackTemplate } from '../../lib/deploy-checks/rule';
+import { CfnResource, DeployCheckRule, StackTemplate } from '../../lib/deploy-checks/rule';
 import { ESK_ECR1 } from '../../lib/deploy-checks/rules/esk-ecr1';
 import { ESK_ECR2 } from '../../lib/deploy-checks/rules/esk-ecr2';
 import { ESK_ECS1 } from '../../lib/deploy-checks/rules/esk-ecs1';
@@ -20,7 +20,11 @@ import { ESK_NAME1 } from '../../lib/deploy-checks/rules/esk-name1';
 import { ESK_RET1 } from '../../lib/deploy-checks/rules/esk-ret1';
 import { ESK_SC1 } from '../../lib/deploy-checks/rules/esk-sc1';
 import { ESK_VPC1 } from '../../lib/deploy-checks/rules/esk-vpc1';
+import { ESK_ACCT1 } from '../../lib/deploy-checks/rules/one-per-account-twice';
 import { arn, cluster, fargateTask, ref, service, stack } from './fixtures';
+
+const replicationConfig = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
+const scanning = { Type: 'AWS::ECR::RegistryScanningConfiguration', Properties: { ScanType: 'ENHANCED', Rules: [] } };
 
 interface Case {
   readonly rule: DeployCheckRule;
@@ -238,6 +242,15 @@ const CASES: Case[] = [
     bad: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' }, DeletionPolicy: 'Retain' } })],
     flagged: ['Repo'],
     good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {}, DeletionPolicy: 'Retain' }, Named: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' }, DeletionPolicy: 'Delete' } })],
+  },
+  {
+    rule: ESK_ACCT1, // two stacks of one account and region, each with the registry's replication (and a scanning configuration twice in one)
+    bad: [stack('A', { Replication: replicationConfig, Scan: scanning, Scan2: scanning }, { account: '111111111111', region: 'us-east-1' }),
+      stack('B', { Replication: replicationConfig }, { account: '111111111111', region: 'us-east-1' })],
+    flagged: ['Replication', 'Replication', 'Scan', 'Scan2'],
+    // One per account and region: the second stack deploys to another region; a conditional one may not be created
+    good: [stack('A', { Replication: replicationConfig, Scan: scanning, Scan2: { ...scanning, Condition: 'Never' } as CfnResource }, { account: '111111111111', region: 'us-east-1' }),
+      stack('B', { Replication: replicationConfig }, { account: '111111111111', region: 'eu-west-1' })],
   },
   {
     rule: ESK_LOG1,

@@ -288,6 +288,74 @@ describe('compareTemplates', () => {
       .toEqual(['named-replacement AutoScalingGroupProvider/AutoScalingGroupArn changed from']);
   });
 
+  test('identifier-in-use: a replacement that keeps a primary identifier the template sets (a transit gateway route moved to another attachment)', () => {
+    // GIVEN a route whose create-only attachment changes; its identifier is the route table and CIDR
+    const route = (attachment: string) => ({
+      Type: 'AWS::EC2::TransitGatewayRoute',
+      Properties: { TransitGatewayRouteTableId: { Ref: 'Rt' }, DestinationCidrBlock: '10.1.0.0/16', TransitGatewayAttachmentId: { Ref: attachment } },
+    });
+    const table = { Type: 'AWS::EC2::TransitGatewayRouteTable', Properties: { TransitGatewayId: 'tgw-1' } };
+    const before: TemplateSet = { S: { Resources: { Rt: table, Route: route('AttA') } } };
+    const after: TemplateSet = { S: { Resources: { Rt: table, Route: route('AttB') } } };
+    // WHEN / THEN
+    expect(compareTemplates(before, after).map(describeHazard)).toEqual([
+      'error identifier-in-use: app S Route (AWS::EC2::TransitGatewayRoute): TransitGatewayAttachmentId changed from {"Ref":"AttA"} to {"Ref":"AttB"} (update requires replacement), '
+      + 'and it keeps its primary identifier TransitGatewayRouteTableId {"Ref":"Rt"}, DestinationCidrBlock "10.1.0.0/16": the new one is created while the old one still holds it '
+      + '(deleted only in cleanup), so the create fails AlreadyExists; change the identifier in the same deploy, or replace it in two deploys',
+    ]);
+    // A new CIDR with it is a new identifier; a replaced route table gives a new one too
+    const elsewhere = clone(after);
+    elsewhere.S.Resources!.Route.Properties.DestinationCidrBlock = '10.2.0.0/16';
+    expect(compareTemplates(before, elsewhere)).toEqual([]);
+    const newTable = clone(after);
+    (newTable.S.Resources!.Rt.Properties as Record<string, unknown>).TransitGatewayId = 'tgw-2';
+    expect(compareTemplates(before, newTable).map((h) => h.kind)).toEqual([]);
+  });
+
+  test('identifier-in-use: a scalable target moved to another logical id with the same identifier; not when a part is unknown or replaced', () => {
+    const target = (resourceId: unknown) => ({
+      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+      Properties: { ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount', ServiceNamespace: 'ecs', MinCapacity: 1, MaxCapacity: 4 },
+    });
+    const joined = { 'Fn::Join': ['/', ['service', { Ref: 'Cluster' }, { 'Fn::GetAtt': ['Svc', 'Name'] }]] };
+    const base = { Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} }, Svc: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'Cluster' } } } };
+    for (const resourceId of ['service/main/web', joined]) {
+      const before: TemplateSet = { S: { Resources: { ...base, Target: target(resourceId) } } };
+      const after: TemplateSet = { S: { Resources: { ...base, ScaleTarget: target(resourceId) } } };
+      const hazards = compareTemplates(before, after);
+      expect(hazards.map((h) => `${h.kind} ${h.logicalId}`)).toEqual(['identifier-in-use ScaleTarget']);
+      expect(hazards[0].reason).toMatch(/^takes the primary identifier ResourceId .*, ScalableDimension "ecs:service:DesiredCount", ServiceNamespace "ecs" from Target: Target is deleted only in the cleanup phase/);
+    }
+    // The service replaced too (another cluster): the identifier resolves to a new service
+    const before: TemplateSet = { S: { Resources: { ...base, Target: target(joined) } } };
+    const moved = clone({ S: { Resources: { ...base, ScaleTarget: target(joined) } } }) as TemplateSet;
+    (moved.S.Resources!.Svc.Properties as Record<string, unknown>).Cluster = 'other';
+    expect(compareTemplates(before, moved).filter((h) => h.kind === 'identifier-in-use')).toEqual([]);
+    // A parameter in the identifier: unknown before the deploy, so not compared
+    const param = { 'Fn::Sub': 'service/${ClusterName}/web' };
+    expect(compareTemplates({ S: { Resources: { Target: target(param) } } }, { S: { Resources: { ScaleTarget: target(param) } } })).toEqual([]);
+  });
+
+  test('identifier-in-use is not repeated for a name (name-in-use says it); a one-per-account resource moved collides on the account', () => {
+    const provider = { Type: 'AWS::ECS::CapacityProvider', Properties: { Name: 'spot', AutoScalingGroupProvider: { AutoScalingGroupArn: 'arn:asg' } } };
+    expect(kinds({ S: { Resources: { Cp: provider } } }, { S: { Resources: { SpotCp: provider } } })).toEqual(['name-in-use SpotCp']);
+    const replication = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
+    expect(kinds({ S: { Resources: { Replication: replication } } }, { S: { Resources: { Registry: replication } } })).toEqual(['identifier-in-use Registry']);
+    // In another stack it may be another account or region: not compared
+    expect(kinds({ S: { Resources: { Replication: replication } }, T: { Resources: {} } }, { S: { Resources: {} }, T: { Resources: { Replication: replication } } }))
+      .toEqual(['account-setting-reset Replication']);
+  });
+
+  test('account-setting-reset: a one-per-account resource removed resets the account\'s setting; retained, it is only orphaned', () => {
+    const policy = { Type: 'AWS::ECR::RegistryPolicy', Properties: { PolicyText: { Version: '2012-10-17', Statement: [] } } };
+    const hazards = compareTemplates({ S: { Resources: { Policy: policy } } }, { S: { Resources: {} } });
+    expect(hazards.map((h) => [h.kind, h.severity, h.logicalId])).toEqual([['account-setting-reset', 'warning', 'Policy']]);
+    expect(hazards[0].reason).toMatch(/one per account and region, so its delete handler resets the setting for the whole account and region/);
+    expect(kinds({ S: { Resources: { Policy: { ...policy, DeletionPolicy: 'Retain' } } } }, { S: { Resources: {} } })).toEqual(['retained-orphaned Policy']);
+    // An update in place resets nothing
+    expect(compareTemplates({ S: { Resources: { Policy: policy } } }, { S: { Resources: { Policy: { ...policy, Properties: { PolicyText: { Version: '2012-10-17', Statement: [{}] } } } } } })).toEqual([]);
+  });
+
   test('every kind has a severity and a one-line summary', () => {
     for (const [kind, { severity, summary }] of Object.entries(HAZARD_KINDS)) {
       expect([kind, ['error', 'warning'].includes(severity), summary.includes('\n')]).toEqual([kind, true, false]);
