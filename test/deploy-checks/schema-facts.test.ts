@@ -6,6 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
 import { physicalName, typesNamedByHand } from '../../lib/deploy-checks/physical-names';
 import { schemaFacts, schemaTypes, valueAt } from '../../lib/deploy-checks/schema-facts';
 
@@ -84,5 +85,38 @@ describe('physicalName: one table', () => {
       const facts = schemaFacts(type);
       expect([type, facts !== undefined]).toEqual([type, true]);
     }
+  });
+});
+
+describe('the README states what the checks cover, computed from the generated table', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+  const number = (pattern: RegExp): number => Number((pattern.exec(readme) ?? [])[1]);
+
+  test('resource types, replacements, identifiers, physical names, singletons', () => {
+    const types = schemaTypes();
+    const facts = types.map((t) => schemaFacts(t)!);
+    expect({
+      types: number(/The checks cover the (\d+) resource types of those schemas/),
+      createOnly: number(/(\d+) with create-only properties/),
+      identified: number(/(\d+) with a primary identifier the template sets in full/),
+      named: number(/(\d+) with a physical name/),
+      namedByHand: number(/of which (\d+) are listed by hand/),
+      singletons: number(/and (\d+) that are one per account and region/),
+    }).toEqual({
+      types: types.length,
+      createOnly: facts.filter((f) => f.createOnly.length > 0).length,
+      identified: facts.filter((f) => f.primaryIdentifier.length > 0 && f.primaryIdentifier.every((p) => !p.generated)).length,
+      named: types.filter((t) => physicalName(t) !== undefined).length,
+      namedByHand: typesNamedByHand().length,
+      singletons: facts.filter((f) => f.accountSingleton).length,
+    });
+  });
+
+  test('the rule count, and a row for every rule in docs/constructs.md', () => {
+    const rules = DEPLOY_CHECK_RULES.map((r) => r.id);
+    expect(number(/The (\d+) rules \(ESK-/)).toBe(rules.length);
+    const table = fs.readFileSync(path.join(ROOT, 'docs', 'constructs.md'), 'utf-8');
+    const rows = [...table.matchAll(/^\| (ESK-[A-Z]+\d+) \| (error|warning) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows.sort()).toEqual(DEPLOY_CHECK_RULES.map((r) => `${r.id} ${r.severity}`).sort());
   });
 });
