@@ -308,3 +308,28 @@ test('ESK-NAME1 takes names from the schemas: two literal AlarmNames, two capaci
   ]);
   expect(ESK_NAME1.check([stack('A', { Hook: hook('a') }), stack('B', { Hook: hook('a') })]).map((f) => f.logicalId)).toEqual(['Hook', 'Hook']);
 });
+
+test('ESK-VPC1 checks the ECS targets of EventBridge rules too (aws-ecs-patterns ScheduledFargateTask)', () => {
+  // GIVEN a scheduled task in the isolated subnet instead of a service, without the endpoints its task needs
+  const scheduled = (withEndpoints: boolean) => {
+    const { Worker: _worker, ...rest } = queueWorkerResources(withEndpoints);
+    return {
+      ...rest,
+      Schedule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          ScheduleExpression: 'rate(1 hour)', State: 'ENABLED',
+          Targets: [{ Id: 'Target0', Arn: arn('Cluster'), RoleArn: arn('EventsRole'), EcsParameters: {
+            TaskDefinitionArn: ref('Task'), TaskCount: 1, LaunchType: 'FARGATE',
+            NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: [ref('Private')] } },
+          } }],
+        },
+      },
+    };
+  };
+  // WHEN / THEN the rule's target is named, with its missing endpoints; with them, nothing
+  expect(ESK_VPC1.check([stack('A', scheduled(false))]).map((f) => `${f.logicalId} ${f.locations[0]} ${f.detail}`)).toEqual([
+    'Schedule Properties/Targets/0/EcsParameters subnets Private have no internet route; missing endpoints: ecr.api, ecr.dkr, logs, s3, sqs',
+  ]);
+  expect(ESK_VPC1.check([stack('A', scheduled(true))])).toEqual([]);
+});
