@@ -21,9 +21,11 @@ import { ESK_RET1 } from '../../lib/deploy-checks/rules/esk-ret1';
 import { ESK_SC1 } from '../../lib/deploy-checks/rules/esk-sc1';
 import { ESK_VPC1 } from '../../lib/deploy-checks/rules/esk-vpc1';
 import { ESK_ACCT1 } from '../../lib/deploy-checks/rules/one-per-account-twice';
+import { ESK_SC2 } from '../../lib/deploy-checks/rules/service-connect-namespace-by-name';
 import { arn, cluster, fargateTask, ref, service, stack } from './fixtures';
 
 const replicationConfig = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
+const namespace = { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: { Name: 'internal', Vpc: ref('Vpc') } };
 const scanning = { Type: 'AWS::ECR::RegistryScanningConfiguration', Properties: { ScanType: 'ENHANCED', Rules: [] } };
 
 interface Case {
@@ -242,6 +244,20 @@ const CASES: Case[] = [
     bad: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' }, DeletionPolicy: 'Retain' } })],
     flagged: ['Repo'],
     good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {}, DeletionPolicy: 'Retain' }, Named: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' }, DeletionPolicy: 'Delete' } })],
+  },
+  {
+    rule: ESK_SC2, // cluster and service name the namespace "internal" created beside them, in parallel
+    bad: [stack('A', {
+      Ns: namespace, Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ServiceConnectDefaults: { Namespace: 'internal' } } },
+      Task: fargateTask(), Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal' } }),
+    })],
+    flagged: ['Cluster', 'Svc'],
+    // By ARN (a reference), or by name with DependsOn; another name is ECS's own namespace to create
+    good: [stack('A', {
+      Ns: namespace, Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ServiceConnectDefaults: { Namespace: arn('Ns') } } },
+      Task: fargateTask(), Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal' } }, ['Ns']),
+      Other: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'elsewhere' } }),
+    })],
   },
   {
     rule: ESK_ACCT1, // two stacks of one account and region, each with the registry's replication (and a scanning configuration twice in one)
