@@ -20,11 +20,39 @@ import { ESK_NAME1 } from '../../lib/deploy-checks/rules/esk-name1';
 import { ESK_RET1 } from '../../lib/deploy-checks/rules/esk-ret1';
 import { ESK_SC1 } from '../../lib/deploy-checks/rules/esk-sc1';
 import { ESK_VPC1 } from '../../lib/deploy-checks/rules/esk-vpc1';
+import { ESK_ELB8 } from '../../lib/deploy-checks/rules/load-balancer-cannot-reach-tasks';
 import { ESK_ACCT1 } from '../../lib/deploy-checks/rules/one-per-account-twice';
 import { ESK_SC2 } from '../../lib/deploy-checks/rules/service-connect-namespace-by-name';
 import { arn, cluster, fargateTask, ref, service, stack } from './fixtures';
 
 const replicationConfig = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
+/**
+ * An ALB forwarding to a Fargate service on 8080, with its security groups as aws-ecs-patterns
+ * writes them: the ALB's group denies all egress but a rule to the tasks' group, whose ingress
+ * rule lets the ALB's group in.
+ */
+const reachable = (o: { ingressPort?: number | [number, number]; egress?: boolean; cidr?: boolean }) => {
+  const [from, to] = Array.isArray(o.ingressPort) ? o.ingressPort : [o.ingressPort ?? 8080, o.ingressPort ?? 8080];
+  return {
+    LbSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'lb', VpcId: ref('Vpc'),
+      SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }],
+      SecurityGroupEgress: [{ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }] } },
+    ...(o.egress === false ? {} : { LbSgEgress: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: {
+      GroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, DestinationSecurityGroupId: { 'Fn::GetAtt': ['SvcSg', 'GroupId'] } } } }),
+    SvcSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'tasks', VpcId: ref('Vpc') } },
+    SvcSgIngress: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['SvcSg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: from, ToPort: to,
+      ...(o.cidr ? { CidrIp: '10.0.0.0/16' } : { SourceSecurityGroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] } }) } },
+    Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SecurityGroups: [{ 'Fn::GetAtt': ['LbSg', 'GroupId'] }], Subnets: ['subnet-1', 'subnet-2'] } },
+    Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: ref('Alb'), Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('Tg') }] } },
+    Tg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 80, Protocol: 'HTTP', TargetType: 'ip', VpcId: ref('Vpc') } },
+    Cluster: cluster,
+    Task: fargateTask(),
+    Svc: service({
+      LaunchType: 'FARGATE', LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: ref('Tg') }],
+      NetworkConfiguration: { AwsvpcConfiguration: { SecurityGroups: [{ 'Fn::GetAtt': ['SvcSg', 'GroupId'] }], Subnets: ['subnet-1'] } },
+    }, ['Listener']),
+  };
+};
 const namespace = { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: { Name: 'internal', Vpc: ref('Vpc') } };
 const scanning = { Type: 'AWS::ECR::RegistryScanningConfiguration', Properties: { ScanType: 'ENHANCED', Rules: [] } };
 
@@ -244,6 +272,13 @@ const CASES: Case[] = [
     bad: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'web' }, DeletionPolicy: 'Retain' } })],
     flagged: ['Repo'],
     good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {}, DeletionPolicy: 'Retain' }, Named: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' }, DeletionPolicy: 'Delete' } })],
+  },
+  {
+    rule: ESK_ELB8, // the tasks' group lets the ALB in on 80, the task listens on 8080; another ALB's group has no egress to the tasks
+    bad: [stack('A', reachable({ ingressPort: 80 })), stack('B', reachable({ egress: false }))],
+    flagged: ['Svc', 'Svc'],
+    // As aws-ecs-patterns builds it (egress and ingress rules on 8080), a port range, or a CIDR the check cannot place
+    good: [stack('A', reachable({})), stack('B', reachable({ ingressPort: [8000, 8999] })), stack('C', reachable({ cidr: true }))],
   },
   {
     rule: ESK_SC2, // cluster and service name the namespace "internal" created beside them, in parallel
