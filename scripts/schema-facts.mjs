@@ -10,7 +10,7 @@
  *   env SCHEMAS_DIR=<cfnlint/data/schemas>   read the schemas from there instead of .venv
  *
  * One line per type, `createOnly;primaryIdentifier;name;flags` (decoded by schema-facts.ts):
- * - createOnly: createOnlyProperties, comma-separated, `/properties/` dropped, nested paths with
+ * - createOnly: createOnlyProperties in the schema's order, comma-separated, `/properties/` dropped, nested paths with
  *   `/` and `*` for array items; `?` marks conditionalCreateOnlyProperties. A nested path whose
  *   object has only create-only properties is collapsed to that object.
  * - primaryIdentifier: its properties; `@` marks one that is read-only (AWS generates it).
@@ -81,13 +81,15 @@ function createOnlyPaths(schema) {
         if (parent.endsWith('*')) continue;
         const children = Object.keys(propertySchema(schema, parent.split('/'))?.properties ?? {});
         if (children.length === 0 || !children.every((c) => out.includes(`${parent}/${c}`))) continue;
-        out = [...out.filter((p) => !p.startsWith(`${parent}/`)), parent];
+        // The parent takes its first child's place: the schema's order is kept.
+        const at = out.findIndex((p) => p.startsWith(`${parent}/`));
+        out = [...out.slice(0, at), parent, ...out.slice(at)].filter((p) => !p.startsWith(`${parent}/`));
         changed = true;
       }
     }
     // A path under a create-only parent adds nothing.
     out = [...new Set(out)];
-    return out.filter((p) => !out.some((q) => q !== p && p.startsWith(`${q}/`))).sort();
+    return out.filter((p) => !out.some((q) => q !== p && p.startsWith(`${q}/`)));
   };
   return [...collapse(plain), ...collapse(conditional).filter((p) => !plain.includes(p)).map((p) => `?${p}`)];
 }

@@ -23,8 +23,8 @@ const SCHEMAS = path.join(VENV_LIB, PYTHON_DIR ?? 'python3', 'site-packages', 'c
 
 describe('schemaFacts', () => {
   test('create-only paths, nested ones kept apart; a wholly create-only object collapsed', () => {
-    expect(schemaFacts('AWS::ECS::CapacityProvider')!.createOnly).toEqual([['AutoScalingGroupProvider', 'AutoScalingGroupArn'], ['ClusterName'], ['Name']]);
-    expect(schemaFacts('AWS::ECR::Repository')!.createOnly).toEqual([['EncryptionConfiguration'], ['RepositoryName']]);
+    expect(schemaFacts('AWS::ECS::CapacityProvider')!.createOnly).toEqual([['AutoScalingGroupProvider', 'AutoScalingGroupArn'], ['Name'], ['ClusterName']]);
+    expect(schemaFacts('AWS::ECR::Repository')!.createOnly).toEqual([['RepositoryName'], ['EncryptionConfiguration']]);
     const service = schemaFacts('AWS::ECS::Service')!;
     expect(service.createOnly.map((p) => p.join('/'))).toEqual(['Cluster', 'Role', 'SchedulingStrategy', 'ServiceName', 'LaunchType']);
     expect([...service.conditional]).toEqual(['LaunchType']);
