@@ -54,7 +54,9 @@ const cache = new Map<string, PhysicalName | undefined>();
 /** The physical name of a resource type, or undefined when it has none (or none the checks know). */
 export function physicalName(type: string): PhysicalName | undefined {
   if (cache.has(type)) return cache.get(type);
-  const unique = type === 'AWS::S3::Bucket' ? 'global' : type.startsWith('AWS::IAM::') ? 'account' : 'region';
+  // IAM is global to the account, and so are CloudWatch dashboards (one name across regions, as
+  // lib/validation/physical-names.ts claims them); S3 bucket names are global across accounts.
+  const unique = type === 'AWS::S3::Bucket' ? 'global' : type.startsWith('AWS::IAM::') || type === 'AWS::CloudWatch::Dashboard' ? 'account' : 'region';
   const hand = NAMED_BY_HAND[type];
   const facts = hand ? undefined : schemaFacts(type);
   const spec: PhysicalName | undefined = hand

@@ -80,6 +80,18 @@ describe('physicalName: one table', () => {
     expect([physicalName('AWS::S3::Bucket')!.unique, physicalName('AWS::IAM::Role')!.unique, physicalName('AWS::SQS::Queue')!.unique]).toEqual(['global', 'account', 'region']);
   });
 
+  test('agrees with the synth-time name claims of lib/validation/physical-names.ts (claimUniqueName): the same property, unique as widely', () => {
+    // Each claim as its construct makes it: CloudFormation type, property, and whether the claim is regionless
+    const claims: [string, string, 'region' | 'account'][] = [
+      ['AWS::CloudWatch::Dashboard', 'DashboardName', 'account'], ['AWS::ECR::Repository', 'RepositoryName', 'region'],
+      ['AWS::ECR::PullThroughCacheRule', 'EcrRepositoryPrefix', 'region'], ['AWS::CloudWatch::Alarm', 'AlarmName', 'region'],
+      ['AWS::Scheduler::Schedule', 'Name', 'region'],
+    ];
+    expect(claims.map(([type]) => [type, physicalName(type)?.name, physicalName(type)?.unique])).toEqual(claims);
+    // RegistryReplication claims the registry's one replication configuration: one per account and region
+    expect(schemaFacts('AWS::ECR::ReplicationConfiguration')!.accountSingleton).toBe(true);
+  });
+
   test('names listed by hand are types the schemas know, whose identifier leaves the name out or too wide', () => {
     for (const type of typesNamedByHand()) {
       const facts = schemaFacts(type);
