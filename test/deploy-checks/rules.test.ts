@@ -358,6 +358,9 @@ test('ESK-NAME1 takes names from the schemas: two literal AlarmNames, two capaci
     'Cp name spot also used by Cp in B.template.json', 'Cp name spot also used by Cp in A.template.json',
   ]);
   expect(ESK_NAME1.check([stack('A', { Hook: hook('a') }), stack('B', { Hook: hook('a') })]).map((f) => f.logicalId)).toEqual(['Hook', 'Hook']);
+  // A pull through cache rule is one per prefix in the registry
+  const cache = (prefix: string) => ({ Type: 'AWS::ECR::PullThroughCacheRule', Properties: { EcrRepositoryPrefix: prefix, UpstreamRegistryUrl: 'public.ecr.aws' } });
+  expect(ESK_NAME1.check([stack('A', { Cache: cache('ecr-public') }), stack('B', { Cache: cache('ecr-public'), Other: cache('quay') })]).map((f) => f.logicalId)).toEqual(['Cache', 'Cache']);
 });
 
 test('ESK-VPC1 checks the ECS targets of EventBridge rules too (aws-ecs-patterns ScheduledFargateTask)', () => {
