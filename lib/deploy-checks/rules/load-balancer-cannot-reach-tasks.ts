@@ -80,11 +80,14 @@ function loadBalancersForwardingTo(template: CfnTemplate, targetGroup: string): 
   return out;
 }
 
-/** The inline rules of a security group and the separate rule resources of `type` on it. */
+/**
+ * The inline rules of a security group and the separate rule resources of `type` on it; a rule
+ * resource whose group is not a reference (a GroupName, a literal id) may be on it too.
+ */
 function rulesOf(template: CfnTemplate, group: string, inline: 'SecurityGroupIngress' | 'SecurityGroupEgress', type: string): any[] {
   return [
     ...asArray(template.Resources?.[group]?.Properties?.[inline]),
-    ...resources(template, type).filter(([, r]) => refTarget(r.Properties?.GroupId) === group).map(([, r]) => r.Properties),
+    ...resources(template, type).filter(([, r]) => [group, undefined].includes(refTarget(r.Properties?.GroupId))).map(([, r]) => r.Properties),
   ];
 }
 
