@@ -320,7 +320,8 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
         const spec = physicalName(now.Type);
         const name = spec ? now.Properties?.[spec.name] : undefined;
         if (spec !== undefined && name !== undefined && replacingPaths(now.Type).some((p) => p.path.length === 1 && p.path[0] === spec.name)
-          && canonical(old.Properties?.[spec.name]) === canonical(name)) {
+          // A name that refers to a replaced resource (an association's Cluster) resolves to a new value.
+          && canonical(qualify(old.Properties?.[spec.name], stack)) === canonical(qualify(name, stack, new Set(replaced.keys())))) {
           push('named-replacement', stack, id, now.Type, `${replaced.get(id)![0]}, and it keeps its explicit ${nameLabel(now)}: CloudFormation refuses `
             + '("cannot update a stack when a custom-named resource requires replacing"); rename it in the same change, or drop the explicit name');
         }

@@ -356,6 +356,13 @@ describe('compareTemplates', () => {
     expect(compareTemplates({ S: { Resources: { Policy: policy } } }, { S: { Resources: { Policy: { ...policy, Properties: { PolicyText: { Version: '2012-10-17', Statement: [{}] } } } } } })).toEqual([]);
   });
 
+  test('a name that refers to a replaced resource is a new name: a renamed cluster replaces its capacity provider associations, which keep no name', () => {
+    const cluster = (name: string) => ({ Type: 'AWS::ECS::Cluster', Properties: { ClusterName: name } });
+    const associations = { Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: { Ref: 'Cluster' }, CapacityProviders: ['FARGATE'], DefaultCapacityProviderStrategy: [] } };
+    const hazards = compareTemplates({ S: { Resources: { Cluster: cluster('main'), Assoc: associations } } }, { S: { Resources: { Cluster: cluster('main-v2'), Assoc: associations } } });
+    expect(hazards).toEqual([]);
+  });
+
   test('every kind has a severity and a one-line summary', () => {
     for (const [kind, { severity, summary }] of Object.entries(HAZARD_KINDS)) {
       expect([kind, ['error', 'warning'].includes(severity), summary.includes('\n')]).toEqual([kind, true, false]);
