@@ -1,8 +1,9 @@
 /**
  * The pack: every deploy check, composed. Add a rule by adding its file under rules/ (named by
- * its id) and listing it here; the plugin, its rule-id list and the README table follow.
+ * what it checks, its id inside; older rules' files carry their id) and listing it here; the plugin, its rule-id list and the README table follow.
  */
 import { DeployCheckRule, Finding, PreviousVersion, StackTemplate } from './rule';
+import { ESK_UPD11 } from './rules/account-setting-reset';
 import { ESK_ECR1 } from './rules/esk-ecr1';
 import { ESK_ECR2 } from './rules/esk-ecr2';
 import { ESK_ECS1 } from './rules/esk-ecs1';
@@ -35,15 +36,19 @@ import { ESK_UPD8 } from './rules/esk-upd8';
 import { ESK_UPD9 } from './rules/esk-upd9';
 import { ESK_UPD10 } from './rules/esk-upd10';
 import { ESK_VPC1 } from './rules/esk-vpc1';
+import { ESK_UPD12 } from './rules/identifier-kept-on-replacement';
+import { ESK_ELB8 } from './rules/load-balancer-cannot-reach-tasks';
+import { ESK_ACCT1 } from './rules/one-per-account-twice';
+import { ESK_SC2 } from './rules/service-connect-namespace-by-name';
 
 /** Every rule, in report order. */
 export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [
   ESK_ECS1, ESK_ECS2, ESK_ECS3, ESK_ECS4, ESK_ECS5, ESK_ECS6, ESK_ECS7, ESK_ECS8,
-  ESK_ELB1, ESK_ELB2, ESK_ELB3, ESK_ELB4, ESK_ELB5, ESK_ELB6, ESK_ELB7,
+  ESK_ELB1, ESK_ELB2, ESK_ELB3, ESK_ELB4, ESK_ELB5, ESK_ELB6, ESK_ELB7, ESK_ELB8,
   ESK_ECR1, ESK_ECR2,
-  ESK_SC1, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1,
+  ESK_SC1, ESK_SC2, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1, ESK_ACCT1,
   // Need DeployChecks' previousVersion: the hazards of updating the deployed version to this one.
-  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9, ESK_UPD10,
+  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9, ESK_UPD10, ESK_UPD11, ESK_UPD12,
 ];
 
 /** A rule's result in report form. */

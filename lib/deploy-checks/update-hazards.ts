@@ -15,6 +15,8 @@
  */
 
 import { CfnResource, CfnTemplate } from './rule';
+import { physicalName } from './physical-names';
+import { schemaFacts, valueAt } from './schema-facts';
 import { referencedIds } from './template';
 
 /** The template types every deploy check reads (rule.ts), under the names the tests know. */
@@ -38,7 +40,9 @@ export type HazardKind =
   | 'service-connect-protocol'
   | 'service-connect-name-in-use'
   | 'shifted-rule-reset'
-  | 'shifted-rule-removed';
+  | 'shifted-rule-removed'
+  | 'identifier-in-use'
+  | 'account-setting-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
 export type HazardSeverity = 'error' | 'warning';
@@ -58,6 +62,8 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'shifted-rule-removed': { severity: 'error', summary: 'the listener rule ECS shifts traffic on is removed while its service stays (a default-route service leaving canary, linear or blue/green): CloudFormation deletes it only in cleanup, after the service rolls onto its primary target group, and until then the rule may send every request to the emptied alternate group' },
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
   'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
+  'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
+  'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 
@@ -79,108 +85,38 @@ export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'A
 export const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
 
 /**
- * Top-level properties whose change replaces the resource ("Update requires: Replacement"), for
- * the types the library emits. From the CloudFormation resource provider schemas'
- * `createOnlyProperties` and `conditionalCreateOnlyProperties` (ECS Service LaunchType), as
- * bundled with cfn-lint 1.58 (schema date 2026-10-20); a nested create-only path counts for its
- * top-level property. update-hazards.test.ts checks this table against those schemas.
- * Kept from the stateful guard beyond the schemas:
+ * Changes that CloudFormation cannot make in place although the schemas list them as updatable,
+ * kept from the stateful guard: they block the deploy just as a replacement of a stateful
+ * resource would, so they count as one.
  * - S3 Bucket ObjectLockEnabled (create-only when the guard was written).
  * - KMS Key KeySpec, KeyUsage, Origin, MultiRegion: CloudFormation fails the update rather than
- *   replacing the key, which blocks the deploy just the same.
- * A type not listed is replaced only when its Type changes.
+ *   replacing the key.
  */
-export const REPLACING_PROPERTIES: Record<string, string[]> = {
-  // Stateful (the guard's table)
-  'AWS::ECR::Repository': ['RepositoryName', 'EncryptionConfiguration'],
-  'AWS::Logs::LogGroup': ['LogGroupName'],
-  'AWS::S3::Bucket': ['BucketName', 'ObjectLockEnabled', 'BucketNamePrefix', 'BucketNamespace'],
+const REPLACING_BEYOND_SCHEMAS: Record<string, string[]> = {
+  'AWS::S3::Bucket': ['ObjectLockEnabled'],
   'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
-  // ECS
-  'AWS::ECS::Cluster': ['ClusterName'],
-  'AWS::ECS::ClusterCapacityProviderAssociations': ['Cluster'],
-  'AWS::ECS::CapacityProvider': ['AutoScalingGroupProvider', 'Name', 'ClusterName'],
-  'AWS::ECS::Service': ['Cluster', 'Role', 'SchedulingStrategy', 'ServiceName', 'LaunchType'],
-  'AWS::ECS::TaskDefinition': ['Family', 'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'ExecutionRoleArn', 'InferenceAccelerators',
-    'Memory', 'NetworkMode', 'PlacementConstraints', 'ProxyConfiguration', 'RequiresCompatibilities', 'RuntimePlatform', 'TaskRoleArn',
-    'Volumes', 'PidMode', 'IpcMode', 'EphemeralStorage'],
-  // Elastic Load Balancing
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name', 'Type', 'Scheme'],
-  'AWS::ElasticLoadBalancingV2::Listener': ['LoadBalancerArn'],
-  'AWS::ElasticLoadBalancingV2::ListenerRule': ['ListenerArn'],
-  'AWS::ElasticLoadBalancingV2::TargetGroup': ['TargetType', 'ProtocolVersion', 'Port', 'Name', 'VpcId', 'Protocol', 'IpAddressType'],
-  // Network
-  'AWS::EC2::VPC': ['CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'VpcEncryptionControl', 'InstanceTenancy'],
-  'AWS::EC2::Subnet': ['VpcId', 'AvailabilityZone', 'AvailabilityZoneId', 'CidrBlock', 'OutpostArn', 'Ipv6Native', 'Ipv4IpamPoolId',
-    'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlock'],
-  'AWS::EC2::RouteTable': ['VpcId'],
-  'AWS::EC2::Route': ['RouteTableId', 'DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'],
-  'AWS::EC2::SubnetRouteTableAssociation': ['SubnetId', 'RouteTableId'],
-  'AWS::EC2::VPCGatewayAttachment': ['VpcId'],
-  'AWS::EC2::NatGateway': ['VpcId', 'SubnetId', 'ConnectivityType', 'AllocationId', 'PrivateIpAddress', 'AvailabilityMode'],
-  'AWS::EC2::EIP': ['NetworkBorderGroup', 'TransferAddress', 'IpamPoolId', 'Address'],
-  'AWS::EC2::VPCEndpoint': ['ServiceName', 'VpcEndpointType', 'VpcId', 'ServiceNetworkArn', 'ResourceConfigurationArn', 'ServiceRegion', 'DnsOptions'],
-  'AWS::EC2::FlowLog': ['DeliverCrossAccountRole', 'DeliverLogsPermissionArn', 'LogGroupName', 'LogDestination', 'ResourceId', 'TrafficType',
-    'LogDestinationType', 'ResourceType', 'LogFormat', 'MaxAggregationInterval', 'DestinationOptions', 'TagFieldSpecifications'],
-  'AWS::EC2::SecurityGroup': ['GroupDescription', 'GroupName', 'VpcId'],
-  'AWS::EC2::SecurityGroupIngress': ['GroupName', 'IpProtocol', 'SourceSecurityGroupId', 'SourcePrefixListId', 'ToPort', 'CidrIp',
-    'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'FromPort', 'GroupId', 'CidrIpv6'],
-  'AWS::EC2::SecurityGroupEgress': ['IpProtocol', 'DestinationSecurityGroupId', 'ToPort', 'CidrIp', 'FromPort', 'GroupId', 'CidrIpv6', 'DestinationPrefixListId'],
-  'AWS::EC2::LaunchTemplate': ['LaunchTemplateName'],
-  'AWS::AutoScaling::AutoScalingGroup': ['InstanceId', 'AutoScalingGroupName', 'LaunchConfigurationName', 'VPCZoneIdentifier', 'LaunchTemplate', 'MixedInstancesPolicy'],
-  // IAM, scaling, alarms, queues, schedules, discovery, DNS, certificates
-  'AWS::IAM::Role': ['Path', 'RoleName'],
-  'AWS::IAM::InstanceProfile': ['InstanceProfileName', 'Path'],
-  'AWS::ApplicationAutoScaling::ScalableTarget': ['ResourceId', 'ScalableDimension', 'ServiceNamespace'],
-  'AWS::ApplicationAutoScaling::ScalingPolicy': ['PolicyName', 'ServiceNamespace', 'ResourceId', 'ScalableDimension', 'ScalingTargetId'],
-  'AWS::CloudWatch::Alarm': ['AlarmName'],
-  'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
-  'AWS::S3::BucketPolicy': ['Bucket'],
-  'AWS::Scheduler::Schedule': ['Name'],
-  'AWS::Scheduler::ScheduleGroup': ['Name'],
-  'AWS::ServiceDiscovery::HttpNamespace': ['Name'],
-  'AWS::ServiceDiscovery::PrivateDnsNamespace': ['Vpc', 'Name'],
-  'AWS::ServiceDiscovery::Service': ['HealthCheckCustomConfig', 'Name', 'Type', 'NamespaceId'],
-  'AWS::Route53::RecordSet': ['HostedZoneName', 'HostedZoneId'],
-  'AWS::CertificateManager::Certificate': ['SubjectAlternativeNames', 'DomainValidationOptions', 'KeyAlgorithm', 'DomainName', 'CertificateAuthorityArn', 'CertificateExport'],
-  'AWS::KMS::Alias': ['AliasName'],
-  'AWS::SecretsManager::Secret': ['Name'],
-  'AWS::SSM::Parameter': ['Name'],
-  'AWS::Lambda::Function': ['FunctionName', 'PackageType', 'TenancyConfig', 'DurableConfig'],
 };
 
+/** A property path whose change replaces a resource, and whether the schema says only "may". */
+export interface ReplacingPath {
+  readonly path: readonly string[];
+  readonly conditional: boolean;
+}
+
 /**
- * Physical names (and ports) unique in an account, region or parent: `name` is the property,
- * `scope` the properties of the parent it is unique in (with `defaults` when they are absent).
+ * The property paths whose change replaces a resource of `type` ("Update requires: Replacement"):
+ * the createOnlyProperties and conditionalCreateOnlyProperties of its CloudFormation registry
+ * schema (schema-facts.ts, generated from the schemas the pinned cfn-lint bundles), plus
+ * REPLACING_BEYOND_SCHEMAS. A type the schemas do not know is replaced only when its Type changes.
  */
-export const PHYSICAL_NAMES: Record<string, { readonly name: string; readonly scope?: string[]; readonly defaults?: Record<string, unknown>; readonly what?: string }> = {
-  'AWS::ECR::Repository': { name: 'RepositoryName' },
-  'AWS::ECS::Cluster': { name: 'ClusterName' },
-  'AWS::ECS::Service': { name: 'ServiceName', scope: ['Cluster'], defaults: { Cluster: 'default' } },
-  'AWS::ECS::CapacityProvider': { name: 'Name' },
-  'AWS::SQS::Queue': { name: 'QueueName' },
-  'AWS::S3::Bucket': { name: 'BucketName' },
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': { name: 'Name' },
-  'AWS::ElasticLoadBalancingV2::TargetGroup': { name: 'Name' },
-  'AWS::ElasticLoadBalancingV2::Listener': { name: 'Port', scope: ['LoadBalancerArn'], what: 'port' },
-  'AWS::Logs::LogGroup': { name: 'LogGroupName' },
-  'AWS::Scheduler::Schedule': { name: 'Name', scope: ['GroupName'], defaults: { GroupName: 'default' } },
-  'AWS::Scheduler::ScheduleGroup': { name: 'Name' },
-  'AWS::EC2::SecurityGroup': { name: 'GroupName', scope: ['VpcId'] },
-  'AWS::EC2::LaunchTemplate': { name: 'LaunchTemplateName' },
-  'AWS::AutoScaling::AutoScalingGroup': { name: 'AutoScalingGroupName' },
-  'AWS::IAM::Role': { name: 'RoleName' },
-  'AWS::IAM::InstanceProfile': { name: 'InstanceProfileName' },
-  'AWS::CloudWatch::Alarm': { name: 'AlarmName' },
-  'AWS::ServiceDiscovery::HttpNamespace': { name: 'Name' },
-  'AWS::ServiceDiscovery::PrivateDnsNamespace': { name: 'Name', scope: ['Vpc'] },
-  'AWS::ServiceDiscovery::Service': { name: 'Name', scope: ['NamespaceId'] },
-  'AWS::Route53::RecordSet': { name: 'Name', scope: ['Type', 'HostedZoneId', 'HostedZoneName', 'SetIdentifier'], what: 'record' },
-  'AWS::KMS::Alias': { name: 'AliasName' },
-  'AWS::SecretsManager::Secret': { name: 'Name' },
-  'AWS::SSM::Parameter': { name: 'Name' },
-  'AWS::Lambda::Function': { name: 'FunctionName' },
-};
+export function replacingPaths(type: string): ReplacingPath[] {
+  const facts = schemaFacts(type);
+  const paths: ReplacingPath[] = (facts?.createOnly ?? []).map((path) => ({ path, conditional: facts!.conditional.has(path.join('/')) }));
+  for (const property of REPLACING_BEYOND_SCHEMAS[type] ?? []) {
+    if (!paths.some((p) => p.path.length === 1 && p.path[0] === property)) paths.push({ path: [property], conditional: false });
+  }
+  return paths;
+}
 
 /** Stateful: one of STATEFUL_TYPES, or anything retained on delete. */
 export function isStateful(resource: CfnResourceJson): boolean {
@@ -252,9 +188,9 @@ export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<
       continue;
     }
     const reasons: string[] = [];
-    for (const prop of REPLACING_PROPERTIES[old.Type] ?? []) {
-      const [x, y] = [old.Properties?.[prop], now.Properties?.[prop]];
-      if (canonical(x) !== canonical(y)) reasons.push(`${prop} changed from ${show(x)} to ${show(y)} (update requires replacement)`);
+    for (const { path, conditional } of replacingPaths(old.Type)) {
+      const [x, y] = [valueAt(old.Properties, path), valueAt(now.Properties, path)];
+      if (canonical(x) !== canonical(y)) reasons.push(`${path.join('/')} changed from ${show(x)} to ${show(y)} (update ${conditional ? 'may require' : 'requires'} replacement)`);
     }
     if (reasons.length > 0) replaced.set(id, reasons);
   }
@@ -264,10 +200,10 @@ export function replacedResources(before: CfnTemplate, after: CfnTemplate): Map<
     for (const id of kept) {
       if (replaced.has(id)) continue;
       const now = a[id];
-      for (const prop of REPLACING_PROPERTIES[now.Type] ?? []) {
-        const target = [...referencedIds(now.Properties?.[prop])].find((r) => replaced.has(r));
+      for (const { path, conditional } of replacingPaths(now.Type)) {
+        const target = [...referencedIds(valueAt(now.Properties, path))].find((r) => replaced.has(r));
         if (target !== undefined) {
-          replaced.set(id, [`${prop} refers to ${target}, which is replaced (update requires replacement)`]);
+          replaced.set(id, [`${path.join('/')} refers to ${target}, which is replaced (update ${conditional ? 'may require' : 'requires'} replacement)`]);
           changed = true;
           break;
         }
@@ -281,7 +217,7 @@ interface Holder { readonly stack: string; readonly id: string }
 
 /** The physical name key of a resource ('' when it has no explicit name), with references qualified. */
 function nameKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>): string | undefined {
-  const spec = PHYSICAL_NAMES[resource.Type];
+  const spec = physicalName(resource.Type);
   const name = spec && resource.Properties?.[spec.name];
   if (!spec || name === undefined) return undefined;
   const scope = (spec.scope ?? []).map((p) => qualify(resource.Properties?.[p] ?? spec.defaults?.[p], stack, replaced));
@@ -289,8 +225,44 @@ function nameKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet
 }
 
 function nameLabel(resource: CfnResourceJson): string {
-  const spec = PHYSICAL_NAMES[resource.Type];
+  const spec = physicalName(resource.Type);
   return `${spec?.what ?? 'name'} ${show(resource.Properties?.[spec?.name ?? ''])}`;
+}
+
+/**
+ * The primary identifier of a resource as the template sets it (schema-facts.ts), with references
+ * qualified; undefined when AWS generates a part of it, a part is absent (CloudFormation then
+ * generates a name), or a part is not known before the deploy (a parameter, an import, a
+ * condition). A one-per-account-and-region type is identified by the account: by its stack here.
+ */
+function identifierKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>, template: CfnTemplate): string | undefined {
+  const facts = schemaFacts(resource.Type);
+  if (facts === undefined || facts.primaryIdentifier.length === 0) return undefined;
+  if (facts.accountSingleton) return canonical([resource.Type, `account of ${stack}`]);
+  if (facts.primaryIdentifier.some((p) => p.generated)) return undefined;
+  const values = facts.primaryIdentifier.map((p) => valueAt(resource.Properties, p.property.split('/')));
+  if (values.some((v) => v === undefined || !knownBeforeDeploy(v, template))) return undefined;
+  return canonical([resource.Type, values.map((v) => qualify(v, stack, replaced))]);
+}
+
+/** Literals, pseudo parameters and references to the template's resources, joined or substituted: nothing a deploy chooses. */
+function knownBeforeDeploy(value: unknown, template: CfnTemplate): boolean {
+  if (Array.isArray(value)) return value.every((v) => knownBeforeDeploy(v, template));
+  if (value === null || typeof value !== 'object') return true;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === 'Ref') {
+    const target = entries[0][1];
+    return typeof target === 'string' && target !== 'AWS::NoValue' && (target.startsWith('AWS::') || template.Resources?.[target] !== undefined);
+  }
+  if (entries.length === 1 && ['Fn::ImportValue', 'Fn::If', 'Fn::FindInMap', 'Fn::GetAZs', 'Fn::Transform'].includes(entries[0][0])) return false;
+  const ids = referencedIds(value);
+  return [...ids].every((id) => template.Resources?.[id] !== undefined) && entries.every(([, v]) => knownBeforeDeploy(v, template));
+}
+
+function identifierLabel(resource: CfnResourceJson): string {
+  const facts = schemaFacts(resource.Type);
+  if (facts?.accountSingleton) return '(the account: one per account and region)';
+  return (facts?.primaryIdentifier ?? []).map((p) => `${p.property} ${show(valueAt(resource.Properties, p.property.split('/')))}`).join(', ');
 }
 
 /** Start and end of an IPv4 CIDR as numbers, or undefined for a token or IPv6. */
@@ -335,6 +307,11 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
             + `outside the stack${named ? `; its ${nameLabel(old)} stays taken, so adding it back fails ("already exists")` : ''}`);
         } else if (STATEFUL_TYPES.includes(old.Type)) {
           push('stateful-deleted', stack, id, old.Type, 'the logical id is gone (renamed, moved or removed): CloudFormation deletes the old resource and its data');
+        } else if (schemaFacts(old.Type)?.deleteResets && !Object.values(a).some((r) => r.Type === old.Type)) {
+          // (Moved to another logical id of this stack: identifier-in-use names that.)
+          push('account-setting-reset', stack, id, old.Type, `the logical id is gone: CloudFormation deletes it in cleanup, and a ${old.Type} is one per account and region, `
+            + 'so its delete handler resets the setting for the whole account and region (an ECR replication configuration is emptied, a registry policy removed), '
+            + 'whoever set it; keep it with DeletionPolicy Retain, or move it into the stack that should own it in the same deploy');
         }
         continue;
       }
@@ -342,10 +319,11 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
         if (isStateful(old)) push('stateful-replaced', stack, id, old.Type, reason);
       }
       if (replaced.has(id)) {
-        const spec = PHYSICAL_NAMES[now.Type];
-        const name = spec && now.Properties?.[spec.name];
-        if (name !== undefined && (REPLACING_PROPERTIES[now.Type] ?? []).includes(spec.name)
-          && canonical(old.Properties?.[spec.name]) === canonical(name)) {
+        const spec = physicalName(now.Type);
+        const name = spec ? now.Properties?.[spec.name] : undefined;
+        if (spec !== undefined && name !== undefined && replacingPaths(now.Type).some((p) => p.path.length === 1 && p.path[0] === spec.name)
+          // A name that refers to a replaced resource (an association's Cluster) resolves to a new value.
+          && canonical(qualify(old.Properties?.[spec.name], stack)) === canonical(qualify(name, stack, new Set(replaced.keys())))) {
           push('named-replacement', stack, id, now.Type, `${replaced.get(id)![0]}, and it keeps its explicit ${nameLabel(now)}: CloudFormation refuses `
             + '("cannot update a stack when a custom-named resource requires replacing"); rename it in the same change, or drop the explicit name');
         }
@@ -433,11 +411,46 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     const old = where(x, y.stack);
     const oldResource = resourcesOf(before, x.stack)[x.id];
     const why = !stays(x)
-      ? (isRetained(oldResource) ? `${old} is removed but retained, so it keeps the ${PHYSICAL_NAMES[r.Type].what ?? 'name'} for good`
+      ? (isRetained(oldResource) ? `${old} is removed but retained, so it keeps the ${physicalName(r.Type)?.what ?? 'name'} for good`
         : `${old} is deleted only in the cleanup phase, after ${y.id} is created`)
       : isReplaced(x) ? `${old} is replaced, and its old copy keeps it until cleanup`
         : `${old} is updated to another one in parallel, so ${y.id} may ask for it first`;
     push('name-in-use', y.stack, y.id, r.Type, `takes ${nameLabel(r)} from ${old}: ${why} → "already exists"`);
+  }
+
+  // 8. Primary identifiers: the registry contract has a create fail AlreadyExists when a resource
+  // with its identifier exists ("contract_create_create", CloudFormation CLI contract tests); an
+  // identifier the template sets in full and keeps across a replacement or a move is held by the
+  // old resource until cleanup. Names (4, and named-replacement in 1) already say it for theirs.
+  const told = new Set(hazards.filter((h) => h.kind === 'named-replacement' || h.kind === 'name-in-use').map((h) => `${h.stack}/${h.logicalId}`));
+  const identified = (set: TemplateSet, replacedIn: boolean): Map<string, Holder> => {
+    const out = new Map<string, Holder>();
+    for (const stack of Object.keys(set)) {
+      const replaced = replacedIn ? new Set(replacedBy.get(stack)!.keys()) : new Set<string>();
+      for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
+        const key = identifierKey(r, stack, replaced, set[stack]);
+        if (key !== undefined) out.set(key, { stack, id });
+      }
+    }
+    return out;
+  };
+  const identifiedBefore = identified(before, false);
+  for (const [key, y] of identified(after, true)) {
+    const x = identifiedBefore.get(key);
+    if (x === undefined || told.has(`${y.stack}/${y.id}`)) continue;
+    const r = resourcesOf(after, y.stack)[y.id];
+    if (same(x, y)) {
+      if (!isReplaced(y)) continue;
+      push('identifier-in-use', y.stack, y.id, r.Type, `${replacedBy.get(y.stack)!.get(y.id)![0]}, and it keeps its primary identifier ${identifierLabel(r)}: `
+        + 'the new one is created while the old one still holds it (deleted only in cleanup), so the create fails AlreadyExists; change the identifier in the same deploy, or replace it in two deploys');
+      continue;
+    }
+    // Both hold it in N+1: not an update hazard but a duplicate (ESK-NAME1, ESK-ACCT1).
+    if (stays(x) && !isReplaced(x)) continue;
+    const old = where(x, y.stack);
+    const why = !stays(x) ? `${old} is deleted only in the cleanup phase, after ${y.id} is created` : `${old} is replaced, and its old copy keeps it until cleanup`;
+    push('identifier-in-use', y.stack, y.id, r.Type, `takes the primary identifier ${identifierLabel(r)} from ${old}: ${why} → AlreadyExists; `
+      + 'keep the logical id (the construct id and its path), or remove the old one in one deploy and add the new one in the next');
   }
 
   // 5. Service Connect: ECS cannot change the appProtocol of a port a running service publishes

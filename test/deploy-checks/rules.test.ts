@@ -1,5 +1,5 @@
 import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
-import { DeployCheckRule, StackTemplate } from '../../lib/deploy-checks/rule';
+import { CfnResource, DeployCheckRule, StackTemplate } from '../../lib/deploy-checks/rule';
 import { ESK_ECR1 } from '../../lib/deploy-checks/rules/esk-ecr1';
 import { ESK_ECR2 } from '../../lib/deploy-checks/rules/esk-ecr2';
 import { ESK_ECS1 } from '../../lib/deploy-checks/rules/esk-ecs1';
@@ -22,7 +22,41 @@ import { ESK_NAME1 } from '../../lib/deploy-checks/rules/esk-name1';
 import { ESK_RET1 } from '../../lib/deploy-checks/rules/esk-ret1';
 import { ESK_SC1 } from '../../lib/deploy-checks/rules/esk-sc1';
 import { ESK_VPC1 } from '../../lib/deploy-checks/rules/esk-vpc1';
+import { ESK_ELB8 } from '../../lib/deploy-checks/rules/load-balancer-cannot-reach-tasks';
+import { ESK_ACCT1 } from '../../lib/deploy-checks/rules/one-per-account-twice';
+import { ESK_SC2 } from '../../lib/deploy-checks/rules/service-connect-namespace-by-name';
 import { arn, cluster, fargateTask, ref, service, stack } from './fixtures';
+
+const replicationConfig = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
+/**
+ * An ALB forwarding to a Fargate service on 8080, with its security groups as aws-ecs-patterns
+ * writes them: the ALB's group denies all egress but a rule to the tasks' group, whose ingress
+ * rule lets the ALB's group in.
+ */
+const reachable = (o: { ingressPort?: number | [number, number]; egress?: boolean; cidr?: boolean }) => {
+  const [from, to] = Array.isArray(o.ingressPort) ? o.ingressPort : [o.ingressPort ?? 8080, o.ingressPort ?? 8080];
+  return {
+    LbSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'lb', VpcId: ref('Vpc'),
+      SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }],
+      SecurityGroupEgress: [{ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }] } },
+    ...(o.egress === false ? {} : { LbSgEgress: { Type: 'AWS::EC2::SecurityGroupEgress', Properties: {
+      GroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, DestinationSecurityGroupId: { 'Fn::GetAtt': ['SvcSg', 'GroupId'] } } } }),
+    SvcSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'tasks', VpcId: ref('Vpc') } },
+    SvcSgIngress: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['SvcSg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: from, ToPort: to,
+      ...(o.cidr ? { CidrIp: '10.0.0.0/16' } : { SourceSecurityGroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] } }) } },
+    Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SecurityGroups: [{ 'Fn::GetAtt': ['LbSg', 'GroupId'] }], Subnets: ['subnet-1', 'subnet-2'] } },
+    Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: ref('Alb'), Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('Tg') }] } },
+    Tg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 80, Protocol: 'HTTP', TargetType: 'ip', VpcId: ref('Vpc') } },
+    Cluster: cluster,
+    Task: fargateTask(),
+    Svc: service({
+      LaunchType: 'FARGATE', LoadBalancers: [{ ContainerName: 'app', ContainerPort: 8080, TargetGroupArn: ref('Tg') }],
+      NetworkConfiguration: { AwsvpcConfiguration: { SecurityGroups: [{ 'Fn::GetAtt': ['SvcSg', 'GroupId'] }], Subnets: ['subnet-1'] } },
+    }, ['Listener']),
+  };
+};
+const namespace = { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: { Name: 'internal', Vpc: ref('Vpc') } };
+const scanning = { Type: 'AWS::ECR::RegistryScanningConfiguration', Properties: { ScanType: 'ENHANCED', Rules: [] } };
 
 interface Case {
   readonly rule: DeployCheckRule;
@@ -280,6 +314,36 @@ const CASES: Case[] = [
     good: [stack('A', { Repo: { Type: 'AWS::ECR::Repository', Properties: {}, DeletionPolicy: 'Retain' }, Named: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q' }, DeletionPolicy: 'Delete' } })],
   },
   {
+    rule: ESK_ELB8, // the tasks' group lets the ALB in on 80, the task listens on 8080; another ALB's group has no egress to the tasks
+    bad: [stack('A', reachable({ ingressPort: 80 })), stack('B', reachable({ egress: false }))],
+    flagged: ['Svc', 'Svc'],
+    // As aws-ecs-patterns builds it (egress and ingress rules on 8080), a port range, or a CIDR the check cannot place
+    good: [stack('A', reachable({})), stack('B', reachable({ ingressPort: [8000, 8999] })), stack('C', reachable({ cidr: true }))],
+  },
+  {
+    rule: ESK_SC2, // cluster and service name the namespace "internal" created beside them, in parallel
+    bad: [stack('A', {
+      Ns: namespace, Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ServiceConnectDefaults: { Namespace: 'internal' } } },
+      Task: fargateTask(), Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal' } }),
+    })],
+    flagged: ['Cluster', 'Svc'],
+    // By ARN (a reference), or by name with DependsOn; another name is ECS's own namespace to create
+    good: [stack('A', {
+      Ns: namespace, Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ServiceConnectDefaults: { Namespace: arn('Ns') } } },
+      Task: fargateTask(), Svc: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'internal' } }, ['Ns']),
+      Other: service({ ServiceConnectConfiguration: { Enabled: true, Namespace: 'elsewhere' } }),
+    })],
+  },
+  {
+    rule: ESK_ACCT1, // two stacks of one account and region, each with the registry's replication (and a scanning configuration twice in one)
+    bad: [stack('A', { Replication: replicationConfig, Scan: scanning, Scan2: scanning }, { account: '111111111111', region: 'us-east-1' }),
+      stack('B', { Replication: replicationConfig }, { account: '111111111111', region: 'us-east-1' })],
+    flagged: ['Replication', 'Replication', 'Scan', 'Scan2'],
+    // One per account and region: the second stack deploys to another region; a conditional one may not be created
+    good: [stack('A', { Replication: replicationConfig, Scan: scanning, Scan2: { ...scanning, Condition: 'Never' } as CfnResource }, { account: '111111111111', region: 'us-east-1' }),
+      stack('B', { Replication: replicationConfig }, { account: '111111111111', region: 'eu-west-1' })],
+  },
+  {
     rule: ESK_LOG1,
     bad: [stack('A', { Logs: { Type: 'AWS::Logs::LogGroup', Properties: {} } })],
     flagged: ['Logs'],
@@ -334,4 +398,46 @@ test('ESK-ECS8 names the signal and why a healthy start shows it', () => {
 test('ESK-VPC1 lists the missing endpoints', () => {
   const [finding] = ESK_VPC1.check(CASES.find((c) => c.rule === ESK_VPC1)!.bad);
   expect(finding.detail).toContain('missing endpoints: ecr.api, ecr.dkr, logs, s3, sqs');
+});
+
+test('ESK-NAME1 takes names from the schemas: two literal AlarmNames, two capacity providers\' Names, a lifecycle hook name only within its group', () => {
+  // GIVEN names of types the former hand table did not list
+  const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: 'web-5xx', MetricName: 'x', Namespace: 'y', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' } };
+  const provider = { Type: 'AWS::ECS::CapacityProvider', Properties: { Name: 'spot', AutoScalingGroupProvider: { AutoScalingGroupArn: ref('Asg') } } };
+  const hook = (group: string) => ({ Type: 'AWS::AutoScaling::LifecycleHook', Properties: { AutoScalingGroupName: group, LifecycleHookName: 'drain', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING' } });
+  const app = [stack('A', { Alarm: alarm, Cp: provider, Hook: hook('a') }), stack('B', { Alarm: alarm, Cp: provider, Hook: hook('b') })];
+  // WHEN / THEN the alarms and the providers collide; hooks of two groups do not
+  expect(ESK_NAME1.check(app).map((f) => `${f.logicalId} ${f.detail}`)).toEqual([
+    'Alarm name web-5xx also used by Alarm in B.template.json', 'Alarm name web-5xx also used by Alarm in A.template.json',
+    'Cp name spot also used by Cp in B.template.json', 'Cp name spot also used by Cp in A.template.json',
+  ]);
+  expect(ESK_NAME1.check([stack('A', { Hook: hook('a') }), stack('B', { Hook: hook('a') })]).map((f) => f.logicalId)).toEqual(['Hook', 'Hook']);
+  // A pull through cache rule is one per prefix in the registry
+  const cache = (prefix: string) => ({ Type: 'AWS::ECR::PullThroughCacheRule', Properties: { EcrRepositoryPrefix: prefix, UpstreamRegistryUrl: 'public.ecr.aws' } });
+  expect(ESK_NAME1.check([stack('A', { Cache: cache('ecr-public') }), stack('B', { Cache: cache('ecr-public'), Other: cache('quay') })]).map((f) => f.logicalId)).toEqual(['Cache', 'Cache']);
+});
+
+test('ESK-VPC1 checks the ECS targets of EventBridge rules too (aws-ecs-patterns ScheduledFargateTask)', () => {
+  // GIVEN a scheduled task in the isolated subnet instead of a service, without the endpoints its task needs
+  const scheduled = (withEndpoints: boolean) => {
+    const { Worker: _worker, ...rest } = queueWorkerResources(withEndpoints);
+    return {
+      ...rest,
+      Schedule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          ScheduleExpression: 'rate(1 hour)', State: 'ENABLED',
+          Targets: [{ Id: 'Target0', Arn: arn('Cluster'), RoleArn: arn('EventsRole'), EcsParameters: {
+            TaskDefinitionArn: ref('Task'), TaskCount: 1, LaunchType: 'FARGATE',
+            NetworkConfiguration: { AwsVpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: [ref('Private')] } },
+          } }],
+        },
+      },
+    };
+  };
+  // WHEN / THEN the rule's target is named, with its missing endpoints; with them, nothing
+  expect(ESK_VPC1.check([stack('A', scheduled(false))]).map((f) => `${f.logicalId} ${f.locations[0]} ${f.detail}`)).toEqual([
+    'Schedule Properties/Targets/0/EcsParameters subnets Private have no internet route; missing endpoints: ecr.api, ecr.dkr, logs, s3, sqs',
+  ]);
+  expect(ESK_VPC1.check([stack('A', scheduled(true))])).toEqual([]);
 });

@@ -15,6 +15,8 @@ import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
 import { ESK_UPD8 } from '../../lib/deploy-checks/rules/esk-upd8';
 import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
 import { ESK_UPD10 } from '../../lib/deploy-checks/rules/esk-upd10';
+import { ESK_UPD12 } from '../../lib/deploy-checks/rules/identifier-kept-on-replacement';
+import { ESK_UPD11 } from '../../lib/deploy-checks/rules/account-setting-reset';
 import { fargateTask, ref, service, stack } from './fixtures';
 
 /** The deployed version: one stack `A` with `resources`. */
@@ -45,6 +47,14 @@ const shifting = (path: string, strategy = 'BLUE_GREEN', serviceProps: Record<st
     LoadBalancers: [{ TargetGroupArn: ref('Blue'), AdvancedConfiguration: { AlternateTargetGroupArn: ref('Green'), ProductionListenerRule: ref('Prod') } }],
     ...serviceProps,
   }),
+});
+
+const scalableTarget = (max: number): CfnResource => ({
+  Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+  Properties: { ResourceId: 'service/main/web', ScalableDimension: 'ecs:service:DesiredCount', ServiceNamespace: 'ecs', MinCapacity: 1, MaxCapacity: max },
+});
+const replication = (region: string): CfnResource => ({
+  Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: region, RegistryId: '111111111111' }] }] } },
 });
 
 interface UpdateCase {
@@ -126,6 +136,20 @@ const CASES: UpdateCase[] = [
     flagged: ['Svc'],
     safeAfter: publishing(undefined, { LaunchType: 'FARGATE', DesiredCount: 3 }),
   },
+  {
+    rule: ESK_UPD12, // a scalable target renamed (construct id) with its literal identifier
+    before: { Target: scalableTarget(4) },
+    after: { WebTarget: scalableTarget(4) },
+    flagged: ['WebTarget'],
+    safeAfter: { Target: scalableTarget(8) },
+  },
+  {
+    rule: ESK_UPD11, // the registry's replication configuration removed
+    before: { Replication: replication('us-west-2') },
+    after: {},
+    flagged: ['Replication'],
+    safeAfter: { Replication: replication('eu-west-1') },
+  },
 ];
 
 test('ESK-UPD10 is an error whose fix names the ways out: a new name, or two deploys', () => {
@@ -204,5 +228,5 @@ test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new serv
 test('every update rule of the pack has a case; the severities are the hazards\'', () => {
   const ids = DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => id.startsWith('ESK-UPD'));
   expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
-  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD6', 'ESK-UPD7']);
+  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
 });

@@ -13,7 +13,7 @@ import { CfnTemplate, compareTemplates, Hazard, HazardKind } from '../../lib/dep
 // The guard's vocabulary lives with the shared comparison (update-hazards.ts); re-exported here
 // so the examples test and older imports keep working.
 export type { CfnResourceJson, CfnTemplate } from '../../lib/deploy-checks/update-hazards';
-export { isStateful, REPLACING_PROPERTIES, STATEFUL_TYPES } from '../../lib/deploy-checks/update-hazards';
+export { isStateful, STATEFUL_TYPES } from '../../lib/deploy-checks/update-hazards';
 
 export type FindingKind = 'deleted' | 'replaced' | 'unretained';
 

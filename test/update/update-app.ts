@@ -8,7 +8,7 @@
  * versions, and the examples test already validates the same constructs in strict mode.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { ImageRepository, NetworkLayout, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService, WorkerService } from '../../lib';
+import { ImageRepository, NetworkLayout, RegistryReplication, ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService, WorkerService } from '../../lib';
 import { CfnTemplate } from '../../lib/deploy-checks/update-hazards';
 import { TEST_ENV } from '../util/test-app';
 
@@ -37,6 +37,8 @@ export interface AppVersion {
   readonly workers?: readonly string[];
   /** Give the cluster a Service Connect namespace of this name. */
   readonly namespace?: string;
+  /** The construct id of the registry's RegistryReplication (to us-west-2), if there is one. */
+  readonly replication?: string;
 }
 
 /** Built-in CloudFormation rules' findings stay warnings; synthVersion also turns the engine off. */
@@ -72,6 +74,7 @@ export function buildVersion(app: App, version: AppVersion, options: BuildOption
     id: 'Annotation::ecs-service-kit:http-only',
     reason: 'A test app about updates: HTTP only, no domain.',
   });
+  if (version.replication !== undefined) new RegistryReplication(stack, version.replication, { destinations: [{ region: 'us-west-2' }] });
   for (const id of version.workers ?? []) {
     new WorkerService(stack, id, { cluster, image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), queue: {} });
   }

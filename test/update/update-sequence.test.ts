@@ -196,6 +196,16 @@ describe('construct renames are caught', () => {
     expect(findings.map(describeFinding)).toEqual([expect.stringMatching(/^would be deleted: update-app UpdateApp AdminTaskLogs[0-9A-F]{8} \(AWS::Logs::LogGroup\): the logical id is gone/)]);
   });
 
+  test('renaming the RegistryReplication fails the update: the registry\'s one replication configuration still exists when the new one is created', () => {
+    const hazards = update({ ...BASE, replication: 'Replication' }, { ...BASE, replication: 'EcrReplication' });
+    expect(errors(hazards)).toEqual([
+      expect.stringMatching(/^error identifier-in-use: update-app UpdateApp EcrReplicationConfiguration[0-9A-F]{8} \(AWS::ECR::ReplicationConfiguration\): takes the primary identifier \(the account: one per account and region\) from ReplicationConfiguration[0-9A-F]{8}: .* → AlreadyExists/),
+    ]);
+    // Removing it succeeds and, retained by default, leaves replication on: a warning that it leaves
+    // the stack (with removalPolicy DESTROY its delete would reset replication: account-setting-reset)
+    expect(update({ ...BASE, replication: 'Replication' }, BASE).map((h) => `${h.severity} ${h.kind} ${h.type}`)).toEqual(['warning retained-orphaned AWS::ECR::ReplicationConfiguration']);
+  });
+
   test('renaming a WebService that has an explicit serviceName fails the update: the name is still taken', () => {
     const before = { services: [API, { ...ADMIN, serviceName: 'admin' }, DOCS, WEB] };
     const after = { services: [API, { ...ADMIN, id: 'Console', serviceName: 'admin' }, DOCS, WEB] };

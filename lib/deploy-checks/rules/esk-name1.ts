@@ -1,11 +1,13 @@
-import { PHYSICAL_NAME_PROPERTIES } from '../physical-names';
+import { physicalName } from '../physical-names';
 import { DeployCheckRule, Finding, StackTemplate } from '../rule';
-import { allResources, envKey, identity } from '../template';
+import { envKey, identity, resources } from '../template';
 
 /**
  * ESK-NAME1: two resources of the app with the same explicit physical name where it must be
  * unique (per account and region, per account for IAM, globally for S3; ECS services per
- * cluster; EventBridge schedules per group). The second create fails "already exists".
+ * cluster; EventBridge schedules per group; a name that is part of a composite primary
+ * identifier within its other parts). The second create fails "already exists". The names come
+ * from physical-names.ts: every type whose schema identifier the template sets, and a few by hand.
  * Only literal names are compared; stacks with an unknown account or region are taken to
  * deploy to the same place.
  *
@@ -21,23 +23,15 @@ export const ESK_NAME1: DeployCheckRule = {
   check: (stacks) => {
     const groups = new Map<string, { stack: StackTemplate; id: string; location: string }[]>();
     const add = (key: string, stack: StackTemplate, id: string, location: string) => groups.set(key, [...(groups.get(key) ?? []), { stack, id, location }]);
-    for (const [type, { property, scope }] of Object.entries(PHYSICAL_NAME_PROPERTIES)) {
-      for (const { stack, id, resource } of allResources(stacks, type)) {
-        const name = resource.Properties?.[property];
-        if (typeof name !== 'string') continue;
-        const where = scope === 'global' ? '*' : scope === 'account' ? (stack.account ?? '<account>') : envKey(stack);
-        add(`${type} ${where} ${name}`, stack, id, `Properties/${property}`);
+    for (const stack of stacks) {
+      for (const [id, resource] of resources(stack.template)) {
+        const spec = physicalName(resource.Type);
+        const name = spec ? resource.Properties?.[spec.name] : undefined;
+        if (spec === undefined || typeof name !== 'string') continue;
+        const where = spec.unique === 'global' ? '*' : spec.unique === 'account' ? (stack.account ?? '<account>') : envKey(stack);
+        const parents = spec.scope.map((p) => identity(stacks, stack, resource.Properties?.[p] ?? spec.defaults?.[p] ?? null)).join(' ');
+        add(`${resource.Type} ${where} ${parents} ${name}`, stack, id, `Properties/${spec.name}`);
       }
-    }
-    for (const { stack, id, resource } of allResources(stacks, 'AWS::ECS::Service')) {
-      const name = resource.Properties?.ServiceName;
-      if (typeof name !== 'string') continue;
-      add(`AWS::ECS::Service ${envKey(stack)} ${identity(stacks, stack, resource.Properties?.Cluster ?? 'default')} ${name}`, stack, id, 'Properties/ServiceName');
-    }
-    for (const { stack, id, resource } of allResources(stacks, 'AWS::Scheduler::Schedule')) {
-      const name = resource.Properties?.Name;
-      if (typeof name !== 'string') continue;
-      add(`AWS::Scheduler::Schedule ${envKey(stack)} ${identity(stacks, stack, resource.Properties?.GroupName ?? 'default')} ${name}`, stack, id, 'Properties/Name');
     }
     const findings: Finding[] = [];
     for (const [key, members] of groups) {

@@ -1,6 +1,6 @@
-import { PHYSICAL_NAME_PROPERTIES } from '../physical-names';
+import { physicalName } from '../physical-names';
 import { DeployCheckRule, Finding } from '../rule';
-import { resources } from '../template';
+import { referencedIds, resources } from '../template';
 import { isRetained } from '../update-hazards';
 
 /**
@@ -21,12 +21,16 @@ export const ESK_RET1: DeployCheckRule = {
     for (const stack of stacks) {
       for (const [id, resource] of resources(stack.template)) {
         if (!isRetained(resource)) continue;
-        const entry = PHYSICAL_NAME_PROPERTIES[resource.Type];
-        const name = entry ? resource.Properties?.[entry.property] : undefined;
-        if (name === undefined) continue;
+        const entry = physicalName(resource.Type);
+        const name = entry ? resource.Properties?.[entry.name] : undefined;
+        if (entry === undefined || name === undefined) continue;
+        // A name (or its parent: a listener's load balancer) built from resources of the stack
+        // is new when the stack is created again: no clash with the retained one.
+        const parts = [name, ...entry.scope.map((p) => resource.Properties?.[p])];
+        if (parts.some((part) => [...referencedIds(part)].some((r) => stack.template.Resources?.[r] !== undefined))) continue;
         findings.push({
-          templatePath: stack.templatePath, logicalId: id, locations: ['DeletionPolicy', `Properties/${entry.property}`],
-          detail: typeof name === 'string' ? `${entry.property} ${name}` : undefined,
+          templatePath: stack.templatePath, logicalId: id, locations: ['DeletionPolicy', `Properties/${entry.name}`],
+          detail: typeof name === 'string' ? `${entry.name} ${name}` : undefined,
         });
       }
     }

@@ -17,7 +17,8 @@ const MANAGED_POLICY_ACTIONS: Record<string, string[]> = { AmazonECSTaskExecutio
  * Manager, SSM, ECR, CloudWatch Logs… without the matching endpoint in its VPC fails to pull,
  * to log or to call the API (ResourceInitializationError, timeouts).
  *
- * Checked: ECS services and EventBridge Scheduler ECS targets whose subnets, route tables and VPC
+ * Checked: ECS services, EventBridge Scheduler ECS targets and EventBridge rule ECS targets
+ * (ScheduledFargateTask) whose subnets, route tables and VPC
  * are in the app; needs come from the task and execution roles' policies, ECR images, awslogs
  * and secrets. Subnets outside the app (imports) are not judged.
  *
@@ -40,6 +41,11 @@ export const ESK_VPC1: DeployCheckRule = {
         ...resources(stack.template, 'AWS::Scheduler::Schedule').filter(([, s]) => s.Properties?.Target?.EcsParameters).map(([id, s]) => ({
           id, location: 'Properties/Target/EcsParameters', subnets: s.Properties.Target.EcsParameters.NetworkConfiguration?.AwsvpcConfiguration?.Subnets, taskDefinition: s.Properties.Target.EcsParameters.TaskDefinitionArn,
         })),
+        // EventBridge rules (aws-ecs-patterns' ScheduledFargateTask): `AwsVpcConfiguration`, spelled so in AWS::Events::Rule.
+        ...resources(stack.template, 'AWS::Events::Rule').flatMap(([id, r]) => asArray(r.Properties?.Targets).map((t: any, i: number) => ({ t, i }))
+          .filter(({ t }) => t?.EcsParameters).map(({ t, i }) => ({
+          id, location: `Properties/Targets/${i}/EcsParameters`, subnets: t.EcsParameters.NetworkConfiguration?.AwsVpcConfiguration?.Subnets, taskDefinition: t.EcsParameters.TaskDefinitionArn,
+        }))),
       ];
       for (const runner of runners) {
         const subnets = asArray(runner.subnets).map((s) => refResource(stack.template, s, 'AWS::EC2::Subnet'));
