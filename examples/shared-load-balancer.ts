@@ -4,8 +4,9 @@
  *
  * Releases: the API shifts its traffic linearly (20 % more every 5 minutes); the front end
  * deploys blue/green, and the new revision answers on the test listener (port 8080, same paths)
- * before it takes production traffic. Both roll back when their deployment alarms go off (5xx
- * rate, unhealthy targets).
+ * before it takes production traffic: only the CI runners' addresses may call it there (give
+ * yours with `-c testCallers=a.b.c.d/24`). Both roll back when their deployment alarms go off (5xx
+ * rate), and the circuit breaker rolls back tasks that fail their health checks.
  *
  * The API's repository is created by this stack, empty: the first deploy cannot run an image
  * from it. So the API starts from the image asset (built and pushed by `cdk deploy` before the
@@ -22,7 +23,11 @@ import { DeploymentStrategy, ImageRepository, NetworkLayout, ServiceCluster, Ser
 export function buildExample(app: App): Stack[] {
   const stack = new Stack(app, 'SharedLoadBalancer', { env: { region: 'eu-central-1' } });
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT });
-  const loadBalancer = new ServiceLoadBalancer(stack, 'LoadBalancer', { vpc: cluster.vpc });
+  // The front end's unreleased revision answers on the test listener during each deployment:
+  // callers of the internet-facing load balancer arrive from public addresses, so name them
+  // (a documentation range stands in for your CI runners).
+  const testCallers = String(app.node.tryGetContext('testCallers') ?? '203.0.113.0/24');
+  const loadBalancer = new ServiceLoadBalancer(stack, 'LoadBalancer', { vpc: cluster.vpc, testListenerAllowedCidrs: [testCallers] });
   Validations.of(loadBalancer).acknowledge({
     id: 'Annotation::ecs-service-kit:http-only',
     reason: 'The example shows path routing without a domain; add certificate or domainName + hostedZone for HTTPS.',

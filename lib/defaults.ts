@@ -62,6 +62,8 @@ export const Defaults = {
   deploymentErrorRatePercent: 1,
   /** Below 10 requests a minute one failed request is a 10 % rate: such minutes count as good, so an idle service cannot flap. */
   deploymentMinimumRequestsPerMinute: 10,
+  /** Fewer than 3 target 5xx in a minute is no verdict: a quiet service's stray failure would otherwise be a 2 % minute. */
+  deploymentMinimumErrorsPerMinute: 3,
   /** Two bad minutes (ECS Express Mode's 2 datapoints): one slow minute is not a verdict. */
   deploymentAlarmDatapoints: 2,
   /**

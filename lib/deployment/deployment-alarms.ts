@@ -29,8 +29,12 @@ export const DEAD_LETTER_AFTER_WATCH_WARNING = 'ecs-service-kit:dead-letter-afte
 
 /** SQS's visibility timeout when a queue sets none. */
 const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
-/** The dead-letter alarm looks back at most an hour: ECS's bake after a rolling deployment grows with it. */
-const MAX_DEAD_LETTER_PERIODS = 60;
+/** A worker's alarms look back at most an hour: ECS's bake after a rolling deployment grows with them. */
+const MAX_WORKER_ALARM_PERIODS = 60;
+/** The id of the warning for a stalled-queue alarm that would need more than an hour. */
+export const STALL_AFTER_WATCH_WARNING = 'ecs-service-kit:stall-after-watch';
+/** The id of the warning for a dead-letter queue that takes a message on its first failed receive. */
+export const SINGLE_RECEIVE_WARNING = 'ecs-service-kit:single-receive-dead-letter';
 
 /** CloudWatch's limit on alarm names. */
 const MAX_ALARM_NAME_LENGTH = 255;
@@ -50,6 +54,7 @@ export function deploymentAlarmName(scope: IConstruct, id: string): string {
 export interface ResolvedAlarmSettings {
   readonly errorRatePercent: number;
   readonly minimumRequestsPerMinute: number;
+  readonly minimumErrorsPerMinute: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
   readonly maxMessageAgeSeconds: number;
@@ -59,6 +64,7 @@ export function resolveAlarmSettings(options: DeploymentAlarmOptions | undefined
   return {
     errorRatePercent: options?.errorRatePercent ?? Defaults.deploymentErrorRatePercent,
     minimumRequestsPerMinute: options?.minimumRequestsPerMinute ?? Defaults.deploymentMinimumRequestsPerMinute,
+    minimumErrorsPerMinute: options?.minimumErrorsPerMinute ?? Defaults.deploymentMinimumErrorsPerMinute,
     evaluationPeriods: options?.evaluationPeriods ?? Defaults.deploymentAlarmEvaluationPeriods,
     datapointsToAlarm: options?.datapointsToAlarm ?? Defaults.deploymentAlarmDatapoints,
     maxMessageAgeSeconds: (options?.maxMessageAge ?? Defaults.deploymentMaxMessageAge).toSeconds(),
@@ -66,18 +72,19 @@ export function resolveAlarmSettings(options: DeploymentAlarmOptions | undefined
 }
 
 /**
- * The worker's stalled-queue alarm: minutes in which messages waited the whole minute while no
- * task held one. A healthy start leaves at most `maxMessageAge` / 1 minute such minutes (whole
- * minutes inside the gap), so one more sets it off; the window is wide enough for ECS to see it.
+ * The worker's stalled-queue alarm: minutes in which messages waited while no task held one. A
+ * healthy start leaves at most `maxMessageAge` / 1 minute such minutes (whole minutes inside the
+ * gap), so one more sets it off; the window is wide enough for ECS to see it, up to an hour.
  */
-export function stalledQueueTiming(settings: ResolvedAlarmSettings, visibilitySeconds: number): { datapointsToAlarm: number; evaluationPeriods: number } {
+export function stalledQueueTiming(settings: ResolvedAlarmSettings, visibilitySeconds: number): { datapointsToAlarm: number; evaluationPeriods: number; needed: number } {
   const minute = ALARM_PERIOD.toSeconds();
   const datapointsToAlarm = Math.floor(settings.maxMessageAgeSeconds / minute) + 1;
   // More minutes than that for ECS to see it: the messages the old tasks held stay in flight for
   // a visibility timeout after they stop; a stalled minute counts only when the whole minute is,
   // so the first can come up to a minute later; and its datapoint needs about a minute to arrive.
   const lead = Math.ceil(visibilitySeconds / minute) + 2;
-  return { datapointsToAlarm, evaluationPeriods: Math.max(settings.evaluationPeriods, datapointsToAlarm + lead) };
+  const needed = Math.max(settings.evaluationPeriods, datapointsToAlarm + lead);
+  return { datapointsToAlarm, evaluationPeriods: Math.min(MAX_WORKER_ALARM_PERIODS, needed), needed };
 }
 
 function newAlarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProps, 'alarmName'>): cloudwatch.Alarm {
@@ -92,7 +99,9 @@ function newAlarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProp
  * (two with a traffic-shifting strategy, since ECS alternates new revisions between them). A
  * minute is bad when, in any of the groups, the 5xx share, `100 × HTTPCode_Target_5XX_Count /
  * RequestCount`, is above `errorRatePercent` in a minute with at least `minimumRequestsPerMinute`
- * requests (fewer count as good: an idle service's one failed request is no verdict).
+ * requests and `minimumErrorsPerMinute` 5xx (fewer count as good: a quiet service's one or two
+ * stray failures are no verdict, and at 50 requests a minute with a 0.5 % baseline a single 5xx
+ * would otherwise make 1 healthy minute in 5 bad).
  *
  * It reads no health-check metric. A target that has not yet answered its health check is
  * unhealthy for ELB (after `unhealthyThresholdCount` × interval, 10 s by default) for as long as
@@ -112,7 +121,8 @@ export function createWebDeploymentAlarm(
     const metrics = group.metrics;
     usingMetrics[`e${i}`] = metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: ALARM_PERIOD, statistic: 'Sum' });
     usingMetrics[`r${i}`] = metrics.requestCount({ period: ALARM_PERIOD, statistic: 'Sum' });
-    verdicts.push(`IF(FILL(r${i}, 0) >= ${settings.minimumRequestsPerMinute} AND 100 * FILL(e${i}, 0) / FILL(r${i}, 1) > ${settings.errorRatePercent}, 1, 0)`);
+    verdicts.push(`IF(FILL(r${i}, 0) >= ${settings.minimumRequestsPerMinute} AND FILL(e${i}, 0) >= ${settings.minimumErrorsPerMinute} `
+      + `AND 100 * FILL(e${i}, 0) / FILL(r${i}, 1) > ${settings.errorRatePercent}, 1, 0)`);
   });
   const bad = new cloudwatch.MathExpression({
     expression: verdicts.length === 1 ? verdicts[0] : `MAX([${verdicts.join(', ')}])`,
@@ -156,16 +166,25 @@ export function createWorkerDeploymentAlarms(
   if (deadLetterQueue) {
     const redrive = queue instanceof sqs.Queue ? queue.deadLetterQueue : undefined;
     const firstArrivalMinutes = Math.ceil(((redrive?.maxReceiveCount ?? 1) * visibilitySeconds) / ALARM_PERIOD.toSeconds());
-    const deadLetterPeriods = Math.min(MAX_DEAD_LETTER_PERIODS, Math.max(settings.evaluationPeriods, firstArrivalMinutes + 3));
-    if (firstArrivalMinutes + 3 > MAX_DEAD_LETTER_PERIODS) {
+    const deadLetterPeriods = Math.min(MAX_WORKER_ALARM_PERIODS, Math.max(settings.evaluationPeriods, firstArrivalMinutes + 3));
+    if (redrive?.maxReceiveCount === 1) {
+      Annotations.of(scope).addWarningV2(SINGLE_RECEIVE_WARNING,
+        'queue.maxReceiveCount is 1: a job cut short by a deployment or a scale-in (its task stopped before the job ended) goes to the dead-letter queue on its next receive, ' +
+        'and the dead-letter deployment alarm then rolls back a healthy release. Allow at least 2 receives, make jobs finish or give their message back on SIGTERM, ' +
+        `or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${SINGLE_RECEIVE_WARNING}', reason }).`);
+    }
+    if (firstArrivalMinutes + 3 > MAX_WORKER_ALARM_PERIODS) {
       Annotations.of(scope).addWarningV2(DEAD_LETTER_AFTER_WATCH_WARNING,
         `A release that fails every message sends its first one to the dead-letter queue only after maxReceiveCount × visibility timeout (${firstArrivalMinutes} minutes), ` +
-        `after ECS stops watching the deployment (the alarm looks back at most ${MAX_DEAD_LETTER_PERIODS} minutes): such a release is not rolled back by itself; its dead letters page through AppMonitoring. ` +
+        `after ECS stops watching the deployment (the alarm looks back at most ${MAX_WORKER_ALARM_PERIODS} minutes): such a release is not rolled back by itself; its dead letters page through AppMonitoring. ` +
         'Lower maxJobDuration (and so the visibility timeout) or queue.maxReceiveCount, add an alarm of your own that sees failures sooner (deployment.alarms.additionalAlarms), ' +
         `or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${DEAD_LETTER_AFTER_WATCH_WARNING}', reason }).`);
     }
+    // An empty queue left alone for 6 hours stops reporting (SQS: metrics of inactive queues): the
+    // first burst after that has no datapoint before it, so the gap is filled with 0 before the
+    // difference. A queue with messages in it stays active and reports every minute.
     const arrivals = new cloudwatch.MathExpression({
-      expression: 'FILL(DIFF(d), 0)',
+      expression: 'FILL(DIFF(FILL(d, 0)), 0)',
       usingMetrics: { d: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }) },
       period: ALARM_PERIOD,
       label: 'Messages arriving in the dead-letter queue',
@@ -181,6 +200,12 @@ export function createWorkerDeploymentAlarms(
     }));
   }
   const timing = stalledQueueTiming(settings, visibilitySeconds);
+  if (timing.needed > timing.evaluationPeriods) {
+    Annotations.of(scope).addWarningV2(STALL_AFTER_WATCH_WARNING,
+      `The stalled-queue alarm would need ${timing.needed} minutes to see a release that stopped consuming (the old tasks' messages stay in flight for the visibility timeout, ${visibilitySeconds} s), ` +
+      `more than the ${MAX_WORKER_ALARM_PERIODS} it looks back: ECS may stop watching before it goes off. Lower maxJobDuration (and so the visibility timeout), ` +
+      `or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${STALL_AFTER_WATCH_WARNING}', reason }).`);
+  }
   const stalled = new cloudwatch.MathExpression({
     expression: 'IF(FILL(waiting, 0) > 0 AND FILL(held, 0) == 0, 1, 0)',
     usingMetrics: {

@@ -42,6 +42,14 @@ export interface DeploymentAlarmOptions {
    */
   readonly minimumRequestsPerMinute?: number;
   /**
+   * WebService: minutes with fewer 5xx than this on a target group count as good, whatever their
+   * share: at 50 requests a minute a single stray 5xx is 2 %, and with a 0.5 % baseline one
+   * healthy minute in five would have one.
+   *
+   * @default 3
+   */
+  readonly minimumErrorsPerMinute?: number;
+  /**
    * How many bad minutes, among the last `evaluationPeriods`, set an alarm off (1 to
    * `evaluationPeriods`; the WebService's alarm, and the threshold every other alarm of the
    * library starts from). The detection time is this many minutes plus about a minute of metric

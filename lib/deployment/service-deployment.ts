@@ -81,6 +81,7 @@ export function validateDeployment(scope: IConstruct, props: DeploymentSettingsI
   if (alarms) {
     checkRange(scope, 'deployment.alarms.errorRatePercent', alarms.errorRatePercent, 0.1, 100, { integer: false, unit: 'percent' });
     checkRange(scope, 'deployment.alarms.minimumRequestsPerMinute', alarms.minimumRequestsPerMinute, 1, 1_000_000);
+    checkRange(scope, 'deployment.alarms.minimumErrorsPerMinute', alarms.minimumErrorsPerMinute, 1, 1_000_000);
     checkRange(scope, 'deployment.alarms.evaluationPeriods', alarms.evaluationPeriods, 2, 10, { unit: 'minutes' });
     checkRange(scope, 'deployment.alarms.datapointsToAlarm', alarms.datapointsToAlarm, 1, 10, { unit: 'minutes' });
     checkDurationSeconds(scope, 'deployment.alarms.maxMessageAge', alarms.maxMessageAge, 60, 3600);
@@ -194,10 +195,11 @@ export function ecsDeploymentProps(props: DeploymentSettingsInput, alarmNames: s
  *   target creates its role while the template renders, too late to order the service after it.)
  *   The role keeps aws-cdk-lib's path (`<service>/LifecycleHook<i>Role`), so its logical id is
  *   unchanged.
- * - A rolling service states `Strategy: ROLLING` and no lifecycle hooks. Left out, they would
- *   keep the values of an earlier canary, linear or blue/green version where the update merges
- *   (aws-cdk #25840, #27131: ECS keeps a deployment setting the template stops sending), and
- *   the service would go on shifting traffic through a rule that rolling no longer has.
+ * - A rolling service states `Strategy: ROLLING`, and a service without hooks an empty list of
+ *   them. Left out, they would keep the values of an earlier version where the update merges
+ *   (aws-cdk #25840, #27131: ECS keeps a deployment setting the template stops sending): the
+ *   service would go on shifting traffic, or invoking a hook whose function may be gone.
+ * - The circuit breaker does not reset its failure count on a healthy task.
  */
 export function finishDeployment(owner: IConstruct, service: ecs.BaseService, props: DeploymentSettingsInput): void {
   const cfn = service.node.defaultChild as CfnResource;
@@ -211,12 +213,18 @@ export function finishDeployment(owner: IConstruct, service: ecs.BaseService, pr
         'give the alarms as deployment.alarms.additionalAlarms of the construct (alarms with an explicit alarmName)');
     },
   });
-  if (!strategy.shiftsTraffic) {
-    cfn.addPropertyOverride('DeploymentConfiguration.Strategy', 'ROLLING');
+  // Failed tasks add up over the whole deployment. By default ECS resets the count whenever a
+  // task becomes healthy, so a release whose tasks pass their checks and then crash or hang (ECS
+  // replaces them) would never reach the threshold.
+  cfn.addPropertyOverride('DeploymentConfiguration.DeploymentCircuitBreaker.ResetOnHealthyTask', false);
+  const hooks = props.deployment?.lifecycleHooks ?? [];
+  if (!strategy.shiftsTraffic) cfn.addPropertyOverride('DeploymentConfiguration.Strategy', 'ROLLING');
+  // Hooks removed from the template must be removed from the service, whatever the strategy.
+  if (!strategy.shiftsTraffic || hooks.length === 0) {
     cfn.addPropertyOverride('DeploymentConfiguration.LifecycleHooks', []);
     return;
   }
-  (props.deployment?.lifecycleHooks ?? []).forEach((hook, i) => {
+  hooks.forEach((hook, i) => {
     const id = `LifecycleHook${i}`;
     let role = hook.role;
     if (!role) {

@@ -93,10 +93,13 @@ export interface ServiceLoadBalancerOptions {
   /**
    * CIDR blocks (IPv4 or IPv6) allowed to reach the test listeners of blue/green services
    * (`DeploymentStrategy.blueGreen({ testPort })`). A test listener serves the new revision
-   * before production traffic reaches it, during every deployment: it stays inside the VPC
-   * unless you widen it here (e.g. to your CI runners' addresses).
+   * before production traffic reaches it, during every deployment. Callers inside the VPC reach
+   * an internet-facing load balancer from public addresses (a NAT gateway's Elastic IP), so an
+   * internet-facing load balancer with a test listener needs this prop: your CI runners' CIDRs,
+   * the NAT gateways' Elastic IPs as /32, or `['0.0.0.0/0']` on purpose.
    *
-   * @default - the VPC's primary CIDR block
+   * @default - internal: the VPC's primary CIDR block; internet-facing: none, and a test
+   * listener fails synth naming this prop
    */
   readonly testListenerAllowedCidrs?: string[];
 
@@ -500,7 +503,15 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       skipCheckov(listener, 'CKV_AWS_2', reason);
       skipCheckov(listener, 'CKV_AWS_103', reason);
     }
-    // The unreleased revision answers here during every deployment: the VPC only, unless widened.
+    // The unreleased revision answers here during every deployment: never public by default.
+    // Callers inside the VPC reach an internet-facing load balancer through its public addresses,
+    // from a NAT gateway's Elastic IP or their own public IP, so the VPC's CIDR would admit nobody
+    // there: the user must say who may call.
+    if (this.ingress.internetFacing && this.ingress.props.testListenerAllowedCidrs === undefined) {
+      fail(this, 'testListenerAllowedCidrs', undefined,
+        `is needed for the test listener on port ${port}: the load balancer is internet-facing, so callers in the VPC arrive from public addresses (a NAT gateway's Elastic IP) and a VPC-only default would admit nobody, while allowedCidrs would make the unreleased revision public`,
+        'give the public CIDRs of your smoke-test callers (CI runners; the NAT gateways\' Elastic IPs as /32 for callers in the VPC), or [\'0.0.0.0/0\'] to make the test listener public on purpose; an internal load balancer defaults to its VPC');
+    }
     const testCidrs = this.ingress.props.testListenerAllowedCidrs ?? [literalVpcCidr(this.ingress.props.vpc)];
     this.addIngress({ ...this.ingress.props, allowedCidrs: testCidrs }, this.ingress.internetFacing, this.ingress.dualStack, [port]);
     this.testListeners.set(port, listener);

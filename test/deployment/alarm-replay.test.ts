@@ -41,6 +41,8 @@ interface WebScenario {
   readonly requestsPerMinute: number;
   /** The service's first deployment: no old tasks. */
   readonly firstCreate?: boolean;
+  /** 5xx a minute that every revision answers anyway (a healthy service's stray failures). */
+  readonly strayErrorsPerMinute?: number;
 }
 
 interface WebTimeline { readonly world: World; readonly healthyAt: number; readonly watchedUntil: (alarm: AlarmProperties) => number }
@@ -92,6 +94,10 @@ function webWorld(st: ServiceTemplate, scenario: WebScenario): WebTimeline {
     series('RequestCount', newGroup)[t] += perSecond * share;
     if (!scenario.firstCreate) series('RequestCount', primary)[t] += perSecond * (1 - share);
     if (scenario.bad && t >= healthyAt + 30) series('HTTPCode_Target_5XX_Count', newGroup)[t] += 0.2 * answeredByNew;
+    // Stray failures, one burst at the top of each minute, on whichever revision takes the request.
+    if (scenario.strayErrorsPerMinute && t % 60 === 0) {
+      series('HTTPCode_Target_5XX_Count', share >= 0.5 ? newGroup : primary)[t] += scenario.strayErrorsPerMinute;
+    }
     const unhealthy = t >= start + unhealthyAfter && t < healthyAt && scenario.startSeconds > unhealthyAfter;
     series('UnHealthyHostCount', newGroup)[t] += unhealthy ? 1 : 0;
     series('HealthyHostCount', newGroup)[t] += t >= healthyAt ? 1 : 0;
@@ -146,8 +152,34 @@ describe.each(STRATEGIES)('WebService, %s: the deployment alarm replayed', (_nam
     // ECS stops a task whose target stays unhealthy past the grace period and counts it as failed;
     // the breaker fails the deployment and rolls it back (Amazon ECS Developer Guide, "How the
     // Amazon ECS deployment circuit breaker detects failures").
-    expect(st.service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    expect(st.service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true, ResetOnHealthyTask: false });
     expect(st.service.HealthCheckGracePeriodSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('WebService: a quiet service with stray failures', () => {
+  test('50 requests a minute with one or two stray 5xx every minute (2 to 4 %): a healthy release stays, where a share alone would roll it back', () => {
+    // GIVEN
+    const f = fixture();
+    webService(f, 'Web', { healthCheckGracePeriod: Duration.minutes(4) });
+    const st = serviceTemplate(Template.fromStack(f.stack));
+    const alarm = st.alarms[0];
+    const shareOnly = { ...alarm, Metrics: alarm.Metrics.map((m: any) => (m.Expression ? { ...m, Expression: m.Expression.replace(/ AND FILL\(e0, 0\) >= \d+/, '') } : m)) };
+    for (const stray of [1, 2]) {
+      // WHEN
+      const { world } = webWorld(st, { startSeconds: 30, requestsPerMinute: 50, strayErrorsPerMinute: stray });
+      // THEN
+      expect(firstAlarmSecond(alarm, world)).toBeUndefined();
+      expect(firstAlarmSecond(shareOnly, world)).toBeDefined();
+    }
+  });
+
+  test('a bad release at 50 requests a minute (10 failures a minute) is still caught inside the window', () => {
+    const f = fixture();
+    webService(f, 'Web', { healthCheckGracePeriod: Duration.minutes(4) });
+    const st = serviceTemplate(Template.fromStack(f.stack));
+    const bad = webWorld(st, { startSeconds: 30, requestsPerMinute: 50, bad: true });
+    expect(firstAlarmSecond(st.alarms[0], bad.world)).toBeLessThanOrEqual(bad.watchedUntil(st.alarms[0]));
   });
 });
 
@@ -210,6 +242,10 @@ interface WorkerScenario {
   readonly startSeconds: number;
   /** stalled: never receives; failing: receives and fails every message. */
   readonly release: 'healthy' | 'stalled' | 'failing';
+  /** The dead-letter queue is empty and has not been touched for 6 hours: SQS reports nothing for it until the first message. */
+  readonly deadLetterAsleep?: boolean;
+  /** A release that fails every message: its first dead letters all arrive within one minute. */
+  readonly burst?: boolean;
 }
 
 function workerWorld(st: ServiceTemplate, queueId: string, deadLetterId: string, scenario: WorkerScenario): { world: World; watchedUntil: (alarm: AlarmProperties) => number } {
@@ -232,8 +268,12 @@ function workerWorld(st: ServiceTemplate, queueId: string, deadLetterId: string,
     const oldHolds = t < oldStop + visibility; // messages the old tasks held stay in flight until their visibility ends
     const newHolds = t >= ready && scenario.release !== 'stalled';
     series('ApproximateNumberOfMessagesNotVisible', queueId)[t] = (oldHolds ? 5 : 0) + (newHolds ? 5 : 0);
-    // 3 dead letters from last week; a failing release adds one a second once its first messages run out of receives.
-    series('ApproximateNumberOfMessagesVisible', deadLetterId)[t] = 3 + (scenario.release === 'failing' && t >= firstDeadLetter ? t - firstDeadLetter + 1 : 0);
+    // 3 dead letters from last week (or none, asleep); a failing release adds one a second once its
+    // first messages run out of receives (or 5 at once, a burst).
+    const arrived = scenario.release === 'failing' && t >= firstDeadLetter ? (scenario.burst ? 5 : t - firstDeadLetter + 1) : 0;
+    series('ApproximateNumberOfMessagesVisible', deadLetterId)[t] = scenario.deadLetterAsleep
+      ? (arrived > 0 ? arrived : NaN)
+      : 3 + arrived;
   }
   const steady = oldStop;
   const watchedUntil = (alarm: AlarmProperties) => steady + alarm.EvaluationPeriods * 60;
@@ -268,6 +308,21 @@ describe('WorkerService: the deployment alarms replayed', () => {
     const { world, watchedUntil } = workerWorld(st, queueId, deadLetterId, { startSeconds: 30, release: 'failing' });
     const deadLetter = st.alarms.find((a) => a.AlarmName.endsWith('/DeadLetterAlarm'))!;
     expect(firstAlarmSecond(deadLetter, world)).toBeLessThanOrEqual(watchedUntil(deadLetter));
+  });
+
+  test('a dead-letter queue asleep (empty, no datapoints for 6 hours) still reports the first burst of a failing release', () => {
+    const deadLetter = st.alarms.find((a) => a.AlarmName.endsWith('/DeadLetterAlarm'))!;
+    const { world, watchedUntil } = workerWorld(st, queueId, deadLetterId, { startSeconds: 30, release: 'failing', deadLetterAsleep: true, burst: true });
+    expect(firstAlarmSecond(deadLetter, world)).toBeLessThanOrEqual(watchedUntil(deadLetter));
+    // The difference of the raw series has no datapoint before the burst: it would miss it.
+    const rawDiff = { ...deadLetter, Metrics: deadLetter.Metrics.map((m: any) => (m.Expression ? { ...m, Expression: 'FILL(DIFF(d), 0)' } : m)) };
+    expect(firstAlarmSecond(rawDiff, world)).toBeUndefined();
+  });
+
+  test('a healthy release next to an asleep dead-letter queue: quiet', () => {
+    const deadLetter = st.alarms.find((a) => a.AlarmName.endsWith('/DeadLetterAlarm'))!;
+    const { world } = workerWorld(st, queueId, deadLetterId, { startSeconds: 90, release: 'healthy', deadLetterAsleep: true });
+    expect(firstAlarmSecond(deadLetter, world)).toBeUndefined();
   });
 
   test('the previous oldest-message alarm (over 10 minutes, 2 of 2) went off on that healthy release: the backlog aged', () => {

@@ -153,7 +153,7 @@ export function evaluate(node: Node, vars: Record<string, Series>, length: numbe
 }
 
 // ---------------------------------------------------------------- the world, second by second
-/** Per-second values of one metric: a rate (summed) or a gauge (sampled). */
+/** Per-second values of one metric: a rate (summed) or a gauge (sampled); NaN where nothing is reported. */
 export type World = Record<string, number[]>;
 
 /** The key of a metric in a world: its name and the logical id of the resource it describes. */
@@ -164,7 +164,12 @@ export function metricKey(metricName: string, resourceId: string): string {
 function aggregate(perSecond: number[], stat: string, periodSeconds: number): Series {
   const out: Series = [];
   for (let start = 0; start + periodSeconds <= perSecond.length; start += periodSeconds) {
-    const slice = perSecond.slice(start, start + periodSeconds);
+    // NaN is a second with no data point (SQS stops reporting an empty queue left alone for 6 hours).
+    const slice = perSecond.slice(start, start + periodSeconds).filter((v) => !Number.isNaN(v));
+    if (slice.length === 0) {
+      out.push(undefined);
+      continue;
+    }
     switch (stat) {
       case 'Sum': out.push(slice.reduce((a, b) => a + b, 0)); break;
       case 'Maximum': out.push(Math.max(...slice)); break;

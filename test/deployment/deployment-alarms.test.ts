@@ -27,7 +27,7 @@ describe('WebService deployment alarms (defaults)', () => {
     expect(web.deploymentAlarms.map(a => alarms[stack.resolve(a.alarmName).Ref].Properties.AlarmName)).toEqual(['TestStack/Web/DeploymentAlarm']);
   });
 
-  test('a bad minute: 5xx over 1 % of requests (from 10 requests a minute); 2 bad minutes of the last 5 alarm; missing data good', () => {
+  test('a bad minute: 5xx over 1 % of requests (from 10 requests and 3 errors a minute); 2 bad minutes of the last 5 alarm; missing data good', () => {
     // THEN
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Web/DeploymentAlarm',
@@ -38,7 +38,7 @@ describe('WebService deployment alarms (defaults)', () => {
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
         Match.objectLike({
-          Expression: 'IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0)',
+          Expression: 'IF(FILL(r0, 0) >= 10 AND FILL(e0, 0) >= 3 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0)',
           ReturnData: true,
         }),
         Match.objectLike({ Id: 'e0', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB' }), Period: 60, Stat: 'Sum' }) }),
@@ -59,7 +59,7 @@ describe('WebService deployment alarms (defaults)', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         Alarms: { AlarmNames: ['TestStack/Web/DeploymentAlarm'], Enable: true, Rollback: true },
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false },
       }),
     });
   });
@@ -114,12 +114,12 @@ describe('WebService deployment alarms: user alarms, tuning, off', () => {
     // GIVEN
     const f = fixture();
     // WHEN
-    webService(f, 'Web', { deployment: { alarms: { errorRatePercent: 5, minimumRequestsPerMinute: 50, evaluationPeriods: 7, datapointsToAlarm: 3 } } });
+    webService(f, 'Web', { deployment: { alarms: { errorRatePercent: 5, minimumRequestsPerMinute: 50, minimumErrorsPerMinute: 1, evaluationPeriods: 7, datapointsToAlarm: 3 } } });
     // THEN
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       EvaluationPeriods: 7, DatapointsToAlarm: 3,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('IF\\(FILL\\(r0, 0\\) >= 50 AND 100 \\* FILL\\(e0, 0\\) / FILL\\(r0, 1\\) > 5, 1, 0\\)') })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('IF\\(FILL\\(r0, 0\\) >= 50 AND FILL\\(e0, 0\\) >= 1 AND 100 \\* FILL\\(e0, 0\\) / FILL\\(r0, 1\\) > 5, 1, 0\\)') })]),
     });
   });
 
@@ -200,7 +200,7 @@ describe('WorkerService deployment alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Worker/DeadLetterAlarm',
       Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 8, DatapointsToAlarm: 1,
-      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(DIFF(d), 0)' })]),
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(DIFF(FILL(d, 0)), 0)' })]),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Worker/StalledQueueAlarm',
@@ -269,5 +269,26 @@ describe('WorkerService with long jobs: dead letters after ECS stops watching', 
     const f = fixture();
     new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {} });
     Annotations.fromStack(f.stack).hasNoWarning('/TestStack/Worker', Match.stringLikeRegexp('dead-letter-after-watch'));
+  });
+});
+
+describe('WorkerService queue settings the alarms cannot live with', () => {
+  test('maxReceiveCount 1: a job cut by a deploy is a dead letter on its next receive, so a warning says the dead-letter alarm would roll back a healthy release', () => {
+    const f = fixture();
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: { maxReceiveCount: 1 } });
+    Annotations.fromStack(f.stack).hasWarning('/TestStack/Worker', Match.stringLikeRegexp('queue.maxReceiveCount is 1: a job cut short by a deployment'));
+  });
+
+  test('maxReceiveCount 2: no such warning', () => {
+    const f = fixture();
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: { maxReceiveCount: 2 } });
+    Annotations.fromStack(f.stack).hasNoWarning('/TestStack/Worker', Match.stringLikeRegexp('maxReceiveCount is 1'));
+  });
+
+  test('a visibility timeout near an hour: the stalled-queue alarm looks back an hour at most, and a warning says ECS may stop watching first', () => {
+    const f = fixture();
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: { maxJobDuration: Duration.minutes(30), maxReceiveCount: 2 } });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'TestStack/Worker/StalledQueueAlarm', EvaluationPeriods: 60, DatapointsToAlarm: 4 });
+    Annotations.fromStack(f.stack).hasWarning('/TestStack/Worker', Match.stringLikeRegexp('The stalled-queue alarm would need 66 minutes'));
   });
 });

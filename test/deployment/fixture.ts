@@ -17,7 +17,8 @@ export interface Fixture {
 /** A stack with a cluster (no default-SG custom resource: faster) and a shared load balancer. */
 export function fixture(lbProps: Partial<ServiceLoadBalancerProps> = {}, stack: Stack = testStack(testApp())): Fixture {
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
-  const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc, ...lbProps });
+  // Blue/green test listeners of an internet-facing load balancer need their callers' CIDRs (a CI runner range here).
+  const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc, testListenerAllowedCidrs: ['198.51.100.0/24'], ...lbProps });
   return { stack, cluster, loadBalancer };
 }
 

@@ -30,7 +30,7 @@ describe('canary on a path route', () => {
         Strategy: 'CANARY',
         CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 5 },
         BakeTimeInMinutes: 5,
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false },
         Alarms: Match.objectLike({ Enable: true, Rollback: true }),
       }),
     });
@@ -81,8 +81,8 @@ describe('canary on a path route', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'TestStack/Web/DeploymentAlarm',
       Metrics: Match.arrayWith([Match.objectLike({
-        Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), '
-          + 'IF(FILL(r1, 0) >= 10 AND 100 * FILL(e1, 0) / FILL(r1, 1) > 1, 1, 0)])',
+        Expression: 'MAX([IF(FILL(r0, 0) >= 10 AND FILL(e0, 0) >= 3 AND 100 * FILL(e0, 0) / FILL(r0, 1) > 1, 1, 0), '
+          + 'IF(FILL(r1, 0) >= 10 AND FILL(e1, 0) >= 3 AND 100 * FILL(e1, 0) / FILL(r1, 1) > 1, 1, 0)])',
       })]),
     });
   });
@@ -148,7 +148,11 @@ describe('the service on the default route', () => {
 describe('blue/green with a test listener', () => {
   test('HTTPS: a test listener on the port with the certificate and TLS policy, a rule like the production one, and ECS knows it', () => {
     // GIVEN
-    const f = fixture({ certificate: acm.Certificate.fromCertificateArn(new Stack(), 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc') });
+    // An internal load balancer: its test listener admits the VPC by default.
+    const f = fixture({
+      certificate: acm.Certificate.fromCertificateArn(new Stack(), 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+      internetFacing: false, testListenerAllowedCidrs: undefined,
+    });
     // WHEN
     const web = webService(f, 'Web', { hostHeaders: ['app.example.com'], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8443 }) } });
     // THEN
@@ -162,7 +166,7 @@ describe('blue/green with a test listener', () => {
     const { ListenerArn: _a, ...prod } = rules[0];
     const { ListenerArn: _b, ...test } = rules[1];
     expect(test).toEqual(prod);
-    // The unreleased revision is not public: the test listener admits the VPC only.
+    // The unreleased revision is not public: the internal load balancer's test listener admits the VPC only.
     const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroup'))
       .flatMap((g) => g.Properties.SecurityGroupIngress ?? []).filter((r: any) => r.FromPort === 8443);
     expect(ingress.map((r: any) => r.CidrIp)).toEqual(['10.0.0.0/16']);
@@ -194,6 +198,14 @@ describe('blue/green with a test listener', () => {
       .flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
     expect(ingress.filter((r: any) => r.FromPort === 8080).map((r: any) => r.CidrIp)).toEqual(['203.0.113.0/24']);
     expect(ingress.filter((r: any) => r.FromPort === 80).map((r: any) => r.CidrIp)).toEqual(['0.0.0.0/0']);
+  });
+
+  test('an internet-facing load balancer without testListenerAllowedCidrs: a test listener fails by name (VPC callers arrive from public addresses)', () => {
+    // GIVEN
+    const f = fixture({ testListenerAllowedCidrs: undefined });
+    // WHEN / THEN
+    expect(() => webService(f, 'Web', { deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } }))
+      .toThrow(/TestStack\/LB: testListenerAllowedCidrs undefined is needed for the test listener on port 8080: the load balancer is internet-facing.*give the public CIDRs of your smoke-test callers/);
   });
 
   test('a testListenerAllowedCidrs entry that is no CIDR fails by name', () => {

@@ -278,7 +278,7 @@ export class Fixtures {
   }
 
   public loadBalancer(vpc: ec2.IVpc): ServiceLoadBalancer {
-    return this.once('alb', () => new ServiceLoadBalancer(this.stack, 'FixtureLoadBalancer', { vpc }));
+    return this.once('alb', () => new ServiceLoadBalancer(this.stack, 'FixtureLoadBalancer', { vpc, testListenerAllowedCidrs: ['198.51.100.0/24'] }));
   }
 }
 
@@ -535,6 +535,8 @@ export function loadBalancerPropsArbitrary(mode: Mode) {
     hostedZone: oneOf(mode, ['zone']),
     allowedCidrs: field(mode, fc.array(fc.oneof(validIpv4Cidr, validIpv6Cidr), { maxLength: 3 }),
       fc.tuple(fc.array(validIpv4Cidr, { maxLength: 2 }), badCidr).map(([vs, b]) => [...vs, b])),
+    testListenerAllowedCidrs: field(mode, fc.array(fc.oneof(validIpv4Cidr, validIpv6Cidr), { maxLength: 2 }),
+      fc.tuple(fc.array(validIpv4Cidr, { maxLength: 1 }), badCidr).map(([vs, b]) => [...vs, b])),
     sslPolicy: oneOf(mode, [elbv2.SslPolicy.TLS13_12_RES_PQ, elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS12]),
     accessLogs: bool(mode),
     accessLogBucket: oneOf(mode, ['s3'], ['kms']),
@@ -551,6 +553,9 @@ export function loadBalancerPropsArbitrary(mode: Mode) {
     // The fixture VPC has no IPv6 CIDR.
     delete p.dualStack;
     if (p.allowedCidrs !== undefined) p.allowedCidrs = ok(val(p.allowedCidrs).filter((c: string) => !c.includes(':')));
+    if (p.testListenerAllowedCidrs !== undefined && !p.testListenerAllowedCidrs.$bad) {
+      p.testListenerAllowedCidrs = ok(val(p.testListenerAllowedCidrs).filter((c: string) => !c.includes(':')));
+    }
     p.vpcSubnets = ok(val(p.internetFacing) === false ? 'PRIVATE_WITH_EGRESS' : 'PUBLIC');
     if (val(p.accessLogs) === false) { delete p.accessLogBucket; delete p.accessLogPrefix; delete p.accessLogExpiry; }
     if (p.accessLogBucket !== undefined) delete p.accessLogExpiry;

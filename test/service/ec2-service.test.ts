@@ -62,7 +62,7 @@ describe('WebService on EC2 capacity next to a Fargate one (one synth)', () => {
         { Type: 'binpack', Field: 'MEMORY' },
       ],
       DeploymentConfiguration: Match.objectLike({
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),

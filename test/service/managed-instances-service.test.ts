@@ -69,7 +69,7 @@ describe('WebService and WorkerService on Managed Instances (one synth)', () => 
       TaskDefinition: { Ref: logicalId(f.stack, webService.taskDefinition) },
       LaunchType: Match.absent(),
       CapacityProviderStrategy: [{ CapacityProvider: { Ref: providerId }, Weight: 1 }],
-      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 }),
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false }, MinimumHealthyPercent: 100, MaximumPercent: 200 }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
     });
   });

@@ -52,7 +52,7 @@ describe('WebService defaults (SINGLE_NAT, three services on one load balancer)'
     template.resourceCountIs('AWS::ECS::Service', 3);
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),

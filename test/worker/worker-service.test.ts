@@ -60,7 +60,7 @@ describe('WorkerService with a created queue and backlog scaling', () => {
     // THEN
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),
