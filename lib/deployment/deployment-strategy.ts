@@ -88,8 +88,9 @@ export interface BlueGreenOptions {
    * A test listener port on the shared load balancer: requests to it that match the service's
    * route reach the new revision before production traffic does (for smoke tests, or a
    * lifecycle hook at `TEST_TRAFFIC_SHIFT`). Open to the load balancer's
-   * `testListenerAllowedCidrs` (by default the VPC only), with the production listener's protocol
-   * and certificate. Services that give the same port share one test listener.
+   * `testListenerAllowedCidrs` (an internet-facing one needs it; an internal one admits its
+   * VPC), with the production listener's protocol and certificate. Services that give the same
+   * port share one test listener.
    *
    * @default - no test listener
    */
