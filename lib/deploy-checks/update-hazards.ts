@@ -528,7 +528,10 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
       }
       // A replaced target group gets a new ARN: the rule's actions are re-sent although their Ref text is the same.
       const replacedGroups = [...replaced.keys()].filter((g) => JSON.stringify(now.Properties?.Actions ?? []).includes(`"Ref":"${g}"`));
-      const changed = ['Actions', 'Conditions', 'Priority', 'ListenerArn'].filter((k) => canonical(old.Properties?.[k]) !== canonical(now.Properties?.[k]))
+      // Tags too: a tags-only change runs the same update handler, whose permissions include
+      // ModifyRule (the resource schema); whether it then re-sends the actions is not documented,
+      // so it counts as if it does.
+      const changed = ['Actions', 'Conditions', 'Priority', 'ListenerArn', 'Tags'].filter((k) => canonical(old.Properties?.[k]) !== canonical(now.Properties?.[k]))
         .concat(replacedGroups.length > 0 ? [`the target group${replacedGroups.length > 1 ? 's' : ''} ${replacedGroups.join(', ')} (replaced)`] : []);
       if (changed.length === 0) continue;
       push('shifted-rule-reset', stack, id, now.Type, `changes ${changed.join(', ')} of the listener rule whose weights ECS sets for a canary, linear or blue/green service: `

@@ -189,6 +189,13 @@ test('ESK-UPD9 flags a replaced target group: the rule\'s actions are re-sent th
   expect(finding.detail).toMatch(/^shifted-rule-reset: changes the target group Blue \(replaced\)/);
 });
 
+test('ESK-UPD9 flags a tags-only change of a shifted rule: the update handler may re-send its actions', () => {
+  const tagged = shifting('/app/*');
+  (tagged.Prod as any).Properties.Tags = [{ Key: 'team', Value: 'checkout' }];
+  const [finding] = ESK_UPD9.check(now(tagged), deployed(shifting('/app/*')));
+  expect(finding.detail).toMatch(/^shifted-rule-reset: changes Tags of the listener rule/);
+});
+
 test('ESK-UPD9 covers canary and linear too, and names the changed property', () => {
   for (const strategy of ['CANARY', 'LINEAR']) {
     const [finding] = ESK_UPD9.check(now(shifting('/v2/*', strategy)), deployed(shifting('/app/*', strategy)));

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
 import { compareTemplates } from '../../lib/deploy-checks/update-hazards';
 import { DeploymentStrategy } from '../../lib/deployment';
 import { ServiceImage } from '../../lib/image';
@@ -387,6 +388,9 @@ describe('create, update and destroy of the traffic-shifting resources', () => {
     const found = hazards(template({ pathPatterns: ['/app/*'], deployment: { strategy: DeploymentStrategy.blueGreen() } }), template({ pathPatterns: ['/app/*'] }));
     // THEN the production rule is named
     expect(found).toEqual([expect.stringMatching(/^shifted-rule-reset WebListenerRule/)]);
+    // so ESK-UPD9 cannot advise going back to rolling first as a way around itself
+    expect(ESK_UPD9.fix).not.toMatch(/rolling, deploy/);
+    expect(ESK_UPD9.fix).toMatch(/no order of deploys avoids this finding/);
   });
 
   test('update from blue/green back to rolling on the default route: the catch-all rule is removed while the service stays, which ESK-UPD9 names', () => {

@@ -13,5 +13,5 @@ export const ESK_UPD9 = updateRule({
   id: 'ESK-UPD9',
   kinds: ['shifted-rule-reset', 'shifted-rule-removed'],
   reason: 'Update changes or removes a listener rule whose weights ECS sets for a canary, linear or blue/green service: CloudFormation re-sends the template\'s weights (or keeps the old rule until cleanup), undoing ECS\'s traffic shift',
-  fix: 'Keep the route (paths, hosts, priority) and its target groups unchanged; when the change is needed, first check the rule\'s weights (aws elbv2 describe-rules), put the traffic on the primary target group (aws elbv2 modify-rule), then deploy and acknowledge this finding',
+  fix: 'Keep the route (paths, hosts, priority, tags) and its target groups unchanged. When the change is needed, no order of deploys avoids this finding (going back to rolling changes or removes the rule too): check the rule\'s weights (aws elbv2 describe-rules), put all traffic on the group the template weights 100 (aws elbv2 modify-rule), then deploy with this finding acknowledged for that one deploy',
 });
