@@ -277,6 +277,24 @@ describe('rolling states its strategy', () => {
     });
   });
 
+  test('a canary service without hooks writes an empty hook list: hooks removed from the template are removed from the service', () => {
+    const f = fixture();
+    webService(f, 'Web', { deployment: { strategy: DeploymentStrategy.canary() } });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ Strategy: 'CANARY', LifecycleHooks: [] }),
+    });
+  });
+
+  test('the circuit breaker does not reset its failure count on a healthy task, with every strategy', () => {
+    for (const strategy of [DeploymentStrategy.rolling(), DeploymentStrategy.canary(), DeploymentStrategy.blueGreen()]) {
+      const f = fixture();
+      webService(f, 'Web', { deployment: { strategy } });
+      Template.fromStack(f.stack).hasResourceProperties('AWS::ECS::Service', {
+        DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true, ResetOnHealthyTask: false } }),
+      });
+    }
+  });
+
   test('ecsService.enableDeploymentAlarms fails by name instead of being dropped (aws-cdk #36308)', () => {
     // GIVEN
     const f = fixture();
