@@ -11,6 +11,7 @@
  * (see its push commands), then RegistryCacheJobs (the job that runs it).
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
   CacheUpstream, ContainerWebApp, ImageRepository, LifecycleRules, PullThroughCache, RegistryReplication,
   ReplicaRepositoryTemplate, ScheduledTask, ServiceImage, TaskSchedule,
@@ -79,9 +80,12 @@ export function buildExample(app: App): Stack[] {
   // after the repository exists and CI pushed v1.0.0: a task of the repository's stack could not
   // pull an image on that stack's first deploy.
   const jobs = new Stack(app, 'RegistryCacheJobs', { env: { account: ACCOUNT, region: 'us-east-1' } });
+  // By name: the job's stack builds the URI and ARN from its own account and region, and takes
+  // only the name from the repository's stack.
+  const releases = ecr.Repository.fromRepositoryName(jobs, 'AppReleases', appRepository.ecrRepository.repositoryName);
   new ScheduledTask(jobs, 'NightlyReport', {
     cluster: web.cluster,
-    image: ServiceImage.fromImageRepository(appRepository, { tag: 'v1.0.0' }),
+    image: ServiceImage.fromRepository(releases, { tag: 'v1.0.0' }),
     command: ['node', 'report.js'],
     schedule: TaskSchedule.cron({ hour: '4', minute: '0' }),
   });

@@ -67,6 +67,11 @@ function main(): void {
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'fuzz sample: random configurations with the deployment alarms off' });
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:bake-shorter-than-detection', reason: 'fuzz sample: random bake times' });
       Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:image-from-new-repository', reason: 'fuzz sample: images of a fixture repository in the same stack; the templates are linted, not deployed' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:drain-shorter-than-idle-timeout', reason: 'fuzz sample: random deregistration delays' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:job-longer-than-stop-timeout', reason: 'fuzz sample: random job durations and stop timeouts' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:dead-letter-after-watch', reason: 'fuzz sample: random job durations and receive counts' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:stall-after-watch', reason: 'fuzz sample: random job durations' });
+      Validations.of(stack).acknowledge({ id: 'Annotation::ecs-service-kit:single-receive-dead-letter', reason: 'fuzz sample: random receive counts' });
       const template = app.synth().getStackByName(stack.stackName).templateFullPath;
       manifest.push({ index: i, construct: target.name, template, input: props });
       console.log(template);
