@@ -97,6 +97,27 @@ const REPLACING_BEYOND_SCHEMAS: Record<string, string[]> = {
   'AWS::KMS::Key': ['KeySpec', 'KeyUsage', 'Origin', 'MultiRegion'],
 };
 
+/**
+ * conditionalCreateOnlyProperties that do replace in the common case. The schemas list 156
+ * properties of 45 types as "may require replacement", many of which the service updates in
+ * place (an RDS instance's BackupRetentionPeriod, an Auto Scaling group's VPCZoneIdentifier, a
+ * classic load balancer's HealthCheck): counted as replacements they would be false errors, so
+ * only the ones listed here count, each from the property's "Update requires: Replacement" in the
+ * CloudFormation resource reference. A change of another conditional property is taken as in place.
+ * - ECS Service LaunchType: a launch type cannot become a capacity provider strategy in place
+ *   (UpdateService lists the transitions it allows); toggling Fargate Spot or moving to EC2 or
+ *   Managed Instances capacity replaces the service.
+ * - DynamoDB KeySchema (and a global table's local secondary indexes): a table's keys are fixed.
+ * - RDS Engine, snapshot and source identifiers, a cluster's MasterUsername: a new database.
+ */
+const CONDITIONAL_THAT_REPLACE: Record<string, string[]> = {
+  'AWS::ECS::Service': ['LaunchType'],
+  'AWS::DynamoDB::Table': ['KeySchema'],
+  'AWS::DynamoDB::GlobalTable': ['KeySchema', 'LocalSecondaryIndexes'],
+  'AWS::RDS::DBInstance': ['Engine', 'DBSnapshotIdentifier', 'DBClusterSnapshotIdentifier', 'SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier'],
+  'AWS::RDS::DBCluster': ['Engine', 'MasterUsername', 'GlobalClusterIdentifier'],
+};
+
 /** A property path whose change replaces a resource, and whether the schema says only "may". */
 export interface ReplacingPath {
   readonly path: readonly string[];
@@ -105,13 +126,15 @@ export interface ReplacingPath {
 
 /**
  * The property paths whose change replaces a resource of `type` ("Update requires: Replacement"):
- * the createOnlyProperties and conditionalCreateOnlyProperties of its CloudFormation registry
- * schema (schema-facts.ts, generated from the schemas the pinned cfn-lint bundles), plus
+ * the createOnlyProperties of its CloudFormation registry schema (schema-facts.ts, generated from
+ * the schemas the pinned cfn-lint bundles), the conditional ones of CONDITIONAL_THAT_REPLACE, and
  * REPLACING_BEYOND_SCHEMAS. A type the schemas do not know is replaced only when its Type changes.
  */
 export function replacingPaths(type: string): ReplacingPath[] {
   const facts = schemaFacts(type);
-  const paths: ReplacingPath[] = (facts?.createOnly ?? []).map((path) => ({ path, conditional: facts!.conditional.has(path.join('/')) }));
+  const paths: ReplacingPath[] = (facts?.createOnly ?? [])
+    .map((path) => ({ path, conditional: facts!.conditional.has(path.join('/')) }))
+    .filter((p) => !p.conditional || (CONDITIONAL_THAT_REPLACE[type] ?? []).includes(p.path.join('/')));
   for (const property of REPLACING_BEYOND_SCHEMAS[type] ?? []) {
     if (!paths.some((p) => p.path.length === 1 && p.path[0] === property)) paths.push({ path: [property], conditional: false });
   }

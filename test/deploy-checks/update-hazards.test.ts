@@ -315,6 +315,25 @@ describe('compareTemplates', () => {
     expect(compareTemplates(before, scaled)).toEqual([]);
   });
 
+  test('a conditional create-only property that the service updates in place is no replacement: an RDS instance\'s BackupRetentionPeriod, a classic load balancer\'s HealthCheck, an Auto Scaling group\'s subnets', () => {
+    // GIVEN named resources whose schemas list these properties as "may require replacement"
+    const before: TemplateSet = { S: { Resources: {
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceIdentifier: 'orders', Engine: 'postgres', BackupRetentionPeriod: 7 } },
+      Clb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { LoadBalancerName: 'web', HealthCheck: { Target: 'HTTP:80/', Interval: '30' } } },
+      Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { AutoScalingGroupName: 'workers', MinSize: '1', MaxSize: '2', VPCZoneIdentifier: ['subnet-1'] } },
+    } } };
+    const after: TemplateSet = { S: { Resources: {
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceIdentifier: 'orders', Engine: 'postgres', BackupRetentionPeriod: 14 } },
+      Clb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { LoadBalancerName: 'web', HealthCheck: { Target: 'HTTP:80/health', Interval: '30' } } },
+      Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { AutoScalingGroupName: 'workers', MinSize: '1', MaxSize: '2', VPCZoneIdentifier: ['subnet-1', 'subnet-2'] } },
+    } } };
+    // WHEN / THEN
+    expect(compareTemplates(before, after)).toEqual([]);
+    // while a change of the engine does replace the database
+    const engine: TemplateSet = { S: { Resources: { ...after.S.Resources, Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceIdentifier: 'orders', Engine: 'mysql', BackupRetentionPeriod: 14 } } } } };
+    expect(compareTemplates(after, engine).map((h) => `${h.kind} ${h.logicalId}`)).toEqual(['named-replacement Db']);
+  });
+
   test('replacements of every schema type: a DynamoDB table (outside the former hand list) keeps its TableName while its KeySchema changes', () => {
     // GIVEN a retained, named table whose key schema changes (create-only, conditionally, in its schema)
     const table = (key: string) => ({
