@@ -57,9 +57,12 @@ export interface ManagedInstancesCapacityOptions {
   /**
    * Launch Spot instances (up to 90 % off; AWS may take an instance back with two minutes'
    * notice and ECS then moves its tasks). Changing it replaces the capacity provider (its child
-   * id is `SpotCapacityProvider` with Spot, `CapacityProvider` without): the new provider, with
-   * its own generated name and roles, is created first and the services move to it; the old one
-   * is deleted in the cleanup phase, and ECS terminates its instances.
+   * id is `SpotCapacityProvider` with Spot, `CapacityProvider` without): in one stack, the new
+   * provider, with its own generated name and roles, is created first and the services move to
+   * it; the old one is deleted in the cleanup phase, and ECS terminates its instances. A service
+   * in another stack names the provider through a stack export, which CloudFormation will not
+   * change while it is imported, so such a change fails: those services warn at synth
+   * (`ecs-service-kit:capacity-in-other-stack`).
    *
    * @default false - On-Demand instances
    */
@@ -263,6 +266,10 @@ class AssociationsAfterProvider implements IAspect {
 
   public visit(node: IConstruct): void {
     if (!(node instanceof ecs.Cluster)) return;
+    // In another stack than the cluster, the provider's stack already depends on the cluster's
+    // (the provider names the cluster): ordering the associations after it would be a cycle, and
+    // CloudFormation runs the two stacks one after the other anyway.
+    if (Stack.of(node) !== Stack.of(this.provider)) return;
     for (const child of node.node.children) {
       if (child instanceof ecs.CfnClusterCapacityProviderAssociations) child.node.addDependency(this.provider.node.defaultChild!);
     }

@@ -1,4 +1,4 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -22,6 +22,9 @@ import { ServiceOptions } from './service-options';
  * The parts every long-running service shares (web service, worker): one place for the
  * deployment-safety defaults, so each kind of service gets the same.
  */
+
+/** The id of the warning for a service on Managed Instances capacity of another stack. */
+export const CAPACITY_IN_OTHER_STACK_WARNING = 'ecs-service-kit:capacity-in-other-stack';
 
 /** Checks the options every service takes. `containerPort` is the effective main port, if any. */
 export function validateServiceOptions(
@@ -195,7 +198,7 @@ export function finishService(
  */
 function validateInstancePlacement(
   scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster,
-  prop: 'ec2Capacity' | 'managedInstancesCapacity', capacity: { readonly cluster: IServiceCluster; readonly node: IConstruct['node'] } | undefined,
+  prop: 'ec2Capacity' | 'managedInstancesCapacity', capacity: (IConstruct & { readonly cluster: IServiceCluster }) | undefined,
 ): void {
   if (!capacity) return;
   const [provider, adder, spotAdvice] = prop === 'ec2Capacity'
@@ -208,6 +211,13 @@ function validateInstancePlacement(
   if (props.spot) {
     fail(scope, 'spot', props.spot, `cannot be combined with ${prop}: ECS does not mix Fargate and ${provider} capacity providers in one strategy`,
       `${spotAdvice}, or leave ${prop} out to run on Fargate and Fargate Spot`);
+  }
+  if (prop === 'managedInstancesCapacity' && Stack.of(capacity) !== Stack.of(scope)) {
+    Annotations.of(scope).addWarningV2(CAPACITY_IN_OTHER_STACK_WARNING,
+      `The service names ${capacity.node.path} of stack ${Stack.of(capacity).stackName} through a stack export. Changing that capacity's spot later replaces its provider, ` +
+      'which CloudFormation refuses while this stack imports the export ("Export ... cannot be updated as it is in use"). To change it: add a second capacity with the other setting, ' +
+      'move the services to it in one deploy, then remove the first in the next; or acknowledge with ' +
+      `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${CAPACITY_IN_OTHER_STACK_WARNING}', reason }).`);
   }
   if (props.assignPublicIp === true) {
     fail(scope, 'assignPublicIp', true, `is not possible on ${prop}: ECS gives awsvpc tasks on instances no public IP`,

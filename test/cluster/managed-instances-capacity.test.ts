@@ -378,3 +378,34 @@ function topologicalOrder(resources: Record<string, any>): string[] {
   Object.keys(resources).forEach(visit);
   return order;
 }
+
+describe('capacity and its services in other stacks than the cluster', () => {
+  const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36');
+
+  test('a capacity in another stack than its cluster synthesizes: no cycle through the associations', () => {
+    // GIVEN the cluster in Net, the capacity and a worker on it in Svc
+    const app = testApp();
+    const net = testStack(app, 'Net');
+    const svc = testStack(app, 'Svc');
+    const cluster = new ServiceCluster(net, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const capacity = new ManagedInstancesCapacity(svc, 'Capacity', { cluster });
+    new WorkerService(svc, 'Worker', { cluster, image: IMAGE, managedInstancesCapacity: capacity, cpu: 512, memoryMiB: 1024 });
+    // WHEN / THEN
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a service in another stack than its capacity warns: a later change of spot would replace the provider its stack imports', () => {
+    // GIVEN the cluster and its capacity in Net, a worker in Svc
+    const app = testApp();
+    const net = testStack(app, 'Net');
+    const svc = testStack(app, 'Svc');
+    const cluster = new ServiceCluster(net, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const capacity = cluster.addManagedInstancesCapacity('Capacity', {});
+    // WHEN
+    new WorkerService(svc, 'Worker', { cluster, image: IMAGE, managedInstancesCapacity: capacity, cpu: 512, memoryMiB: 1024 });
+    const same = new WorkerService(net, 'Local', { cluster, image: IMAGE, managedInstancesCapacity: capacity, cpu: 512, memoryMiB: 1024 });
+    // THEN
+    Annotations.fromStack(svc).hasWarning('/Svc/Worker', Match.stringLikeRegexp('Changing that capacity\'s spot later replaces its provider, which CloudFormation refuses while this stack imports the export'));
+    Annotations.fromStack(net).hasNoWarning(`/${same.node.path}`, Match.stringLikeRegexp('capacity-in-other-stack'));
+  });
+});
