@@ -146,7 +146,8 @@ export function generate(dir = schemasDir()) {
     const createOnly = createOnlyPaths(schema);
     const identifier = (schema.primaryIdentifier ?? []).map(strip).map((p) => (readOnly.has(p) ? `@${p}` : p));
     const singleton = accountSingleton(type, schema, readOnly);
-    const deletes = singleton && (schema.handlers?.delete?.permissions ?? []).length > 0;
+    // A delete that only reads (AWS::ApiGateway::Account: apigateway:GET) leaves the setting as it is.
+    const deletes = singleton && (schema.handlers?.delete?.permissions ?? []).some((action) => !/:(Get|Describe|List)[A-Za-z]*$|:GET$/.test(action));
     const fields = [createOnly.join(','), identifier.join(','), physicalName(type, schema, createOnly, readOnly), `${singleton ? 'A' : ''}${deletes ? 'D' : ''}`];
     for (const f of fields) if (/[;'\\\n]/.test(f)) throw new Error(`${type}: a field holds a separator: ${f}`);
     lines.push(`  '${type}': '${fields.join(';')}',`);

@@ -256,12 +256,13 @@ function nameLabel(resource: CfnResourceJson): string {
  * The primary identifier of a resource as the template sets it (schema-facts.ts), with references
  * qualified; undefined when AWS generates a part of it, a part is absent (CloudFormation then
  * generates a name), or a part is not known before the deploy (a parameter, an import, a
- * condition). A one-per-account-and-region type is identified by the account: by its stack here.
+ * condition). A one-per-account-and-region type is identified by the account and region its stack
+ * deploys to (`environments`; stacks whose environment is not known are taken to share one).
  */
-function identifierKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>, template: CfnTemplate): string | undefined {
+function identifierKey(resource: CfnResourceJson, stack: string, replaced: ReadonlySet<string>, template: CfnTemplate, environment: string): string | undefined {
   const facts = schemaFacts(resource.Type);
   if (facts === undefined || facts.primaryIdentifier.length === 0) return undefined;
-  if (facts.accountSingleton) return canonical([resource.Type, `account of ${stack}`]);
+  if (facts.accountSingleton) return canonical([resource.Type, `account and region ${environment}`]);
   if (facts.primaryIdentifier.some((p) => p.generated)) return undefined;
   const values = facts.primaryIdentifier.map((p) => valueAt(resource.Properties, p.property.split('/')));
   if (values.some((v) => v === undefined || !knownBeforeDeploy(v, template))) return undefined;
@@ -302,8 +303,11 @@ function cidrRange(value: unknown): [number, number] | undefined {
  * Every hazard of deploying `after` over `before` (templates by stack name). Errors: the update
  * fails or may fail, or data is lost; warnings: it succeeds with a cost worth a look.
  */
-export function compareTemplates(before: TemplateSet, after: TemplateSet, options: { app?: string } = {}): Hazard[] {
+export function compareTemplates(
+  before: TemplateSet, after: TemplateSet, options: { app?: string; environments?: Readonly<Record<string, string | undefined>> } = {},
+): Hazard[] {
   const app = options.app ?? 'app';
+  const environmentOf = (stack: string): string => options.environments?.[stack] ?? '<account>/<region>';
   const hazards: Hazard[] = [];
   const push = (kind: HazardKind, stack: string, logicalId: string, type: string, reason: string): void => {
     hazards.push({ kind, severity: HAZARD_KINDS[kind].severity, app, stack, logicalId, type, reason });
@@ -334,7 +338,8 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
           // (Moved to another logical id of this stack: identifier-in-use names that.)
           push('account-setting-reset', stack, id, old.Type, `the logical id is gone: CloudFormation deletes it in cleanup, and a ${old.Type} is one per account and region, `
             + 'so its delete handler resets the setting for the whole account and region (an ECR replication configuration is emptied, a registry policy removed), '
-            + 'whoever set it; keep it with DeletionPolicy Retain, or move it into the stack that should own it in the same deploy');
+            + 'whoever set it; keep it with DeletionPolicy Retain. To give it to another stack, retain it, remove it here and import it there (cdk import): '
+            + 'a create in another stack fails AlreadyExists while it exists');
         }
         continue;
       }
@@ -451,7 +456,7 @@ export function compareTemplates(before: TemplateSet, after: TemplateSet, option
     for (const stack of Object.keys(set)) {
       const replaced = replacedIn ? new Set(replacedBy.get(stack)!.keys()) : new Set<string>();
       for (const [id, r] of Object.entries(resourcesOf(set, stack))) {
-        const key = identifierKey(r, stack, replaced, set[stack]);
+        const key = identifierKey(r, stack, replaced, set[stack], environmentOf(stack));
         if (key !== undefined) out.set(key, { stack, id });
       }
     }

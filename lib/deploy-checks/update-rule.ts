@@ -19,8 +19,13 @@ function hazardsOf(stacks: readonly StackTemplate[], previous: PreviousVersion):
   let hazards = byPrevious.get(previous);
   if (!hazards) {
     const after: TemplateSet = {};
-    for (const stack of stacks) after[stackKey(stack.templatePath)] = stack.template;
-    hazards = compareTemplates(previous.templates, after);
+    const environments: Record<string, string | undefined> = {};
+    for (const stack of stacks) {
+      after[stackKey(stack.templatePath)] = stack.template;
+      // A stack keeps its account and region from one version to the next.
+      environments[stackKey(stack.templatePath)] = stack.account !== undefined && stack.region !== undefined ? `${stack.account}/${stack.region}` : undefined;
+    }
+    hazards = compareTemplates(previous.templates, after, { environments });
     byPrevious.set(previous, hazards);
   }
   return hazards;

@@ -48,6 +48,8 @@ describe('schemaFacts', () => {
     expect(singletons).not.toContain('AWS::ECR::PullThroughCacheRule');
     expect(singletons).not.toContain('AWS::Organizations::Account');
     expect(schemaFacts('AWS::ECR::ReplicationConfiguration')!.deleteResets).toBe(true);
+    // Its delete only reads (apigateway:GET): API Gateway keeps the account's role.
+    expect(schemaFacts('AWS::ApiGateway::Account')!.deleteResets).toBe(false);
     expect(schemaFacts('AWS::NoSuch::Type')).toBeUndefined();
     expect(schemaFacts('Custom::Thing')).toBeUndefined();
   });

@@ -408,14 +408,18 @@ describe('compareTemplates', () => {
     expect(compareTemplates({ S: { Resources: { Target: target(param) } } }, { S: { Resources: { ScaleTarget: target(param) } } })).toEqual([]);
   });
 
-  test('identifier-in-use is not repeated for a name (name-in-use says it); a one-per-account resource moved collides on the account', () => {
+  test('identifier-in-use is not repeated for a name (name-in-use says it); a one-per-account resource moved, also to another stack of its account and region, collides on it', () => {
     const provider = { Type: 'AWS::ECS::CapacityProvider', Properties: { Name: 'spot', AutoScalingGroupProvider: { AutoScalingGroupArn: 'arn:asg' } } };
     expect(kinds({ S: { Resources: { Cp: provider } } }, { S: { Resources: { SpotCp: provider } } })).toEqual(['name-in-use SpotCp']);
     const replication = { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }] }] } } };
     expect(kinds({ S: { Resources: { Replication: replication } } }, { S: { Resources: { Registry: replication } } })).toEqual(['identifier-in-use Registry']);
-    // In another stack it may be another account or region: not compared
-    expect(kinds({ S: { Resources: { Replication: replication } }, T: { Resources: {} } }, { S: { Resources: {} }, T: { Resources: { Replication: replication } } }))
-      .toEqual(['account-setting-reset Replication']);
+    // Moved to another stack: the same account and region (unknown environments are taken to be
+    // one), so the new stack's create fails while the old one holds it
+    const [from, to] = [{ S: { Resources: { Replication: replication } }, T: { Resources: {} } }, { S: { Resources: {} }, T: { Resources: { Replication: replication } } }];
+    expect(kinds(from, to)).toEqual(['account-setting-reset Replication', 'identifier-in-use Replication']);
+    // in another region it is another registry's: not compared
+    const apart = compareTemplates(from, to, { environments: { S: '111111111111/us-east-1', T: '111111111111/eu-west-1' } });
+    expect(apart.map((h) => `${h.kind} ${h.logicalId}`)).toEqual(['account-setting-reset Replication']);
   });
 
   test('account-setting-reset: a one-per-account resource removed resets the account\'s setting; retained, it is only orphaned', () => {

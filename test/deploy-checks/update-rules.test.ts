@@ -237,3 +237,28 @@ test('every update rule of the pack has a case; the severities are the hazards\'
   expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
   expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
 });
+
+describe('a one-per-account resource moved to another stack of the same account and region', () => {
+  const env = { account: '111111111111', region: 'us-east-1' };
+  const previous: PreviousVersion = {
+    templates: { A: { Resources: { Replication: replication('us-west-2') } }, B: { Resources: {} } },
+    templatePaths: { A: '/deployed/A.template.json', B: '/deployed/B.template.json' },
+  };
+
+  test('ESK-UPD12: B creates it while A still holds it (deleted or retained), so the create fails AlreadyExists', () => {
+    const moved = [stack('A', {}, env), stack('B', { Replication: replication('us-west-2') }, env)];
+    const findings = ESK_UPD12.check(moved, previous);
+    expect(findings.map((f) => [f.templatePath, f.logicalId])).toEqual([['/app/B.template.json', 'Replication']]);
+    expect(findings[0].detail).toMatch(/^identifier-in-use: takes the primary identifier .* from A\/Replication/);
+  });
+
+  test('not in another region: there it is another registry\'s', () => {
+    const moved = [stack('A', {}, env), stack('B', { Replication: replication('us-west-2') }, { ...env, region: 'eu-west-1' })];
+    expect(ESK_UPD12.check(moved, previous)).toEqual([]);
+  });
+
+  test('ESK-UPD11\'s fix does not advise the move', () => {
+    expect(ESK_UPD11.fix).not.toMatch(/move it to the stack/);
+    expect(ESK_UPD11.fix).toMatch(/cdk import/);
+  });
+});
