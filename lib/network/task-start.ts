@@ -12,7 +12,9 @@ import type { ServiceNetwork } from './service-network';
  * ResourceInitializationError) and counts toward the deployment circuit breaker, which then rolls
  * back or fails a first deploy that would have succeeded a minute later. The dependency also keeps
  * the order right on `cdk destroy`: the services and schedules go first, the routes, endpoints and
- * role policies after them, so no task loses its network or permissions while it drains.
+ * role policies after them, so a service's tasks keep their network and permissions while they
+ * drain. A scheduled run still going when its schedule is deleted is not waited for: it may lose
+ * them.
  *
  * - the default routes of the task subnets (to the NAT gateways on SINGLE_NAT and NAT_PER_AZ, to
  *   the internet gateway on PUBLIC_ONLY; aws-cdk-lib's `internetConnectivityEstablished`, empty for
