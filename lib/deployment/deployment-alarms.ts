@@ -138,7 +138,7 @@ export function createWebDeploymentAlarm(
     datapointsToAlarm: settings.datapointsToAlarm,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     alarmDescription: `Deployment alarm of ${scope.node.path}: in ${settings.datapointsToAlarm} of the last ${settings.evaluationPeriods} minutes, more than ${settings.errorRatePercent} % of requests ` +
-      `answered with 5xx by the tasks (minutes with ${settings.minimumRequestsPerMinute}+ requests). ECS rolls a deployment back on it.`,
+      `answered with 5xx by the tasks (minutes with ${settings.minimumRequestsPerMinute}+ requests and ${settings.minimumErrorsPerMinute}+ errors). ECS rolls a deployment back on it.`,
   });
 }
 
@@ -152,8 +152,9 @@ export function createWebDeploymentAlarm(
  *   visibility timeout after the release starts receiving (5 × 60 s by default), so the alarm
  *   looks back that long plus 3 minutes (at least `evaluationPeriods`, at most an hour): ECS
  *   watches it that long after the deployment, and sees those arrivals.
- * - `StalledQueueAlarm`: minutes in which messages waited the whole minute (visible, minimum
- *   above 0) while no task held one (in flight, maximum 0): a release that stopped consuming. A
+ * - `StalledQueueAlarm`: minutes in which messages waited (visible, minimum above 0) while no
+ *   task held one (in flight, maximum 0; SQS samples both once a minute): a release that stopped
+ *   consuming. A
  *   backlog older than the deployment does not count while the tasks work on it, however old its
  *   messages, and neither do long jobs (a job in progress holds its message).
  */
@@ -222,7 +223,7 @@ export function createWorkerDeploymentAlarms(
     evaluationPeriods: timing.evaluationPeriods,
     datapointsToAlarm: timing.datapointsToAlarm,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Deployment alarm of ${scope.node.path}: in ${timing.datapointsToAlarm} of the last ${timing.evaluationPeriods} minutes, messages waited the whole minute ` +
+    alarmDescription: `Deployment alarm of ${scope.node.path}: in ${timing.datapointsToAlarm} of the last ${timing.evaluationPeriods} minutes, messages waited ` +
       'while no task held one (the release stopped consuming). ECS rolls a deployment back on it.',
   }));
   return alarms;
