@@ -2,6 +2,8 @@ import { updateRule } from '../update-rule';
 
 /**
  * ESK-UPD3: replaced or new subnets are created while the old ones still hold their addresses.
+ * Source: AWS CloudFormation User Guide, "Update behaviors of stack resources" (cleanup after
+ * creates); Amazon EC2 API reference, CreateSubnet (InvalidSubnet.Conflict for an overlapping CIDR).
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD3 = updateRule({

@@ -2,6 +2,9 @@ import { updateRule } from '../update-rule';
 
 /**
  * ESK-UPD7: a renamed construct is a new logical id: create first, delete in cleanup.
+ * Source: AWS CloudFormation User Guide, "Update behaviors of stack resources"; the
+ * AWS::ECS::Service schema (createOnlyProperties Cluster, ServiceName, SchedulingStrategy, Role;
+ * LaunchType conditionally).
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD7 = updateRule({

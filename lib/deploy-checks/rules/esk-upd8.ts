@@ -4,6 +4,8 @@ import { updateRule } from '../update-rule';
  * ESK-UPD8: ECS cannot change the application protocol of a port a running service publishes
  * through Service Connect (aws/containers-roadmap#2378). A WebService that published its main
  * port with 0.1 (TCP) now defaults to HTTP, so its next deploy would fail.
+ * Source: aws/containers-roadmap#2378 ("The following config cannot be changed for a SC
+ * service"); Amazon ECS API reference, ServiceConnectService.
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD8 = updateRule({
