@@ -1,6 +1,6 @@
 // ESLint flat config: typescript-eslint (type-aware), @stylistic for the code's existing layout,
 // eslint-plugin-jest for the tests. `npm run lint` fails on any warning (--max-warnings 0).
-// Rules that do not fit the conventions in DESIGN.md are turned off below, each with its reason.
+// Rules that do not fit the conventions (docs/development.md#conventions) are turned off below, each with its reason.
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import jest from 'eslint-plugin-jest';
@@ -76,7 +76,7 @@ export default defineConfig(
       },
     },
     rules: {
-      // DESIGN.md: defaults with `??`, never `||` (0 and false are real values).
+      // docs/development.md#conventions: defaults with `??`, never `||` (0 and false are real values).
       '@typescript-eslint/prefer-nullish-coalescing': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -85,7 +85,7 @@ export default defineConfig(
       // The library's own code, examples and tests use the current names: deprecated aliases
       // (`cluster.cluster`, `web.service`) exist only for users upgrading from 0.1.
       '@typescript-eslint/no-deprecated': 'error',
-      // DESIGN.md: interfaces in, never `any`. Exceptions are scoped below, each with its reason.
+      // docs/development.md#conventions: interfaces in, never `any`. Exceptions are scoped below, each with its reason.
       '@typescript-eslint/no-explicit-any': 'error',
       // `never` is interpolated on purpose: the unreachable default branch of an exhaustive switch.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNever: true }],

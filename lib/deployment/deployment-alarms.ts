@@ -95,7 +95,7 @@ function newAlarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProp
 
 /**
  * A WebService's deployment alarm, `DeploymentAlarm`: one verdict per service (one resource,
- * so a service stays within DESIGN.md's budget of 10 resources), over each of its target groups
+ * so a service stays within the budget of 10 resources per service), over each of its target groups
  * (two with a traffic-shifting strategy, since ECS alternates new revisions between them). A
  * minute is bad when, in any of the groups, the 5xx share, `100 × HTTPCode_Target_5XX_Count /
  * RequestCount`, is above `errorRatePercent` in a minute with at least `minimumRequestsPerMinute`
@@ -227,17 +227,4 @@ export function createWorkerDeploymentAlarms(
       'while no task held one (the release stopped consuming). ECS rolls a deployment back on it.',
   }));
   return alarms;
-}
-
-/**
- * Monthly list price of the alarms, us-east-1: a standard-resolution alarm costs $0.10 per
- * metric it reads (a metric-math alarm counts each metric in its expression).
- */
-export const STANDARD_ALARM_PRICE_PER_METRIC = 0.10;
-
-/** How many metrics an alarm reads, the unit CloudWatch bills alarms in. */
-export function alarmMetricCount(alarm: cloudwatch.Alarm): number {
-  const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
-  const metrics = Stack.of(alarm).resolve(cfn.metrics) as Array<{ metricStat?: unknown }> | undefined;
-  return metrics ? metrics.filter(m => m.metricStat !== undefined).length : 1;
 }

@@ -16,12 +16,6 @@ import { cidrKind, isDomainName, MAX_TARGET_GROUPS_PER_ALB } from './route-valid
 import { ImportedServiceLoadBalancer } from './imported-load-balancer';
 import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions, ServiceTestRouteOptions } from './service-load-balancer-ref';
 
-// Local defaults until the lead moves them into lib/defaults.ts.
-/**
- * Overwritten or deleted log objects stay recoverable for a week (the bucket is versioned),
- * then go, so versioning does not keep logs past their expiry forever.
- */
-const ACCESS_LOG_NONCURRENT_EXPIRY_DAYS = Defaults.accessLogNoncurrentExpiryDays;
 /** What a request that matches no route gets: a plain 404, not a random service. */
 const NO_ROUTE_STATUS = 404;
 const NO_ROUTE_BODY = 'no route';
@@ -703,7 +697,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       lifecycleRules: [{
         id: 'ExpireAccessLogs',
         expiration: Duration.days(expiryDays),
-        noncurrentVersionExpiration: Duration.days(ACCESS_LOG_NONCURRENT_EXPIRY_DAYS),
+        noncurrentVersionExpiration: Duration.days(Defaults.accessLogNoncurrentExpiryDays),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       // Logs are evidence: they outlive the stack. No autoDeleteObjects: it needs a Lambda-backed

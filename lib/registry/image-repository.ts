@@ -12,12 +12,6 @@ import { claimUniqueName, warnRetainedPhysicalName } from '../validation/physica
 import { ACCOUNT_ID_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, REPOSITORY_NAME_PATTERN } from './patterns';
 import { checkMutableTagPatterns } from './tag-mutability';
 
-// Registry defaults not (yet) in lib/defaults.ts; proposed to the lead as Defaults.imageTagMutability / imageScanOnPush.
-/** A tag always names the same image, so a deploy of `v1.2.3` is reproducible and cannot be swapped underneath. */
-const DEFAULT_TAG_MUTABILITY = Defaults.imageTagMutability;
-/** Basic scanning is free; findings show up in the console and EventBridge from the first push. */
-const DEFAULT_SCAN_ON_PUSH = Defaults.imageScanOnPush;
-
 /** What another account needs to pull an image: the manifest and its layers. */
 const CROSS_ACCOUNT_PULL_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
@@ -254,11 +248,11 @@ export class ImageRepository extends Construct {
       encryptionKey: props.encryptionKey,
       imageTagMutability: mutableTagPatterns.length > 0
         ? ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION
-        : props.imageTagMutability ?? DEFAULT_TAG_MUTABILITY,
+        : props.imageTagMutability ?? Defaults.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutableTagPatterns.length > 0
         ? mutableTagPatterns.map((pattern) => ecr.ImageTagMutabilityExclusionFilter.wildcard(pattern))
         : undefined,
-      imageScanOnPush: props.imageScanOnPush ?? DEFAULT_SCAN_ON_PUSH,
+      imageScanOnPush: props.imageScanOnPush ?? Defaults.imageScanOnPush,
       removalPolicy,
       // The native CloudFormation property: no custom resource Lambda.
       emptyOnDelete: props.emptyOnDelete,

@@ -10,14 +10,14 @@ import { ALB_MAX_RULES, ALB_MAX_TARGET_GROUPS, CFN_MAX_INLINE_TEMPLATE_BYTES, CF
 
 /**
  * Scale: many WebServices on one ServiceCluster and one shared ServiceLoadBalancer. Guards the
- * "resources added per service" figure (DESIGN.md: ≤ 10, no new ALB) and the AWS limits a large
+ * "resources added per service" figure (the target: ≤ 10, no new ALB) and the AWS limits a large
  * stack meets first. Registry images, not assets, so the 40-service synth stays fast.
  */
 
 /**
  * Resources one more WebService adds (log group, task and execution roles, execution-role
  * policy, task definition, service, security group, target group, listener rule, deployment
- * alarm): the load balancer's rules to its targets are shared, once per port. DESIGN.md targets
+ * alarm): the load balancer's rules to its targets are shared, once per port. The design targets
  * ≤ 10 (the deployment alarm took the tenth: one alarm per service, not one per condition);
  * never raise this without a reason: every resource per service costs 40 per 40 services against
  * CloudFormation's 500.
