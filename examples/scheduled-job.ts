@@ -39,7 +39,7 @@ export function buildExample(app: App): Stack[] {
   });
   new CfnOutput(stack, 'NightlyRunNowCommand', {
     description: 'Starts an extra run of the nightly job',
-    value: nightly.task.runTaskCommand,
+    value: nightly.oneOffTask.runTaskCommand,
   });
   new CfnOutput(stack, 'NightlyDeadLetterQueueUrl', {
     description: 'Runs the scheduler could not start end up here',

@@ -316,7 +316,7 @@ export class AppMonitoring extends Construct {
             // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
             group: [`family:${task.taskDefinition.family}`],
             lastStatus: ['STOPPED'],
-            $or: failedRunConditions(task.task.task.sidecars.length > 0),
+            $or: failedRunConditions(task.oneOffTask.serviceTaskDefinition.sidecars.length > 0),
           },
         },
       });

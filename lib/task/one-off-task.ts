@@ -61,8 +61,8 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
  * `runTaskCommand` is the exact command that starts it; `grantRun` lets a CI role run it.
  */
 export class OneOffTask extends Construct {
-  /** The task definition with its containers and log group. */
-  public readonly task: ServiceTaskDefinition;
+  /** The task definition construct with its containers and log group. */
+  public readonly serviceTaskDefinition: ServiceTaskDefinition;
   /** The ECS task definition (same as `task.taskDefinition`). */
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
@@ -101,10 +101,10 @@ export class OneOffTask extends Construct {
     this.assignPublicIp = props.cluster.assignPublicIp;
     this.subnetIds = props.cluster.vpc.selectSubnets(props.cluster.taskSubnets).subnetIds;
 
-    this.task = new ServiceTaskDefinition(this, 'Task', props);
-    this.taskDefinition = this.task.taskDefinition;
-    this.container = this.task.container;
-    this.logGroup = this.task.logGroup;
+    this.serviceTaskDefinition = new ServiceTaskDefinition(this, 'Task', props);
+    this.taskDefinition = this.serviceTaskDefinition.taskDefinition;
+    this.container = this.serviceTaskDefinition.container;
+    this.logGroup = this.serviceTaskDefinition.logGroup;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.cluster.vpc,
@@ -149,6 +149,14 @@ export class OneOffTask extends Construct {
     if (this.ec2Capacity) return [{ capacityProvider: this.ec2Capacity.capacityProvider.capacityProviderName, weight: 1 }];
     if (this.managedInstancesCapacity) return [{ capacityProvider: this.managedInstancesCapacity.capacityProvider.capacityProviderName, weight: 1 }];
     return this.fargateSpot ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] : [];
+  }
+
+  /**
+   * The task definition construct.
+   * @deprecated use `serviceTaskDefinition` (`scheduled.task.task` read the same word three times); removed in 1.0
+   */
+  public get task(): ServiceTaskDefinition {
+    return this.serviceTaskDefinition;
   }
 
   /**

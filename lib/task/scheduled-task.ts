@@ -98,8 +98,8 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
  * each run regardless of the last. Make the job safe to run twice, or take a lock in it.
  */
 export class ScheduledTask extends Construct {
-  /** The task the schedule starts; its `runTaskCommand` starts an extra run by hand. */
-  public readonly task: OneOffTask;
+  /** The one-off task the schedule starts; its `runTaskCommand` starts an extra run by hand. */
+  public readonly oneOffTask: OneOffTask;
   /** The ECS task definition each run uses (same as `task.taskDefinition`). */
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container (same as `task.container`). */
@@ -125,11 +125,11 @@ export class ScheduledTask extends Construct {
     const retryAttempts = props.retryAttempts ?? Defaults.scheduleRetryAttempts;
     const maxEventAge = props.maxEventAge ?? Defaults.scheduleMaxEventAge;
 
-    this.task = new OneOffTask(this, 'Task', props);
-    this.taskDefinition = this.task.taskDefinition;
-    this.container = this.task.container;
-    this.logGroup = this.task.logGroup;
-    this.cluster = this.task.cluster;
+    this.oneOffTask = new OneOffTask(this, 'Task', props);
+    this.taskDefinition = this.oneOffTask.taskDefinition;
+    this.container = this.oneOffTask.container;
+    this.logGroup = this.oneOffTask.logGroup;
+    this.cluster = this.oneOffTask.cluster;
 
     if (props.deadLetterQueue) {
       this.deadLetterQueue = props.deadLetterQueue;
@@ -161,7 +161,7 @@ export class ScheduledTask extends Construct {
         },
       }),
     });
-    this.task.grantRun(this.role);
+    this.oneOffTask.grantRun(this.role);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['sqs:SendMessage'],
       resources: [this.deadLetterQueue.queueArn],
@@ -170,7 +170,7 @@ export class ScheduledTask extends Construct {
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: when.expression,
-      target: new FargateTaskTarget(this.task, this.role, this.deadLetterQueue, retryAttempts, maxEventAge),
+      target: new FargateTaskTarget(this.oneOffTask, this.role, this.deadLetterQueue, retryAttempts, maxEventAge),
       scheduleName: props.scheduleName,
       description: props.description ?? `Runs ${this.node.path}: ${when.description}`.slice(0, 512),
       enabled: props.enabled ?? true,
@@ -179,13 +179,21 @@ export class ScheduledTask extends Construct {
     // The Scheduler may try the role as soon as the schedule exists: create its policy first.
     this.schedule.node.addDependency(this.role);
     // A run can start as soon as the schedule exists: after the routes, endpoints and roles its task starts through.
-    this.schedule.node.addDependency(taskStartDependencies(this.task.cluster, this.taskDefinition));
-    if (this.task.capacityProviderStrategy().length > 0) {
+    this.schedule.node.addDependency(taskStartDependencies(this.oneOffTask.cluster, this.taskDefinition));
+    if (this.oneOffTask.capacityProviderStrategy().length > 0) {
       // A run that names FARGATE_SPOT needs the cluster's capacity provider associations: the
       // schedule comes after them on create and goes before them on delete, so no run can start
       // against a provider that is not (or no longer) associated with the cluster.
-      this.schedule.node.addDependency(ecsClusterOf(this.task.cluster));
+      this.schedule.node.addDependency(ecsClusterOf(this.oneOffTask.cluster));
     }
+  }
+
+  /**
+   * The one-off task the schedule starts.
+   * @deprecated use `oneOffTask` (`scheduled.task.task` read the same word twice); removed in 1.0
+   */
+  public get task(): OneOffTask {
+    return this.oneOffTask;
   }
 }
 

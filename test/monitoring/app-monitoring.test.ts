@@ -384,7 +384,7 @@ describe('AppMonitoring of a worker, a scheduled task and the load balancer', ()
       'detail-type': ['ECS Task State Change'],
       'detail': {
         clusterArn: [{ 'Fn::GetAtt': [logicalId(f.stack, f.cluster.ecsCluster), 'Arn'] }],
-        group: [`family:${job.task.taskDefinition.family}`],
+        group: [`family:${job.oneOffTask.taskDefinition.family}`],
         lastStatus: ['STOPPED'],
         $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
       },

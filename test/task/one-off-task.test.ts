@@ -45,7 +45,7 @@ describe('OneOffTask defaults (SINGLE_NAT cluster)', () => {
       })],
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    expect(task.taskDefinition).toBe(task.task.taskDefinition);
+    expect(task.taskDefinition).toBe(task.serviceTaskDefinition.taskDefinition);
   });
 
   test('its own security group has no ingress and all egress', () => {

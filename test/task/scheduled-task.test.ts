@@ -56,13 +56,13 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack, cluster.ecsCluster), 'Arn'] });
     expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, job.role), 'Arn'] });
     expect(target.EcsParameters).toEqual({
-      TaskDefinitionArn: { Ref: logicalId(stack, job.task.taskDefinition) },
+      TaskDefinitionArn: { Ref: logicalId(stack, job.oneOffTask.taskDefinition) },
       TaskCount: 1,
       LaunchType: 'FARGATE',
       NetworkConfiguration: {
         AwsvpcConfiguration: {
           AssignPublicIp: 'DISABLED',
-          SecurityGroups: [{ 'Fn::GetAtt': [logicalId(stack, job.task.securityGroup), 'GroupId'] }],
+          SecurityGroups: [{ 'Fn::GetAtt': [logicalId(stack, job.oneOffTask.securityGroup), 'GroupId'] }],
           Subnets: cluster.vpc.privateSubnets.map((s) => ({ Ref: logicalId(stack, s) })),
         },
       },
@@ -112,15 +112,15 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
       {
         Action: 'ecs:RunTask',
         Effect: 'Allow',
-        Resource: { Ref: logicalId(stack, job.task.taskDefinition) },
+        Resource: { Ref: logicalId(stack, job.oneOffTask.taskDefinition) },
         Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack, cluster.ecsCluster), 'Arn'] } } },
       },
       {
         Action: 'iam:PassRole',
         Effect: 'Allow',
         Resource: [
-          { 'Fn::GetAtt': [stack.getLogicalId(job.task.taskDefinition.taskRole.node.defaultChild as any), 'Arn'] },
-          { 'Fn::GetAtt': [stack.getLogicalId(job.task.taskDefinition.executionRole!.node.defaultChild as any), 'Arn'] },
+          { 'Fn::GetAtt': [stack.getLogicalId(job.oneOffTask.taskDefinition.taskRole.node.defaultChild as any), 'Arn'] },
+          { 'Fn::GetAtt': [stack.getLogicalId(job.oneOffTask.taskDefinition.executionRole!.node.defaultChild as any), 'Arn'] },
         ],
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
@@ -132,7 +132,7 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
 
   test('the task behind the schedule has a security group without ingress', () => {
     // THEN
-    const sg = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, job.task.securityGroup)] as any;
+    const sg = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, job.oneOffTask.securityGroup)] as any;
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
@@ -437,9 +437,22 @@ describe('ScheduledTask members', () => {
     const job = new ScheduledTask(stack, 'Job', {
       cluster, image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36'), schedule: TaskSchedule.rate(Duration.hours(1)),
     });
-    expect(job.taskDefinition).toBe(job.task.taskDefinition);
-    expect(job.container).toBe(job.task.container);
-    expect(job.logGroup).toBe(job.task.logGroup);
+    expect(job.taskDefinition).toBe(job.oneOffTask.taskDefinition);
+    expect(job.container).toBe(job.oneOffTask.container);
+    expect(job.logGroup).toBe(job.oneOffTask.logGroup);
     expect(job.cluster).toBe(cluster);
+  });
+
+  test('the one-off task and its task definition construct have names that say what they are; the old names still work (deprecated)', () => {
+    const stack = new Stack(testApp(), 'Names', { env: { region: 'us-east-1' } });
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const job = new ScheduledTask(stack, 'Job', {
+      cluster, image: ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36'), schedule: TaskSchedule.rate(Duration.hours(1)),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated names are what this test checks
+    expect(job.task).toBe(job.oneOffTask);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated names are what this test checks
+    expect(job.oneOffTask.task).toBe(job.oneOffTask.serviceTaskDefinition);
+    expect(job.oneOffTask.serviceTaskDefinition.taskDefinition).toBe(job.taskDefinition);
   });
 });

@@ -45,10 +45,10 @@ describe('ScheduledTask and OneOffTask on EC2 capacity and on Managed Instances 
 
   test('task definitions: EC2-compatible with the instances\' architecture; MANAGED_INSTANCES with a runtime platform', () => {
     // THEN
-    expect(onEc2.task.task.architecture).toBe(Architecture.ARM64);
+    expect(onEc2.oneOffTask.serviceTaskDefinition.architecture).toBe(Architecture.ARM64);
     const tasks = template.findResources('AWS::ECS::TaskDefinition') as any;
-    expect(tasks[logicalId(f.stack, onEc2.task.taskDefinition)].Properties).toMatchObject({ RequiresCompatibilities: ['EC2'], NetworkMode: 'awsvpc' });
-    expect(tasks[logicalId(f.stack, onManaged.task.taskDefinition)].Properties).toMatchObject({
+    expect(tasks[logicalId(f.stack, onEc2.oneOffTask.taskDefinition)].Properties).toMatchObject({ RequiresCompatibilities: ['EC2'], NetworkMode: 'awsvpc' });
+    expect(tasks[logicalId(f.stack, onManaged.oneOffTask.taskDefinition)].Properties).toMatchObject({
       RequiresCompatibilities: ['MANAGED_INSTANCES'], NetworkMode: 'awsvpc', RuntimePlatform: { CpuArchitecture: 'X86_64' },
     });
   });
