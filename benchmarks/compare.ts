@@ -14,10 +14,10 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { cdkJsonContext } from '../examples';
-import { ALB_USD_PER_MONTH, HOURS_PER_MONTH, INTERFACE_ENDPOINT_USD_PER_AZ_MONTH, NAT_GATEWAY_USD_PER_HOUR, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/pricing';
+import { ALB_USD_PER_MONTH, HOURS_PER_MONTH, INTERFACE_ENDPOINT_USD_PER_AZ_MONTH, NAT_GATEWAY_USD_PER_HOUR, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/layout-pricing';
 
 // ---------------------------------------------------------------- prices and ALB defaults
-// us-east-1 list prices from lib/network/pricing.ts (DESIGN.md's $96.73 uses the same basis).
+// us-east-1 list prices from lib/network/layout-pricing.ts (the design's $96.73 ecs-patterns figure uses the same basis).
 const NAT_USD = NAT_GATEWAY_USD_PER_HOUR * HOURS_PER_MONTH; // 32.85; its Elastic IP counts among the IPv4 addresses
 const ALB_USD = ALB_USD_PER_MONTH; // 16.43 (hourly charge only; LCUs depend on traffic)
 const IPV4_USD = PUBLIC_IPV4_USD_PER_MONTH; // 3.65 per public IPv4 address

@@ -27,7 +27,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import { ServiceCluster, ServiceImage, ServiceLoadBalancer, WebService } from '../lib';
 import { cdkJsonContext } from '../examples';
-import { ALB_USD_PER_MONTH, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/pricing';
+import { ALB_USD_PER_MONTH, PUBLIC_IPV4_USD_PER_MONTH } from '../lib/network/layout-pricing';
 import { ALB_MAX_RULES, ALB_MAX_TARGET_GROUPS, ALBS_PER_REGION, CFN_MAX_RESOURCES, CFN_MAX_TEMPLATE_BYTES, SG_MAX_RULES } from '../test/util/aws-limits';
 
 // ---------------------------------------------------------------- prices

@@ -55,7 +55,7 @@ const cache = new Map<string, PhysicalName | undefined>();
 export function physicalName(type: string): PhysicalName | undefined {
   if (cache.has(type)) return cache.get(type);
   // IAM is global to the account, and so are CloudWatch dashboards (one name across regions, as
-  // lib/validation/physical-names.ts claims them); S3 bucket names are global across accounts.
+  // lib/validation/unique-names.ts claims them); S3 bucket names are global across accounts.
   const unique = type === 'AWS::S3::Bucket' ? 'global' : type.startsWith('AWS::IAM::') || type === 'AWS::CloudWatch::Dashboard' ? 'account' : 'region';
   const hand = NAMED_BY_HAND[type];
   const facts = hand ? undefined : schemaFacts(type);

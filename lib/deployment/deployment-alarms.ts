@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import { DeploymentAlarmOptions } from './deployment-options';
 
 /**

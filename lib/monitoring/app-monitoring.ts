@@ -18,7 +18,7 @@ import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { WebService } from '../service/web-service';
 import { ScheduledTask } from '../task/scheduled-task';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import { WorkerService } from '../worker/worker-service';
 import { AlarmNotifications } from './alarm-notifications';
 import {

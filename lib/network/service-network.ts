@@ -8,7 +8,7 @@ import { formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
 import { checkNetworkProps, DEFAULT_CIDR, plannedAzCount } from './network-checks';
 import { NetworkLayout } from './network-layout';
-import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './pricing';
+import { describeCost, fixedMonthlyCostUsd, natGatewaysFor } from './layout-pricing';
 import { recordTaskStartEndpoints } from './task-start';
 import { skipCheckov } from '../validation/checkov';
 

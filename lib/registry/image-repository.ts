@@ -8,7 +8,7 @@ import { skipCheckov } from '../validation/checkov';
 import { Architecture, toDockerPlatform } from '../image/architecture';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { checkReleaseTagPatterns, LifecycleRules } from './lifecycle-rules';
-import { claimUniqueName, warnRetainedPhysicalName } from '../validation/physical-names';
+import { claimUniqueName, warnRetainedPhysicalName } from '../validation/unique-names';
 import { ACCOUNT_ID_PATTERN, IMAGE_TAG_ALLOWED, IMAGE_TAG_PATTERN, REPOSITORY_NAME_PATTERN } from './patterns';
 import { checkMutableTagPatterns } from './tag-mutability';
 

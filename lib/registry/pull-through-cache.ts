@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import { LifecycleRules } from './lifecycle-rules';
 import { CREATION_TEMPLATE_PREFIX } from './patterns';
 

@@ -2,7 +2,7 @@ import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from './patterns';
 
 /** AWS region names: `us-east-1`, `eu-central-2`, `ap-southeast-4`, `us-gov-west-1`. */

@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import { checkReleaseTagPatterns, LifecycleRules } from './lifecycle-rules';
 import { CREATION_TEMPLATE_PREFIX } from './patterns';
 import { RegistryReplication } from './registry-replication';

@@ -10,7 +10,7 @@ import { ServiceCluster } from '../cluster/service-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
 import { ConfigurationError } from '../validation/configuration-error';
-import { validateOneOffTask } from './task-validation';
+import { validateOneOffTask } from './run-validation';
 
 /**
  * Properties of a OneOffTask.

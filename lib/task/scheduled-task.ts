@@ -11,7 +11,7 @@ import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { OneOffTask, OneOffTaskProps } from './one-off-task';
 import { TaskSchedule } from './task-schedule';
-import { validateScheduledTask } from './task-validation';
+import { validateScheduledTask } from './run-validation';
 import { skipCheckov } from '../validation/checkov';
 
 /**

@@ -3,7 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail } from '../validation/checks';
-import { warnRetainedPhysicalName } from '../validation/physical-names';
+import { warnRetainedPhysicalName } from '../validation/unique-names';
 import { WorkerQueueOptions } from './worker-queue-options';
 import { Defaults } from '../defaults';
 

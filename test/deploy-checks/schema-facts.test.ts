@@ -82,7 +82,7 @@ describe('physicalName: one table', () => {
     expect([physicalName('AWS::S3::Bucket')!.unique, physicalName('AWS::IAM::Role')!.unique, physicalName('AWS::SQS::Queue')!.unique]).toEqual(['global', 'account', 'region']);
   });
 
-  test('agrees with the synth-time name claims of lib/validation/physical-names.ts (claimUniqueName): the same property, unique as widely', () => {
+  test('agrees with the synth-time name claims of lib/validation/unique-names.ts (claimUniqueName): the same property, unique as widely', () => {
     // Each claim as its construct makes it: CloudFormation type, property, and whether the claim is regionless
     const claims: [string, string, 'region' | 'account'][] = [
       ['AWS::CloudWatch::Dashboard', 'DashboardName', 'account'], ['AWS::ECR::Repository', 'RepositoryName', 'region'],

@@ -2,7 +2,7 @@ import { NestedStack, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-l
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { claimUniqueName, POSSIBLE_DUPLICATE_NAME_WARNING, RETAINED_PHYSICAL_NAME_WARNING, warnRetainedPhysicalName } from '../../lib/validation/physical-names';
+import { claimUniqueName, POSSIBLE_DUPLICATE_NAME_WARNING, RETAINED_PHYSICAL_NAME_WARNING, warnRetainedPhysicalName } from '../../lib/validation/unique-names';
 import { createWorkerQueue } from '../../lib/worker/worker-queue';
 import { TEST_ENV, testApp, testStack } from '../util/test-app';
 

@@ -2,7 +2,7 @@ import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail, failWithText } from '../validation/checks';
-import { claimUniqueName } from '../validation/physical-names';
+import { claimUniqueName } from '../validation/unique-names';
 import type { OneOffTaskProps } from './one-off-task';
 import type { ScheduledTaskProps } from './scheduled-task';
 import { TaskSchedule, TaskScheduleConfig } from './task-schedule';
