@@ -391,8 +391,8 @@ export class AppMonitoring extends Construct {
   }
 
   /**
-   * Records that `construct` is monitored, finds its alarms (now and at synth) and returns the
-   * scope its alarms are created in.
+   * Fails when `construct` is missing (a caller without types) or already monitored: each
+   * construct gets one `add...` call with all its options.
    */
   private startMonitoring(construct: IConstruct, method: string): void {
     if (!construct) fail(this, method, construct, 'is missing', 'give the construct to monitor');
@@ -404,9 +404,9 @@ export class AppMonitoring extends Construct {
   /**
    * Validates every alarm's settings, then records that `construct` is monitored, finds its
    * alarms (at synth, also ones added later) and creates the enabled alarms in a child scope named
-   * after it. Returns that scope.
+   * after it. `before` adds to that scope what the alarms' metrics need (a rule).
    */
-  private monitor(construct: IConstruct, method: string, specs: AlarmSpec[], before?: (scope: Construct) => void): Construct {
+  private monitor(construct: IConstruct, method: string, specs: AlarmSpec[], before?: (scope: Construct) => void): void {
     const resolved = specs.map((spec) => ({ spec, ...this.validateSettings(spec, method) }));
     this.monitored.add(construct);
     Aspects.of(construct).add(new FindAlarms(this));
@@ -427,7 +427,6 @@ export class AppMonitoring extends Construct {
       this.created.push(alarm);
       this.notify(alarm);
     }
-    return scope;
   }
 
   /** CPU, memory and running tasks below desired, for any service. */
@@ -510,13 +509,10 @@ export class AppMonitoring extends Construct {
   }
 
   /**
-   * Whether an alarm under `owner` already watches `metricName` with these dimension values:
-   * then it stands for the operational alarm (and gets the notifications when it is found).
-   */
-  /**
    * Whether an alarm under `owner` (its deployment alarm, or one of the user's) already watches
-   * this metric: then no second alarm is made, and settings given for ours would do nothing, so
-   * they fail by name instead (`enabled: false` is fine: nothing was to be made).
+   * `metricName` with these dimension values: then it stands for the operational alarm (it gets the
+   * notifications when it is found) and no second alarm is made. Settings given for ours would do
+   * nothing, so they fail by name instead (`enabled: false` is fine: nothing was to be made).
    */
   private coveredBy(
     owner: IConstruct, prop: string, settings: AlarmSettings | undefined, namespace: string, metricName: string, dimensions: Record<string, string>,
