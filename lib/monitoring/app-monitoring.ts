@@ -1,11 +1,10 @@
-import { Annotations, ArnFormat, Aspects, CfnResource, Duration, IAspect, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, Duration, IAspect, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +23,7 @@ import { AlarmNotifications } from './alarm-notifications';
 import {
   AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
 } from './alarm-settings';
+import { createAlarmTopic } from './alarm-topic';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
 import { billedMetrics, monthlyCostUsd } from './pricing';
 
@@ -136,7 +136,7 @@ export class AppMonitoring extends Construct {
 
     const notifications = props.notifications;
     if (notifications?._kind === NotificationKind.NEW_TOPIC) {
-      const created = this.createTopic();
+      const created = createAlarmTopic(this);
       this.topic = created.topic;
       this.topicKey = created.key;
     } else if (notifications?._kind === NotificationKind.TOPIC) {
@@ -570,44 +570,6 @@ export class AppMonitoring extends Construct {
     if (!this.dashboard) return;
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `### ${construct.node.path}`, width: 24, height: 1 }));
     this.dashboard.addWidgets(...widgets);
-  }
-
-  /** The created topic: KMS-encrypted (CloudWatch and EventBridge may use the key), TLS only. */
-  private createTopic(): { topic: sns.Topic; key: kms.Key } {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'TopicKey', {
-      description: `Encrypts the alarm notifications of ${this.node.path}`,
-      enableKeyRotation: true,
-      // It encrypts notifications in flight only: nothing stays encrypted with it once the topic is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Allow${service.split('.')[0]}ToUseTheKey`,
-        principals: [new iam.ServicePrincipal(service)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }));
-    }
-    const topic = new sns.Topic(this, 'Topic', {
-      displayName: `Alarms of ${this.node.path}`.slice(0, 100),
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // A topic policy replaces SNS's default one: allow this account's alarms explicitly.
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
-    return { topic, key };
   }
 }
 
