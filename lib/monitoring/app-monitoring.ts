@@ -7,24 +7,24 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct, IConstruct } from 'constructs';
 import { ImportedServiceCluster } from '../cluster/imported-cluster';
 import { ServiceCluster } from '../cluster/service-cluster';
-import { Defaults } from '../defaults';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { WebService } from '../service/web-service';
 import { ScheduledTask } from '../task/scheduled-task';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { claimUniqueName } from '../validation/physical-names';
 import { WorkerService } from '../worker/worker-service';
+import { AlarmCatalog, AlarmSpec, alarmSpec } from './alarm-catalog';
 import { AlarmNotifications } from './alarm-notifications';
 import {
   AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
 } from './alarm-settings';
 import { createAlarmTopic } from './alarm-topic';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
+import { metricsOf, taskCountMetrics, triggeredRules } from './metric-factory';
 import { billedMetrics, monthlyCostUsd } from './pricing';
 
 /**
@@ -78,22 +78,6 @@ export interface MonitoringFigures {
   readonly dashboardCostUsd: number;
   /** Monthly cost of everything above in USD (dashboard at $3, KMS key at $1; SNS deliveries not counted). */
   readonly monthlyCostUsd: number;
-}
-
-/** One alarm the monitoring may create: its defaults and how to build its metric. */
-interface AlarmSpec {
-  /** Child id and prop name. */
-  readonly id: string;
-  readonly prop: string;
-  readonly settings: AlarmSettings | undefined;
-  readonly threshold: number;
-  readonly thresholdMax: number;
-  readonly integer: boolean;
-  readonly period: Duration;
-  readonly evaluationPeriods: number;
-  readonly comparison: cloudwatch.ComparisonOperator;
-  readonly description: string;
-  readonly metric: (period: Duration) => cloudwatch.IMetric;
 }
 
 /**
@@ -170,58 +154,14 @@ export class AppMonitoring extends Construct {
     // every metric reads both, or it goes blind after every other deployment.
     const groups = [targetGroup, ...(service.alternateTargetGroup ? [service.alternateTargetGroup] : [])];
     const specs = this.serviceSpecs(service, ecsService, options);
+    const path = service.node.path;
     const tgDimension = targetGroup.targetGroupFullName;
     if (!this.coveredBy(service, 'http5xxPercent', options.http5xxPercent, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
-      specs.push({
-        id: 'Http5xx', prop: 'http5xxPercent', settings: options.http5xxPercent,
-        threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `5xx responses of ${service.node.path} in percent of its requests`,
-        metric: (period) => {
-          if (groups.length === 1) {
-            return new cloudwatch.MathExpression({
-              expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-              usingMetrics: {
-                errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
-                requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
-              },
-              label: '5xx %',
-              period,
-            });
-          }
-          const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-          groups.forEach((group, i) => {
-            usingMetrics[`errors${i}`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period });
-            usingMetrics[`requests${i}`] = group.metrics.requestCount({ statistic: 'Sum', period });
-          });
-          const sum = (name: string) => groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(' + ');
-          return new cloudwatch.MathExpression({
-            expression: `IF((${sum('requests')}) > 0, 100 * (${sum('errors')}) / (${sum('requests')}), 0)`,
-            usingMetrics,
-            label: '5xx %',
-            period,
-          });
-        },
-      });
+      specs.push(alarmSpec(AlarmCatalog.http5xx, groups, path, options.http5xxPercent));
     }
-    specs.push({
-      id: 'P99ResponseTime', prop: 'p99ResponseTimeSeconds', settings: options.p99ResponseTimeSeconds,
-      threshold: Defaults.monitoringP99ResponseTimeSeconds, thresholdMax: 3600, integer: false,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description: `p99 target response time of ${service.node.path} in seconds`,
-      metric: (period) => maxOverGroups(groups, 'p99', (group) => group.metrics.targetResponseTime({ statistic: 'p99', period }), period),
-    });
+    specs.push(alarmSpec(AlarmCatalog.p99ResponseTime, groups, path, options.p99ResponseTimeSeconds));
     if (!this.coveredBy(service, 'unhealthyHosts', options.unhealthyHosts, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
-      specs.push({
-        id: 'UnhealthyHosts', prop: 'unhealthyHosts', settings: options.unhealthyHosts,
-        threshold: Defaults.monitoringUnhealthyHosts, thresholdMax: 1000, integer: true,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: `unhealthy targets of ${service.node.path}`,
-        metric: (period) => maxOverGroups(groups, 'unhealthy', (group) => group.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), period),
-      });
+      specs.push(alarmSpec(AlarmCatalog.unhealthyHosts, groups, path, options.unhealthyHosts));
     }
     this.monitor(service, 'addWebService', specs);
 
@@ -236,7 +176,7 @@ export class AppMonitoring extends Construct {
         group.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
       ])),
       graph('Tasks and targets', [
-        ...taskCountMetrics(ecsService),
+        ...taskCountMetrics(ecsService, MINUTE),
         ...groups.flatMap((group) => [
           group.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
           group.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
@@ -256,25 +196,18 @@ export class AppMonitoring extends Construct {
     const queue = worker.queue;
     const dlq = worker.deadLetterQueue;
     if (queue && !this.coveredBy(worker, 'oldestMessageAgeSeconds', options.oldestMessageAgeSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queue.queueName })) {
-      specs.push({
-        id: 'OldestMessageAge', prop: 'oldestMessageAgeSeconds', settings: options.oldestMessageAgeSeconds,
-        threshold: Defaults.monitoringOldestMessageAgeSeconds, thresholdMax: 14 * 86400, integer: true,
-        period: Defaults.monitoringQueuePeriod, evaluationPeriods: Defaults.monitoringOldestMessageEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: `age of the oldest message in the queue of ${worker.node.path} in seconds`,
-        metric: (period) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
-      });
+      specs.push(alarmSpec(AlarmCatalog.oldestMessageAge, queue, worker.node.path, options.oldestMessageAgeSeconds));
     }
     // Not replaced by the worker's deployment alarm on the same queue: that one watches messages
     // arriving (and goes back to OK while they sit); this one pages while any message waits.
     if (dlq) {
-      specs.push(deadLetterSpec(dlq, options.deadLetterMessages, `messages in the dead-letter queue of ${worker.node.path}`));
+      specs.push(alarmSpec(AlarmCatalog.workerDeadLetterMessages, dlq, worker.node.path, options.deadLetterMessages));
     }
     this.monitor(worker, 'addWorker', specs);
 
     const widgets = [
       graph('CPU and memory (%)', [worker.ecsService.metricCpuUtilization({ period: MINUTE }), worker.ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Tasks', taskCountMetrics(worker.ecsService)),
+      graph('Tasks', taskCountMetrics(worker.ecsService, MINUTE)),
     ];
     if (queue) {
       widgets.push(graph('Queue: messages', [
@@ -296,14 +229,10 @@ export class AppMonitoring extends Construct {
     this.startMonitoring(task, 'addScheduledTask');
     const failedRuns = options.failedRuns;
     let rule: events.Rule | undefined;
-    const specs: AlarmSpec[] = [{
-      id: 'FailedRuns', prop: 'failedRuns', settings: failedRuns,
-      threshold: Defaults.monitoringFailedRuns, thresholdMax: 10_000, integer: true,
-      period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `failed runs of ${task.node.path}`,
-      metric: (period) => triggeredRules(rule!, period),
-    }, deadLetterSpec(task.deadLetterQueue, options.deadLetterMessages, `runs of ${task.node.path} the Scheduler could not start`)];
+    const specs = [
+      alarmSpec(AlarmCatalog.failedRuns, () => rule!, task.node.path, failedRuns),
+      alarmSpec(AlarmCatalog.scheduleDeadLetterMessages, task.deadLetterQueue, task.node.path, options.deadLetterMessages),
+    ];
     this.monitor(task, 'addScheduledTask', specs, (scope) => {
       if (!(failedRuns?.enabled ?? true)) return;
       rule = new events.Rule(scope, 'FailedRunRule', {
@@ -342,22 +271,7 @@ export class AppMonitoring extends Construct {
   public addLoadBalancer(loadBalancer: ServiceLoadBalancer, options: LoadBalancerAlarmOptions = {}): void {
     this.startMonitoring(loadBalancer, 'addLoadBalancer');
     const metrics = loadBalancer.applicationLoadBalancer.metrics;
-    this.monitor(loadBalancer, 'addLoadBalancer', [{
-      id: 'Elb5xx', prop: 'elb5xxPercent', settings: options.elb5xxPercent,
-      threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description: `5xx responses generated by ${loadBalancer.node.path} in percent of its requests`,
-      metric: (period) => new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-        usingMetrics: {
-          errors: metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
-          requests: metrics.requestCount({ statistic: 'Sum', period }),
-        },
-        label: 'load balancer 5xx %',
-        period,
-      }),
-    }]);
+    this.monitor(loadBalancer, 'addLoadBalancer', [alarmSpec(AlarmCatalog.elb5xx, metrics, loadBalancer.node.path, options.elb5xxPercent)]);
     this.addRow(loadBalancer, [
       graph('Requests', [metrics.requestCount({ statistic: 'Sum', period: MINUTE })]),
       graph('5xx: load balancer and targets', [
@@ -431,23 +345,10 @@ export class AppMonitoring extends Construct {
 
   /** CPU, memory and running tasks below desired, for any service. */
   private serviceSpecs(owner: IConstruct, service: ecs.BaseService, options: ServiceAlarmOptions): AlarmSpec[] {
-    const specs: AlarmSpec[] = [
-      {
-        id: 'Cpu', prop: 'cpuPercent', settings: options.cpuPercent,
-        threshold: Defaults.monitoringCpuPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `average CPU utilization of ${owner.node.path} in percent`,
-        metric: (period) => service.metricCpuUtilization({ statistic: 'Average', period }),
-      },
-      {
-        id: 'Memory', prop: 'memoryPercent', settings: options.memoryPercent,
-        threshold: Defaults.monitoringMemoryPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `average memory utilization of ${owner.node.path} in percent`,
-        metric: (period) => service.metricMemoryUtilization({ statistic: 'Average', period }),
-      },
+    const path = owner.node.path;
+    const specs = [
+      alarmSpec(AlarmCatalog.cpu, service, path, options.cpuPercent),
+      alarmSpec(AlarmCatalog.memory, service, path, options.memoryPercent),
     ];
     const running = options.runningTasksBelowDesired;
     const insights = containerInsightsOf(service.cluster);
@@ -464,22 +365,7 @@ export class AppMonitoring extends Construct {
       }
       return specs;
     }
-    specs.push({
-      id: 'RunningTasks', prop: 'runningTasksBelowDesired', settings: running,
-      threshold: Defaults.monitoringTasksBelowDesired, thresholdMax: 5000, integer: true,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `tasks of ${owner.node.path} missing: desired minus running`,
-      metric: (period) => {
-        const [runningTasks, desiredTasks] = taskCountMetrics(service, period);
-        return new cloudwatch.MathExpression({
-          expression: 'FILL(desired, 0) - FILL(running, 0)',
-          usingMetrics: { desired: desiredTasks, running: runningTasks },
-          label: 'tasks below desired',
-          period,
-        });
-      },
-    });
+    specs.push(alarmSpec(AlarmCatalog.runningTasks, service, path, running));
     return specs;
   }
 
@@ -576,33 +462,6 @@ export class AppMonitoring extends Construct {
 const MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** The dead-letter queue depth alarm (worker or scheduled task). */
-function deadLetterSpec(queue: sqs.IQueue, settings: AlarmSettings | undefined, what: string): AlarmSpec {
-  return {
-    id: 'DeadLetterMessages', prop: 'deadLetterMessages', settings,
-    threshold: Defaults.monitoringDeadLetterMessages, thresholdMax: 1_000_000, integer: true,
-    period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
-    comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    description: what,
-    metric: (period) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
-  };
-}
-
-/** How often an EventBridge rule matched an event. */
-function triggeredRules(rule: events.IRule, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/Events', metricName: 'TriggeredRules', dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period,
-  });
-}
-
-/** Container Insights' running and desired task counts of a service. */
-function taskCountMetrics(service: ecs.BaseService, period: Duration = MINUTE): cloudwatch.Metric[] {
-  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
-  return ['RunningTaskCount', 'DesiredTaskCount'].map((metricName) => new cloudwatch.Metric({
-    namespace: 'ECS/ContainerInsights', metricName, dimensionsMap, statistic: 'Average', period,
-  }));
-}
-
 function graph(title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left: metrics, width: 6, height: 6 });
 }
@@ -621,13 +480,6 @@ function containerInsightsOf(cluster: ecs.ICluster): boolean | undefined {
   const settings = Stack.of(cluster).resolve(cfn.clusterSettings) as Array<{ name?: string; value?: string }> | undefined;
   const setting = (settings ?? []).find((s) => s.name === 'containerInsights');
   return setting === undefined ? undefined : setting.value !== 'disabled';
-}
-
-/** The plain metrics an alarm watches (those of a math expression included). */
-function metricsOf(metric: cloudwatch.IMetric): cloudwatch.Metric[] {
-  if (metric instanceof cloudwatch.Metric) return [metric];
-  if (metric instanceof cloudwatch.MathExpression) return Object.values(metric.usingMetrics).flatMap(metricsOf);
-  return [];
 }
 
 /** Alarms of step scaling policies drive scaling: a person need not hear of each. */
@@ -704,24 +556,6 @@ class AlarmStatusRow implements cloudwatch.IWidget {
     }
     return widgets.flatMap((w): unknown[] => w.toJson() as unknown[]);
   }
-}
-
-/**
- * One target group's metric, or the larger of both groups' (a service that shifts traffic
- * between two groups): the group without traffic has no data, filled with 0.
- */
-function maxOverGroups(
-  groups: elbv2.IApplicationTargetGroup[], name: string, metricOf: (group: elbv2.IApplicationTargetGroup) => cloudwatch.IMetric, period: Duration,
-): cloudwatch.IMetric {
-  if (groups.length === 1) return metricOf(groups[0]);
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  groups.forEach((group, i) => { usingMetrics[`${name}${i}`] = metricOf(group); });
-  return new cloudwatch.MathExpression({
-    expression: `MAX([${groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(', ')}])`,
-    usingMetrics,
-    label: name,
-    period,
-  });
 }
 
 /**
