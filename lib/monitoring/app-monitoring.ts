@@ -1,8 +1,7 @@
-import { Annotations, Aspects, CfnResource, Duration, IAspect, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, IAspect, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,8 +22,9 @@ import {
   AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
 } from './alarm-settings';
 import { createAlarmTopic } from './alarm-topic';
+import { addRow, createDashboard, loadBalancerWidgets, scheduledTaskWidgets, webServiceWidgets, workerWidgets } from './dashboard';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
-import { metricsOf, taskCountMetrics, triggeredRules } from './metric-factory';
+import { metricsOf } from './metric-factory';
 import { billedMetrics, monthlyCostUsd } from './pricing';
 
 /**
@@ -129,11 +129,7 @@ export class AppMonitoring extends Construct {
     this.actions = this.topic ? [new cw_actions.SnsAction(this.topic)] : [...(notifications?._actions ?? [])];
 
     if (props.dashboard ?? true) {
-      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-        dashboardName: props.dashboardName,
-        defaultInterval: Duration.hours(3),
-      });
-      this.dashboard.addWidgets(new AlarmStatusRow(() => [...this.created, ...this.found]));
+      this.dashboard = createDashboard(this, props.dashboardName, () => [...this.created, ...this.found]);
     }
   }
 
@@ -165,24 +161,7 @@ export class AppMonitoring extends Construct {
     }
     this.monitor(service, 'addWebService', specs);
 
-    this.addRow(service, [
-      graph('CPU and memory (%)', [ecsService.metricCpuUtilization({ period: MINUTE }), ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Requests and 5xx (count)', groups.flatMap((group) => [
-        group.metrics.requestCount({ statistic: 'Sum', period: MINUTE }),
-        group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-      ])),
-      graph('Response time p50 / p99 (s)', groups.flatMap((group) => [
-        group.metrics.targetResponseTime({ statistic: 'p50', period: MINUTE }),
-        group.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
-      ])),
-      graph('Tasks and targets', [
-        ...taskCountMetrics(ecsService, MINUTE),
-        ...groups.flatMap((group) => [
-          group.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
-          group.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
-        ]),
-      ]),
-    ]);
+    addRow(this.dashboard, service, webServiceWidgets(ecsService, groups));
   }
 
   /**
@@ -205,19 +184,7 @@ export class AppMonitoring extends Construct {
     }
     this.monitor(worker, 'addWorker', specs);
 
-    const widgets = [
-      graph('CPU and memory (%)', [worker.ecsService.metricCpuUtilization({ period: MINUTE }), worker.ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Tasks', taskCountMetrics(worker.ecsService, MINUTE)),
-    ];
-    if (queue) {
-      widgets.push(graph('Queue: messages', [
-        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE }),
-        queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: MINUTE }),
-        ...(dlq ? [dlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE, label: 'dead-letter queue' })] : []),
-      ]));
-      widgets.push(graph('Queue: oldest message (s)', [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: MINUTE })]));
-    }
-    this.addRow(worker, widgets);
+    addRow(this.dashboard, worker, workerWidgets(worker));
   }
 
   /**
@@ -255,13 +222,7 @@ export class AppMonitoring extends Construct {
       }
     });
 
-    const widgets = [
-      graph('Runs not started (dead-letter queue)', [task.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES })]),
-    ];
-    if (rule) {
-      widgets.push(graph('Failed runs', [triggeredRules(rule, FIVE_MINUTES)]));
-    }
-    this.addRow(task, widgets);
+    addRow(this.dashboard, task, scheduledTaskWidgets(task.deadLetterQueue, rule));
   }
 
   /**
@@ -272,15 +233,7 @@ export class AppMonitoring extends Construct {
     this.startMonitoring(loadBalancer, 'addLoadBalancer');
     const metrics = loadBalancer.applicationLoadBalancer.metrics;
     this.monitor(loadBalancer, 'addLoadBalancer', [alarmSpec(AlarmCatalog.elb5xx, metrics, loadBalancer.node.path, options.elb5xxPercent)]);
-    this.addRow(loadBalancer, [
-      graph('Requests', [metrics.requestCount({ statistic: 'Sum', period: MINUTE })]),
-      graph('5xx: load balancer and targets', [
-        metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-        metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-      ]),
-      graph('Active connections', [metrics.activeConnectionCount({ statistic: 'Sum', period: MINUTE })]),
-      graph('Response time p99 (s)', [metrics.targetResponseTime({ statistic: 'p99', period: MINUTE })]),
-    ]);
+    addRow(this.dashboard, loadBalancer, loadBalancerWidgets(metrics));
   }
 
   /**
@@ -450,20 +403,6 @@ export class AppMonitoring extends Construct {
     }
     this.notify(alarm);
   }
-
-  /** A title and a row of graphs on the dashboard. */
-  private addRow(construct: IConstruct, widgets: cloudwatch.IWidget[]): void {
-    if (!this.dashboard) return;
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `### ${construct.node.path}`, width: 24, height: 1 }));
-    this.dashboard.addWidgets(...widgets);
-  }
-}
-
-const MINUTE = Duration.minutes(1);
-const FIVE_MINUTES = Duration.minutes(5);
-
-function graph(title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left: metrics, width: 6, height: 6 });
 }
 
 function comparisonText(op: cloudwatch.ComparisonOperator): string {
@@ -509,52 +448,6 @@ class FindAlarms implements IAspect {
 
   public visit(node: IConstruct): void {
     if (node instanceof cloudwatch.AlarmBase) this.monitoring._adopt(node);
-  }
-}
-
-/** CloudWatch refuses an alarm status widget with more than 100 alarms. */
-const MAX_ALARMS_PER_STATUS_WIDGET = 100;
-const STATUS_WIDGET_HEIGHT = 4;
-
-/**
- * The alarm status widgets, filled at synth: alarms found by the aspects come after the
- * `add...` calls, and the dashboard body is only rendered then. One widget per 100 alarms, one
- * under the other (the dashboard reads the height when it lays out the body, after the aspects).
- */
-class AlarmStatusRow implements cloudwatch.IWidget {
-  public readonly width = 24;
-  private x = 0;
-  private y = 0;
-
-  constructor(private readonly alarms: () => cloudwatch.IAlarm[]) {}
-
-  public get height(): number {
-    return STATUS_WIDGET_HEIGHT * Math.max(1, Math.ceil(this.alarms().length / MAX_ALARMS_PER_STATUS_WIDGET));
-  }
-
-  public position(x: number, y: number): void {
-    this.x = x;
-    this.y = y;
-  }
-
-  // IWidget's own signature.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  public toJson(): any[] {
-    const alarms = this.alarms();
-    if (alarms.length === 0) {
-      const empty = new cloudwatch.TextWidget({ markdown: 'No alarms', width: this.width, height: STATUS_WIDGET_HEIGHT });
-      empty.position(this.x, this.y);
-      return empty.toJson();
-    }
-    const widgets: cloudwatch.IWidget[] = [];
-    for (let i = 0; i < alarms.length; i += MAX_ALARMS_PER_STATUS_WIDGET) {
-      const chunk = alarms.slice(i, i + MAX_ALARMS_PER_STATUS_WIDGET);
-      const part = alarms.length > MAX_ALARMS_PER_STATUS_WIDGET ? ` (${i + 1}–${i + chunk.length} of ${alarms.length})` : '';
-      const widget = new cloudwatch.AlarmStatusWidget({ title: `Alarms${part}`, alarms: chunk, width: this.width, height: STATUS_WIDGET_HEIGHT });
-      widget.position(this.x, this.y + STATUS_WIDGET_HEIGHT * widgets.length);
-      widgets.push(widget);
-    }
-    return widgets.flatMap((w): unknown[] => w.toJson() as unknown[]);
   }
 }
 
