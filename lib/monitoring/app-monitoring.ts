@@ -3,7 +3,6 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -23,6 +22,7 @@ import {
 } from './alarm-settings';
 import { createAlarmTopic } from './alarm-topic';
 import { addRow, createDashboard, loadBalancerWidgets, scheduledTaskWidgets, webServiceWidgets, workerWidgets } from './dashboard';
+import { createFailedRunRule } from './failed-run-rule';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
 import { metricsOf } from './metric-factory';
 import { billedMetrics, monthlyCostUsd } from './pricing';
@@ -201,25 +201,7 @@ export class AppMonitoring extends Construct {
       alarmSpec(AlarmCatalog.scheduleDeadLetterMessages, task.deadLetterQueue, task.node.path, options.deadLetterMessages),
     ];
     this.monitor(task, 'addScheduledTask', specs, (scope) => {
-      if (!(failedRuns?.enabled ?? true)) return;
-      rule = new events.Rule(scope, 'FailedRunRule', {
-        description: `Runs of ${task.node.path} that stopped with a non-zero exit code or failed to start`,
-        eventPattern: {
-          source: ['aws.ecs'],
-          detailType: ['ECS Task State Change'],
-          detail: {
-            clusterArn: [task.cluster.clusterArn],
-            // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
-            group: [`family:${task.taskDefinition.family}`],
-            lastStatus: ['STOPPED'],
-            $or: failedRunConditions(task.task.task.sidecars.length > 0),
-          },
-        },
-      });
-      if (this.topic) {
-        // The person also gets the event itself: which task, its exit code and stopped reason.
-        rule.addTarget(new targets.SnsTopic(this.topic));
-      }
+      if (failedRuns?.enabled ?? true) rule = createFailedRunRule(scope, task, this.topic);
     });
 
     addRow(this.dashboard, task, scheduledTaskWidgets(task.deadLetterQueue, rule));
@@ -449,20 +431,4 @@ class FindAlarms implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof cloudwatch.AlarmBase) this.monitoring._adopt(node);
   }
-}
-
-/**
- * What makes a stopped run a failed one. EventBridge matches each field of `containers` against
- * any element, so it cannot ask for "the main container's exit code". Without sidecars any
- * non-zero exit code fails the run. With sidecars, ECS stops them when the main container exits
- * (SIGTERM, then SIGKILL: exit codes 143 and 137) even after a success, so those two codes are
- * left out; a container the kernel killed for memory still counts through its reason.
- */
-function failedRunConditions(hasSidecars: boolean): Array<Record<string, unknown>> {
-  const stoppedByEcs = hasSidecars ? [0, 137, 143] : [0];
-  return [
-    { containers: { exitCode: [{ 'anything-but': stoppedByEcs.length === 1 ? 0 : stoppedByEcs }] } },
-    ...(hasSidecars ? [{ containers: { reason: [{ prefix: 'OutOfMemoryError' }] } }] : []),
-    { stopCode: ['TaskFailedToStart'] },
-  ];
 }
