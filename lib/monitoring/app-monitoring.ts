@@ -289,12 +289,12 @@ export class AppMonitoring extends Construct {
     const insights = containerInsightsOf(service.cluster);
     if (insights === false) {
       if (running !== undefined && (running.enabled ?? true)) {
-        fail(this, 'runningTasksBelowDesired', running, `needs Container Insights on the cluster of ${owner.node.path}, which has it off`,
+        fail(this, 'runningTasksBelowDesired', running, `needs Container Insights on the cluster of ${path}, which has it off`,
           'turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: { enabled: false }');
       }
       if (running === undefined) {
         Annotations.of(this).addWarningV2(NO_CONTAINER_INSIGHTS_WARNING,
-          `${owner.node.path} gets no running-tasks-below-desired alarm: its cluster has Container Insights off, and only Container Insights ` +
+          `${path} gets no running-tasks-below-desired alarm: its cluster has Container Insights off, and only Container Insights ` +
           'publishes RunningTaskCount and DesiredTaskCount. Turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: ' +
           `{ enabled: false } (or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${NO_CONTAINER_INSIGHTS_WARNING}', reason })).`);
       }
