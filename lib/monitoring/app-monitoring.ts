@@ -1,30 +1,30 @@
-import { Annotations, ArnFormat, Aspects, CfnResource, Duration, IAspect, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, IAspect, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct, IConstruct } from 'constructs';
 import { ImportedServiceCluster } from '../cluster/imported-cluster';
 import { ServiceCluster } from '../cluster/service-cluster';
-import { Defaults } from '../defaults';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { WebService } from '../service/web-service';
 import { ScheduledTask } from '../task/scheduled-task';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
 import { claimUniqueName } from '../validation/unique-names';
 import { WorkerService } from '../worker/worker-service';
+import { AlarmCatalog, AlarmSpec, alarmSpec } from './alarm-catalog';
 import { AlarmNotifications } from './alarm-notifications';
 import {
   AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
 } from './alarm-settings';
+import { createAlarmTopic } from './alarm-topic';
+import { addRow, createDashboard, loadBalancerWidgets, scheduledTaskWidgets, webServiceWidgets, workerWidgets } from './dashboard';
+import { createFailedRunRule } from './failed-run-rule';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
+import { metricsOf } from './metric-factory';
 import { billedMetrics, monthlyCostUsd } from './pricing';
 
 /**
@@ -80,22 +80,6 @@ export interface MonitoringFigures {
   readonly monthlyCostUsd: number;
 }
 
-/** One alarm the monitoring may create: its defaults and how to build its metric. */
-interface AlarmSpec {
-  /** Child id and prop name. */
-  readonly id: string;
-  readonly prop: string;
-  readonly settings: AlarmSettings | undefined;
-  readonly threshold: number;
-  readonly thresholdMax: number;
-  readonly integer: boolean;
-  readonly period: Duration;
-  readonly evaluationPeriods: number;
-  readonly comparison: cloudwatch.ComparisonOperator;
-  readonly description: string;
-  readonly metric: (period: Duration) => cloudwatch.IMetric;
-}
-
 /**
  * Operations for an app's services: a set of operational alarms per service, scheduled task and
  * load balancer (each tunable, each can be turned off), one CloudWatch dashboard, and
@@ -136,7 +120,7 @@ export class AppMonitoring extends Construct {
 
     const notifications = props.notifications;
     if (notifications?._kind === NotificationKind.NEW_TOPIC) {
-      const created = this.createTopic();
+      const created = createAlarmTopic(this);
       this.topic = created.topic;
       this.topicKey = created.key;
     } else if (notifications?._kind === NotificationKind.TOPIC) {
@@ -145,11 +129,7 @@ export class AppMonitoring extends Construct {
     this.actions = this.topic ? [new cw_actions.SnsAction(this.topic)] : [...(notifications?._actions ?? [])];
 
     if (props.dashboard ?? true) {
-      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-        dashboardName: props.dashboardName,
-        defaultInterval: Duration.hours(3),
-      });
-      this.dashboard.addWidgets(new AlarmStatusRow(() => [...this.created, ...this.found]));
+      this.dashboard = createDashboard(this, props.dashboardName, () => [...this.created, ...this.found]);
     }
   }
 
@@ -170,79 +150,18 @@ export class AppMonitoring extends Construct {
     // every metric reads both, or it goes blind after every other deployment.
     const groups = [targetGroup, ...(service.alternateTargetGroup ? [service.alternateTargetGroup] : [])];
     const specs = this.serviceSpecs(service, ecsService, options);
+    const path = service.node.path;
     const tgDimension = targetGroup.targetGroupFullName;
     if (!this.coveredBy(service, 'http5xxPercent', options.http5xxPercent, 'AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', { TargetGroup: tgDimension })) {
-      specs.push({
-        id: 'Http5xx', prop: 'http5xxPercent', settings: options.http5xxPercent,
-        threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `5xx responses of ${service.node.path} in percent of its requests`,
-        metric: (period) => {
-          if (groups.length === 1) {
-            return new cloudwatch.MathExpression({
-              expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-              usingMetrics: {
-                errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
-                requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
-              },
-              label: '5xx %',
-              period,
-            });
-          }
-          const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-          groups.forEach((group, i) => {
-            usingMetrics[`errors${i}`] = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period });
-            usingMetrics[`requests${i}`] = group.metrics.requestCount({ statistic: 'Sum', period });
-          });
-          const sum = (name: string) => groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(' + ');
-          return new cloudwatch.MathExpression({
-            expression: `IF((${sum('requests')}) > 0, 100 * (${sum('errors')}) / (${sum('requests')}), 0)`,
-            usingMetrics,
-            label: '5xx %',
-            period,
-          });
-        },
-      });
+      specs.push(alarmSpec(AlarmCatalog.http5xx, groups, path, options.http5xxPercent));
     }
-    specs.push({
-      id: 'P99ResponseTime', prop: 'p99ResponseTimeSeconds', settings: options.p99ResponseTimeSeconds,
-      threshold: Defaults.monitoringP99ResponseTimeSeconds, thresholdMax: 3600, integer: false,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description: `p99 target response time of ${service.node.path} in seconds`,
-      metric: (period) => maxOverGroups(groups, 'p99', (group) => group.metrics.targetResponseTime({ statistic: 'p99', period }), period),
-    });
+    specs.push(alarmSpec(AlarmCatalog.p99ResponseTime, groups, path, options.p99ResponseTimeSeconds));
     if (!this.coveredBy(service, 'unhealthyHosts', options.unhealthyHosts, 'AWS/ApplicationELB', 'UnHealthyHostCount', { TargetGroup: tgDimension })) {
-      specs.push({
-        id: 'UnhealthyHosts', prop: 'unhealthyHosts', settings: options.unhealthyHosts,
-        threshold: Defaults.monitoringUnhealthyHosts, thresholdMax: 1000, integer: true,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: `unhealthy targets of ${service.node.path}`,
-        metric: (period) => maxOverGroups(groups, 'unhealthy', (group) => group.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), period),
-      });
+      specs.push(alarmSpec(AlarmCatalog.unhealthyHosts, groups, path, options.unhealthyHosts));
     }
     this.monitor(service, 'addWebService', specs);
 
-    this.addRow(service, [
-      graph('CPU and memory (%)', [ecsService.metricCpuUtilization({ period: MINUTE }), ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Requests and 5xx (count)', groups.flatMap((group) => [
-        group.metrics.requestCount({ statistic: 'Sum', period: MINUTE }),
-        group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-      ])),
-      graph('Response time p50 / p99 (s)', groups.flatMap((group) => [
-        group.metrics.targetResponseTime({ statistic: 'p50', period: MINUTE }),
-        group.metrics.targetResponseTime({ statistic: 'p99', period: MINUTE }),
-      ])),
-      graph('Tasks and targets', [
-        ...taskCountMetrics(ecsService),
-        ...groups.flatMap((group) => [
-          group.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
-          group.metrics.unhealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
-        ]),
-      ]),
-    ]);
+    addRow(this.dashboard, service, webServiceWidgets(ecsService, groups));
   }
 
   /**
@@ -256,35 +175,16 @@ export class AppMonitoring extends Construct {
     const queue = worker.queue;
     const dlq = worker.deadLetterQueue;
     if (queue && !this.coveredBy(worker, 'oldestMessageAgeSeconds', options.oldestMessageAgeSeconds, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queue.queueName })) {
-      specs.push({
-        id: 'OldestMessageAge', prop: 'oldestMessageAgeSeconds', settings: options.oldestMessageAgeSeconds,
-        threshold: Defaults.monitoringOldestMessageAgeSeconds, thresholdMax: 14 * 86400, integer: true,
-        period: Defaults.monitoringQueuePeriod, evaluationPeriods: Defaults.monitoringOldestMessageEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: `age of the oldest message in the queue of ${worker.node.path} in seconds`,
-        metric: (period) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period }),
-      });
+      specs.push(alarmSpec(AlarmCatalog.oldestMessageAge, queue, worker.node.path, options.oldestMessageAgeSeconds));
     }
     // Not replaced by the worker's deployment alarm on the same queue: that one watches messages
     // arriving (and goes back to OK while they sit); this one pages while any message waits.
     if (dlq) {
-      specs.push(deadLetterSpec(dlq, options.deadLetterMessages, `messages in the dead-letter queue of ${worker.node.path}`));
+      specs.push(alarmSpec(AlarmCatalog.workerDeadLetterMessages, dlq, worker.node.path, options.deadLetterMessages));
     }
     this.monitor(worker, 'addWorker', specs);
 
-    const widgets = [
-      graph('CPU and memory (%)', [worker.ecsService.metricCpuUtilization({ period: MINUTE }), worker.ecsService.metricMemoryUtilization({ period: MINUTE })]),
-      graph('Tasks', taskCountMetrics(worker.ecsService)),
-    ];
-    if (queue) {
-      widgets.push(graph('Queue: messages', [
-        queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE }),
-        queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: MINUTE }),
-        ...(dlq ? [dlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: MINUTE, label: 'dead-letter queue' })] : []),
-      ]));
-      widgets.push(graph('Queue: oldest message (s)', [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: MINUTE })]));
-    }
-    this.addRow(worker, widgets);
+    addRow(this.dashboard, worker, workerWidgets(worker));
   }
 
   /**
@@ -296,43 +196,15 @@ export class AppMonitoring extends Construct {
     this.startMonitoring(task, 'addScheduledTask');
     const failedRuns = options.failedRuns;
     let rule: events.Rule | undefined;
-    const specs: AlarmSpec[] = [{
-      id: 'FailedRuns', prop: 'failedRuns', settings: failedRuns,
-      threshold: Defaults.monitoringFailedRuns, thresholdMax: 10_000, integer: true,
-      period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `failed runs of ${task.node.path}`,
-      metric: (period) => triggeredRules(rule!, period),
-    }, deadLetterSpec(task.deadLetterQueue, options.deadLetterMessages, `runs of ${task.node.path} the Scheduler could not start`)];
+    const specs = [
+      alarmSpec(AlarmCatalog.failedRuns, () => rule!, task.node.path, failedRuns),
+      alarmSpec(AlarmCatalog.scheduleDeadLetterMessages, task.deadLetterQueue, task.node.path, options.deadLetterMessages),
+    ];
     this.monitor(task, 'addScheduledTask', specs, (scope) => {
-      if (!(failedRuns?.enabled ?? true)) return;
-      rule = new events.Rule(scope, 'FailedRunRule', {
-        description: `Runs of ${task.node.path} that stopped with a non-zero exit code or failed to start`,
-        eventPattern: {
-          source: ['aws.ecs'],
-          detailType: ['ECS Task State Change'],
-          detail: {
-            clusterArn: [task.cluster.clusterArn],
-            // RunTask's default group, which the Scheduler (and runTaskCommand) leave in place.
-            group: [`family:${task.taskDefinition.family}`],
-            lastStatus: ['STOPPED'],
-            $or: failedRunConditions(task.oneOffTask.serviceTaskDefinition.sidecars.length > 0),
-          },
-        },
-      });
-      if (this.topic) {
-        // The person also gets the event itself: which task, its exit code and stopped reason.
-        rule.addTarget(new targets.SnsTopic(this.topic));
-      }
+      if (failedRuns?.enabled ?? true) rule = createFailedRunRule(scope, task, this.topic);
     });
 
-    const widgets = [
-      graph('Runs not started (dead-letter queue)', [task.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: FIVE_MINUTES })]),
-    ];
-    if (rule) {
-      widgets.push(graph('Failed runs', [triggeredRules(rule, FIVE_MINUTES)]));
-    }
-    this.addRow(task, widgets);
+    addRow(this.dashboard, task, scheduledTaskWidgets(task.deadLetterQueue, rule));
   }
 
   /**
@@ -342,31 +214,8 @@ export class AppMonitoring extends Construct {
   public addLoadBalancer(loadBalancer: ServiceLoadBalancer, options: LoadBalancerAlarmOptions = {}): void {
     this.startMonitoring(loadBalancer, 'addLoadBalancer');
     const metrics = loadBalancer.applicationLoadBalancer.metrics;
-    this.monitor(loadBalancer, 'addLoadBalancer', [{
-      id: 'Elb5xx', prop: 'elb5xxPercent', settings: options.elb5xxPercent,
-      threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      description: `5xx responses generated by ${loadBalancer.node.path} in percent of its requests`,
-      metric: (period) => new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)',
-        usingMetrics: {
-          errors: metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period }),
-          requests: metrics.requestCount({ statistic: 'Sum', period }),
-        },
-        label: 'load balancer 5xx %',
-        period,
-      }),
-    }]);
-    this.addRow(loadBalancer, [
-      graph('Requests', [metrics.requestCount({ statistic: 'Sum', period: MINUTE })]),
-      graph('5xx: load balancer and targets', [
-        metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-        metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: MINUTE }),
-      ]),
-      graph('Active connections', [metrics.activeConnectionCount({ statistic: 'Sum', period: MINUTE })]),
-      graph('Response time p99 (s)', [metrics.targetResponseTime({ statistic: 'p99', period: MINUTE })]),
-    ]);
+    this.monitor(loadBalancer, 'addLoadBalancer', [alarmSpec(AlarmCatalog.elb5xx, metrics, loadBalancer.node.path, options.elb5xxPercent)]);
+    addRow(this.dashboard, loadBalancer, loadBalancerWidgets(metrics));
   }
 
   /**
@@ -391,8 +240,8 @@ export class AppMonitoring extends Construct {
   }
 
   /**
-   * Records that `construct` is monitored, finds its alarms (now and at synth) and returns the
-   * scope its alarms are created in.
+   * Fails when `construct` is missing (a caller without types) or already monitored: each
+   * construct gets one `add...` call with all its options.
    */
   private startMonitoring(construct: IConstruct, method: string): void {
     if (!construct) fail(this, method, construct, 'is missing', 'give the construct to monitor');
@@ -404,9 +253,9 @@ export class AppMonitoring extends Construct {
   /**
    * Validates every alarm's settings, then records that `construct` is monitored, finds its
    * alarms (at synth, also ones added later) and creates the enabled alarms in a child scope named
-   * after it. Returns that scope.
+   * after it. `before` adds to that scope what the alarms' metrics need (a rule).
    */
-  private monitor(construct: IConstruct, method: string, specs: AlarmSpec[], before?: (scope: Construct) => void): Construct {
+  private monitor(construct: IConstruct, method: string, specs: AlarmSpec[], before?: (scope: Construct) => void): void {
     const resolved = specs.map((spec) => ({ spec, ...this.validateSettings(spec, method) }));
     this.monitored.add(construct);
     Aspects.of(construct).add(new FindAlarms(this));
@@ -427,60 +276,31 @@ export class AppMonitoring extends Construct {
       this.created.push(alarm);
       this.notify(alarm);
     }
-    return scope;
   }
 
   /** CPU, memory and running tasks below desired, for any service. */
   private serviceSpecs(owner: IConstruct, service: ecs.BaseService, options: ServiceAlarmOptions): AlarmSpec[] {
-    const specs: AlarmSpec[] = [
-      {
-        id: 'Cpu', prop: 'cpuPercent', settings: options.cpuPercent,
-        threshold: Defaults.monitoringCpuPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `average CPU utilization of ${owner.node.path} in percent`,
-        metric: (period) => service.metricCpuUtilization({ statistic: 'Average', period }),
-      },
-      {
-        id: 'Memory', prop: 'memoryPercent', settings: options.memoryPercent,
-        threshold: Defaults.monitoringMemoryPercent, thresholdMax: 100, integer: false,
-        period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: `average memory utilization of ${owner.node.path} in percent`,
-        metric: (period) => service.metricMemoryUtilization({ statistic: 'Average', period }),
-      },
+    const path = owner.node.path;
+    const specs = [
+      alarmSpec(AlarmCatalog.cpu, service, path, options.cpuPercent),
+      alarmSpec(AlarmCatalog.memory, service, path, options.memoryPercent),
     ];
     const running = options.runningTasksBelowDesired;
     const insights = containerInsightsOf(service.cluster);
     if (insights === false) {
       if (running !== undefined && (running.enabled ?? true)) {
-        fail(this, 'runningTasksBelowDesired', running, `needs Container Insights on the cluster of ${owner.node.path}, which has it off`,
+        fail(this, 'runningTasksBelowDesired', running, `needs Container Insights on the cluster of ${path}, which has it off`,
           'turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: { enabled: false }');
       }
       if (running === undefined) {
         Annotations.of(this).addWarningV2(NO_CONTAINER_INSIGHTS_WARNING,
-          `${owner.node.path} gets no running-tasks-below-desired alarm: its cluster has Container Insights off, and only Container Insights ` +
+          `${path} gets no running-tasks-below-desired alarm: its cluster has Container Insights off, and only Container Insights ` +
           'publishes RunningTaskCount and DesiredTaskCount. Turn containerInsights on in the ServiceCluster, or set runningTasksBelowDesired: ' +
           `{ enabled: false } (or acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${NO_CONTAINER_INSIGHTS_WARNING}', reason })).`);
       }
       return specs;
     }
-    specs.push({
-      id: 'RunningTasks', prop: 'runningTasksBelowDesired', settings: running,
-      threshold: Defaults.monitoringTasksBelowDesired, thresholdMax: 5000, integer: true,
-      period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods,
-      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      description: `tasks of ${owner.node.path} missing: desired minus running`,
-      metric: (period) => {
-        const [runningTasks, desiredTasks] = taskCountMetrics(service, period);
-        return new cloudwatch.MathExpression({
-          expression: 'FILL(desired, 0) - FILL(running, 0)',
-          usingMetrics: { desired: desiredTasks, running: runningTasks },
-          label: 'tasks below desired',
-          period,
-        });
-      },
-    });
+    specs.push(alarmSpec(AlarmCatalog.runningTasks, service, path, running));
     return specs;
   }
 
@@ -510,13 +330,10 @@ export class AppMonitoring extends Construct {
   }
 
   /**
-   * Whether an alarm under `owner` already watches `metricName` with these dimension values:
-   * then it stands for the operational alarm (and gets the notifications when it is found).
-   */
-  /**
    * Whether an alarm under `owner` (its deployment alarm, or one of the user's) already watches
-   * this metric: then no second alarm is made, and settings given for ours would do nothing, so
-   * they fail by name instead (`enabled: false` is fine: nothing was to be made).
+   * `metricName` with these dimension values: then it stands for the operational alarm (it gets the
+   * notifications when it is found) and no second alarm is made. Settings given for ours would do
+   * nothing, so they fail by name instead (`enabled: false` is fine: nothing was to be made).
    */
   private coveredBy(
     owner: IConstruct, prop: string, settings: AlarmSettings | undefined, namespace: string, metricName: string, dimensions: Record<string, string>,
@@ -568,85 +385,6 @@ export class AppMonitoring extends Construct {
     }
     this.notify(alarm);
   }
-
-  /** A title and a row of graphs on the dashboard. */
-  private addRow(construct: IConstruct, widgets: cloudwatch.IWidget[]): void {
-    if (!this.dashboard) return;
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `### ${construct.node.path}`, width: 24, height: 1 }));
-    this.dashboard.addWidgets(...widgets);
-  }
-
-  /** The created topic: KMS-encrypted (CloudWatch and EventBridge may use the key), TLS only. */
-  private createTopic(): { topic: sns.Topic; key: kms.Key } {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'TopicKey', {
-      description: `Encrypts the alarm notifications of ${this.node.path}`,
-      enableKeyRotation: true,
-      // It encrypts notifications in flight only: nothing stays encrypted with it once the topic is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Allow${service.split('.')[0]}ToUseTheKey`,
-        principals: [new iam.ServicePrincipal(service)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }));
-    }
-    const topic = new sns.Topic(this, 'Topic', {
-      displayName: `Alarms of ${this.node.path}`.slice(0, 100),
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // A topic policy replaces SNS's default one: allow this account's alarms explicitly.
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
-    return { topic, key };
-  }
-}
-
-const MINUTE = Duration.minutes(1);
-const FIVE_MINUTES = Duration.minutes(5);
-
-/** The dead-letter queue depth alarm (worker or scheduled task). */
-function deadLetterSpec(queue: sqs.IQueue, settings: AlarmSettings | undefined, what: string): AlarmSpec {
-  return {
-    id: 'DeadLetterMessages', prop: 'deadLetterMessages', settings,
-    threshold: Defaults.monitoringDeadLetterMessages, thresholdMax: 1_000_000, integer: true,
-    period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1,
-    comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    description: what,
-    metric: (period) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period }),
-  };
-}
-
-/** How often an EventBridge rule matched an event. */
-function triggeredRules(rule: events.IRule, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/Events', metricName: 'TriggeredRules', dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period,
-  });
-}
-
-/** Container Insights' running and desired task counts of a service. */
-function taskCountMetrics(service: ecs.BaseService, period: Duration = MINUTE): cloudwatch.Metric[] {
-  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
-  return ['RunningTaskCount', 'DesiredTaskCount'].map((metricName) => new cloudwatch.Metric({
-    namespace: 'ECS/ContainerInsights', metricName, dimensionsMap, statistic: 'Average', period,
-  }));
-}
-
-function graph(title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left: metrics, width: 6, height: 6 });
 }
 
 function comparisonText(op: cloudwatch.ComparisonOperator): string {
@@ -663,13 +401,6 @@ function containerInsightsOf(cluster: ecs.ICluster): boolean | undefined {
   const settings = Stack.of(cluster).resolve(cfn.clusterSettings) as Array<{ name?: string; value?: string }> | undefined;
   const setting = (settings ?? []).find((s) => s.name === 'containerInsights');
   return setting === undefined ? undefined : setting.value !== 'disabled';
-}
-
-/** The plain metrics an alarm watches (those of a math expression included). */
-function metricsOf(metric: cloudwatch.IMetric): cloudwatch.Metric[] {
-  if (metric instanceof cloudwatch.Metric) return [metric];
-  if (metric instanceof cloudwatch.MathExpression) return Object.values(metric.usingMetrics).flatMap(metricsOf);
-  return [];
 }
 
 /** Alarms of step scaling policies drive scaling: a person need not hear of each. */
@@ -700,84 +431,4 @@ class FindAlarms implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof cloudwatch.AlarmBase) this.monitoring._adopt(node);
   }
-}
-
-/** CloudWatch refuses an alarm status widget with more than 100 alarms. */
-const MAX_ALARMS_PER_STATUS_WIDGET = 100;
-const STATUS_WIDGET_HEIGHT = 4;
-
-/**
- * The alarm status widgets, filled at synth: alarms found by the aspects come after the
- * `add...` calls, and the dashboard body is only rendered then. One widget per 100 alarms, one
- * under the other (the dashboard reads the height when it lays out the body, after the aspects).
- */
-class AlarmStatusRow implements cloudwatch.IWidget {
-  public readonly width = 24;
-  private x = 0;
-  private y = 0;
-
-  constructor(private readonly alarms: () => cloudwatch.IAlarm[]) {}
-
-  public get height(): number {
-    return STATUS_WIDGET_HEIGHT * Math.max(1, Math.ceil(this.alarms().length / MAX_ALARMS_PER_STATUS_WIDGET));
-  }
-
-  public position(x: number, y: number): void {
-    this.x = x;
-    this.y = y;
-  }
-
-  // IWidget's own signature.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  public toJson(): any[] {
-    const alarms = this.alarms();
-    if (alarms.length === 0) {
-      const empty = new cloudwatch.TextWidget({ markdown: 'No alarms', width: this.width, height: STATUS_WIDGET_HEIGHT });
-      empty.position(this.x, this.y);
-      return empty.toJson();
-    }
-    const widgets: cloudwatch.IWidget[] = [];
-    for (let i = 0; i < alarms.length; i += MAX_ALARMS_PER_STATUS_WIDGET) {
-      const chunk = alarms.slice(i, i + MAX_ALARMS_PER_STATUS_WIDGET);
-      const part = alarms.length > MAX_ALARMS_PER_STATUS_WIDGET ? ` (${i + 1}–${i + chunk.length} of ${alarms.length})` : '';
-      const widget = new cloudwatch.AlarmStatusWidget({ title: `Alarms${part}`, alarms: chunk, width: this.width, height: STATUS_WIDGET_HEIGHT });
-      widget.position(this.x, this.y + STATUS_WIDGET_HEIGHT * widgets.length);
-      widgets.push(widget);
-    }
-    return widgets.flatMap((w): unknown[] => w.toJson() as unknown[]);
-  }
-}
-
-/**
- * One target group's metric, or the larger of both groups' (a service that shifts traffic
- * between two groups): the group without traffic has no data, filled with 0.
- */
-function maxOverGroups(
-  groups: elbv2.IApplicationTargetGroup[], name: string, metricOf: (group: elbv2.IApplicationTargetGroup) => cloudwatch.IMetric, period: Duration,
-): cloudwatch.IMetric {
-  if (groups.length === 1) return metricOf(groups[0]);
-  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-  groups.forEach((group, i) => { usingMetrics[`${name}${i}`] = metricOf(group); });
-  return new cloudwatch.MathExpression({
-    expression: `MAX([${groups.map((_g, i) => `FILL(${name}${i}, 0)`).join(', ')}])`,
-    usingMetrics,
-    label: name,
-    period,
-  });
-}
-
-/**
- * What makes a stopped run a failed one. EventBridge matches each field of `containers` against
- * any element, so it cannot ask for "the main container's exit code". Without sidecars any
- * non-zero exit code fails the run. With sidecars, ECS stops them when the main container exits
- * (SIGTERM, then SIGKILL: exit codes 143 and 137) even after a success, so those two codes are
- * left out; a container the kernel killed for memory still counts through its reason.
- */
-function failedRunConditions(hasSidecars: boolean): Array<Record<string, unknown>> {
-  const stoppedByEcs = hasSidecars ? [0, 137, 143] : [0];
-  return [
-    { containers: { exitCode: [{ 'anything-but': stoppedByEcs.length === 1 ? 0 : stoppedByEcs }] } },
-    ...(hasSidecars ? [{ containers: { reason: [{ prefix: 'OutOfMemoryError' }] } }] : []),
-    { stopCode: ['TaskFailedToStart'] },
-  ];
 }
