@@ -1,7 +1,7 @@
 import { physicalName } from '../../physical-names';
 import { DeployCheckRule, Finding } from '../../rule';
 import { referencedIds, resources } from '../../template';
-import { isRetained } from '../../update-hazards';
+import { isRetained } from '../update/comparison';
 
 /**
  * ESK-RET1: a resource with DeletionPolicy Retain and an explicit physical name. A stack delete
