@@ -16,11 +16,12 @@
  */
 
 import { CfnResource, CfnTemplate } from './rule';
-import { canonical, Comparison, Hazard, Holder, isRetained, isStateful, newComparison, qualify, show, STATEFUL_TYPES, TemplateSet } from './rules/update/comparison';
+import { canonical, Comparison, Hazard, Holder, isStateful, newComparison, qualify, show, TemplateSet } from './rules/update/comparison';
 import { identifierHazards } from './rules/update/identifier-hazards';
-import { namedReplacement, nameHazards, nameKey, nameLabel } from './rules/update/name-hazards';
+import { namedReplacement, nameHazards } from './rules/update/name-hazards';
 import { priorityHazards } from './rules/update/priority-hazards';
 import { shiftedRuleHazards } from './rules/update/shifted-rule-hazards';
+import { statefulRemoved, statefulReplaced, unretained } from './rules/update/stateful-hazards';
 import { subnetHazards } from './rules/update/subnet-hazards';
 import { schemaFacts } from './schema-facts';
 
@@ -32,41 +33,6 @@ export {
   canonical, HAZARD_KINDS, isRetained, isStateful, replacedResources, replacingPaths, RETAINING_POLICIES, STATEFUL_TYPES,
 } from './rules/update/comparison';
 export type { Hazard, HazardKind, HazardSeverity, ReplacingPath, TemplateSet } from './rules/update/comparison';
-
-/*
- * Stateful and retained resources (ESK-UPD5, ESK-UPD6): a removed logical id is deleted in
- * cleanup, and with it the data of a stateful resource; a replacement starts empty; a retained
- * resource whose logical id leaves the template stays in the account, outside the stack.
- */
-
-/** retained-orphaned or stateful-deleted: `old`, of N, whose logical id N+1 does not have. */
-export function statefulRemoved(c: Comparison, stack: string, id: string, old: CfnResourceJson): void {
-  const { push } = c;
-  if (isRetained(old)) {
-    const named = nameKey(old, stack, new Set()) !== undefined;
-    push('retained-orphaned', stack, id, old.Type, `the logical id is gone (renamed, moved or removed): DeletionPolicy ${old.DeletionPolicy} leaves it in the account, `
-      + `outside the stack${named ? `; its ${nameLabel(old)} stays taken, so adding it back fails ("already exists")` : ''}`);
-  } else if (STATEFUL_TYPES.includes(old.Type)) {
-    push('stateful-deleted', stack, id, old.Type, 'the logical id is gone (renamed, moved or removed): CloudFormation deletes the old resource and its data');
-  }
-}
-
-/** stateful-replaced: a stateful resource kept under its logical id and replaced, once per reason. */
-export function statefulReplaced(c: Comparison, stack: string, id: string, old: CfnResourceJson): void {
-  const { replacedBy, push } = c;
-  const replaced = replacedBy.get(stack)!;
-  for (const reason of replaced.get(id) ?? []) {
-    if (isStateful(old)) push('stateful-replaced', stack, id, old.Type, reason);
-  }
-}
-
-/** unretained: DeletionPolicy Retain dropped from a resource kept under its logical id. */
-export function unretained(c: Comparison, stack: string, id: string, old: CfnResourceJson, now: CfnResourceJson): void {
-  const { push } = c;
-  if (isRetained(old) && !isRetained(now)) {
-    push('unretained', stack, id, old.Type, `DeletionPolicy changed from ${old.DeletionPolicy} to ${now.DeletionPolicy ?? 'Delete (absent)'}`);
-  }
-}
 
 /*
  * Account settings (ESK-UPD11): a one-per-account-and-region resource whose delete handler calls
