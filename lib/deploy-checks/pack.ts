@@ -1,45 +1,47 @@
 /**
- * The pack: every deploy check, composed. Add a rule by adding its file under rules/ (named by
- * what it checks, its id inside; older rules' files carry their id) and listing it here; the plugin, its rule-id list and the README table follow.
+ * The pack: every deploy check, composed. Add a rule by adding its file under rules/<service>/
+ * (named by what it checks, its id inside; the update rules under rules/update/, beside the
+ * comparison that finds their hazards) and listing it here; the plugin, its rule-id list and the
+ * README table follow.
  */
 import { DeployCheckRule, Finding, PreviousVersion, StackTemplate } from './rule';
-import { ESK_UPD11 } from './rules/account-setting-reset';
-import { ESK_ECR1 } from './rules/esk-ecr1';
-import { ESK_ECR2 } from './rules/esk-ecr2';
-import { ESK_ECS1 } from './rules/esk-ecs1';
-import { ESK_ECS2 } from './rules/esk-ecs2';
-import { ESK_ECS3 } from './rules/esk-ecs3';
-import { ESK_ECS4 } from './rules/esk-ecs4';
-import { ESK_ECS5 } from './rules/esk-ecs5';
-import { ESK_ECS6 } from './rules/esk-ecs6';
-import { ESK_ECS7 } from './rules/esk-ecs7';
-import { ESK_ECS8 } from './rules/esk-ecs8';
-import { ESK_ELB1 } from './rules/esk-elb1';
-import { ESK_ELB2 } from './rules/esk-elb2';
-import { ESK_ELB3 } from './rules/esk-elb3';
-import { ESK_ELB4 } from './rules/esk-elb4';
-import { ESK_ELB5 } from './rules/esk-elb5';
-import { ESK_ELB6 } from './rules/esk-elb6';
-import { ESK_ELB7 } from './rules/esk-elb7';
-import { ESK_LOG1 } from './rules/esk-log1';
-import { ESK_NAME1 } from './rules/esk-name1';
-import { ESK_RET1 } from './rules/esk-ret1';
-import { ESK_SC1 } from './rules/esk-sc1';
-import { ESK_UPD1 } from './rules/esk-upd1';
-import { ESK_UPD2 } from './rules/esk-upd2';
-import { ESK_UPD3 } from './rules/esk-upd3';
-import { ESK_UPD4 } from './rules/esk-upd4';
-import { ESK_UPD5 } from './rules/esk-upd5';
-import { ESK_UPD6 } from './rules/esk-upd6';
-import { ESK_UPD7 } from './rules/esk-upd7';
-import { ESK_UPD8 } from './rules/esk-upd8';
-import { ESK_UPD9 } from './rules/esk-upd9';
-import { ESK_UPD10 } from './rules/esk-upd10';
-import { ESK_VPC1 } from './rules/esk-vpc1';
-import { ESK_UPD12 } from './rules/identifier-kept-on-replacement';
-import { ESK_ELB8 } from './rules/load-balancer-cannot-reach-tasks';
-import { ESK_ACCT1 } from './rules/one-per-account-twice';
-import { ESK_SC2 } from './rules/service-connect-namespace-by-name';
+import { ESK_ACCT1 } from './rules/cloudformation/one-per-account-twice';
+import { ESK_NAME1 } from './rules/cloudformation/physical-name-duplicated';
+import { ESK_RET1 } from './rules/cloudformation/retained-resource-with-physical-name';
+import { ESK_ECR1 } from './rules/ecr/image-from-repository-created-empty';
+import { ESK_ECR2 } from './rules/ecr/lifecycle-rule-expires-release-images';
+import { ESK_ECS1 } from './rules/ecs/capacity-provider-association-not-depended-on';
+import { ESK_ECS8 } from './rules/ecs/deployment-alarm-fires-on-healthy-start';
+import { ESK_ECS7 } from './rules/ecs/deployment-alarm-slower-than-bake';
+import { ESK_ECS3 } from './rules/ecs/desired-count-resets-auto-scaling';
+import { ESK_ECS4 } from './rules/ecs/fargate-bind-mount-not-writable';
+import { ESK_ECS6 } from './rules/ecs/load-balancer-container-not-in-task-definition';
+import { ESK_ECS2 } from './rules/ecs/managed-termination-protection-blocks-delete';
+import { ESK_ECS5 } from './rules/ecs/no-circuit-breaker-or-alarms';
+import { ESK_SC1 } from './rules/ecs/service-connect-client-before-publishers';
+import { ESK_SC2 } from './rules/ecs/service-connect-namespace-by-name';
+import { ESK_ELB3 } from './rules/elb/access-log-bucket-kms-encrypted';
+import { ESK_ELB2 } from './rules/elb/access-log-bucket-policy-missing';
+import { ESK_ELB4 } from './rules/elb/dual-stack-subnet-without-ipv6';
+import { ESK_ELB7 } from './rules/elb/instance-target-type-for-awsvpc';
+import { ESK_ELB1 } from './rules/elb/listener-rule-priority-duplicated';
+import { ESK_ELB8 } from './rules/elb/load-balancer-cannot-reach-tasks';
+import { ESK_ELB6 } from './rules/elb/target-group-without-listener';
+import { ESK_ELB5 } from './rules/elb/too-many-target-groups';
+import { ESK_LOG1 } from './rules/logs/log-group-without-retention';
+import { ESK_UPD11 } from './rules/update/account-setting-reset';
+import { ESK_UPD4 } from './rules/update/custom-named-resource-replaced';
+import { ESK_UPD7 } from './rules/update/ecs-service-replaced';
+import { ESK_UPD12 } from './rules/update/identifier-kept-on-replacement';
+import { ESK_UPD1 } from './rules/update/listener-rule-priority-in-use';
+import { ESK_UPD2 } from './rules/update/physical-name-in-use';
+import { ESK_UPD6 } from './rules/update/retained-resource-orphaned';
+import { ESK_UPD10 } from './rules/update/service-connect-name-in-use';
+import { ESK_UPD8 } from './rules/update/service-connect-protocol-changed';
+import { ESK_UPD9 } from './rules/update/shifted-listener-rule-changed';
+import { ESK_UPD5 } from './rules/update/stateful-data-lost';
+import { ESK_UPD3 } from './rules/update/subnet-cidr-in-use';
+import { ESK_VPC1 } from './rules/vpc/isolated-tasks-without-vpc-endpoints';
 
 /** Every rule, in report order. */
 export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [

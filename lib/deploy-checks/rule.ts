@@ -67,7 +67,7 @@ export type Severity = 'error' | 'warning';
 
 /** A deploy check: id, severity, one-line reason and fix, and the check itself. */
 export interface DeployCheckRule {
-  /** `ESK-<AREA><n>`; the file under rules/ is named by what the rule checks (or, for older rules, by this id). */
+  /** `ESK-<AREA><n>`; the file, rules/<service>/, is named by what the rule checks. */
   readonly id: string;
   /** error: the deploy, update or delete fails for certain; warning: it likely fails or misbehaves. */
   readonly severity: Severity;

@@ -5,18 +5,18 @@
  */
 import { DEPLOY_CHECK_RULES } from '../../lib/deploy-checks/pack';
 import { CfnResource, DeployCheckRule, PreviousVersion, StackTemplate } from '../../lib/deploy-checks/rule';
-import { ESK_UPD1 } from '../../lib/deploy-checks/rules/esk-upd1';
-import { ESK_UPD2 } from '../../lib/deploy-checks/rules/esk-upd2';
-import { ESK_UPD3 } from '../../lib/deploy-checks/rules/esk-upd3';
-import { ESK_UPD4 } from '../../lib/deploy-checks/rules/esk-upd4';
-import { ESK_UPD5 } from '../../lib/deploy-checks/rules/esk-upd5';
-import { ESK_UPD6 } from '../../lib/deploy-checks/rules/esk-upd6';
-import { ESK_UPD7 } from '../../lib/deploy-checks/rules/esk-upd7';
-import { ESK_UPD8 } from '../../lib/deploy-checks/rules/esk-upd8';
-import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
-import { ESK_UPD10 } from '../../lib/deploy-checks/rules/esk-upd10';
-import { ESK_UPD12 } from '../../lib/deploy-checks/rules/identifier-kept-on-replacement';
-import { ESK_UPD11 } from '../../lib/deploy-checks/rules/account-setting-reset';
+import { ESK_UPD11 } from '../../lib/deploy-checks/rules/update/account-setting-reset';
+import { ESK_UPD4 } from '../../lib/deploy-checks/rules/update/custom-named-resource-replaced';
+import { ESK_UPD7 } from '../../lib/deploy-checks/rules/update/ecs-service-replaced';
+import { ESK_UPD12 } from '../../lib/deploy-checks/rules/update/identifier-kept-on-replacement';
+import { ESK_UPD1 } from '../../lib/deploy-checks/rules/update/listener-rule-priority-in-use';
+import { ESK_UPD2 } from '../../lib/deploy-checks/rules/update/physical-name-in-use';
+import { ESK_UPD6 } from '../../lib/deploy-checks/rules/update/retained-resource-orphaned';
+import { ESK_UPD10 } from '../../lib/deploy-checks/rules/update/service-connect-name-in-use';
+import { ESK_UPD8 } from '../../lib/deploy-checks/rules/update/service-connect-protocol-changed';
+import { ESK_UPD9 } from '../../lib/deploy-checks/rules/update/shifted-listener-rule-changed';
+import { ESK_UPD5 } from '../../lib/deploy-checks/rules/update/stateful-data-lost';
+import { ESK_UPD3 } from '../../lib/deploy-checks/rules/update/subnet-cidr-in-use';
 import { fargateTask, ref, service, stack } from './fixtures';
 
 /** The deployed version: one stack `A` with `resources`. */

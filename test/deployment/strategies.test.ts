@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ESK_UPD9 } from '../../lib/deploy-checks/rules/esk-upd9';
+import { ESK_UPD9 } from '../../lib/deploy-checks/rules/update/shifted-listener-rule-changed';
 import { compareTemplates } from '../../lib/deploy-checks/update-hazards';
 import { DeploymentStrategy } from '../../lib/deployment';
 import { ServiceImage } from '../../lib/image';
