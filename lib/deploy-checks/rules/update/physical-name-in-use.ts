@@ -2,6 +2,9 @@ import { updateRule } from '../../update-rule';
 
 /**
  * ESK-UPD2: the new holder is created before the old one is deleted in cleanup (a rename or move of a construct with an explicit name).
+ * Source: AWS CloudFormation User Guide, "Update behaviors of stack resources" (new and replacement
+ * resources are created before the cleanup phase deletes the old ones); the registry schemas'
+ * primaryIdentifier (schema-facts.ts).
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD2 = updateRule({

@@ -2,6 +2,8 @@ import { updateRule } from '../../update-rule';
 
 /**
  * ESK-UPD6: DeletionPolicy Retain keeps the resource when its logical id leaves the template.
+ * Source: AWS CloudFormation User Guide, "DeletionPolicy attribute" (Retain keeps the resource
+ * without deleting it when it leaves the stack).
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD6 = updateRule({

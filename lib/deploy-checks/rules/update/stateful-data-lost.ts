@@ -2,6 +2,8 @@ import { updateRule } from '../../update-rule';
 
 /**
  * ESK-UPD5: a removed logical id is deleted in cleanup, a replacement starts empty.
+ * Source: AWS CloudFormation User Guide, "DeletionPolicy attribute" and "UpdateReplacePolicy
+ * attribute" (Delete is the default for most types: a removed or replaced resource is deleted).
  * Needs DeployChecks' `previousVersion`; finds nothing without it.
  */
 export const ESK_UPD5 = updateRule({
