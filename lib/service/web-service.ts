@@ -17,7 +17,7 @@ import {
 } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
-import { buildService, finishService, validateServiceOptions } from './service-builder';
+import { buildService, finishService, validateServiceOptions } from './service-base';
 import { allowServiceConnectFrom, withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 

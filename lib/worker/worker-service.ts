@@ -9,7 +9,7 @@ import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { createWorkerDeploymentAlarms, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
 import { deploymentAlarmNames, ecsDeploymentProps, finishDeployment, libraryAlarmsEnabled, warnWithoutAlarms } from '../deployment/service-deployment';
-import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
+import { buildService, finishService, validateServiceOptions } from '../service/service-base';
 import { allowServiceConnectFrom } from '../service/service-connect';
 import { ServiceOptions } from '../service/service-options';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
