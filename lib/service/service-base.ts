@@ -104,7 +104,7 @@ function registerServiceName(scope: IConstruct, serviceName: string | undefined,
 export interface ServiceBuildOptions {
   /** The main container's port, if it has one. */
   readonly containerPort?: number;
-  /** Unset for a service without a load balancer: ECS then ignores no failing health check. */
+  /** @default - aws-cdk-lib's: 60 s for a service with a load balancer, none (ECS: 0 s) without */
   readonly healthCheckGracePeriod?: Duration;
   /** Fixed once deployed: a new description replaces the security group. */
   readonly securityGroupDescription: string;
