@@ -1,4 +1,4 @@
-import { CfnResource, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Names, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,13 +12,10 @@ import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
 import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref';
 import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
 import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
-import {
-  deploymentAlarmNames, ecsDeploymentProps, finishDeployment, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake, warnWithoutAlarms,
-} from '../deployment/service-deployment';
-import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
+import { deploymentAlarmNames, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake } from '../deployment/service-deployment';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
-import { buildService, finishService, validateServiceOptions } from './service-builder';
-import { allowServiceConnectFrom, withHttpServiceConnect } from './service-connect';
+import { ServiceBase, validateServiceOptions } from './service-base';
+import { withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
 /**
@@ -43,27 +40,11 @@ export interface WebServiceProps extends WebServiceOptions {
  * rollback, 100 %/200 % healthy bounds, tight health checks and a short drain, so the
  * template's rolling-deploy estimate is 60 s by default.
  */
-export class WebService extends Construct implements ec2.IConnectable {
-  /** The task definition with its containers and log group. */
-  public readonly task: ServiceTaskDefinition;
-  /** The ECS task definition (same as `task.taskDefinition`). */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The main container. */
-  public readonly container: ecs.ContainerDefinition;
-  /** The ECS service, the escape hatch to the aws-cdk-lib L2: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
-  public readonly ecsService: ecs.BaseService;
-  /** The ECS service's name. */
-  public readonly serviceName: string;
-  /** The ECS service's ARN. */
-  public readonly serviceArn: string;
-  /** The tasks' security group: ingress only from the load balancer on the container port. */
-  public readonly securityGroup: ec2.SecurityGroup;
+export class WebService extends ServiceBase {
   /** The target group the load balancer forwards to. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The listener rule, or undefined when the service is the listener's default action. */
   public readonly listenerRule?: elbv2.ApplicationListenerRule;
-  /** The scalable task count, when scaling is on: add more policies to it. */
-  public readonly scaling?: ecs.ScalableTaskCount;
   /** The port of the main container. */
   public readonly containerPort: number;
   /**
@@ -71,8 +52,6 @@ export class WebService extends Construct implements ec2.IConnectable {
    * health-check interval × healthy threshold + deregistration delay.
    */
   public readonly rollingDeployEstimateSeconds: number;
-  /** The port other services reach this one on through Service Connect, when it publishes one. */
-  public readonly serviceConnectPort?: number;
   /**
    * The second target group ECS shifts traffic to with a canary, linear or blue/green strategy
    * (ECS alternates new revisions between the two); undefined with rolling.
@@ -109,8 +88,8 @@ export class WebService extends Construct implements ec2.IConnectable {
     const alarmNames = deploymentAlarmNames(props, [deploymentAlarmName(this, 'DeploymentAlarm')]);
 
     // Its main port speaks HTTP (the load balancer's target group says so): Service Connect too.
-    const parts = buildService(this, withHttpServiceConnect(props, this.containerPort), props.cluster, {
-      deploymentProps: ecsDeploymentProps(props, alarmNames),
+    this._createService(withHttpServiceConnect(props, this.containerPort), props.cluster, {
+      deploymentAlarmNames: alarmNames,
       containerPort: this.containerPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
       // Unchanged since 0.1: a new description would replace the group. Load balancer traffic now
@@ -118,15 +97,6 @@ export class WebService extends Construct implements ec2.IConnectable {
       securityGroupDescription: `Tasks of ${this.node.path}: ingress from the load balancer only`,
       additionalSecurityGroups: [props.loadBalancer.targetSecurityGroup],
     });
-    this.task = parts.task;
-    this.taskDefinition = parts.task.taskDefinition;
-    this.container = parts.task.container;
-    this.securityGroup = parts.securityGroup;
-    this.ecsService = parts.service;
-    this.serviceName = parts.service.serviceName;
-    this.serviceArn = parts.service.serviceArn;
-    this.serviceConnectPort = parts.serviceConnectPort;
-    finishDeployment(this, this.ecsService, props);
 
     const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: props.cluster.vpc,
@@ -203,44 +173,21 @@ export class WebService extends Construct implements ec2.IConnectable {
     const ours = ownAlarms
       ? [createWebDeploymentAlarm(this, [this.targetGroup, ...(this.alternateTargetGroup ? [this.alternateTargetGroup] : [])], resolveAlarmSettings(props.deployment?.alarms))]
       : [];
-    for (const alarm of ours) {
-      (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(alarm.node.defaultChild as CfnResource,
-        'ECS watches the deployment alarm by name from the first deployment on');
-    }
-    this.deploymentAlarms = [...ours, ...(props.deployment?.alarms?.additionalAlarms ?? [])];
-    warnWithoutAlarms(this, this.deploymentAlarms, 'deployment.alarms.enabled is false and no additionalAlarms are given');
+    this.deploymentAlarms = this._watchDeploymentAlarms(props, ours, 'deployment.alarms.enabled is false and no additionalAlarms are given');
     this.releaseSafety = releaseSafetyOf(props, ours.length > 0, this.rollingDeployEstimateSeconds, deregistrationDelay.toSeconds());
     warnShortBake(this, props, this.releaseSafety.detectSeconds);
 
-    this.scaling = finishService(this, props, props.cluster, parts, this.targetGroup);
-  }
-
-  /**
-   * The ECS service.
-   * @deprecated use `ecsService` (`web.service.service` read the same word twice); removed in 1.0
-   */
-  public get service(): ecs.BaseService {
-    return this.ecsService;
+    this._finishService(props, props.cluster, this.targetGroup);
   }
 
   /**
    * The connections of the tasks' own security group, so other resources can allow this
    * service. Not the load balancer's shared target group: allowing this service must not allow
-   * every other service behind the same load balancer.
+   * every other service behind the same load balancer. (`ecsService.connections` holds both
+   * groups: a WorkerService, whose tasks join only their own group, returns that.)
    */
   public get connections(): ec2.Connections {
     return this.securityGroup.connections;
-  }
-
-  /**
-   * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
-   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only, and
-   * the caller's ECS service depends on this one (a task resolves only the names that existed
-   * when it started). The rule belongs to the caller: with the caller in another stack it is
-   * created there, and the caller's stack depends on this service's stack.
-   */
-  public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

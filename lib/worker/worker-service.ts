@@ -2,17 +2,14 @@ import { CfnResource, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { createWorkerDeploymentAlarms, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
-import { deploymentAlarmNames, ecsDeploymentProps, finishDeployment, libraryAlarmsEnabled, warnWithoutAlarms } from '../deployment/service-deployment';
-import { buildService, finishService, validateServiceOptions } from '../service/service-builder';
-import { allowServiceConnectFrom } from '../service/service-connect';
+import { deploymentAlarmNames, libraryAlarmsEnabled } from '../deployment/service-deployment';
+import { ServiceBase, validateServiceOptions } from '../service/service-base';
 import { ServiceOptions } from '../service/service-options';
-import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { checkExclusive, fail } from '../validation/checks';
 import { WorkerQueueOptions } from './worker-queue-options';
 import { createWorkerQueue, validateWorkerQueue } from './worker-queue';
@@ -68,23 +65,7 @@ export interface WorkerServiceProps extends ServiceOptions {
  * (`queue` or `existingQueue`) in a cluster whose network is PRIVATE_WITH_ENDPOINTS, it adds the
  * network's SQS interface endpoint (once per network, $7.30/month per AZ).
  */
-export class WorkerService extends Construct implements ec2.IConnectable {
-  /** The task definition with its containers and log group. */
-  public readonly task: ServiceTaskDefinition;
-  /** The ECS task definition (same as `task.taskDefinition`). */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The main container. */
-  public readonly container: ecs.ContainerDefinition;
-  /** The ECS service, the escape hatch to the aws-cdk-lib L2: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
-  public readonly ecsService: ecs.BaseService;
-  /** The ECS service's name. */
-  public readonly serviceName: string;
-  /** The ECS service's ARN. */
-  public readonly serviceArn: string;
-  /** The tasks' security group: no ingress except allowed Service Connect callers. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** The scalable task count, when scaling is on: add more policies to it. */
-  public readonly scaling?: ecs.ScalableTaskCount;
+export class WorkerService extends ServiceBase {
   /** The queue the worker consumes: the created one, or `existingQueue`. */
   public readonly queue?: sqs.IQueue;
   /** The dead-letter queue of the created queue. */
@@ -93,8 +74,6 @@ export class WorkerService extends Construct implements ec2.IConnectable {
   public readonly backlogScalingPolicy?: appscaling.CfnScalingPolicy;
   /** The port of the main container, if it has one. */
   public readonly containerPort?: number;
-  /** The port other services reach this one on through Service Connect, when it publishes one. */
-  public readonly serviceConnectPort?: number;
   /**
    * The alarms ECS watches during deployments, rolling back when one goes off: the library's
    * (with a queue: `DeadLetterAlarm` when it has a dead-letter queue, `StalledQueueAlarm`)
@@ -122,22 +101,13 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     const alarmNames = deploymentAlarmNames(props, ownIds.map(a => deploymentAlarmName(this, a)));
 
     const publishes = props.serviceConnect !== undefined && !props.serviceConnect.clientOnly;
-    const parts = buildService(this, props, props.cluster, {
-      deploymentProps: ecsDeploymentProps(props, alarmNames),
+    this._createService(props, props.cluster, {
+      deploymentAlarmNames: alarmNames,
       containerPort: props.containerPort,
       securityGroupDescription: publishes
         ? `Tasks of ${this.node.path}: ingress only from allowed Service Connect callers`
         : `Tasks of ${this.node.path}: no ingress`,
     });
-    this.task = parts.task;
-    this.taskDefinition = parts.task.taskDefinition;
-    this.container = parts.task.container;
-    this.securityGroup = parts.securityGroup;
-    this.ecsService = parts.service;
-    this.serviceName = parts.service.serviceName;
-    this.serviceArn = parts.service.serviceArn;
-    this.serviceConnectPort = parts.serviceConnectPort;
-    finishDeployment(this, this.ecsService, props);
 
     if (this.queue) {
       // Tasks in a PRIVATE_WITH_ENDPOINTS network reach SQS only through its interface endpoint
@@ -159,43 +129,26 @@ export class WorkerService extends Construct implements ec2.IConnectable {
     }
 
     const ours = ownAlarms && this.queue ? createWorkerDeploymentAlarms(this, this.queue, deadLetterQueue, resolveAlarmSettings(props.deployment?.alarms)) : [];
-    for (const alarm of ours) {
-      (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(alarm.node.defaultChild as CfnResource,
-        'ECS watches the deployment alarm by name from the first deployment on');
-    }
-    this.deploymentAlarms = [...ours, ...(props.deployment?.alarms?.additionalAlarms ?? [])];
-    warnWithoutAlarms(this, this.deploymentAlarms, this.queue
+    this.deploymentAlarms = this._watchDeploymentAlarms(props, ours, this.queue
       ? 'deployment.alarms.enabled is false and no additionalAlarms are given'
       : 'the worker has no queue to watch, and no deployment.alarms.additionalAlarms are given');
 
-    this.scaling = finishService(this, props, props.cluster, parts);
+    this._finishService(props, props.cluster);
     if (this.scaling && this.queue && props.backlogPerTask !== undefined && props.scaling) {
       this.backlogScalingPolicy = scaleOnQueueBacklog(this.scaling, this.ecsService, this.queue, props.backlogPerTask, props.scaling);
     }
   }
 
   /**
-   * The ECS service.
-   * @deprecated use `ecsService` (`worker.service.service` read the same word twice); removed in 1.0
+   * The ECS service's connections, so other resources can allow this service. They hold the
+   * same security group as `securityGroup.connections` (the tasks join no other), so rules made
+   * through either are the same; but this is the service's own Connections object, which
+   * aws-cdk-lib also hands out as the service's load balancer target, so a group added to it
+   * later (`ecsService.connections.addSecurityGroup`) gets the rules made through it too. A
+   * WebService returns its security group's connections instead (see WebService.connections).
    */
-  public get service(): ecs.BaseService {
-    return this.ecsService;
-  }
-
-  /** The tasks' security group connections, so other resources can allow this service. */
   public get connections(): ec2.Connections {
     return this.ecsService.connections;
-  }
-
-  /**
-   * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
-   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only, and
-   * the caller's ECS service depends on this one (a task resolves only the names that existed
-   * when it started). The rule belongs to the caller: with the caller in another stack it is
-   * created there, and the caller's stack depends on this service's stack.
-   */
-  public allowServiceConnectFrom(caller: ec2.IConnectable): void {
-    allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
   }
 }
 

@@ -1,4 +1,5 @@
-import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,17 +11,18 @@ import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
-import { EcsDeploymentProps, validateDeployment } from '../deployment/service-deployment';
+import { EcsDeploymentProps, ecsDeploymentProps, finishDeployment, validateDeployment, warnWithoutAlarms } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
-import { applyServiceConnect, validateServiceConnect } from './service-connect';
+import { allowServiceConnectFrom, applyServiceConnect, validateServiceConnect } from './service-connect';
 import { ServiceOptions } from './service-options';
 
 /**
  * The parts every long-running service shares (web service, worker): one place for the
- * deployment-safety defaults, so each kind of service gets the same.
+ * deployment-safety defaults, so each kind of service gets the same, and the base class that
+ * holds them (ServiceBase, below).
  */
 
 /** The id of the warning for a service on Managed Instances capacity of another stack. */
@@ -98,8 +100,22 @@ function registerServiceName(scope: IConstruct, serviceName: string | undefined,
   names.set(serviceName, scope.node.path);
 }
 
+/** How a subclass of ServiceBase shapes its service (`ServiceBase._createService`). */
+export interface ServiceBuildOptions {
+  /** The main container's port, if it has one. */
+  readonly containerPort?: number;
+  /** @default - aws-cdk-lib's: 60 s for a service with a load balancer, none (ECS: 0 s) without */
+  readonly healthCheckGracePeriod?: Duration;
+  /** Fixed once deployed: a new description replaces the security group. */
+  readonly securityGroupDescription: string;
+  /** Shared groups the tasks also join (the load balancer's target group of security). */
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
+  /** The names of the alarms ECS watches during deployments: literal, known before the alarms exist. */
+  readonly deploymentAlarmNames: string[];
+}
+
 /** What `buildService` creates. */
-export interface ServiceParts {
+interface ServiceParts {
   readonly task: ServiceTaskDefinition;
   readonly securityGroup: ec2.SecurityGroup;
   /** An ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
@@ -108,20 +124,20 @@ export interface ServiceParts {
   readonly serviceConnectPort?: number;
 }
 
+/** The options `deploymentSettings` reads: the subclass's, with the deployment props worked out. */
+interface DeploymentSettingsOptions {
+  readonly healthCheckGracePeriod?: Duration;
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
+  /** Strategy, deployment alarms, lifecycle hooks, AZ rebalancing (lib/deployment). */
+  readonly deploymentProps: EcsDeploymentProps;
+}
+
 /**
  * Creates the task definition ('Task'), the tasks' security group ('SecurityGroup') and the
  * service ('Service') under `scope`, with the library's deployment defaults.
  */
-export function buildService(
-  scope: Construct, props: ServiceOptions, cluster: IServiceCluster,
-  options: {
-    containerPort?: number; healthCheckGracePeriod?: Duration; securityGroupDescription: string;
-    /** Shared groups the tasks also join (the load balancer's target group of security). */
-    additionalSecurityGroups?: ec2.ISecurityGroup[];
-    /** Strategy, deployment alarms, lifecycle hooks, AZ rebalancing (lib/deployment). */
-    deploymentProps?: EcsDeploymentProps;
-  },
-): ServiceParts {
+function buildService(scope: Construct, props: ServiceOptions, cluster: IServiceCluster, buildOptions: ServiceBuildOptions): ServiceParts {
+  const options = { ...buildOptions, deploymentProps: ecsDeploymentProps(props, buildOptions.deploymentAlarmNames) };
   const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: cluster.vpc,
@@ -165,9 +181,9 @@ export function buildService(
  * What comes after the service exists: scaling, the Spot capacity check and the ECS Exec
  * acknowledgement. Returns the scalable task count when scaling is on.
  */
-export function finishService(
-  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster, parts: ServiceParts,
-  targetGroup?: elbv2.ApplicationTargetGroup,
+function finishService(
+  scope: IConstruct, props: ServiceOptions, cluster: IServiceCluster, taskRole: IConstruct, service: ecs.BaseService,
+  targetGroup: elbv2.ApplicationTargetGroup | undefined,
 ): ecs.ScalableTaskCount | undefined {
   if (props.spot) {
     // A strategy naming a capacity provider the cluster lacks fails only at deploy time.
@@ -183,12 +199,12 @@ export function finishService(
   if (props.enableExecuteCommand) {
     // PRIVATE_WITH_ENDPOINTS reaches ssmmessages only through its endpoint (once per network).
     cluster.network?.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
-    Validations.of(parts.task.taskDefinition.taskRole).acknowledge({
+    Validations.of(taskRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ECS Exec (enableExecuteCommand) needs ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, which support no resource-level permissions.',
     });
   }
-  return props.scaling ? applyScaling(parts.service, props.scaling, targetGroup) : undefined;
+  return props.scaling ? applyScaling(service, props.scaling, targetGroup) : undefined;
 }
 
 /**
@@ -231,7 +247,7 @@ function validateInstancePlacement(
  */
 function deploymentSettings(
   props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
+  options: DeploymentSettingsOptions,
 ) {
   return {
     ...options.deploymentProps,
@@ -258,7 +274,7 @@ function deploymentSettings(
  */
 function buildEc2Service(
   scope: Construct, props: ServiceOptions, cluster: IServiceCluster, task: ServiceTaskDefinition, securityGroup: ec2.SecurityGroup,
-  options: { healthCheckGracePeriod?: Duration; additionalSecurityGroups?: ec2.ISecurityGroup[]; deploymentProps?: EcsDeploymentProps },
+  options: DeploymentSettingsOptions,
 ): ecs.Ec2Service {
   const capacity = props.ec2Capacity!;
   const service = new ecs.Ec2Service(scope, 'Service', {
@@ -270,4 +286,117 @@ function buildEc2Service(
     ],
   });
   return service;
+}
+
+/**
+ * The base of the library's long-running services (WebService, WorkerService), as
+ * aws-ecs-patterns' ApplicationLoadBalancedServiceBase is of its services: it owns the task
+ * definition, the tasks' security group and the ECS service with the deployment-safety
+ * defaults, their escape hatches, the order of the service after its deployment alarms, and
+ * Service Connect access.
+ *
+ * A subclass validates its props and creates what its service needs first (a worker's queue),
+ * then calls `_createService`, and `_finishService` once its own parts exist. The service is not
+ * built in this constructor: validation must come before any child, and it needs the subclass.
+ */
+export abstract class ServiceBase extends Construct implements ec2.IConnectable {
+  /** The task definition with its containers and log group. */
+  public readonly task!: ServiceTaskDefinition;
+  /** The ECS task definition (same as `task.taskDefinition`). */
+  public readonly taskDefinition!: ecs.TaskDefinition;
+  /** The main container. */
+  public readonly container!: ecs.ContainerDefinition;
+  /** The ECS service, the escape hatch to the aws-cdk-lib L2: an ecs.FargateService, or an ecs.Ec2Service with `ec2Capacity`. */
+  public readonly ecsService!: ecs.BaseService;
+  /** The ECS service's name. */
+  public readonly serviceName!: string;
+  /** The ECS service's ARN. */
+  public readonly serviceArn!: string;
+  /**
+   * The tasks' security group. A WebService's admits only the load balancer on the container
+   * port (through the load balancer's shared target security group, which the tasks also join);
+   * a WorkerService's has no ingress except allowed Service Connect callers.
+   */
+  public readonly securityGroup!: ec2.SecurityGroup;
+  /** The scalable task count, when scaling is on: add more policies to it. */
+  public readonly scaling?: ecs.ScalableTaskCount;
+  /** The port other services reach this one on through Service Connect, when it publishes one. */
+  public readonly serviceConnectPort?: number;
+
+  /**
+   * The connections other resources allow this service through. A WebService's are its tasks'
+   * own security group, a WorkerService's the ECS service's (see each).
+   */
+  public abstract get connections(): ec2.Connections;
+
+  /**
+   * The ECS service.
+   * @deprecated use `ecsService` (`web.service.service`, `worker.service.service` read the same word twice); removed in 1.0
+   */
+  public get service(): ecs.BaseService {
+    return this.ecsService;
+  }
+
+  /**
+   * Allow `caller` (a service with `serviceConnect`) to call this service by its Service Connect
+   * name: one ingress rule from the caller's security groups on `serviceConnectPort` only, and
+   * the caller's ECS service depends on this one (a task resolves only the names that existed
+   * when it started). The rule belongs to the caller: with the caller in another stack it is
+   * created there, and the caller's stack depends on this service's stack.
+   */
+  public allowServiceConnectFrom(caller: ec2.IConnectable): void {
+    allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+  }
+
+  /**
+   * Creates the task definition ('Task'), the tasks' security group ('SecurityGroup') and the
+   * ECS service ('Service') with the library's deployment defaults, and sets the members that
+   * hold them. `props` are what the service runs with; its deployment settings come from them.
+   * @internal
+   */
+  protected _createService(props: ServiceOptions, cluster: IServiceCluster, options: ServiceBuildOptions): void {
+    const parts = buildService(this, props, cluster, options);
+    const members: Pick<ServiceBase, 'task' | 'taskDefinition' | 'container' | 'securityGroup' | 'ecsService' | 'serviceName' | 'serviceArn' | 'serviceConnectPort'> = {
+      task: parts.task,
+      taskDefinition: parts.task.taskDefinition,
+      container: parts.task.container,
+      securityGroup: parts.securityGroup,
+      ecsService: parts.service,
+      serviceName: parts.service.serviceName,
+      serviceArn: parts.service.serviceArn,
+      serviceConnectPort: parts.serviceConnectPort,
+    };
+    // Readonly to users, set once here: a constructor cannot set them, since the subclass
+    // validates its props and creates its own children before the service exists.
+    Object.assign(this, members);
+    finishDeployment(this, this.ecsService, props);
+  }
+
+  /**
+   * Orders the ECS service after the library's own deployment alarms (`ours`) and returns the
+   * alarms ECS watches: ours, then `deployment.alarms.additionalAlarms`. With none it warns,
+   * saying `whyNone`.
+   * @internal
+   */
+  protected _watchDeploymentAlarms(props: ServiceOptions, ours: cloudwatch.Alarm[], whyNone: string): cloudwatch.IAlarm[] {
+    for (const alarm of ours) {
+      (this.ecsService.node.defaultChild as CfnResource).addResourceDependency(alarm.node.defaultChild as CfnResource,
+        'ECS watches the deployment alarm by name from the first deployment on');
+    }
+    const alarms = [...ours, ...(props.deployment?.alarms?.additionalAlarms ?? [])];
+    warnWithoutAlarms(this, alarms, whyNone);
+    return alarms;
+  }
+
+  /**
+   * What comes after the subclass's own parts: scaling (on `targetGroup`'s requests too, when
+   * given), the Spot capacity check and the ECS Exec acknowledgement. Sets `scaling`.
+   * @internal
+   */
+  protected _finishService(props: ServiceOptions, cluster: IServiceCluster, targetGroup?: elbv2.ApplicationTargetGroup): void {
+    const scaling: Pick<ServiceBase, 'scaling'> = {
+      scaling: finishService(this, props, cluster, this.taskDefinition.taskRole, this.ecsService, targetGroup),
+    };
+    Object.assign(this, scaling);
+  }
 }
