@@ -15,7 +15,7 @@ import { ReleaseSafetyEstimate } from './release-safety-estimate';
 
 /**
  * The deployment settings of a service (strategy, alarms, lifecycle hooks, AZ rebalancing):
- * validated here, turned into ecs.BaseServiceOptions here, so service-builder only spreads them.
+ * validated here, turned into ecs.BaseServiceOptions here, so service-base only spreads them.
  * Internal.
  */
 
