@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Ec2Capacity } from '../../lib/cluster';
+import { compareTemplates } from '../../lib/deploy-checks/update-hazards';
 import { WebService } from '../../lib/service';
 import { WorkerService } from '../../lib/worker';
 import { testApp, testStack } from '../util/test-app';
@@ -251,6 +252,32 @@ describe('WorkerService deployment alarms', () => {
     // WHEN / THEN
     expect(() => new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, deployment: { strategy: DeploymentStrategy.canary() } }))
       .toThrow(/deployment\.strategy "CANARY" needs a load balancer/);
+  });
+});
+
+describe('WorkerService deployment alarms: create, update, destroy', () => {
+  const worker = () => {
+    const f = fixture();
+    new WorkerService(f.stack, 'Worker', { cluster: f.cluster, image: NGINX, queue: {} });
+    return Template.fromStack(f.stack).toJSON();
+  };
+
+  test('create: the service waits for both alarms; cdk destroy: neither is retained', () => {
+    const template = worker();
+    const alarms = Object.entries(template.Resources).filter(([, r]: [string, any]) => r.Type === 'AWS::CloudWatch::Alarm') as Array<[string, any]>;
+    const [service] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::ECS::Service') as any[];
+    expect(alarms).toHaveLength(2);
+    expect(service.DependsOn).toEqual(expect.arrayContaining(alarms.map(([id]) => id)));
+    for (const [, a] of alarms) expect(a.DeletionPolicy).toBeUndefined();
+  });
+
+  test('update from the oldest-message alarm: the new alarm is created and named before the old one goes in cleanup; no update hazard', () => {
+    const after = worker();
+    const before = JSON.parse(JSON.stringify(after));
+    const [id] = Object.keys(before.Resources).filter((k) => k.startsWith('WorkerStalledQueueAlarm'));
+    before.Resources.WorkerOldestMessageAlarm = { ...before.Resources[id], Properties: { ...before.Resources[id].Properties, AlarmName: 'TestStack/Worker/OldestMessageAlarm' } };
+    delete before.Resources[id];
+    expect(compareTemplates({ S: before }, { S: after })).toEqual([]);
   });
 });
 

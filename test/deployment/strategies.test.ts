@@ -266,6 +266,33 @@ describe('lifecycle hooks', () => {
   });
 });
 
+describe('lifecycle hook role: update and destroy', () => {
+  const withHook = (hook: boolean) => {
+    const f = fixture();
+    const fn = lambda.Function.fromFunctionArn(f.stack, 'Hook', 'arn:aws:lambda:us-east-1:123456789012:function:smoke');
+    webService(f, 'Web', {
+      deployment: { strategy: DeploymentStrategy.canary(), lifecycleHooks: hook ? [{ handler: fn, stages: [ecs.DeploymentLifecycleStage.POST_SCALE_UP] }] : [] },
+    });
+    return Template.fromStack(f.stack).toJSON();
+  };
+
+  test('next version without the hook: its role and policy go in cleanup, after the service stops naming it (no update hazard)', () => {
+    const before = withHook(true);
+    const after = withHook(false);
+    expect(Object.keys(after.Resources).filter((id) => id.includes('LifecycleHook0Role'))).toEqual([]);
+    const [service] = Object.values(after.Resources).filter((r: any) => r.Type === 'AWS::ECS::Service') as any[];
+    expect(service.Properties.DeploymentConfiguration.LifecycleHooks).toEqual([]);
+    expect(compareTemplates({ S: before }, { S: after })).toEqual([]);
+  });
+
+  test('cdk destroy: the hook role and its policy are not retained (they hold no data)', () => {
+    const template = withHook(true);
+    const hookResources = Object.entries(template.Resources).filter(([id]) => id.includes('LifecycleHook0Role')) as Array<[string, any]>;
+    expect(hookResources).toHaveLength(2);
+    for (const [, r] of hookResources) expect(r.DeletionPolicy).toBeUndefined();
+  });
+});
+
 describe('rolling states its strategy', () => {
   test('Strategy ROLLING and no lifecycle hooks are written, so a switch back from canary resets them (aws-cdk #25840)', () => {
     // GIVEN / WHEN
