@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
-import { MAIN_CONTAINER_NAME } from '../task-definition/task-validation';
+import { MAIN_CONTAINER_NAME } from '../task-definition/service-task-options';
 import { ConfigurationError } from '../validation/configuration-error';
 import { checkDurationSeconds, checkExclusive, checkOneOf, checkPattern, checkPort, fail, formatValue } from '../validation/checks';
 import { ServiceConnectProtocol, type ServiceConnectOptions, type ServiceOptions } from './service-options';

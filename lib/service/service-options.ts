@@ -4,7 +4,7 @@ import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 import { EbsVolumeOptions } from '../task-definition/ebs-volume';
 import { DeploymentOptions } from '../deployment/deployment-options';
-import { ServiceTaskOptions } from '../task-definition/service-task-definition';
+import { ServiceTaskOptions } from '../task-definition/service-task-options';
 
 /**
  * Run part of a service on Fargate Spot, at up to 70 % off, accepting that AWS may stop those

@@ -6,11 +6,10 @@ import { Architecture } from '../image/architecture';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail, failWithText } from '../validation/checks';
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
-import type { ServiceTaskOptions } from './service-task-definition';
+import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
 import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 
-export const MAIN_CONTAINER_NAME = 'app';
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
 const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FAMILY_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;

@@ -8,7 +8,8 @@ import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
-import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
+import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
+import { ServiceTaskOptions } from '../task-definition/service-task-options';
 import { ConfigurationError } from '../validation/configuration-error';
 import { validateOneOffTask } from './run-validation';
 
