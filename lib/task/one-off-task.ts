@@ -64,7 +64,7 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
 export class OneOffTask extends Construct {
   /** The task definition construct with its containers and log group. */
   public readonly serviceTaskDefinition: ServiceTaskDefinition;
-  /** The ECS task definition (same as `task.taskDefinition`). */
+  /** The ECS task definition (same as `serviceTaskDefinition.taskDefinition`). */
   public readonly taskDefinition: ecs.TaskDefinition;
   /** The main container. */
   public readonly container: ecs.ContainerDefinition;

@@ -100,11 +100,11 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
 export class ScheduledTask extends Construct {
   /** The one-off task the schedule starts; its `runTaskCommand` starts an extra run by hand. */
   public readonly oneOffTask: OneOffTask;
-  /** The ECS task definition each run uses (same as `task.taskDefinition`). */
+  /** The ECS task definition each run uses (same as `oneOffTask.taskDefinition`). */
   public readonly taskDefinition: ecs.TaskDefinition;
-  /** The main container (same as `task.container`). */
+  /** The main container (same as `oneOffTask.container`). */
   public readonly container: ecs.ContainerDefinition;
-  /** The log group the runs write to (same as `task.logGroup`). */
+  /** The log group the runs write to (same as `oneOffTask.logGroup`). */
   public readonly logGroup: logs.ILogGroup;
   /** The cluster the runs start in. */
   public readonly cluster: IServiceCluster;
