@@ -140,7 +140,7 @@ export function runGuard(templates: string[], targetOf: (template: string) => st
   } catch (e) {
     // cfn-guard exits 19 when a rule fails: the findings are on stdout all the same.
     const err = e as { status?: number; stdout?: string; stderr?: string };
-    if (err.status !== 19 || !err.stdout) throw new Error(`control-tower: cfn-guard failed (exit ${err.status}): ${err.stderr ?? e}`);
+    if (err.status !== 19 || !err.stdout) throw new Error(`control-tower: cfn-guard failed (exit ${err.status}): ${err.stderr ?? String(e)}`, { cause: e });
     stdout = err.stdout;
   }
   const results = JSON.parse(stdout) as Array<{ name: string; not_compliant?: unknown[] }>;
