@@ -31,6 +31,9 @@ const PLUGIN_DIR = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard
 export const RULES_DIR = path.join(PLUGIN_DIR, 'rules', 'control-tower', 'cfn-guard');
 export const EXCEPTIONS_FILE = path.join(ROOT, 'scripts', 'control-tower-exceptions.json');
 
+/** Findings outside the exceptions list printed one a line; the rest are counted (all of them are in --json). */
+const MAX_LISTED = 40;
+
 export type Mode = 'default' | 'governed';
 export const MODES: Mode[] = ['default', 'governed'];
 
@@ -234,7 +237,9 @@ function main(): number {
   }
   if (unexpected.length > 0) {
     console.log(`findings the exceptions list (${path.relative(ROOT, EXCEPTIONS_FILE)}) does not cover in ${opts.mode} mode:`);
-    for (const f of unexpected) console.log(`  ${f.control} ${f.resourceType} ${f.logicalId} (${f.template})`);
+    const shown = unexpected.slice(0, MAX_LISTED);
+    for (const f of shown) console.log(`  ${f.control} ${f.resourceType} ${f.logicalId} (${f.template})`);
+    if (unexpected.length > shown.length) console.log(`  … and ${unexpected.length - shown.length} more${opts.json ? ` (every finding: ${path.relative(ROOT, opts.json)})` : ''}`);
   }
   const unused = exceptions.filter((e) => e.modes.includes(opts.mode) && !used.has(e));
   if (unused.length > 0) {
