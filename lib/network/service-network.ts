@@ -156,7 +156,11 @@ export class ServiceNetwork extends Construct {
     const flowLogRetention = props.flowLogRetention ?? Defaults.flowLogRetentionDays;
 
     const taskSubnetType = taskSubnetTypeFor(layout);
-    const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }];
+    // No public IPv4 address for whatever launches into the public subnets (AWS Control Tower
+    // CT.EC2.PR.11): NAT gateways take their Elastic IPs, the load balancer its own addresses,
+    // and PUBLIC_ONLY tasks ask for one per task (awsvpc assignPublicIp), none of which reads
+    // the subnet's MapPublicIpOnLaunch.
+    const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false }];
     if (taskSubnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS) {
       subnetConfiguration.push({ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     } else if (taskSubnetType === ec2.SubnetType.PRIVATE_ISOLATED) {

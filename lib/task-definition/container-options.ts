@@ -105,7 +105,8 @@ export interface ContainerOptions {
   /**
    * Hard memory limit of this container in MiB; the container is killed above it.
    *
-   * @default - the task's memory
+   * @default - the task's memory: written out as the limit when the main container is the
+   * task's only container; with sidecars no container has a limit of its own and they share the task's memory
    */
   readonly memoryLimitMiB?: number;
 

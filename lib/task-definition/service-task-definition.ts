@@ -112,7 +112,11 @@ export class ServiceTaskDefinition extends Construct {
       });
 
     const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
-    this.container = this.addContainer(mainName, props, true);
+    // A lone container gets the task's memory as its hard limit: the limit it has in effect
+    // anyway, written out for AWS Control Tower CT.ECS.PR.7. Next to sidecars the containers'
+    // memory must fit in the task's together, so their limits are the user's to split.
+    const soleContainer = (props.sidecars ?? []).length === 0;
+    this.container = this.addContainer(mainName, { ...props, memoryLimitMiB: props.memoryLimitMiB ?? (soleContainer ? memoryMiB : undefined) }, true);
     this.sidecars = (props.sidecars ?? []).map((sidecar) => {
       const container = this.addContainer(sidecar.containerName, sidecar, sidecar.essential ?? true);
       if (sidecar.startBeforeMain) {

@@ -138,6 +138,9 @@ export class ScheduledTask extends Construct {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Defaults.deadLetterRetention,
+        // SQS's default written out: it marks the queue as a dead-letter queue for AWS Control
+        // Tower CT.SQS.PR.1 (a queue without it must have a dead-letter queue of its own).
+        redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
         removalPolicy: props.deadLetterQueueRemovalPolicy ?? Defaults.deadLetterQueueRemovalPolicy,
       });
       Validations.of(queue).acknowledge({

@@ -101,6 +101,10 @@ export function createWorkerQueue(scope: Construct, options: WorkerQueueOptions)
   const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
     queueName: queueName !== undefined ? `${queueName}-dlq` : undefined,
     retentionPeriod: options.deadLetterRetentionPeriod ?? DEFAULT_DLQ_RETENTION,
+    // SQS's default written out: any queue of the account may use it as its dead-letter queue.
+    // It marks the queue as a dead-letter queue for AWS Control Tower CT.SQS.PR.1 (byQueue would
+    // need the source queue's ARN, which already depends on this queue's ARN: a cycle).
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     enforceSSL: true,
     removalPolicy,
     ...encryption,

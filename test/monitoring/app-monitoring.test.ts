@@ -15,6 +15,7 @@ import { DeploymentStrategy } from '../../lib/deployment';
 import { WebService, WebServiceProps } from '../../lib/service';
 import { ScheduledTask, TaskSchedule } from '../../lib/task';
 import { WorkerService } from '../../lib/worker';
+import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36');
@@ -171,6 +172,22 @@ describe('AppMonitoring of a web service: the operational alarm set', () => {
         Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
       ]) },
     });
+  });
+
+  test('the topic key lets only AWS services create grants, for AWS resources (AWS Control Tower CT.KMS.PR.3); nothing of the topic uses grants', () => {
+    const key = template.findResources('AWS::KMS::Key')[logicalId(f.stack, mon.topicKey!)] as any;
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'DenyGrantsExceptByAwsServicesForAwsResources',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    });
+    // The services that use the key call only GenerateDataKey and Decrypt.
+    const allowed = key.Properties.KeyPolicy.Statement.filter((st: any) => st.Principal?.Service).flatMap((st: any) => st.Action);
+    expect(allowed).not.toContain('kms:CreateGrant');
+    expect(controlTowerFindings(f.stack, 'CT.KMS.PR.3')).toEqual([]);
   });
 
   test('destroy: the topic and its key are deleted with the stack (they hold no data); alarms and the dashboard too', () => {

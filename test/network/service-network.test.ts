@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NetworkLayout, ServiceNetwork, ServiceNetworkProps } from '../../lib/network';
+import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
 /** A network in a fresh stack (us-east-1; CDK's dummy AZ context offers 3 AZs). */
@@ -230,6 +231,23 @@ describe('ServiceNetwork layouts', () => {
     expect(network.natGateways).toBe(2);
     expect(network.estimatedMonthlyCostUsd).toBe(73);
     Template.fromStack(stack).resourceCountIs('AWS::EC2::NatGateway', 2);
+  });
+});
+
+describe('ServiceNetwork public subnets (AWS Control Tower CT.EC2.PR.11)', () => {
+  test.each([NetworkLayout.PUBLIC_ONLY, NetworkLayout.SINGLE_NAT, NetworkLayout.PRIVATE_WITH_ENDPOINTS])('%s: no subnet maps a public IP on launch; NAT gateways keep their Elastic IPs', (layout) => {
+    // GIVEN / WHEN
+    const { stack, network } = build({ layout });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet')) as any[];
+    for (const subnet of subnets) expect(subnet.Properties.MapPublicIpOnLaunch).not.toBe(true);
+    const publicSubnets = Object.values(template.findResources('AWS::EC2::Subnet', { Properties: subnetTypeTag('Public') })) as any[];
+    expect(publicSubnets.map((subnet) => subnet.Properties.MapPublicIpOnLaunch)).toEqual([false, false]);
+    template.resourceCountIs('AWS::EC2::EIP', network.natGateways);
+    template.resourceCountIs('AWS::EC2::NatGateway', network.natGateways);
+    expect(controlTowerFindings(stack, 'CT.EC2.PR.11')).toEqual([]);
   });
 });
 

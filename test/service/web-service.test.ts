@@ -207,6 +207,17 @@ describe('WebService in the PUBLIC_ONLY layout with ECS Exec, Fargate Spot and s
     });
   });
 
+  test('tasks ask ECS for their public IP (awsvpc AssignPublicIp), so public subnets that map none on launch (CT.EC2.PR.11) leave them reachable', () => {
+    // THEN the subnets the tasks run in assign no public IP themselves
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet')) as any[];
+    expect(subnets.length).toBeGreaterThan(0);
+    for (const subnet of subnets) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    // and the service requests one per task
+    template.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+    });
+  });
+
   test('ECS Exec is on, and the task role may open SSM message channels', () => {
     // THEN
     template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true, ServiceName: 'web' });

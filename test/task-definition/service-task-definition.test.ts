@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Architecture, ServiceImage } from '../../lib/image';
 import { ServiceTaskDefinition } from '../../lib/task-definition';
+import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
@@ -97,6 +98,48 @@ describe('ServiceTaskDefinition defaults', () => {
         }],
       },
     });
+  });
+});
+
+describe('ServiceTaskDefinition container memory limit (AWS Control Tower CT.ECS.PR.7)', () => {
+  function containers(props: Partial<ConstructorParameters<typeof ServiceTaskDefinition>[2]>): { stack: Stack; containers: Record<string, any> } {
+    const stack = testStack(testApp());
+    new ServiceTaskDefinition(stack, 'Task', { image: NGINX, ...props });
+    return { stack, containers: containersOf(Template.fromStack(stack)) };
+  }
+
+  test('a lone container gets the task memory as its hard limit: the limit it has in effect anyway', () => {
+    // GIVEN / WHEN
+    const { stack, containers: c } = containers({ memoryMiB: 2048, cpu: 512 });
+
+    // THEN
+    expect(c.app.Memory).toBe(2048);
+    expect(c.app.MemoryReservation).toBeUndefined();
+    expect(controlTowerFindings(stack, 'CT.ECS.PR.7')).toEqual([]);
+  });
+
+  test('the default task: 512 MiB for the task and its container', () => {
+    expect(containers({}).containers.app.Memory).toBe(512);
+  });
+
+  test('a given memoryLimitMiB wins', () => {
+    expect(containers({ memoryMiB: 1024, memoryLimitMiB: 700 }).containers.app.Memory).toBe(700);
+  });
+
+  test('with sidecars, no container gets a limit it was not given (their memory must fit in the task\'s together)', () => {
+    // GIVEN / WHEN
+    const { stack, containers: c } = containers({ memoryMiB: 1024, sidecars: [{ containerName: 'envoy', image: ENVOY, memoryLimitMiB: 128 }] });
+
+    // THEN
+    expect(c.app.Memory).toBeUndefined();
+    expect(c.envoy.Memory).toBe(128);
+    // The control still fails for the container without a limit: the user splits the memory.
+    expect(controlTowerFindings(stack, 'CT.ECS.PR.7')).toHaveLength(1);
+  });
+
+  test('with every container limited by the user, the control passes', () => {
+    const { stack } = containers({ memoryMiB: 1024, memoryLimitMiB: 896, sidecars: [{ containerName: 'envoy', image: ENVOY, memoryLimitMiB: 128 }] });
+    expect(controlTowerFindings(stack, 'CT.ECS.PR.7')).toEqual([]);
   });
 });
 

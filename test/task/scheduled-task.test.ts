@@ -8,6 +8,7 @@ import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
 import { ScheduledTask, ScheduledTaskProps, TaskSchedule } from '../../lib/task';
+import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/node:20-alpine');
@@ -87,6 +88,14 @@ describe('ScheduledTask defaults: nightly at 02:00 Berlin time', () => {
         Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
       },
     });
+  });
+
+  test('the dead-letter queue says it is one (RedriveAllowPolicy allowAll, SQS\'s default written out) so AWS Control Tower CT.SQS.PR.1 does not ask it for a dead-letter queue of its own', () => {
+    // THEN
+    const queue = template.findResources('AWS::SQS::Queue')[logicalId(stack, job.deadLetterQueue)] as any;
+    expect(queue.Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'allowAll' });
+    expect(queue.Properties.RedrivePolicy).toBeUndefined();
+    expect(controlTowerFindings(stack, 'CT.SQS.PR.1')).toEqual([]);
   });
 
   test('the scheduler role: assumable only by this account\'s scheduler, may run only this task and write to the queue', () => {

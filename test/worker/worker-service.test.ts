@@ -6,6 +6,7 @@ import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
 import { WorkerService, WorkerServiceProps } from '../../lib/worker';
+import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/busybox:1.36');
@@ -97,10 +98,11 @@ describe('WorkerService with a created queue and backlog scaling', () => {
     });
   });
 
-  test('the dead-letter queue: SSE-SQS, 14-day retention, retained, no redrive of its own', () => {
+  test('the dead-letter queue: SSE-SQS, 14-day retention, retained, no redrive of its own, marked as a dead-letter queue for any source queue (SQS\'s default, CT.SQS.PR.1)', () => {
     // THEN
     const dlq = template.findResources('AWS::SQS::Queue')[logicalId(stack, worker.deadLetterQueue!)] as any;
-    expect(dlq.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+    expect(dlq.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+    expect(controlTowerFindings(stack, 'CT.SQS.PR.1')).toEqual([]);
     expect(dlq.DeletionPolicy).toBe('Retain');
   });
 
