@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { ecsClusterOf } from '../cluster/imported-cluster';
@@ -14,6 +15,8 @@ import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volum
 import { EcsDeploymentProps, ecsDeploymentProps, finishDeployment, validateDeployment, warnWithoutAlarms } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
+import { IEventTopic } from '../pubsub/event-topic';
+import { addPublisher } from '../pubsub/publish';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
 import { allowServiceConnectFrom, applyServiceConnect, validateServiceConnect } from './service-connect';
@@ -346,6 +349,16 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
    */
   public allowServiceConnectFrom(caller: ec2.IConnectable): void {
     allowServiceConnectFrom(this, this.securityGroup, this.ecsService, this.serviceConnectPort, caller, 'allowServiceConnectFrom');
+  }
+
+  /**
+   * Let this service publish to `topic`: its task role may sns:Publish to the topic (and use the
+   * topic's KMS key: kms:GenerateDataKey* and kms:Decrypt), and its main container finds the
+   * topic's ARN in the variable `topic.arnVariableName` (`ORDER_EVENTS_TOPIC_ARN` for a topic
+   * with the id `OrderEvents`).
+   */
+  public publishTo(topic: IEventTopic): iam.Grant {
+    return addPublisher(this, this.taskDefinition, this.container, this.taskDefinition.taskRole, topic);
   }
 
   /**
