@@ -351,7 +351,7 @@ describe('the next version changes the topic (deploy checks\' facts)', () => {
     // WHEN the topic becomes FIFO
     const after = version({ fifo: true }, false);
     // THEN it is replaced, and the replaced topic is retained, not deleted: its outside subscribers keep it
-    expect(replacedResources(before, after).get(topicId)?.join()).toMatch(/FifoTopic changed from undefined to true/);
+    expect(replacedResources(before, after).get(topicId)?.join()).toMatch(/FifoTopic changed from \(absent\) to true/);
     expect(after.Resources[topicId].UpdateReplacePolicy).toBe('Retain');
   });
 
