@@ -1,7 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { ServiceNetwork } from '../network/service-network';
 import { fail } from '../validation/checks';
 import { IEventTopic } from './event-topic';
 
@@ -23,11 +25,23 @@ function environmentNames(container: ecs.ContainerDefinition): string[] {
   return [...environment, ...secrets].map((v) => v.name ?? '');
 }
 
+/** The parts of a service that publishing touches. */
+export interface Publisher {
+  readonly taskDefinition: ecs.TaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly ecsService: ecs.BaseService;
+  /** The cluster's network, when the library made it (it adds endpoints on demand). */
+  readonly network?: ServiceNetwork;
+}
+
 /**
- * Lets `taskRole` publish to `topic` (sns:Publish, and kms:GenerateDataKey* and kms:Decrypt on
- * its key) and gives `container` the topic's ARN in `topic.arnVariableName`.
+ * Lets the task role publish to `topic` (sns:Publish, and kms:GenerateDataKey* and kms:Decrypt on
+ * its key), gives the main container the topic's ARN in `topic.arnVariableName`, and in a
+ * PRIVATE_WITH_ENDPOINTS network adds the SNS endpoint the tasks publish through.
  */
-export function addPublisher(scope: IConstruct, taskDefinition: ecs.TaskDefinition, container: ecs.ContainerDefinition, taskRole: iam.IRole, topic: IEventTopic): iam.Grant {
+export function addPublisher(scope: IConstruct, publisher: Publisher, topic: IEventTopic): iam.Grant {
+  const { taskDefinition, container } = publisher;
+  const taskRole = taskDefinition.taskRole;
   if (!topic) fail(scope, 'publishTo(topic)', topic, 'is missing', 'give an EventTopic, or one from EventTopic.fromTopicArn');
   const variable = topic.arnVariableName;
   let ours = topicVariables.get(container);
@@ -48,6 +62,13 @@ export function addPublisher(scope: IConstruct, taskDefinition: ecs.TaskDefiniti
       `remove ${variable} from environment and secrets, or give the topic another arnVariableName`);
   }
   const grant = topic.grantPublish(taskRole);
+  // Tasks in a PRIVATE_WITH_ENDPOINTS network reach SNS only through its interface endpoint (one
+  // per network); they start once it exists. Other layouts: nothing.
+  const endpoint = publisher.network?.addInterfaceEndpoint('SnsEndpoint', ec2.InterfaceVpcEndpointAwsService.SNS);
+  if (endpoint) {
+    (publisher.ecsService.node.defaultChild as CfnResource).addResourceDependency(endpoint.node.defaultChild as CfnResource,
+      'the tasks publish to their topic through the SNS endpoint');
+  }
   if (topic.encryptionKey) {
     Validations.of(taskRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -325,6 +325,8 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
   public readonly scaling?: ecs.ScalableTaskCount;
   /** The port other services reach this one on through Service Connect, when it publishes one. */
   public readonly serviceConnectPort?: number;
+  /** The cluster the service runs in (set by `_createService`), for endpoints added later. */
+  private clusterOfService?: IServiceCluster;
 
   /**
    * The connections other resources allow this service through. A WebService's are its tasks'
@@ -355,10 +357,11 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
    * Let this service publish to `topic`: its task role may sns:Publish to the topic (and use the
    * topic's KMS key: kms:GenerateDataKey* and kms:Decrypt), and its main container finds the
    * topic's ARN in the variable `topic.arnVariableName` (`ORDER_EVENTS_TOPIC_ARN` for a topic
-   * with the id `OrderEvents`).
+   * with the id `OrderEvents`). In a `PRIVATE_WITH_ENDPOINTS` network it adds the network's SNS
+   * interface endpoint (once per network, $7.30/month per AZ) and the service starts after it.
    */
   public publishTo(topic: IEventTopic): iam.Grant {
-    return addPublisher(this, this.taskDefinition, this.container, this.taskDefinition.taskRole, topic);
+    return addPublisher(this, { taskDefinition: this.taskDefinition, container: this.container, ecsService: this.ecsService, network: this.clusterOfService?.network }, topic);
   }
 
   /**
@@ -368,6 +371,7 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
    * @internal
    */
   protected _createService(props: ServiceOptions, cluster: IServiceCluster, options: ServiceBuildOptions): void {
+    this.clusterOfService = cluster;
     const parts = buildService(this, props, cluster, options);
     const members: Pick<ServiceBase, 'task' | 'taskDefinition' | 'container' | 'securityGroup' | 'ecsService' | 'serviceName' | 'serviceArn' | 'serviceConnectPort'> = {
       task: parts.task,

@@ -200,6 +200,38 @@ describe('subscription options', () => {
   });
 });
 
+describe('publishing from a network without internet access', () => {
+  test('PRIVATE_WITH_ENDPOINTS: the SNS interface endpoint is added once, and the publishing service starts after it', () => {
+    // GIVEN two publishers in a cluster whose tasks reach AWS only through endpoints
+    const stack = testStack();
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.PRIVATE_WITH_ENDPOINTS, restrictDefaultSecurityGroup: false });
+    const topic = new EventTopic(stack, 'Events');
+    const a = new WorkerService(stack, 'A', { cluster, image: IMAGE });
+    const b = new WorkerService(stack, 'B', { cluster, image: IMAGE });
+    // WHEN
+    a.publishTo(topic);
+    b.publishTo(topic);
+    // THEN
+    const template = Template.fromStack(stack);
+    const endpoints = resourcesOfType(template, 'AWS::EC2::VPCEndpoint')
+      .filter(([, e]) => JSON.stringify(e.Properties.ServiceName).includes('.sns'));
+    expect(endpoints).toHaveLength(1);
+    for (const service of [a, b]) {
+      const resource = template.toJSON().Resources[logicalId(stack, service.ecsService)];
+      expect(resource.DependsOn).toContain(endpoints[0][0]);
+    }
+  });
+
+  test('SINGLE_NAT: no SNS endpoint (the NAT gateway reaches SNS)', () => {
+    const stack = testStack();
+    const w = new WorkerService(stack, 'A', { cluster: clusterIn(stack), image: IMAGE });
+    w.publishTo(new EventTopic(stack, 'Events'));
+    const endpoints = resourcesOfType(Template.fromStack(stack), 'AWS::EC2::VPCEndpoint')
+      .filter(([, e]) => JSON.stringify(e.Properties.ServiceName).includes('.sns'));
+    expect(endpoints).toHaveLength(0);
+  });
+});
+
 describe('what cannot be subscribed or published is a ConfigurationError at synth', () => {
   function expectConfigurationError(action: () => unknown, message: RegExp): void {
     let error: unknown;
