@@ -155,9 +155,10 @@ export class EventTopic extends Construct implements IEventTopic {
   public readonly topicArn: string;
   public readonly topicName: string;
   public readonly fifo: boolean;
-  public readonly encryptionKey: kms.IKey;
-  /** The topic (escape hatch). */
-  public readonly topic: sns.Topic;
+  /** The topic's key: `encryptionKey`, or the one created for it. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The topic (escape hatch): an sns.Topic. */
+  public readonly topic: sns.ITopic;
   public readonly arnVariableName: string;
 
   constructor(scope: Construct, id: string, props: EventTopicProps = {}) {
@@ -167,21 +168,23 @@ export class EventTopic extends Construct implements IEventTopic {
     const removalPolicy = props.removalPolicy ?? Defaults.eventTopicRemovalPolicy;
     warnRetainedPhysicalName(this, 'topicName', props.topicName, removalPolicy, 'SNS topic');
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+    const key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the messages of the topic ${this.node.path}`,
       enableKeyRotation: true,
       // Kept with the topic: a kept topic whose key is gone can take no message.
       removalPolicy,
       pendingWindow: Duration.days(7),
     });
-    this.topic = new sns.Topic(this, 'Topic', {
+    const topic = new sns.Topic(this, 'Topic', {
       topicName: props.topicName,
       fifo: fifo || undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
-      masterKey: this.encryptionKey,
+      masterKey: key,
       enforceSSL: true,
     });
-    this.topic.applyRemovalPolicy(removalPolicy);
+    topic.applyRemovalPolicy(removalPolicy);
+    this.encryptionKey = key;
+    this.topic = topic;
     this.topicArn = this.topic.topicArn;
     this.topicName = this.topic.topicName;
     this.fifo = fifo;

@@ -23,7 +23,7 @@ describe('EventTopic with defaults', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, PendingWindowInDays: 7 });
     const [topicResource] = Object.values(template.findResources('AWS::SNS::Topic'));
     expect(topicResource.Properties.FifoTopic).toBeUndefined();
-    expect(topicResource.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(topic.encryptionKey.node.defaultChild as any), 'Arn'] });
+    expect(topicResource.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(topic.encryptionKey!.node.defaultChild as any), 'Arn'] });
     expect(topic.fifo).toBe(false);
   });
 
