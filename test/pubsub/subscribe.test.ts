@@ -387,6 +387,16 @@ describe('the next version changes the topic (deploy checks\' facts)', () => {
     expect(after.Resources[topicId].UpdateReplacePolicy).toBe('Retain');
   });
 
+  test('a fixed-name topic moved to another construct id: the deploy checks report the name still held (name-in-use)', () => {
+    // GIVEN N with the topic 'events' at Events; WHEN N+1 creates it at Renamed with the same name
+    const stack = testStack();
+    new EventTopic(stack, 'Renamed', { topicName: 'events' });
+    const after = Template.fromStack(stack).toJSON();
+    // THEN CloudFormation would create the new topic while the old (retained) one holds the name
+    const hazards = compareTemplates({ S: base }, { S: after }).map((h) => `${h.kind} ${h.type}`);
+    expect(hazards).toContain('name-in-use AWS::SNS::Topic');
+  });
+
   test('removing the subscription deletes only the subscription: the queue and its messages in flight stay', () => {
     // WHEN N+1 drops the subscribe call
     const after = version({ topicName: 'events' }, false);
