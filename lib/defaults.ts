@@ -146,6 +146,19 @@ export const Defaults = {
   /** Unprocessed and failed jobs survive a stack delete, like the repository and logs. */
   workerQueueRemovalPolicy: RemovalPolicy.RETAIN,
 
+  // Event topics and subscriptions (lib/pubsub)
+  /**
+   * Topics stay when the stack is deleted: subscriptions made outside the app (other accounts'
+   * queues, e-mail, HTTPS) and the ARN subscribers know go with a deleted topic; the topic's own
+   * key is kept with it, since a kept topic without its key takes no message.
+   */
+  eventTopicRemovalPolicy: RemovalPolicy.RETAIN,
+  /**
+   * SNS envelopes, not raw messages: the envelope names the topic, message id, time and attributes,
+   * so a queue subscribed to several topics can tell them apart (Copilot's workers receive envelopes too).
+   */
+  subscriptionRawMessageDelivery: false,
+
   // Operational alarms (AppMonitoring): they page a person, so they wait for a sustained problem
   /** Service metrics (ECS, target group) arrive once a minute. */
   monitoringServicePeriod: Duration.minutes(1),

@@ -9,6 +9,7 @@ export * from './auto-scaling';
 export * from './deployment';
 export * from './service';
 export * from './worker';
+export * from './pubsub';
 export * from './task';
 export * from './bundle';
 export * from './deploy-checks';

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { applyScaling, validateScaling } from '../auto-scaling/service-scaling';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { ecsClusterOf } from '../cluster/imported-cluster';
@@ -14,6 +15,8 @@ import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volum
 import { EcsDeploymentProps, ecsDeploymentProps, finishDeployment, validateDeployment, warnWithoutAlarms } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
+import { IEventTopic } from '../pubsub/event-topic';
+import { addPublisher } from '../pubsub/publish';
 import { checkPattern, checkRange, fail, formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
 import { allowServiceConnectFrom, applyServiceConnect, validateServiceConnect } from './service-connect';
@@ -322,6 +325,8 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
   public readonly scaling?: ecs.ScalableTaskCount;
   /** The port other services reach this one on through Service Connect, when it publishes one. */
   public readonly serviceConnectPort?: number;
+  /** The cluster the service runs in (set by `_createService`), for endpoints added later. */
+  private clusterOfService?: IServiceCluster;
 
   /**
    * The connections other resources allow this service through. A WebService's are its tasks'
@@ -349,12 +354,24 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
   }
 
   /**
+   * Let this service publish to `topic`: its task role may sns:Publish to the topic (and use the
+   * topic's KMS key: kms:GenerateDataKey* and kms:Decrypt), and its main container finds the
+   * topic's ARN in the variable `topic.arnVariableName` (`ORDER_EVENTS_TOPIC_ARN` for a topic
+   * with the id `OrderEvents`). In a `PRIVATE_WITH_ENDPOINTS` network it adds the network's SNS
+   * interface endpoint (once per network, $7.30/month per AZ) and the service starts after it.
+   */
+  public publishTo(topic: IEventTopic): iam.Grant {
+    return addPublisher(this, { taskDefinition: this.taskDefinition, container: this.container, ecsService: this.ecsService, network: this.clusterOfService?.network }, topic);
+  }
+
+  /**
    * Creates the task definition ('Task'), the tasks' security group ('SecurityGroup') and the
    * ECS service ('Service') with the library's deployment defaults, and sets the members that
    * hold them. `props` are what the service runs with; its deployment settings come from them.
    * @internal
    */
   protected _createService(props: ServiceOptions, cluster: IServiceCluster, options: ServiceBuildOptions): void {
+    this.clusterOfService = cluster;
     const parts = buildService(this, props, cluster, options);
     const members: Pick<ServiceBase, 'task' | 'taskDefinition' | 'container' | 'securityGroup' | 'ecsService' | 'serviceName' | 'serviceArn' | 'serviceConnectPort'> = {
       task: parts.task,

@@ -2,12 +2,16 @@ import { CfnResource, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { scaleOnQueueBacklog, validateQueueScaling } from '../auto-scaling/queue-scaling';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { createWorkerDeploymentAlarms, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
 import { deploymentAlarmNames, libraryAlarmsEnabled } from '../deployment/service-deployment';
+import { IEventTopic } from '../pubsub/event-topic';
+import { subscribeQueue } from '../pubsub/subscribe';
+import { TopicSubscriptionOptions } from '../pubsub/topic-subscription-options';
 import { ServiceBase, validateServiceOptions } from '../service/service-base';
 import { ServiceOptions } from '../service/service-options';
 import { checkExclusive, fail } from '../validation/checks';
@@ -137,6 +141,22 @@ export class WorkerService extends ServiceBase {
     if (this.scaling && this.queue && props.backlogPerTask !== undefined && props.scaling) {
       this.backlogScalingPolicy = scaleOnQueueBacklog(this.scaling, this.ecsService, this.queue, props.backlogPerTask, props.scaling);
     }
+  }
+
+  /**
+   * Subscribe the worker's queue to `topic` (a topic of any stack of the app, or imported): the
+   * queue policy lets sns.amazonaws.com send from this topic only, the subscription lives in the
+   * worker's stack (created after the queue policy), and messages SNS cannot deliver go to the
+   * worker's dead-letter queue. Needs a `queue`; optionally filters on attributes or the body.
+   */
+  public subscribe(topic: IEventTopic, options: TopicSubscriptionOptions = {}): sns.Subscription {
+    return subscribeQueue(this, { queue: this.queue, deadLetterQueue: this.subscriptionDeadLetterQueue() }, topic, options);
+  }
+
+  /** The created queue's dead-letter queue, or an existing sqs.Queue's. */
+  private subscriptionDeadLetterQueue(): sqs.IQueue | undefined {
+    if (this.deadLetterQueue) return this.deadLetterQueue;
+    return this.queue instanceof sqs.Queue ? this.queue.deadLetterQueue?.queue : undefined;
   }
 
   /**

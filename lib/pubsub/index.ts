@@ -1,0 +1,2 @@
+export * from './event-topic';
+export * from './topic-subscription-options';
