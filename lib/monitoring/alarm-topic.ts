@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from '../encryption/key-policy';
 
 /**
  * The topic of `AlarmNotifications.newTopic()`, as children `TopicKey` and `Topic` of `scope`:
@@ -26,17 +27,7 @@ export function createAlarmTopic(scope: Construct): { topic: sns.Topic; key: kms
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
   }
-  // AWS Control Tower CT.KMS.PR.3: only AWS services may create grants on the key, for AWS
-  // resources. Nothing creates grants on a topic key (SNS, CloudWatch and EventBridge call
-  // GenerateDataKey and Decrypt), so the statement takes nothing away.
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsExceptByAwsServicesForAwsResources',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  limitGrantsToAwsServices(key);
   const topic = new sns.Topic(scope, 'Topic', {
     displayName: `Alarms of ${scope.node.path}`.slice(0, 100),
     masterKey: key,

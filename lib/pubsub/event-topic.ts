@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { warnRetainedPhysicalName } from '../validation/unique-names';
+import { limitGrantsToAwsServices } from '../encryption/key-policy';
 
 /**
  * An SNS topic services publish events to and workers subscribe their queues to: an
@@ -175,6 +176,9 @@ export class EventTopic extends Construct implements IEventTopic {
       removalPolicy,
       pendingWindow: Duration.days(7),
     });
+    if (key instanceof kms.Key && props.encryptionKey === undefined) {
+      limitGrantsToAwsServices(key);
+    }
     const topic = new sns.Topic(this, 'Topic', {
       topicName: props.topicName,
       fifo: fifo || undefined,

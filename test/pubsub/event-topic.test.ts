@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EventTopic } from '../../lib/pubsub';
 import { ConfigurationErrors } from '../../lib';
+import { controlTowerFindings } from '../util/control-tower';
 import { testStack } from '../util/test-app';
 
 describe('EventTopic with defaults', () => {
@@ -25,6 +26,16 @@ describe('EventTopic with defaults', () => {
     expect(topicResource.Properties.FifoTopic).toBeUndefined();
     expect(topicResource.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(topic.encryptionKey!.node.defaultChild as any), 'Arn'] });
     expect(topic.fifo).toBe(false);
+  });
+
+  test('the key lets only AWS services create grants, for AWS resources (AWS Control Tower CT.KMS.PR.3); SNS needs no grant', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'DenyGrantsExceptByAwsServicesForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      })]) },
+    });
+    expect(controlTowerFindings(stack, 'CT.KMS.PR.3')).toEqual([]);
   });
 
   test('TLS only: the topic policy denies publishing without aws:SecureTransport', () => {
