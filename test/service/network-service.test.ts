@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ServiceCluster } from '../../lib/cluster';
 import { DeploymentStrategy } from '../../lib/deployment';
 import { DeployChecks } from '../../lib/deploy-checks';
-import { replacedResources } from '../../lib/deploy-checks/update-hazards';
+import { compareTemplates, replacedResources } from '../../lib/deploy-checks/update-hazards';
 import { ServiceImage } from '../../lib/image';
 import { NetworkProtocol, ServiceNetworkLoadBalancer } from '../../lib/load-balancer';
 import { NetworkLayout } from '../../lib/network';
@@ -231,6 +231,9 @@ describe('NetworkService lifecycle, update', () => {
     expect(types).not.toContain('AWS::ElasticLoadBalancingV2::Listener');
     expect(types).not.toContain('AWS::ECS::Service');
     expect(types).not.toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    // The deploy checks warn (ESK-UPD14): the listener forwards to the new, empty group first.
+    const hazards = compareTemplates({ S: before.template }, { S: after.template });
+    expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.type}`)).toEqual(['warning target-group-replaced AWS::ElasticLoadBalancingV2::TargetGroup']);
   });
 
   test('a new listener port updates the listener in place; the load balancer (security groups set at create) is untouched', () => {
