@@ -51,7 +51,7 @@ export interface NetworkListenerOptions {
 }
 
 /** The security group protocols a listener protocol needs. */
-export function portsOf(protocol: NetworkProtocol, port: number): ec2.Port[] {
+function portsOf(protocol: NetworkProtocol, port: number): ec2.Port[] {
   switch (protocol) {
     case NetworkProtocol.UDP: return [ec2.Port.udp(port)];
     case NetworkProtocol.TCP_UDP: return [ec2.Port.tcp(port), ec2.Port.udp(port)];
