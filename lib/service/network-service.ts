@@ -85,7 +85,7 @@ export class NetworkService extends ServiceBase {
     }
 
     const targetProtocol = protocol === NetworkProtocol.TLS ? elbv2.Protocol.TCP : protocol as unknown as elbv2.Protocol;
-    const checkProtocol = healthCheck.protocol ?? NetworkHealthCheckProtocol.TCP;
+    const checkProtocol = healthCheck.protocol ?? Defaults.networkHealthCheckProtocol as NetworkHealthCheckProtocol;
     const http = checkProtocol !== NetworkHealthCheckProtocol.TCP;
     const healthCheckPort = healthCheck.port ?? this.containerPort;
     this.targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {

@@ -5,6 +5,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ServiceCluster } from '../../lib/cluster';
 import { DeploymentStrategy } from '../../lib/deployment';
 import { DeployChecks } from '../../lib/deploy-checks';
+import { StackTemplate } from '../../lib/deploy-checks/rule';
+import { ESK_ELB8 } from '../../lib/deploy-checks/rules/elb/load-balancer-cannot-reach-tasks';
 import { compareTemplates, replacedResources } from '../../lib/deploy-checks/update-hazards';
 import { ServiceImage } from '../../lib/image';
 import { NetworkProtocol, ServiceNetworkLoadBalancer } from '../../lib/load-balancer';
@@ -243,5 +245,28 @@ describe('NetworkService lifecycle, update', () => {
     expect([...replaced.keys()].map((id) => after.template.Resources[id].Type)).toEqual([]);
     const lbId = logicalId(after.f.stack, after.f.loadBalancer.networkLoadBalancer);
     expect(after.template.Resources[lbId]).toEqual(before.template.Resources[lbId]);
+  });
+});
+
+describe('NetworkService and the deploy checks', () => {
+  test('UDP with its health check on another port: the load balancer reaches the UDP port and the TCP health-check port (ESK-ELB8 reads the protocol)', () => {
+    const f = fixture({ deployChecks: true });
+    service(f, 'Game', { port: 7777, protocol: NetworkProtocol.UDP, containerPort: 7777, healthCheck: { port: 8081 } });
+    const template = Template.fromStack(f.stack);
+    const targetSg = { 'Fn::GetAtt': [logicalId(f.stack, f.loadBalancer.targetSecurityGroup), 'GroupId'] };
+    const rules = template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: targetSg } });
+    expect(Object.values(rules).map((r: any) => `${r.Properties.IpProtocol} ${r.Properties.FromPort}`).sort()).toEqual(['tcp 8081', 'udp 7777']);
+  });
+
+  test('ESK-ELB8 flags a UDP service whose tasks admit the load balancer on TCP only', () => {
+    const f = fixture();
+    service(f, 'Game', { port: 7777, protocol: NetworkProtocol.UDP, containerPort: 7777 });
+    const template = Template.fromStack(f.stack).toJSON();
+    const check = (t: any) => ESK_ELB8.check([{ templatePath: 'T.template.json', template: t } satisfies StackTemplate]).map((x) => x.detail);
+    expect(check(template)).toEqual([]);
+    for (const [id, r] of Object.entries<any>(template.Resources)) {
+      if (r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.IpProtocol === 'udp') delete template.Resources[id];
+    }
+    expect(check(template)).toEqual([expect.stringMatching(/to port 7777\/udp: no ingress into/)]);
   });
 });
