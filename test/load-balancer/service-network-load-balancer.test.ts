@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { NetworkProtocol, ServiceNetworkLoadBalancer, ServiceNetworkLoadBalancerProps } from '../../lib/load-balancer';
+import { compareTemplates } from '../../lib/deploy-checks/update-hazards';
 import { testApp, testStack } from '../util/test-app';
 
 const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -163,5 +164,31 @@ describe('ServiceNetworkLoadBalancer validation', () => {
     const { stack, vpc } = fixture();
     expect(() => nlb(stack, vpc, { loadBalancerName: 'internal-x' })).toThrow(/loadBalancerName "internal-x" is not valid/);
     expect(() => new ServiceNetworkLoadBalancer(stack, 'Nlb2', { vpc, allowedCidrs: ['10.0.0.0'] })).toThrow(/allowedCidrs\[0\] "10\.0\.0\.0" is not a CIDR block/);
+  });
+});
+
+describe('ServiceNetworkLoadBalancer across updates (deploy checks)', () => {
+  function version(build: (stack: Stack, vpc: ec2.Vpc) => void): any {
+    const { stack, vpc } = fixture();
+    build(stack, vpc);
+    return Template.fromStack(stack).toJSON();
+  }
+
+  test('a named load balancer made internal must be replaced under its name: an error before deploying', () => {
+    const before = version((stack, vpc) => nlb(stack, vpc, { loadBalancerName: 'mqtt' }));
+    const after = version((stack, vpc) => nlb(stack, vpc, { loadBalancerName: 'mqtt', internetFacing: false }));
+    const hazards = compareTemplates({ S: before }, { S: after });
+    expect(hazards.filter((h) => h.severity === 'error').map((h) => `${h.kind} ${h.type}`)).toEqual(['named-replacement AWS::ElasticLoadBalancingV2::LoadBalancer']);
+  });
+
+  test('a port moving from a removed listener to a new one in the same deploy: the new one is created first, so an error (one listener per port)', () => {
+    const before = version((stack, vpc) => {
+      nlb(stack, vpc).addListener(stack, 'Old', { port: 1883, protocol: NetworkProtocol.TCP, targetGroup: targetGroup(stack, vpc, 'Tg') });
+    });
+    const after = version((stack, vpc) => {
+      nlb(stack, vpc).addListener(stack, 'New', { port: 1883, protocol: NetworkProtocol.TCP, targetGroup: targetGroup(stack, vpc, 'Tg') });
+    });
+    const hazards = compareTemplates({ S: before }, { S: after });
+    expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.type}`)).toContain('error name-in-use AWS::ElasticLoadBalancingV2::Listener');
   });
 });
