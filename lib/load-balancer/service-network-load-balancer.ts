@@ -244,11 +244,11 @@ function validateListener(scope: IConstruct, options: NetworkListenerOptions): v
     fail(scope, 'protocol', protocol, 'is not a network load balancer listener protocol', 'use NetworkProtocol.TCP, UDP, TCP_UDP or TLS');
   }
   if (protocol === NetworkProtocol.TLS && !certificate) {
-    fail(scope, 'certificate', certificate, 'is missing for a TLS listener', 'give the certificate the load balancer presents, or use NetworkProtocol.TCP to pass TLS through to the tasks');
+    fail(scope, 'certificate', certificate, 'is missing for a TLS listener (protocol TLS)', 'give the certificate the load balancer presents, or use protocol TCP to pass TLS through to the tasks');
   }
   if (protocol !== NetworkProtocol.TLS) {
-    if (certificate) fail(scope, 'certificate', certificate.node.path, `is given for a ${protocol} listener, which does not terminate TLS`, 'use NetworkProtocol.TLS, or leave certificate out');
-    if (options.sslPolicy !== undefined) fail(scope, 'sslPolicy', options.sslPolicy, `is given for a ${protocol} listener`, 'use NetworkProtocol.TLS, or leave sslPolicy out');
-    if (options.alpnPolicy !== undefined) fail(scope, 'alpnPolicy', options.alpnPolicy, `is given for a ${protocol} listener`, 'use NetworkProtocol.TLS, or leave alpnPolicy out');
+    if (certificate) fail(scope, 'certificate', certificate.node.path, `is given for a ${protocol} listener (protocol ${protocol}), which does not terminate TLS`, 'use protocol TLS, or leave certificate out');
+    if (options.sslPolicy !== undefined) fail(scope, 'sslPolicy', options.sslPolicy, `is given for a ${protocol} listener (protocol ${protocol})`, 'use protocol TLS, or leave sslPolicy out');
+    if (options.alpnPolicy !== undefined) fail(scope, 'alpnPolicy', options.alpnPolicy, `is given for a ${protocol} listener (protocol ${protocol})`, 'use protocol TLS, or leave alpnPolicy out');
   }
 }
