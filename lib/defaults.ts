@@ -135,7 +135,7 @@ export const Defaults = {
    */
   networkDeregistrationDelay: Duration.seconds(20),
   /**
-   * At the end of the drain the load balancer resets the remaining connections and UDP flows, so
+   * At the end of the drain the load balancer closes the remaining connections and UDP flows, so
    * clients reconnect to a live task at once instead of sending into a task ECS is stopping.
    */
   networkConnectionTermination: true,

@@ -132,7 +132,7 @@ export interface NetworkServiceOptions extends ServiceOptions {
 
   /**
    * How long the load balancer lets connections finish on a task leaving service (every deploy
-   * and scale-in), 0–3600 s; then it resets the remaining connections and UDP flows and ECS stops
+   * and scale-in), 0–3600 s; then it closes the remaining connections and UDP flows and ECS stops
    * the task. Each deploy takes this long more.
    *
    * @default Duration.seconds(20)
