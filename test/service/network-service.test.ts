@@ -270,3 +270,23 @@ describe('NetworkService and the deploy checks', () => {
     expect(check(template)).toEqual([expect.stringMatching(/to port 7777\/udp: no ingress into/)]);
   });
 });
+
+describe('NetworkService in another stack than its load balancer', () => {
+  test('the listener and target group live in the service\'s stack, which depends on the load balancer\'s (no cycle); TLS access logs stay in the load balancer\'s stack', () => {
+    const app = testApp();
+    const platform = testStack(app, 'Platform');
+    const cluster = new ServiceCluster(platform, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const loadBalancer = new ServiceNetworkLoadBalancer(platform, 'Nlb', { vpc: cluster.vpc });
+    const apps = testStack(app, 'Apps');
+    const certificate = acm.Certificate.fromCertificateArn(apps, 'Cert', CERT_ARN);
+    const s = new NetworkService(apps, 'Grpc', { cluster, loadBalancer, image: IMAGE, port: 443, protocol: NetworkProtocol.TLS, certificate });
+    Validations.of(s).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'test' });
+    const appsTemplate = Template.fromStack(apps);
+    appsTemplate.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    appsTemplate.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    appsTemplate.resourceCountIs('AWS::S3::Bucket', 0);
+    Template.fromStack(platform).resourceCountIs('AWS::S3::Bucket', 1);
+    expect(apps.dependencies).toContain(platform);
+    expect(platform.dependencies).not.toContain(apps);
+  });
+});
