@@ -17,6 +17,7 @@ import * as existingPlatform from './existing-platform';
 import * as managedInstances from './managed-instances';
 import * as registryCache from './registry-cache';
 import * as pubSub from './pub-sub';
+import * as nlbTcpService from './nlb-tcp-service';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -38,6 +39,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'managed-instances', build: managedInstances.buildExample },
   { name: 'registry-cache', build: registryCache.buildExample },
   { name: 'pub-sub', build: pubSub.buildExample },
+  { name: 'nlb-tcp-service', build: nlbTcpService.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

@@ -22,6 +22,7 @@ import {
   movedServiceHazards, serviceConnectNameHazards, serviceConnectProtocolHazards, serviceReplaced,
 } from './rules/update/ecs-service-hazards';
 import { identifierHazards } from './rules/update/identifier-hazards';
+import { networkLoadBalancerSecurityGroupHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
 import { nameHazards, namedReplacement } from './rules/update/name-hazards';
 import { priorityHazards } from './rules/update/priority-hazards';
 import { shiftedRuleHazards } from './rules/update/shifted-rule-hazards';
@@ -75,6 +76,8 @@ export function compareTemplates(
   serviceConnectNameHazards(c);
   shiftedRuleHazards(c);
   subnetHazards(c);
+  networkLoadBalancerSecurityGroupHazards(c);
+  targetGroupReplacedHazards(c);
   return [...c.hazards];
 }
 

@@ -76,7 +76,7 @@ export function configureAccessLogs(
   return bucket;
 }
 
-function createAccessLogBucket(scope: Construct, expiryDays: number): s3.Bucket {
+export function createAccessLogBucket(scope: Construct, expiryDays: number): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'AccessLogBucket', {
     // ALB access log delivery supports only SSE-S3; a KMS-encrypted bucket gets no logs.
     encryption: s3.BucketEncryption.S3_MANAGED,

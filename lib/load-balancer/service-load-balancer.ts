@@ -232,6 +232,21 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
   }
 
   /**
+   * Lets `caller` (a service, a security group, anything with connections) reach the listener
+   * ports: 443 and 80 with HTTPS, 80 without. The shape of an internal load balancer for backends
+   * other services call by HTTP: `internetFacing: false, allowedCidrs: []`, then `allowFrom` each
+   * caller, so only they reach it (not the whole VPC). One ingress rule per caller group and port.
+   *
+   * @param caller the calling service or security group
+   */
+  public allowFrom(caller: ec2.IConnectable): void {
+    const ports = this.redirectListener ? [this.port, HTTP_PORT] : [this.port];
+    for (const port of ports) {
+      this.securityGroup.connections.allowFrom(caller, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${caller.connections.securityGroups.map((g) => g.node.path).join(', ') || 'the caller'}`);
+    }
+  }
+
+  /**
    * Lets the load balancer reach targets in `targetSecurityGroup` on `port` (for health checks
    * and traffic). Each port is opened once, whatever the number of services using it.
    *

@@ -89,6 +89,13 @@ export const AlarmCatalog = {
     description: (path) => `unhealthy targets of ${path}`,
     metric: (groups, period) => maxOverGroups(groups, 'unhealthy', (group) => group.metrics.unhealthyHostCount({ statistic: 'Maximum', period }), period),
   }),
+  /** A network service's target group (AWS/NetworkELB): the same alarm as the web service's. */
+  networkUnhealthyHosts: kind<elbv2.INetworkTargetGroup>({
+    id: 'UnhealthyHosts', prop: 'unhealthyHosts', threshold: Defaults.monitoringUnhealthyHosts, thresholdMax: 1000, integer: true,
+    period: Defaults.monitoringServicePeriod, evaluationPeriods: Defaults.monitoringServiceEvaluationPeriods, comparison: AT_OR_ABOVE,
+    description: (path) => `unhealthy targets of ${path}`,
+    metric: (group, period) => group.metrics.unHealthyHostCount({ statistic: 'Maximum', period }),
+  }),
   oldestMessageAge: kind<sqs.IQueue>({
     id: 'OldestMessageAge', prop: 'oldestMessageAgeSeconds', threshold: Defaults.monitoringOldestMessageAgeSeconds, thresholdMax: 14 * 86400, integer: true,
     period: Defaults.monitoringQueuePeriod, evaluationPeriods: Defaults.monitoringOldestMessageEvaluationPeriods, comparison: AT_OR_ABOVE,

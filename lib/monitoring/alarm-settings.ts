@@ -107,6 +107,21 @@ export interface WebServiceAlarmOptions extends ServiceAlarmOptions {
 }
 
 /**
+ * The operational alarms of a NetworkService: the service alarms plus its unhealthy targets (a
+ * Network Load Balancer reports no request outcomes or response times).
+ */
+export interface NetworkServiceAlarmOptions extends ServiceAlarmOptions {
+  /**
+   * Unhealthy targets (AWS/NetworkELB UnHealthyHostCount Maximum of the target group) at or
+   * above `threshold`. Left out when an alarm under the service already watches
+   * UnHealthyHostCount of this target group: that one then gets the notifications.
+   *
+   * @default - on: 1 or more in 5 of 5 one-minute datapoints
+   */
+  readonly unhealthyHosts?: AlarmSettings;
+}
+
+/**
  * The operational alarms of a WorkerService: the service alarms plus its queues'.
  */
 export interface WorkerServiceAlarmOptions extends ServiceAlarmOptions {

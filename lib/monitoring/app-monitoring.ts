@@ -10,6 +10,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ImportedServiceCluster } from '../cluster/imported-cluster';
 import { ServiceCluster } from '../cluster/service-cluster';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { NetworkService } from '../service/network-service';
 import { WebService } from '../service/web-service';
 import { ScheduledTask } from '../task/scheduled-task';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
@@ -18,10 +19,10 @@ import { WorkerService } from '../worker/worker-service';
 import { AlarmCatalog, AlarmSpec, alarmSpec } from './alarm-catalog';
 import { AlarmNotifications } from './alarm-notifications';
 import {
-  AlarmSettings, LoadBalancerAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
+  AlarmSettings, LoadBalancerAlarmOptions, NetworkServiceAlarmOptions, ScheduledTaskAlarmOptions, ServiceAlarmOptions, WebServiceAlarmOptions, WorkerServiceAlarmOptions,
 } from './alarm-settings';
 import { createAlarmTopic } from './alarm-topic';
-import { addRow, createDashboard, loadBalancerWidgets, scheduledTaskWidgets, webServiceWidgets, workerWidgets } from './dashboard';
+import { addRow, createDashboard, loadBalancerWidgets, networkServiceWidgets, scheduledTaskWidgets, webServiceWidgets, workerWidgets } from './dashboard';
 import { createFailedRunRule } from './failed-run-rule';
 import { CROSS_STACK_ALARM_WARNING, NO_CONTAINER_INSIGHTS_WARNING, NotificationKind } from './internal';
 import { metricsOf } from './metric-factory';
@@ -162,6 +163,23 @@ export class AppMonitoring extends Construct {
     this.monitor(service, 'addWebService', specs);
 
     addRow(this.dashboard, service, webServiceWidgets(ecsService, groups));
+  }
+
+  /**
+   * Monitors a NetworkService: CPU, memory, running tasks below desired and unhealthy targets
+   * (a Network Load Balancer reports no request outcomes or response times); its row on the
+   * dashboard; notifications for its alarms.
+   */
+  public addNetworkService(service: NetworkService, options: NetworkServiceAlarmOptions = {}): void {
+    this.startMonitoring(service, 'addNetworkService');
+    const specs = this.serviceSpecs(service, service.ecsService, options);
+    const targetGroup = service.targetGroup;
+    if (!this.coveredBy(service, 'unhealthyHosts', options.unhealthyHosts, 'AWS/NetworkELB', 'UnHealthyHostCount', { TargetGroup: targetGroup.targetGroupFullName })) {
+      specs.push(alarmSpec(AlarmCatalog.networkUnhealthyHosts, targetGroup, service.node.path, options.unhealthyHosts));
+    }
+    this.monitor(service, 'addNetworkService', specs);
+
+    addRow(this.dashboard, service, networkServiceWidgets(service.ecsService, targetGroup));
   }
 
   /**

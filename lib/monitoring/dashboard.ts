@@ -55,6 +55,18 @@ export function webServiceWidgets(ecsService: ecs.BaseService, groups: elbv2.IAp
   ];
 }
 
+/** A network service's graphs: CPU and memory, tasks and its target group's healthy and unhealthy targets. */
+export function networkServiceWidgets(ecsService: ecs.BaseService, group: elbv2.INetworkTargetGroup): cloudwatch.IWidget[] {
+  return [
+    graph('CPU and memory (%)', [ecsService.metricCpuUtilization({ period: MINUTE }), ecsService.metricMemoryUtilization({ period: MINUTE })]),
+    graph('Tasks and targets', [
+      ...taskCountMetrics(ecsService, MINUTE),
+      group.metrics.healthyHostCount({ statistic: 'Minimum', period: MINUTE }),
+      group.metrics.unHealthyHostCount({ statistic: 'Maximum', period: MINUTE }),
+    ]),
+  ];
+}
+
 /** A worker's graphs: CPU and memory, tasks, and with a queue its messages and their age. */
 export function workerWidgets(worker: WorkerService): cloudwatch.IWidget[] {
   const queue = worker.queue;

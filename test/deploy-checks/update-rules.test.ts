@@ -10,6 +10,7 @@ import { ESK_UPD4 } from '../../lib/deploy-checks/rules/update/custom-named-reso
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/update/ecs-service-replaced';
 import { ESK_UPD12 } from '../../lib/deploy-checks/rules/update/identifier-kept-on-replacement';
 import { ESK_UPD1 } from '../../lib/deploy-checks/rules/update/listener-rule-priority-in-use';
+import { ESK_UPD13, ESK_UPD14 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
 import { ESK_UPD2 } from '../../lib/deploy-checks/rules/update/physical-name-in-use';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/update/retained-resource-orphaned';
 import { ESK_UPD10 } from '../../lib/deploy-checks/rules/update/service-connect-name-in-use';
@@ -65,7 +66,32 @@ interface UpdateCase {
   readonly safeAfter: Record<string, CfnResource>;
 }
 
+const nlb = (props: Record<string, unknown> = {}): CfnResource => ({
+  Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', Scheme: 'internet-facing', Subnets: [ref('S1')], ...props },
+});
+const targetGroup = (protocol: string): CfnResource => ({
+  Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Protocol: protocol, Port: 8080, TargetType: 'ip', VpcId: ref('Vpc') },
+});
+const registered = (protocol: string, healthCheckInterval = 5): Record<string, CfnResource> => ({
+  Tg: { ...targetGroup(protocol), Properties: { ...targetGroup(protocol).Properties, HealthCheckIntervalSeconds: healthCheckInterval } },
+  Svc: service({ LoadBalancers: [{ TargetGroupArn: ref('Tg'), ContainerName: 'app', ContainerPort: 8080 }] }),
+});
+
 const CASES: UpdateCase[] = [
+  {
+    rule: ESK_UPD13, // security groups added to an NLB created without them
+    before: { Nlb: nlb() },
+    after: { Nlb: nlb({ SecurityGroups: [ref('Sg')] }) },
+    flagged: ['Nlb'],
+    safeAfter: { Nlb: nlb({ LoadBalancerAttributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }] }) },
+  },
+  {
+    rule: ESK_UPD14, // a service's target group replaced: TCP to TCP_UDP
+    before: registered('TCP'),
+    after: registered('TCP_UDP'),
+    flagged: ['Tg'],
+    safeAfter: registered('TCP', 10),
+  },
   {
     rule: ESK_UPD1, // Api removed, Admin renumbered onto its priority
     before: { Api: listenerRule(10, '/api/*'), Admin: listenerRule(20, '/admin/*') },
@@ -235,7 +261,7 @@ test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new serv
 test('every update rule of the pack has a case; the severities are the hazards\'', () => {
   const ids = DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => id.startsWith('ESK-UPD'));
   expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
-  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
+  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD14', 'ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
 });
 
 describe('a one-per-account resource moved to another stack of the same account and region', () => {

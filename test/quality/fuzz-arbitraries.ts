@@ -13,7 +13,7 @@
  * `mode: 'valid'` draws only valid leaves (for synth samples); `'mixed'` mixes in bad ones.
  */
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -29,6 +29,7 @@ import * as fc from 'fast-check';
 import {
   Architecture, ContainerWebApp, DeploymentStrategy, ImageRepository, LifecycleRules, NetworkLayout, RepositoryEncryption,
   ServiceCluster, ServiceImage, ServiceLoadBalancer, ServiceNetwork, ServiceTaskDefinition, WebService,
+  NetworkHealthCheckProtocol, NetworkProtocol, NetworkService, ServiceNetworkLoadBalancer,
 } from '../../lib';
 
 export type Mode = 'mixed' | 'valid';
@@ -885,6 +886,70 @@ export const webServiceTarget: FuzzTarget = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// NetworkService (and its ServiceNetworkLoadBalancer)
+
+function networkHealthCheckArbitrary(mode: Mode) {
+  return fc.record({
+    protocol: oneOf(mode, [NetworkHealthCheckProtocol.TCP, NetworkHealthCheckProtocol.HTTP, NetworkHealthCheckProtocol.HTTPS],
+      ['UDP', 'TLS'] as unknown as NetworkHealthCheckProtocol[]),
+    port: int(mode, 1, 65535),
+    path: field(mode, fc.constantFrom('/', '/healthz'), fc.constantFrom('healthz', '/a b', '')),
+    healthyHttpCodes: field(mode, fc.constantFrom('200', '200-299', '200-599'), fc.constantFrom('600', '199', 'abc', '')),
+    interval: duration(mode, 5, 300),
+    timeout: duration(mode, 2, 120),
+    healthyThresholdCount: int(mode, 2, 10),
+    unhealthyThresholdCount: int(mode, 2, 10),
+  }, { requiredKeys: [] });
+}
+
+export function networkServiceArbitrary(mode: Mode) {
+  return coherent(mode, fc.tuple(taskOptionsArbitrary(mode, false), fc.record({
+    port: int(mode, 1, 65535),
+    protocol: oneOf(mode, [NetworkProtocol.TCP, NetworkProtocol.UDP, NetworkProtocol.TCP_UDP, NetworkProtocol.TLS], ['HTTP'] as unknown as NetworkProtocol[]),
+    certificate: oneOf(mode, ['cert']),
+    alpnPolicy: oneOf(mode, [elbv2.AlpnPolicy.HTTP2_PREFERRED, elbv2.AlpnPolicy.NONE]),
+    preserveClientIp: bool(mode),
+    healthCheck: networkHealthCheckArbitrary(mode),
+    deregistrationDelay: duration(mode, 0, 3600),
+    healthCheckGracePeriod: duration(mode, 0, 2_147_483_647),
+    desiredCount: int(mode, 0, 5000),
+    internetFacing: bool(mode),
+    allowedCidrs: field(mode, fc.array(fc.constantFrom('0.0.0.0/0', '203.0.113.0/24', '10.0.0.0/8'), { maxLength: 2 }), badCidr.map((c) => [c])),
+    crossZoneEnabled: bool(mode),
+  }, { requiredKeys: ['port'] })).map(([task, service]) => ({ ...task, ...service })), (p) => {
+    const protocol = val(p.protocol) ?? NetworkProtocol.TCP;
+    if (protocol === NetworkProtocol.TLS) p.certificate = ok('cert');
+    else { delete p.certificate; delete p.alpnPolicy; }
+    if (protocol === NetworkProtocol.UDP || protocol === NetworkProtocol.TCP_UDP) delete p.preserveClientIp;
+    const hc = p.healthCheck;
+    if (hc !== undefined) {
+      p.healthCheck = { ...hc };
+      if ((val(hc.protocol) ?? NetworkHealthCheckProtocol.TCP) === NetworkHealthCheckProtocol.TCP) { delete p.healthCheck.path; delete p.healthCheck.healthyHttpCodes; }
+      const secs = (d: Duration | undefined, dflt: number) => (d === undefined ? dflt : d.toMilliseconds({ integral: false }) / 1000);
+      if (!(secs(val(hc.timeout), 4) < secs(val(hc.interval), 5))) {
+        delete p.healthCheck.timeout;
+        if (!(secs(val(hc.interval), 5) > 4)) delete p.healthCheck.interval;
+      }
+    }
+  });
+}
+
+export const networkServiceTarget: FuzzTarget = {
+  name: 'NetworkService',
+  arbitrary: (mode) => withValidWeight(40, () => networkServiceArbitrary(mode)),
+  build: (stack, props) => {
+    const fx = new Fixtures(stack);
+    const cluster = fx.cluster('nat', true);
+    const { internetFacing, allowedCidrs, crossZoneEnabled, certificate, ...service } = props;
+    const loadBalancer = new ServiceNetworkLoadBalancer(stack, 'Nlb', { vpc: cluster.vpc, internetFacing, allowedCidrs, crossZoneEnabled });
+    const s = new NetworkService(stack, 'Net', {
+      ...service, ...taskProps(service, fx), cluster, loadBalancer, certificate: certificate ? fx.certificate() : undefined,
+    });
+    Validations.of(s).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'The fuzz target builds the service alone; alarms are the application\'s.' });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // ContainerWebApp
 
 export function containerWebAppArbitrary(mode: Mode) {
@@ -956,5 +1021,5 @@ export const containerWebAppTarget: FuzzTarget = {
 
 export const ALL_TARGETS: FuzzTarget[] = [
   imageRepositoryTarget, serviceImageTarget, serviceNetworkTarget, serviceClusterTarget,
-  serviceLoadBalancerTarget, serviceTaskDefinitionTarget, webServiceTarget, containerWebAppTarget,
+  serviceLoadBalancerTarget, serviceTaskDefinitionTarget, webServiceTarget, containerWebAppTarget, networkServiceTarget,
 ];

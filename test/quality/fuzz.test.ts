@@ -38,6 +38,7 @@ const CONSTRUCT_RUNS: Record<string, number> = {
   ServiceTaskDefinition: 300,
   WebService: 250,
   ContainerWebApp: 200,
+  NetworkService: 250,
 };
 /** Synth is the slow part: a bounded sample per construct. */
 const SYNTH_RUNS = Number(process.env.FUZZ_SYNTH_RUNS ?? (FULL_SIZE ? '15' : '3'));

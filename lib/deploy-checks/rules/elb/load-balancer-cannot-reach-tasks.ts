@@ -8,6 +8,10 @@ import { asArray, forwardedTargetGroups, refResource, refTarget, resources } fro
  * security groups (egress) and enter one of the tasks' (ingress) on the container port; if not,
  * every health check times out, the targets stay unhealthy and the deployment never completes.
  *
+ * UDP and TCP_UDP target groups (Network Load Balancer) need UDP rules on the port, and a target
+ * group's literal health-check port other than the traffic port (or a UDP group's own port, the
+ * health check being TCP, HTTP or HTTPS) needs TCP rules.
+ *
  * Judged only when it can be: the service's and the load balancer's security groups are all
  * security groups of the template and the port is a number. A rule from or to a CIDR or a prefix
  * list, or from a security group that is not a literal id, counts as reaching (the check cannot
@@ -36,15 +40,17 @@ export const ESK_ELB8: DeployCheckRule = {
           const targetGroup = refTarget(lb?.TargetGroupArn);
           if (typeof port !== 'number' || targetGroup === undefined) return;
           for (const [lbId, lbGroups] of loadBalancersForwardingTo(template, targetGroup)) {
-            const gaps = [
-              ...(lbGroups.some((g) => allowsEgress(template, g, taskGroups, port)) ? [] : [`no egress from ${lbGroups.join(', ')}`]),
-              ...(taskGroups.some((g) => allowsIngress(template, g, lbGroups, port)) ? [] : [`no ingress into ${taskGroups.join(', ')}`]),
-            ];
-            if (gaps.length === 0) continue;
-            findings.push({
-              templatePath: stack.templatePath, logicalId: id, locations: [`Properties/LoadBalancers/${i}`, 'Properties/NetworkConfiguration'],
-              detail: `${lbId} to port ${port}: ${gaps.join('; ')}`,
-            });
+            for (const [protocol, p] of neededPorts(template.Resources?.[targetGroup]?.Properties, port)) {
+              const gaps = [
+                ...(lbGroups.some((g) => allowsEgress(template, g, taskGroups, p, protocol)) ? [] : [`no egress from ${lbGroups.join(', ')}`]),
+                ...(taskGroups.some((g) => allowsIngress(template, g, lbGroups, p, protocol)) ? [] : [`no ingress into ${taskGroups.join(', ')}`]),
+              ];
+              if (gaps.length === 0) continue;
+              findings.push({
+                templatePath: stack.templatePath, logicalId: id, locations: [`Properties/LoadBalancers/${i}`, 'Properties/NetworkConfiguration'],
+                detail: `${lbId} to port ${p}${protocol === 'udp' ? '/udp' : ''}: ${gaps.join('; ')}`,
+              });
+            }
           }
         });
       }
@@ -91,11 +97,28 @@ function rulesOf(template: CfnTemplate, group: string, inline: 'SecurityGroupIng
   ];
 }
 
-/** A TCP rule covering the port (all protocols too); a port that is not a number counts as covering. */
-function coversPort(rule: any, port: number): boolean {
+type IpProtocol = 'tcp' | 'udp';
+
+/**
+ * What the load balancer must reach on the tasks: the container port on the target group's
+ * protocol (UDP and TCP_UDP target groups of a Network Load Balancer need UDP), and a literal
+ * health-check port other than the traffic port on TCP (health checks are TCP, HTTP or HTTPS).
+ */
+function neededPorts(targetGroup: any, port: number): Array<[IpProtocol, number]> {
+  const protocol = String(targetGroup?.Protocol ?? '').toUpperCase();
+  const needed: Array<[IpProtocol, number]> = protocol === 'UDP' ? [['udp', port]]
+    : protocol === 'TCP_UDP' ? [['tcp', port], ['udp', port]] : [['tcp', port]];
+  const healthPort = Number(targetGroup?.HealthCheckPort);
+  if (Number.isInteger(healthPort) && healthPort !== port) needed.push(['tcp', healthPort]);
+  else if (protocol === 'UDP') needed.push(['tcp', port]);
+  return needed;
+}
+
+/** A rule of `wanted` protocol covering the port (all protocols too); a port that is not a number counts as covering. */
+function coversPort(rule: any, port: number, wanted: IpProtocol = 'tcp'): boolean {
   const protocol = String(rule?.IpProtocol).toLowerCase();
   if (protocol === '-1') return true;
-  if (protocol !== 'tcp' && protocol !== '6') return false;
+  if (protocol !== wanted && protocol !== (wanted === 'tcp' ? '6' : '17')) return false;
   const [from, to] = [Number(rule?.FromPort), Number(rule?.ToPort)];
   return Number.isNaN(from) || Number.isNaN(to) || (from <= port && port <= to);
 }
@@ -109,14 +132,14 @@ function peerMayBe(rule: any, key: 'SourceSecurityGroupId' | 'DestinationSecurit
   return target === undefined || groups.includes(target);
 }
 
-function allowsIngress(template: CfnTemplate, group: string, from: string[], port: number): boolean {
+function allowsIngress(template: CfnTemplate, group: string, from: string[], port: number, protocol: IpProtocol): boolean {
   return rulesOf(template, group, 'SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress')
-    .some((r) => coversPort(r, port) && peerMayBe(r, 'SourceSecurityGroupId', 'SourcePrefixListId', from));
+    .some((r) => coversPort(r, port, protocol) && peerMayBe(r, 'SourceSecurityGroupId', 'SourcePrefixListId', from));
 }
 
-function allowsEgress(template: CfnTemplate, group: string, to: string[], port: number): boolean {
+function allowsEgress(template: CfnTemplate, group: string, to: string[], port: number, protocol: IpProtocol): boolean {
   // Without inline egress rules, CloudFormation leaves the default allow-all rule in place.
   if (template.Resources?.[group]?.Properties?.SecurityGroupEgress === undefined) return true;
   return rulesOf(template, group, 'SecurityGroupEgress', 'AWS::EC2::SecurityGroupEgress')
-    .some((r) => coversPort(r, port) && peerMayBe(r, 'DestinationSecurityGroupId', 'DestinationPrefixListId', to));
+    .some((r) => coversPort(r, port, protocol) && peerMayBe(r, 'DestinationSecurityGroupId', 'DestinationPrefixListId', to));
 }

@@ -19,6 +19,8 @@ type CfnResourceJson = CfnResource;
 export type TemplateSet = Record<string, CfnTemplate>;
 
 export type HazardKind =
+  | 'nlb-security-groups-added'
+  | 'target-group-replaced'
   | 'priority-in-use'
   | 'priority-race'
   | 'name-in-use'
@@ -56,6 +58,8 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
   'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
   'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
+  'nlb-security-groups-added': { severity: 'error', summary: 'a Network Load Balancer created without security groups gets some while it stays: ELB refuses security groups on an NLB created without them (SetSecurityGroups), so the update fails' },
+  'target-group-replaced': { severity: 'warning', summary: 'a target group an ECS service registers in is replaced (a create-only property changed: protocol, port, target type): the listener forwards to the new, empty group before the service\'s new tasks are healthy in it, so traffic fails until they are' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
 

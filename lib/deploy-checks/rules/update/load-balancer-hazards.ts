@@ -1,0 +1,56 @@
+/**
+ * Load balancers and their target groups across an update (ESK-UPD13, ESK-UPD14).
+ */
+import { asArray, refTarget } from '../../template';
+import { Comparison } from './comparison';
+
+const LOAD_BALANCER = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
+const TARGET_GROUP = 'AWS::ElasticLoadBalancingV2::TargetGroup';
+
+/**
+ * nlb-security-groups-added: a Network Load Balancer created without security groups gets some in
+ * N+1 while it stays (no replacing property changed). CloudFormation calls SetSecurityGroups,
+ * which ELB refuses for a Network Load Balancer created without a security group.
+ * Source: ELB API reference, SetSecurityGroups ("You can't perform this operation on a Network
+ * Load Balancer unless you specified a security group for the load balancer when you created it").
+ */
+export function networkLoadBalancerSecurityGroupHazards(c: Comparison): void {
+  const { before, after, stacks, replacedBy, push, resourcesOf } = c;
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    for (const [id, now] of Object.entries(a)) {
+      const old = b[id];
+      if (now.Type !== LOAD_BALANCER || old?.Type !== LOAD_BALANCER || replacedBy.get(stack)!.has(id)) continue;
+      if (now.Properties?.Type !== 'network') continue;
+      if (asArray(old.Properties?.SecurityGroups).length === 0 && asArray(now.Properties?.SecurityGroups).length > 0) {
+        push('nlb-security-groups-added', stack, id, now.Type,
+          'gets SecurityGroups, and it was created without any: ELB refuses security groups on a Network Load Balancer created without them (SetSecurityGroups), so the update fails');
+      }
+    }
+  }
+}
+
+/**
+ * target-group-replaced: a target group an ECS service of N+1 registers in (and N registered in
+ * too) is replaced. The new group is created empty, the listener forwards to it once updated, and
+ * only then does the service's update start the tasks that register in it: until they pass their
+ * health checks, the listener forwards to no healthy target (503 on an ALB, refused connections
+ * on an NLB).
+ */
+export function targetGroupReplacedHazards(c: Comparison): void {
+  const { before, after, stacks, replacedBy, push, resourcesOf } = c;
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    const replaced = replacedBy.get(stack)!;
+    for (const [serviceId, service] of Object.entries(a)) {
+      if (service.Type !== 'AWS::ECS::Service' || b[serviceId]?.Type !== 'AWS::ECS::Service' || replaced.has(serviceId)) continue;
+      const oldGroups = new Set(asArray(b[serviceId].Properties?.LoadBalancers).map((lb: any) => refTarget(lb?.TargetGroupArn)));
+      for (const lb of asArray(service.Properties?.LoadBalancers)) {
+        const group = refTarget(lb?.TargetGroupArn);
+        if (group === undefined || !oldGroups.has(group) || a[group]?.Type !== TARGET_GROUP || !replaced.has(group)) continue;
+        push('target-group-replaced', stack, group, TARGET_GROUP,
+          `is replaced (${replaced.get(group)![0]}) while ${serviceId} registers in it: the listener forwards to the new, empty group before the service's new tasks are healthy in it, so traffic fails for about a task start and its health checks`);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { updateRule } from '../../update-rule';
+
+/**
+ * ESK-UPD13: security groups added to a Network Load Balancer created without any. ELB refuses
+ * them (SetSecurityGroups), so the update fails. Source: ELB API reference, SetSecurityGroups.
+ * Needs DeployChecks' `previousVersion`; finds nothing without it.
+ */
+export const ESK_UPD13 = updateRule({
+  id: 'ESK-UPD13',
+  kinds: ['nlb-security-groups-added'],
+  reason: 'Update adds security groups to a Network Load Balancer created without any: ELB refuses them, so the update fails',
+  fix: 'Replace the load balancer (a new logical id, or change its Name or Scheme) to create it with security groups, or leave SecurityGroups out; ServiceNetworkLoadBalancer always creates its load balancer with one',
+});
+
+/**
+ * ESK-UPD14: a target group an ECS service registers in is replaced in place of the old one: the
+ * listener switches to the new, empty group before the service's new tasks are healthy in it.
+ * Needs DeployChecks' `previousVersion`; finds nothing without it.
+ */
+export const ESK_UPD14 = updateRule({
+  id: 'ESK-UPD14',
+  kinds: ['target-group-replaced'],
+  reason: 'Update replaces a target group an ECS service registers in: the listener forwards to the new, empty group until the service\'s new tasks pass their health checks, so traffic fails meanwhile',
+  fix: 'Keep the target group\'s create-only properties (Protocol, Port, TargetType, Name), or move traffic in two deploys: add a second service (or listener) on the new target group, then remove the old one',
+});
