@@ -109,6 +109,13 @@ export const Defaults = {
    * still wait for. Only HTTP-like ports have one (TCP has only an idle timeout).
    */
   serviceConnectPerRequestTimeout: Duration.seconds(60),
+  /**
+   * Task memory left outside the containers' hard limits for the Service Connect proxy that ECS
+   * adds to the task at run time: ECS requires the task's memory to exceed the sum of the
+   * containers' limits, and recommends at least 64 MiB for the proxy (Service Connect
+   * considerations, Amazon ECS developer guide).
+   */
+  serviceConnectProxyMemoryMiB: 64,
   /** TLS 1.3 and 1.2 only, no CBC/SHA-1 ciphers, post-quantum key exchange for clients that offer it. */
   sslPolicy: SslPolicy.TLS13_12_RES_PQ,
   /** AWS's default: blocks ambiguous requests that risk desync, keeps compliant ones flowing. */

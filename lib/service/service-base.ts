@@ -141,7 +141,11 @@ interface DeploymentSettingsOptions {
  */
 function buildService(scope: Construct, props: ServiceOptions, cluster: IServiceCluster, buildOptions: ServiceBuildOptions): ServiceParts {
   const options = { ...buildOptions, deploymentProps: ecsDeploymentProps(props, buildOptions.deploymentAlarmNames) };
-  const task = new ServiceTaskDefinition(scope, 'Task', { ...props, containerPort: options.containerPort });
+  const task = new ServiceTaskDefinition(scope, 'Task', {
+    ...props,
+    containerPort: options.containerPort,
+    serviceConnectProxyMemoryMiB: props.serviceConnect && cluster.namespace ? Defaults.serviceConnectProxyMemoryMiB : undefined,
+  });
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: cluster.vpc,
     description: options.securityGroupDescription,

@@ -8,6 +8,7 @@ import { ContainerOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
 import { validateTaskOptions } from './task-validation';
 import { skipCheckov } from '../validation/checkov';
+import { checkRange, fail } from '../validation/checks';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
 import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 
@@ -33,6 +34,17 @@ export interface ServiceTaskDefinitionProps extends ServiceTaskOptions {
    * @default - a Fargate task definition
    */
   readonly managedInstancesCapacity?: ManagedInstancesCapacity;
+
+  /**
+   * Task memory no container limit may take: room for the Service Connect proxy, which ECS adds
+   * to the task at run time and which lives on the task memory that the containers' hard limits
+   * leave free. A lone container's default limit is the task memory less this; limits given
+   * for the containers must leave it free. WebService, WorkerService and NetworkService set it to
+   * 64 MiB (ECS's recommended minimum) when the service uses Service Connect.
+   *
+   * @default 0
+   */
+  readonly serviceConnectProxyMemoryMiB?: number;
 }
 
 /**
@@ -66,6 +78,9 @@ export class ServiceTaskDefinition extends Construct {
 
     const cpu = props.cpu ?? Defaults.cpu;
     const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
+    // With Service Connect the proxy lives on what the limits leave free (ECS requires some).
+    const proxyMemoryMiB = props.serviceConnectProxyMemoryMiB ?? 0;
+    checkProxyMemory(this, props, memoryMiB, proxyMemoryMiB);
     this.architecture = props.architecture ?? props.ec2Capacity?.architecture ?? props.managedInstancesCapacity?.architecture ?? Architecture.X86_64;
     this.containerPort = props.containerPort;
 
@@ -113,10 +128,11 @@ export class ServiceTaskDefinition extends Construct {
 
     const mainName = props.containerName ?? MAIN_CONTAINER_NAME;
     // A lone container gets the task's memory as its hard limit: the limit it has in effect
-    // anyway, written out for AWS Control Tower CT.ECS.PR.7. Next to sidecars the containers'
+    // anyway, written out for AWS Control Tower CT.ECS.PR.7 (less the Service Connect proxy's). Next to sidecars the containers'
     // memory must fit in the task's together, so their limits are the user's to split.
     const soleContainer = (props.sidecars ?? []).length === 0;
-    this.container = this.addContainer(mainName, { ...props, memoryLimitMiB: props.memoryLimitMiB ?? (soleContainer ? memoryMiB : undefined) }, true);
+    const soleLimit = soleContainer && !Token.isUnresolved(memoryMiB) ? memoryMiB - proxyMemoryMiB : undefined;
+    this.container = this.addContainer(mainName, { ...props, memoryLimitMiB: props.memoryLimitMiB ?? soleLimit }, true);
     this.sidecars = (props.sidecars ?? []).map((sidecar) => {
       const container = this.addContainer(sidecar.containerName, sidecar, sidecar.essential ?? true);
       if (sidecar.startBeforeMain) {
@@ -227,4 +243,21 @@ const RESERVED_CHILD_IDS = ['ExecutionRole', 'TaskRole', 'Resource'];
 
 function toPascalId(name: string): string {
   return name.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('') || 'Container';
+}
+
+/**
+ * ECS refuses a Service Connect task whose containers' hard limits take all of its memory: the
+ * proxy it adds needs what they leave free.
+ */
+function checkProxyMemory(scope: Construct, props: ServiceTaskDefinitionProps, memoryMiB: number, proxyMemoryMiB: number): void {
+  checkRange(scope, 'serviceConnectProxyMemoryMiB', props.serviceConnectProxyMemoryMiB, 0, memoryMiB - 6, { unit: 'MiB' });
+  if (proxyMemoryMiB === 0 || Token.isUnresolved(memoryMiB)) return;
+  const limits = [props.memoryLimitMiB, ...(props.sidecars ?? []).map((sidecar) => sidecar.memoryLimitMiB)]
+    .filter((limit): limit is number => limit !== undefined && !Token.isUnresolved(limit));
+  const sum = limits.reduce((total, limit) => total + limit, 0);
+  if (sum > memoryMiB - proxyMemoryMiB) {
+    fail(scope, 'memoryLimitMiB', sum,
+      `(the sum of the containers' hard limits) leaves less than ${proxyMemoryMiB} MiB of the task's ${memoryMiB} MiB for the Service Connect proxy ECS adds`,
+      `keep the limits at or below ${memoryMiB - proxyMemoryMiB} MiB together, or raise memoryMiB`);
+  }
 }

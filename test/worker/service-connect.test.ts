@@ -111,6 +111,43 @@ describe('Service Connect: a web service calls an internal API by name', () => {
   });
 });
 
+describe('Service Connect: memory for the proxy ECS adds', () => {
+  // ECS requires a Service Connect task's memory to exceed the sum of its containers' hard limits:
+  // the proxy it adds at run time lives on the rest (64 MiB at least, ECS recommends).
+  function containerMemory(template: Template): Record<string, number | undefined> {
+    const result: Record<string, number | undefined> = {};
+    for (const definition of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
+      for (const container of definition.Properties.ContainerDefinitions) {
+        result[`${definition.Properties.Memory}/${container.Name}`] = container.Memory;
+      }
+    }
+    return result;
+  }
+
+  test('a lone container of a Service Connect service is limited to the task memory less 64 MiB; without Service Connect, to the task memory', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    // WHEN
+    new WorkerService(stack, 'Orders', { cluster, image: IMAGE, containerPort: 8080, memoryMiB: 1024, serviceConnect: { name: 'orders' } });
+    new WorkerService(stack, 'Plain', { cluster, image: IMAGE, memoryMiB: 2048 });
+    // THEN
+    expect(containerMemory(Template.fromStack(stack))).toEqual({ '1024/app': 960, '2048/app': 2048 });
+  });
+
+  test('limits that leave the proxy nothing fail, naming memoryLimitMiB; limits that leave it 64 MiB pass', () => {
+    // GIVEN
+    const { stack, cluster } = fixture('internal');
+    const sidecars = [{ containerName: 'metrics', image: IMAGE, memoryLimitMiB: 128 }];
+    // WHEN / THEN
+    expect(() => new WorkerService(stack, 'Orders', { cluster, image: IMAGE, containerPort: 8080, memoryLimitMiB: 512, serviceConnect: { name: 'orders' } }))
+      .toThrow(/memoryLimitMiB.*512.*leaves less than 64 MiB of the task's 512 MiB for the Service Connect proxy/);
+    expect(() => new WorkerService(stack, 'Billing', { cluster, image: IMAGE, containerPort: 8080, memoryLimitMiB: 384, sidecars, serviceConnect: { name: 'billing' } }))
+      .toThrow(/memoryLimitMiB.*512/);
+    new WorkerService(stack, 'Stock', { cluster, image: IMAGE, containerPort: 8080, memoryLimitMiB: 320, sidecars, serviceConnect: { name: 'stock' } });
+    expect(containerMemory(Template.fromStack(stack))).toEqual({ '512/app': 320, '512/metrics': 128 });
+  });
+});
+
 describe('Service Connect: the published port\'s application protocol', () => {
   function portMappings(stack: Stack, service: { taskDefinition: { node: { defaultChild?: any } } }, container = 'app'): any[] {
     const taskDefinition = Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition')[logicalId(stack, service.taskDefinition)] as any;
