@@ -7,6 +7,7 @@ import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
 import { warnRetainedPhysicalName } from '../validation/unique-names';
 import { limitGrantsToAwsServices } from '../encryption/key-policy';
+import { rememberTopicName } from './topic-identity';
 
 /**
  * An SNS topic services publish events to and workers subscribe their queues to: an
@@ -187,10 +188,15 @@ export class EventTopic extends Construct implements IEventTopic {
       enforceSSL: true,
     });
     topic.applyRemovalPolicy(removalPolicy);
+    // The TLS-only statement stays with a kept topic: without its policy SNS falls back to the
+    // default one, which admits publishing without TLS.
+    const policy = topic.node.tryFindChild('Policy');
+    if (policy instanceof sns.TopicPolicy) policy.applyRemovalPolicy(removalPolicy);
     this.encryptionKey = key;
     this.topic = topic;
     this.topicArn = this.topic.topicArn;
     this.topicName = this.topic.topicName;
+    rememberTopicName(this, props.topicName);
     this.fifo = fifo;
     this.arnVariableName = props.arnVariableName ?? defaultArnVariableName(id);
     if (props.exportName !== undefined) {

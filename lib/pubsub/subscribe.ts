@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { fail } from '../validation/checks';
 import { IEventTopic } from './event-topic';
+import { knownTopicName, knownTopicRegion } from './topic-identity';
 import { TopicSubscriptionOptions } from './topic-subscription-options';
 
 /**
@@ -55,7 +56,7 @@ export function subscribeQueue(scope: IConstruct, queues: SubscriberQueues, topi
   // customer-managed key, and makes the subscription depend on the queue policy: SNS confirms
   // a same-account SQS subscription at once, and a message published before the policy
   // exists would be refused by SQS and lost (or dead-lettered).
-  const subscription = topic.topic.addSubscription(new subscriptions.SqsSubscription(queue, {
+  const subscription = topic.topic.addSubscription(new StableSqsSubscription(queue, subscriptionId(scope, topic), {
     filterPolicy: options.filterPolicy,
     filterPolicyWithMessageBody: options.filterPolicyWithMessageBody,
     rawMessageDelivery: options.rawMessageDelivery ?? Defaults.subscriptionRawMessageDelivery,
@@ -78,8 +79,39 @@ export function subscribeQueue(scope: IConstruct, queues: SubscriberQueues, topi
   return subscription;
 }
 
-function topicKey(topic: IEventTopic): string {
-  return Token.isUnresolved(topic.topicArn) ? topic.node.path : topic.topicArn;
+/**
+ * An SQS subscription whose construct id (and so logical id) is given, not taken from the topic
+ * construct's path.
+ */
+class StableSqsSubscription extends subscriptions.SqsSubscription {
+  constructor(queue: sqs.IQueue, private readonly subscriberId: string, props: subscriptions.SqsSubscriptionProps) {
+    super(queue, props);
+  }
+
+  public bind(topic: sns.ITopic): sns.TopicSubscriptionConfig {
+    return { ...super.bind(topic), subscriberId: this.subscriberId };
+  }
+}
+
+/**
+ * The subscription's construct id under the queue. A new logical id for the same topic and queue
+ * would lose the subscription: CloudFormation creates the "new" one, which SNS answers with the
+ * existing subscription's ARN, then deletes the old one in cleanup, which unsubscribes that ARN.
+ * So a topic whose name synth knows (a literal ARN, or a fixed `topicName`) is keyed by its name
+ * (and account, when not the worker's), whatever its construct is called or however it is
+ * reached; a topic with a generated name, by its construct (renaming that construct replaces
+ * the topic, and the subscription must follow it).
+ */
+function subscriptionId(scope: IConstruct, topic: IEventTopic): string {
+  const name = knownTopicName(topic);
+  if (name === undefined) return Names.nodeUniqueId(topic.topic.node);
+  const account = Token.isUnresolved(topic.topicArn) ? undefined : Arn.split(topic.topicArn, ArnFormat.NO_RESOURCE_NAME).account;
+  const workerAccount = Stack.of(scope).account;
+  return account !== undefined && !Token.isUnresolved(workerAccount) && account !== workerAccount ? `Topic-${account}-${name}` : `Topic-${name}`;
+}
+
+function topicKey(scope: IConstruct, topic: IEventTopic): string {
+  return subscriptionId(scope, topic);
 }
 
 function validateSubscription(scope: IConstruct, queues: SubscriberQueues, topic: IEventTopic, options: TopicSubscriptionOptions): sqs.Queue {
@@ -96,6 +128,12 @@ function validateSubscription(scope: IConstruct, queues: SubscriberQueues, topic
     fail(scope, 'subscribe(topic)', topic.node.path, 'delivers to a queue encrypted with the AWS-managed key alias/aws/sqs, whose key policy cannot let SNS use it',
       'encrypt the queue with SQS-managed keys (SSE-SQS) or a customer-managed KMS key');
   }
+  const topicRegion = knownTopicRegion(topic);
+  const workerRegion = Stack.of(scope).region;
+  if (topicRegion !== undefined && !Token.isUnresolved(workerRegion) && topicRegion !== workerRegion) {
+    fail(scope, 'subscribe(topic)', topic.node.path, `is a topic in ${topicRegion} and the worker is in ${workerRegion}: SNS requires a subscription's dead-letter queue (the worker's) in the subscription's account and Region`,
+      'subscribe to a topic in the worker\'s Region (publish to one there, or forward events between Regions)');
+  }
   if (!topic.fifo && queue.fifo) {
     fail(scope, 'subscribe(topic)', topic.node.path, `is a standard topic and ${queue.node.path} a FIFO queue: SNS delivers to FIFO queues from FIFO topics only`,
       'subscribe a FIFO topic (fifo: true), or a standard queue');
@@ -104,7 +142,7 @@ function validateSubscription(scope: IConstruct, queues: SubscriberQueues, topic
     fail(scope, 'subscribe(topic)', topic.node.path, `is a FIFO topic and the worker's queue is standard: SNS would deliver without order or deduplication, and a FIFO topic's subscription needs a FIFO dead-letter queue, which a worker's standard queue does not have`,
       'subscribe the worker to a standard topic (worker queues are standard)');
   }
-  const key = topicKey(topic);
+  const key = topicKey(scope, topic);
   let seen = subscribedTopics.get(queue);
   if (!seen) {
     seen = new Map();

@@ -44,12 +44,11 @@ describe('EventTopic with defaults', () => {
     });
   });
 
-  test('cdk destroy: the topic and its key stay (a kept topic needs its key to take messages)', () => {
+  test('cdk destroy: the topic, its key and its TLS-only policy stay (a kept topic needs its key to take messages)', () => {
     template.hasResource('AWS::SNS::Topic', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    // The topic policy holds no state: it goes with the stack.
-    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
-    expect(policy.DeletionPolicy).toBeUndefined();
+    // The TLS-only policy stays with it: without it SNS would admit publishing without TLS.
+    template.hasResource('AWS::SNS::TopicPolicy', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   test('publishers find the ARN in a variable named after the construct id', () => {

@@ -369,12 +369,36 @@ describe('the next version changes the topic (deploy checks\' facts)', () => {
     subscriptionId = Object.keys(base.Resources).find((id) => base.Resources[id].Type === 'AWS::SNS::Subscription')!;
   });
 
-  test('a renamed topic is replaced, and so is the subscription (TopicArn is create-only): the new subscription points at the new topic', () => {
+  test('a renamed topic is replaced, and its subscription with it: the old name\'s subscription goes, a new one points at the new topic', () => {
     // WHEN the name changes
-    const replaced = replacedResources(base, version({ topicName: 'orders' }));
+    const after = version({ topicName: 'orders' });
+    const replaced = replacedResources(base, after);
     // THEN
     expect(replaced.get(topicId)?.join()).toMatch(/TopicName changed/);
-    expect(replaced.get(subscriptionId)?.join()).toMatch(new RegExp(`TopicArn refers to ${topicId}, which is replaced`));
+    const subscriptions = Object.entries<any>(after.Resources).filter(([, r]) => r.Type === 'AWS::SNS::Subscription');
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0][0]).not.toBe(subscriptionId);
+    expect(subscriptions[0][1].Properties.TopicArn).toEqual({ Ref: topicId });
+  });
+
+  test('a topic whose name synth knows keeps its subscription\'s logical id when its construct is renamed or imported by ARN (a new id would unsubscribe the queue)', () => {
+    // GIVEN N: the topic 'events' created here (base). WHEN N+1 reaches the same topic by ARN, under another id
+    const stack = testStack();
+    const imported = EventTopic.fromTopicArn(stack, 'ExistingEvents', `arn:aws:sns:${stack.region}:${stack.account}:events`);
+    worker(stack, clusterIn(stack)).subscribe(imported);
+    const after = Template.fromStack(stack).toJSON();
+    // THEN the subscription keeps its logical id (its TopicArn resolves to the same ARN), instead
+    // of a new one created beside it, which SNS would answer with the same subscription, and the
+    // old one deleted in cleanup, which would unsubscribe it
+    expect(Object.keys(after.Resources).filter((id) => after.Resources[id].Type === 'AWS::SNS::Subscription')).toEqual([subscriptionId]);
+  });
+
+  test('a topic in another Region is refused: the subscription\'s dead-letter queue must be in its Region', () => {
+    const stack = testStack();
+    const elsewhere = EventTopic.fromTopicArn(stack, 'Elsewhere', `arn:aws:sns:ap-southeast-2:${stack.account}:events`);
+    expect(stack.region).not.toBe('ap-southeast-2');
+    expect(() => worker(stack, clusterIn(stack)).subscribe(elsewhere))
+      .toThrow(/subscribe\(topic\).*is a topic in ap-southeast-2 and the worker is in .*dead-letter queue/);
   });
 
   test('FifoTopic is create-only: toggling it replaces the topic; the old one is kept in the account (UpdateReplacePolicy Retain)', () => {
