@@ -16,6 +16,7 @@ import * as ec2Capacity from './ec2-capacity';
 import * as existingPlatform from './existing-platform';
 import * as managedInstances from './managed-instances';
 import * as registryCache from './registry-cache';
+import * as efsVolume from './efs-volume';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -36,6 +37,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'existing-platform', build: existingPlatform.buildExample },
   { name: 'managed-instances', build: managedInstances.buildExample },
   { name: 'registry-cache', build: registryCache.buildExample },
+  { name: 'efs-volume', build: efsVolume.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions, SidecarOptions } from './container-options';
+import { attachEfsVolumes, EfsVolumeOptions } from '../file-system/efs-volume';
 import { MAIN_CONTAINER_NAME, validateTaskOptions } from './task-validation';
 import { skipCheckov } from '../validation/checkov';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
@@ -90,6 +91,17 @@ export interface ServiceTaskOptions extends ContainerOptions {
    * @default - 20 GiB, Fargate's free amount
    */
   readonly ephemeralStorageSize?: Size;
+
+  /**
+   * Amazon EFS file systems mounted into the containers, each through its own access point, with
+   * IAM authorization and encryption in transit: lasting storage that every task (of this and
+   * other services) shares, unlike the task's ephemeral storage or an EBS volume. The tasks'
+   * security group gets NFS access to each file system; the task role may mount it through its
+   * access point only; tasks start only once the mount targets exist.
+   *
+   * @default - no EFS volume
+   */
+  readonly efsVolumes?: EfsVolumeOptions[];
 }
 
 /**
@@ -204,6 +216,9 @@ export class ServiceTaskDefinition extends Construct {
       }
       return container;
     });
+    const containers = new Map<string, ecs.ContainerDefinition>([[mainName, this.container]]);
+    (props.sidecars ?? []).forEach((sidecar, i) => containers.set(sidecar.containerName, this.sidecars[i]));
+    attachEfsVolumes(this, props.efsVolumes, this.taskDefinition, containers, mainName);
 
     if (this.taskDefinition.executionRole) {
       Validations.of(this.taskDefinition.executionRole).acknowledge({
