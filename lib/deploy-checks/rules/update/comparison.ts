@@ -71,8 +71,12 @@ export interface Hazard {
   readonly reason: string;
 }
 
-/** Types that hold data: losing one loses images, logs, objects or the ability to decrypt. */
-export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key'];
+/**
+ * Types that hold data: losing one loses images, logs, objects, files or the ability to decrypt.
+ * An EFS file system is replaced by a change of Encrypted, KmsKeyId or PerformanceMode
+ * (create-only), and the new one starts empty; its access points and mount targets hold no data.
+ */
+export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::EFS::FileSystem'];
 
 export const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
 
