@@ -148,15 +148,18 @@ export class ServiceFileSystem extends Construct {
     }
 
     const p = EFS_PRICES;
+    const backups = props.enableAutomaticBackups ?? Defaults.fileSystemAutomaticBackups;
     Annotations.of(this).addInfo(
       'EFS has no fixed monthly fee; it bills by use (us-east-1 list prices, https://aws.amazon.com/efs/pricing/): '
-      + `storage $${p.standardGbMonth}/GB-month Standard, $${p.infrequentAccessGbMonth}/GB-month Infrequent Access (reads from it $${p.infrequentAccessReadGb}/GB)`
-      + `${(props.enableAutomaticBackups ?? Defaults.fileSystemAutomaticBackups) ? `, backups $${p.backupGbMonth}/GB-month` : ''}`
-      + `${throughputMode === efs.ThroughputMode.ELASTIC ? `, elastic throughput $${p.elasticReadGb}/GB read and $${p.elasticWriteGb}/GB written` : ''}. `
-      + `10 GB in Standard with backups: ${formatUsd(10 * (p.standardGbMonth + p.backupGbMonth))}/month.`);
+      + `storage ${usd(p.standardGbMonth)}/GB-month Standard, ${usd(p.infrequentAccessGbMonth)}/GB-month Infrequent Access (reads from it ${usd(p.infrequentAccessReadGb)}/GB)`
+      + (backups ? `, backups ${usd(p.backupGbMonth)}/GB-month` : '')
+      + (throughputMode === efs.ThroughputMode.ELASTIC ? `, elastic throughput ${usd(p.elasticReadGb)}/GB read and ${usd(p.elasticWriteGb)}/GB written` : '')
+      + `. 10 GB in Standard${backups ? ' with backups' : ''}: ${usd(10 * (p.standardGbMonth + (backups ? p.backupGbMonth : 0)), 2)}/month.`);
   }
 }
 
-function formatUsd(amount: number): string {
-  return `$${amount.toFixed(2)}`;
+/** `$0.30`, `$0.016`: at least two decimals, more when the price has them; exactly `digits` when given. */
+function usd(amount: number, digits?: number): string {
+  const decimals = digits ?? Math.max(2, (String(amount).split('.')[1] ?? '').length);
+  return `$${amount.toFixed(decimals)}`;
 }
