@@ -11,7 +11,7 @@ import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
-import { connectEfsVolumes } from '../file-system/efs-volume';
+import { connectEfsVolumes } from '../file-system/efs-volume-attach';
 import { EcsDeploymentProps, ecsDeploymentProps, finishDeployment, validateDeployment, warnWithoutAlarms } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';

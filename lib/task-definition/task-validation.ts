@@ -6,7 +6,7 @@ import { Architecture } from '../image/architecture';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail, failWithText } from '../validation/checks';
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
-import { validateEfsVolumes } from '../file-system/efs-volume';
+import { validateEfsVolumes } from '../file-system/efs-volume-attach';
 import type { ServiceTaskOptions } from './service-task-definition';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
 import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';

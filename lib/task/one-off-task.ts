@@ -9,7 +9,7 @@ import { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity'
 import { ServiceCluster } from '../cluster/service-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { ServiceTaskDefinition, ServiceTaskOptions } from '../task-definition/service-task-definition';
-import { connectEfsVolumes } from '../file-system/efs-volume';
+import { connectEfsVolumes } from '../file-system/efs-volume-attach';
 import { ConfigurationError } from '../validation/configuration-error';
 import { validateOneOffTask } from './run-validation';
 
