@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkPattern, checkRange, fail } from '../validation/checks';
+import { ConfigurationError } from '../validation/configuration-error';
 import { EfsVolumeOptions } from './efs-volume';
 
 /**
@@ -157,18 +158,38 @@ export function attachEfsVolumes(
  * stack of the tasks (so a shared file system in another stack takes no reference back).
  */
 export function connectEfsVolumes(taskDefinition: ecs.TaskDefinition, securityGroup: ec2.ISecurityGroup, startsTasks: IConstruct): void {
-  for (const fileSystem of FILE_SYSTEMS.get(taskDefinition) ?? []) {
+  const fileSystems = FILE_SYSTEMS.get(taskDefinition) ?? [];
+  if (fileSystems.length === 0) return;
+  const target = CfnResource.isCfnResource(startsTasks) ? startsTasks : startsTasks.node.defaultChild ?? startsTasks;
+  for (const fileSystem of fileSystems) {
     // Ingress only: the tasks' groups allow all outbound traffic, and NFS replies are stateful.
     // remoteRule: with the file system in another stack, the rule is created in the tasks' stack.
     for (const group of fileSystem.connections.securityGroups) {
       group.addIngressRule(securityGroup, ec2.Port.tcp(efs.FileSystem.DEFAULT_PORT),
         `NFS from the tasks of ${taskDefinition.node.scope?.node.path ?? taskDefinition.node.path}`, true);
     }
-    const target = CfnResource.isCfnResource(startsTasks) ? startsTasks : startsTasks.node.defaultChild ?? startsTasks;
     target.node.addDependency(fileSystem.mountTargetsAvailable);
     // The NFS rule: under the file system's group in one stack, under the tasks' group when the
     // file system is in another (aws-cdk-lib places a cross-stack rule with the peer).
     for (const group of fileSystem.connections.securityGroups) target.node.addDependency(group);
     target.node.addDependency(securityGroup);
   }
+  if (target instanceof ecs.CfnService) checkPlatformVersion(target);
+}
+
+/**
+ * Fargate mounts EFS from platform version 1.4.0. The library sets none (LATEST); an escape hatch
+ * (`cfnService.platformVersion = '1.3.0'`) may pin an older one: checked once the tree is complete.
+ */
+function checkPlatformVersion(service: ecs.CfnService): void {
+  service.node.addValidation({
+    validate: () => {
+      const version = service.platformVersion;
+      if (version === undefined || Token.isUnresolved(version) || version === 'LATEST') return [];
+      const [major, minor] = version.split('.').map(Number);
+      if (major > 1 || (major === 1 && minor >= 4)) return [];
+      return [new ConfigurationError(service.node.path, 'PlatformVersion', version, 'cannot mount EFS volumes (efsVolumes): Fargate mounts EFS from platform version 1.4.0',
+        'leave the platform version unset (LATEST), or set 1.4.0 or later').message];
+    },
+  });
 }

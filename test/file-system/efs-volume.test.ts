@@ -310,3 +310,17 @@ describe('validation', () => {
     expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data' }], { user: '0:0' })).not.toThrow();
   });
 });
+
+describe('platform version', () => {
+  test('a service pinned below Fargate platform version 1.4.0 through the L1 cannot synthesize with an EFS volume; LATEST and 1.4.0 can', () => {
+    const synth = (version: string) => {
+      const { app, stack, cluster, files } = platform();
+      const w = new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data' }] });
+      (w.ecsService.node.defaultChild as any).platformVersion = version;
+      return () => app.synth();
+    };
+    expect(synth('1.3.0')).toThrow(/PlatformVersion.*1\.3\.0.*1\.4\.0/);
+    expect(synth('1.4.0')).not.toThrow();
+    expect(synth('LATEST')).not.toThrow();
+  });
+});
