@@ -495,3 +495,38 @@ describe('EFS file systems hold data', () => {
     expect(compareTemplates(before, after)).toEqual([]);
   });
 });
+
+describe('EFS mount targets: one per Availability Zone', () => {
+  const base = (): TemplateSet => {
+    const set = clone(N);
+    stack(set).SubnetA.Properties.AvailabilityZone = 'us-east-1a';
+    stack(set).Files = { Type: 'AWS::EFS::FileSystem', Properties: { Encrypted: true }, DeletionPolicy: 'Retain' };
+    stack(set).MountTargetA = { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Files' }, SubnetId: { Ref: 'SubnetA' }, SecurityGroups: ['sg-1'] } };
+    return set;
+  };
+
+  test('a task subnet re-carved in its zone replaces the mount target, created while the old one holds the zone: an error', () => {
+    const after = base();
+    stack(after).SubnetA.Properties.CidrBlock = '10.0.128.0/17';
+    expect(kinds(base(), after)).toEqual(['mount-target-in-use MountTargetA']);
+    expect(compareTemplates(base(), after)[0].reason).toMatch(/its own old copy.*MountTargetConflict/);
+  });
+
+  test('a mount target moved to another logical id in the same zone (a construct id or feature-flag change) is an error too', () => {
+    const after = base();
+    stack(after).MountTargetRenamed = stack(after).MountTargetA;
+    delete stack(after).MountTargetA;
+    expect(kinds(base(), after)).toEqual(['mount-target-in-use MountTargetRenamed']);
+  });
+
+  test('a mount target in another zone, or of a replaced file system, is no conflict', () => {
+    const moved = base();
+    stack(moved).SubnetB = { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.128.0/17', AvailabilityZone: 'us-east-1b' } };
+    stack(moved).MountTargetA.Properties.SubnetId = { Ref: 'SubnetB' };
+    expect(kinds(base(), moved)).toEqual([]);
+    const newFs = base();
+    stack(newFs).SubnetA.Properties.CidrBlock = '10.0.128.0/17';
+    stack(newFs).Files.Properties.PerformanceMode = 'maxIO';
+    expect(kinds(base(), newFs)).not.toContain('mount-target-in-use MountTargetA');
+  });
+});

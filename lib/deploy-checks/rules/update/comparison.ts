@@ -34,6 +34,7 @@ export type HazardKind =
   | 'shifted-rule-reset'
   | 'shifted-rule-removed'
   | 'identifier-in-use'
+  | 'mount-target-in-use'
   | 'account-setting-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
@@ -55,6 +56,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
   'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
   'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
+  'mount-target-in-use': { severity: 'error', summary: 'an EFS mount target is created (new, or replaced by another subnet) in an Availability Zone where a mount target of the same file system exists until cleanup: EFS allows one per zone, so the create fails MountTargetConflict' },
   'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };
