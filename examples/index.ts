@@ -18,6 +18,7 @@ import * as managedInstances from './managed-instances';
 import * as registryCache from './registry-cache';
 import * as pubSub from './pub-sub';
 import * as nlbTcpService from './nlb-tcp-service';
+import * as efsVolume from './efs-volume';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -40,6 +41,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'registry-cache', build: registryCache.buildExample },
   { name: 'pub-sub', build: pubSub.buildExample },
   { name: 'nlb-tcp-service', build: nlbTcpService.buildExample },
+  { name: 'efs-volume', build: efsVolume.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

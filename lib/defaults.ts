@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { TagMutability } from 'aws-cdk-lib/aws-ecr';
+import { LifecyclePolicy, OutOfInfrequentAccessPolicy, PerformanceMode, ThroughputMode } from 'aws-cdk-lib/aws-efs';
 import { DesyncMitigationMode, SslPolicy } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
@@ -164,6 +165,27 @@ export const Defaults = {
   deadLetterRetention: Duration.days(14),
   /** The record of failed runs outlives the stack, like the logs. */
   deadLetterQueueRemovalPolicy: RemovalPolicy.RETAIN,
+
+  // File systems (ServiceFileSystem, efsVolumes)
+  /** A file system holds data that outlives any task: it survives a stack delete, like the repository and logs. */
+  fileSystemRemovalPolicy: RemovalPolicy.RETAIN,
+  /** AWS Backup's daily backups with 35-day retention: an accidental `rm -rf` from a task is recoverable ($0.05/GB-month of backup). */
+  fileSystemAutomaticBackups: true,
+  /**
+   * Elastic: throughput follows the load, billed per GB read and written. Bursting ties throughput
+   * to the size stored (50 KiB/s per GiB baseline: a 10 GiB file system gets 0.5 MiB/s once its
+   * credits are spent), a trap for the small file systems apps start with; provisioned bills for
+   * capacity whether used or not.
+   */
+  fileSystemThroughputMode: ThroughputMode.ELASTIC,
+  /** General purpose: the lowest latency per operation; Max I/O is a legacy mode that elastic throughput does not support. */
+  fileSystemPerformanceMode: PerformanceMode.GENERAL_PURPOSE,
+  /** Files untouched for 30 days move to Infrequent Access ($0.016 instead of $0.30/GB-month), the EFS console's default. */
+  fileSystemLifecyclePolicy: LifecyclePolicy.AFTER_30_DAYS,
+  /** A file read again moves back to Standard on its first access: no repeated IA access charges ($0.01/GB) for warm files. */
+  fileSystemOutOfInfrequentAccess: OutOfInfrequentAccessPolicy.AFTER_1_ACCESS,
+  /** The access point's root directory: owner read, write and enter; group read and enter; others nothing. */
+  efsDirectoryPermissions: '750',
 
   // Worker queues
   /** Jobs that take longer must say so: the visibility timeout is derived from it. */

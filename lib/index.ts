@@ -5,6 +5,7 @@ export * from './network';
 export * from './cluster';
 export * from './load-balancer';
 export * from './task-definition';
+export * from './file-system';
 export * from './auto-scaling';
 export * from './deployment';
 export * from './service';

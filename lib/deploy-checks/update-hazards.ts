@@ -21,6 +21,7 @@ import { Hazard, newComparison, TemplateSet } from './rules/update/comparison';
 import {
   movedServiceHazards, serviceConnectNameHazards, serviceConnectProtocolHazards, serviceReplaced,
 } from './rules/update/ecs-service-hazards';
+import { mountTargetHazards } from './rules/update/efs-hazards';
 import { identifierHazards } from './rules/update/identifier-hazards';
 import { networkLoadBalancerSecurityGroupHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
 import { nameHazards, namedReplacement } from './rules/update/name-hazards';
@@ -72,6 +73,7 @@ export function compareTemplates(
   nameHazards(c);
   // After the names: a resource whose name already tells the hazard is not told again.
   identifierHazards(c);
+  mountTargetHazards(c);
   serviceConnectProtocolHazards(c);
   serviceConnectNameHazards(c);
   shiftedRuleHazards(c);

@@ -12,6 +12,7 @@ import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
+import { connectEfsVolumes } from '../file-system/efs-volume-attach';
 import { EcsDeploymentProps, ecsDeploymentProps, finishDeployment, validateDeployment, warnWithoutAlarms } from '../deployment/service-deployment';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { validateTaskOptions } from '../task-definition/task-validation';
@@ -179,6 +180,8 @@ function buildService(scope: Construct, props: ServiceOptions, cluster: IService
   // starts tasks as soon as the service exists, and failed pulls count toward the circuit breaker.
   service.node.defaultChild!.node.addDependency(taskStartDependencies(cluster, task.taskDefinition));
   if (props.ebsVolume) attachEbsVolume(scope, props.ebsVolume, task.taskDefinition, task.container, service);
+  // NFS from the tasks to each EFS volume's file system; the service waits for its mount targets.
+  connectEfsVolumes(task.taskDefinition, securityGroup, service);
   registerServiceName(scope, props.serviceName, cluster);
   const serviceConnectPort = applyServiceConnect(scope, props, cluster, service, task.taskDefinition, options.containerPort);
   return { task, securityGroup, service, serviceConnectPort };

@@ -7,6 +7,7 @@ import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
 import { validateTaskOptions } from './task-validation';
+import { attachEfsVolumes } from '../file-system/efs-volume-attach';
 import { skipCheckov } from '../validation/checkov';
 import { checkRange, fail } from '../validation/checks';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
@@ -143,6 +144,9 @@ export class ServiceTaskDefinition extends Construct {
       }
       return container;
     });
+    const containers = new Map<string, ecs.ContainerDefinition>([[mainName, this.container]]);
+    (props.sidecars ?? []).forEach((sidecar, i) => containers.set(sidecar.containerName, this.sidecars[i]));
+    attachEfsVolumes(this, props.efsVolumes, this.taskDefinition, containers, mainName);
 
     if (this.taskDefinition.executionRole) {
       Validations.of(this.taskDefinition.executionRole).acknowledge({

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Architecture } from '../image/architecture';
 import { ContainerOptions, SidecarOptions } from './container-options';
+import { EfsVolumeOptions } from '../file-system/efs-volume';
 
 /** The main container's name when `containerName` is not given. */
 export const MAIN_CONTAINER_NAME = 'app';
@@ -86,4 +87,15 @@ export interface ServiceTaskOptions extends ContainerOptions {
    * @default - 20 GiB, Fargate's free amount
    */
   readonly ephemeralStorageSize?: Size;
+
+  /**
+   * Amazon EFS file systems mounted into the containers, each through its own access point, with
+   * IAM authorization and encryption in transit: lasting storage that every task (of this and
+   * other services) shares, unlike the task's ephemeral storage or an EBS volume. The tasks'
+   * security group gets NFS access to each file system; the task role may mount it through its
+   * access point only; tasks start only once the mount targets exist.
+   *
+   * @default - no EFS volume
+   */
+  readonly efsVolumes?: EfsVolumeOptions[];
 }

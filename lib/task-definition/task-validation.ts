@@ -7,6 +7,7 @@ import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, 
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
+import { validateEfsVolumes } from '../file-system/efs-volume-attach';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
 import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
 
@@ -90,6 +91,24 @@ export function validateTaskOptions(
   if (!Token.isUnresolved(reservedCpu) && !Token.isUnresolved(cpu) && reservedCpu > cpu) {
     fail(scope, p('cpuReservation'), reservedCpu, `(summed over all containers) exceeds the task's cpu ${cpu}`, `keep the containers' reservations at or below ${cpu}`);
   }
+  validateEfsVolumes(scope, props.efsVolumes,
+    [{ name: mainName, user: props.user }, ...(props.sidecars ?? []).map((sidecar) => ({ name: sidecar.containerName, user: sidecar.user }))],
+    mainContainerPaths(props));
+}
+
+/** The paths the main container already mounts something at: its writable paths and a service's EBS volume. */
+function mainContainerPaths(props: ServiceTaskOptions): Map<string, string> {
+  const paths = new Map<string, string>();
+  const strip = (path: string) => path.replace(/\/+$/, '') || '/';
+  if (props.readonlyRootFilesystem ?? true) {
+    for (const path of props.writablePaths ?? ['/tmp']) {
+      if (!Token.isUnresolved(path)) paths.set(strip(path), `a writable path of the main container (writablePaths${props.writablePaths ? '' : ' defaults to [\'/tmp\']'})`);
+    }
+  }
+  // A service's EBS volume (ServiceOptions.ebsVolume) sits beside the task options.
+  const ebs = (props as { ebsVolume?: { mountPath?: string } }).ebsVolume;
+  if (ebs?.mountPath !== undefined && !Token.isUnresolved(ebs.mountPath)) paths.set(strip(ebs.mountPath), 'the mountPath of ebsVolume');
+  return paths;
 }
 
 function validateContainer(scope: IConstruct, options: ContainerOptions, prefix: string, task: { cpu: number; memoryMiB: number }): void {

@@ -10,6 +10,7 @@ import { ServiceCluster } from '../cluster/service-cluster';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { ServiceTaskDefinition } from '../task-definition/service-task-definition';
 import { ServiceTaskOptions } from '../task-definition/service-task-options';
+import { connectEfsVolumes } from '../file-system/efs-volume-attach';
 import { ConfigurationError } from '../validation/configuration-error';
 import { validateOneOffTask } from './run-validation';
 
@@ -113,6 +114,10 @@ export class OneOffTask extends Construct {
       // A job reaches out (image pull, logs, its database); nothing connects to it.
       allowAllOutbound: true,
     });
+    // NFS to the file systems of the EFS volumes. Nothing in the stack starts a one-off run, so
+    // the task definition waits for the mount targets and the rule: `runTaskCommand` (which
+    // names the revision) works once the stack is deployed.
+    connectEfsVolumes(this.taskDefinition, this.securityGroup, this.taskDefinition);
 
     const launch = this.capacityProviderStrategy().length > 0
       ? `--capacity-provider-strategy ${this.capacityProviderStrategy().map((s) => `capacityProvider=${s.capacityProvider},weight=${s.weight}`).join(' ')}`

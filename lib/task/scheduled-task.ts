@@ -183,6 +183,7 @@ export class ScheduledTask extends Construct {
     this.schedule.node.addDependency(this.role);
     // A run can start as soon as the schedule exists: after the routes, endpoints and roles its task starts through.
     this.schedule.node.addDependency(taskStartDependencies(this.oneOffTask.cluster, this.taskDefinition));
+    // The task definition waits for the EFS mount targets (OneOffTask): so does the schedule, which references it.
     if (this.oneOffTask.capacityProviderStrategy().length > 0) {
       // A run that names FARGATE_SPOT needs the cluster's capacity provider associations: the
       // schedule comes after them on create and goes before them on delete, so no run can start

@@ -450,3 +450,83 @@ test('CfnTemplate is the shape the guard reads too', () => {
   const t: CfnTemplate = { Resources: {} };
   expect(compareTemplates({ S: t }, { S: t })).toEqual([]);
 });
+
+describe('EFS file systems hold data', () => {
+  const efs = (props: Record<string, unknown>, deletionPolicy?: string) => ({
+    Type: 'AWS::EFS::FileSystem', Properties: { Encrypted: true, PerformanceMode: 'generalPurpose', ...props }, ...(deletionPolicy ? { DeletionPolicy: deletionPolicy } : {}),
+  });
+
+  test('a changed create-only property (PerformanceMode, KmsKeyId) replaces it: an error, even when it is not retained', () => {
+    // GIVEN a file system that a user let be deleted (removalPolicy DESTROY)
+    const before = clone(N);
+    stack(before).Files = efs({});
+    const after = clone(before);
+    stack(after).Files.Properties.PerformanceMode = 'maxIO';
+    // WHEN / THEN the new file system starts empty
+    const hazards = compareTemplates(before, after);
+    expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.logicalId}`)).toEqual(['error stateful-replaced Files']);
+    expect(hazards[0].reason).toMatch(/PerformanceMode/);
+    const keyed = clone(before);
+    stack(keyed).Files.Properties.KmsKeyId = 'arn:aws:kms:us-east-1:111111111111:key/k';
+    expect(kinds(before, keyed)).toEqual(['stateful-replaced Files']);
+  });
+
+  test('removing a file system that is not retained deletes its files; in-place changes (throughput, lifecycle, backups) are no hazard', () => {
+    const before = clone(N);
+    stack(before).Files = efs({});
+    const removed = clone(before);
+    delete stack(removed).Files;
+    expect(kinds(before, removed)).toEqual(['stateful-deleted Files']);
+    const tuned = clone(before);
+    stack(tuned).Files.Properties.ThroughputMode = 'bursting';
+    stack(tuned).Files.Properties.LifecyclePolicies = [{ TransitionToIA: 'AFTER_7_DAYS' }];
+    stack(tuned).Files.Properties.BackupPolicy = { Status: 'DISABLED' };
+    expect(compareTemplates(before, tuned)).toEqual([]);
+  });
+
+  test('an access point or mount target replaced (a new POSIX user, another subnet) is no data hazard: the files stay in the file system', () => {
+    const before = clone(N);
+    stack(before).Files = efs({}, 'Retain');
+    stack(before).AccessPoint = { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: { Ref: 'Files' }, PosixUser: { Uid: '1000', Gid: '1000' }, RootDirectory: { Path: '/data' } } };
+    stack(before).MountTarget = { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Files' }, SubnetId: { Ref: 'SubnetA' }, SecurityGroups: ['sg-1'] } };
+    const after = clone(before);
+    stack(after).AccessPoint.Properties.PosixUser = { Uid: '2000', Gid: '2000' };
+    stack(after).MountTarget.Properties.SubnetId = 'subnet-other';
+    expect(compareTemplates(before, after)).toEqual([]);
+  });
+});
+
+describe('EFS mount targets: one per Availability Zone', () => {
+  const base = (): TemplateSet => {
+    const set = clone(N);
+    stack(set).SubnetA.Properties.AvailabilityZone = 'us-east-1a';
+    stack(set).Files = { Type: 'AWS::EFS::FileSystem', Properties: { Encrypted: true }, DeletionPolicy: 'Retain' };
+    stack(set).MountTargetA = { Type: 'AWS::EFS::MountTarget', Properties: { FileSystemId: { Ref: 'Files' }, SubnetId: { Ref: 'SubnetA' }, SecurityGroups: ['sg-1'] } };
+    return set;
+  };
+
+  test('a task subnet re-carved in its zone replaces the mount target, created while the old one holds the zone: an error', () => {
+    const after = base();
+    stack(after).SubnetA.Properties.CidrBlock = '10.0.128.0/17';
+    expect(kinds(base(), after)).toEqual(['mount-target-in-use MountTargetA']);
+    expect(compareTemplates(base(), after)[0].reason).toMatch(/its own old copy.*MountTargetConflict/);
+  });
+
+  test('a mount target moved to another logical id in the same zone (a construct id or feature-flag change) is an error too', () => {
+    const after = base();
+    stack(after).MountTargetRenamed = stack(after).MountTargetA;
+    delete stack(after).MountTargetA;
+    expect(kinds(base(), after)).toEqual(['mount-target-in-use MountTargetRenamed']);
+  });
+
+  test('a mount target in another zone, or of a replaced file system, is no conflict', () => {
+    const moved = base();
+    stack(moved).SubnetB = { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.128.0/17', AvailabilityZone: 'us-east-1b' } };
+    stack(moved).MountTargetA.Properties.SubnetId = { Ref: 'SubnetB' };
+    expect(kinds(base(), moved)).toEqual([]);
+    const newFs = base();
+    stack(newFs).SubnetA.Properties.CidrBlock = '10.0.128.0/17';
+    stack(newFs).Files.Properties.PerformanceMode = 'maxIO';
+    expect(kinds(base(), newFs)).not.toContain('mount-target-in-use MountTargetA');
+  });
+});

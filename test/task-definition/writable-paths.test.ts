@@ -73,9 +73,12 @@ function assetMountPaths(): Map<string, string[]> {
     for (const stack of entry.build(app)) {
       const template = Template.fromStack(stack);
       for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[]) {
+        // An EFS volume's directory is owned through its access point (posixUser), not by the image.
+        const efsVolumes = new Set((td.Properties.Volumes ?? []).filter((v: any) => v.EFSVolumeConfiguration).map((v: any) => v.Name));
         for (const container of td.Properties.ContainerDefinitions) {
           if (!JSON.stringify(container.Image).includes('container-assets')) continue;
           for (const mount of container.MountPoints ?? []) {
+            if (efsVolumes.has(mount.SourceVolume)) continue;
             found.set(mount.ContainerPath, [...(found.get(mount.ContainerPath) ?? []), `${entry.name}:${container.Name}`]);
           }
         }

@@ -36,6 +36,7 @@ export type HazardKind =
   | 'shifted-rule-reset'
   | 'shifted-rule-removed'
   | 'identifier-in-use'
+  | 'mount-target-in-use'
   | 'account-setting-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
@@ -57,6 +58,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'shifted-rule-reset': { severity: 'error', summary: 'the production or test listener rule of an ECS service deployed with a canary, linear or blue/green strategy changes: CloudFormation re-sends its actions, undoing the weights ECS set, so traffic may go to the target group ECS emptied (aws-cdk #36649)' },
   'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
   'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
+  'mount-target-in-use': { severity: 'error', summary: 'an EFS mount target is created (new, or replaced by another subnet) in an Availability Zone where a mount target of the same file system exists until cleanup: EFS allows one per zone, so the create fails MountTargetConflict' },
   'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'nlb-security-groups-added': { severity: 'error', summary: 'a Network Load Balancer created without security groups gets some while it stays: ELB refuses security groups on an NLB created without them (SetSecurityGroups), so the update fails' },
   'target-group-replaced': { severity: 'warning', summary: 'a target group an ECS service registers in is replaced (a create-only property changed: protocol, port, target type): the listener forwards to the new, empty group before the service\'s new tasks are healthy in it, so traffic fails until they are' },
@@ -75,8 +77,12 @@ export interface Hazard {
   readonly reason: string;
 }
 
-/** Types that hold data: losing one loses images, logs, objects or the ability to decrypt. */
-export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key'];
+/**
+ * Types that hold data: losing one loses images, logs, objects, files or the ability to decrypt.
+ * An EFS file system is replaced by a change of Encrypted, KmsKeyId or PerformanceMode
+ * (create-only), and the new one starts empty; its access points and mount targets hold no data.
+ */
+export const STATEFUL_TYPES = ['AWS::ECR::Repository', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::EFS::FileSystem'];
 
 export const RETAINING_POLICIES = ['Retain', 'RetainExceptOnCreate'];
 

@@ -1,0 +1,2 @@
+export * from './service-file-system';
+export * from './efs-volume';
