@@ -13,3 +13,4 @@ export * from './task';
 export * from './bundle';
 export * from './deploy-checks';
 export * from './monitoring';
+export * from './governance';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { denyGrantsExceptForAwsServices, Governance } from '../governance/governance';
 
 /**
  * The topic of `AlarmNotifications.newTopic()`, as children `TopicKey` and `Topic` of `scope`:
@@ -17,6 +18,8 @@ export function createAlarmTopic(scope: Construct): { topic: sns.Topic; key: kms
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(7),
   });
+  // ecs-service-kit:governance=control-tower: CT.KMS.PR.3.
+  if (Governance.isControlTower(scope)) denyGrantsExceptForAwsServices(key);
   for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: `Allow${service.split('.')[0]}ToUseTheKey`,
