@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -184,32 +184,41 @@ export class ServerAccessLogBucket extends Construct {
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,
-      // CT.S3.PR.2 applies to this bucket too: it logs its own requests under a prefix.
-      ...governedLogBucketProps(undefined),
     });
-    governLogBucket(this.bucket);
+    // CT.S3.PR.2 applies to this bucket too: it logs its own requests under a prefix.
+    governLogBucket(this.bucket, undefined);
   }
 }
 
 /**
- * What CT.S3.PR.2 and PR.9 require of a log bucket the library creates, as s3.Bucket props:
- * server access logging (into `target`, or into the bucket itself under `s3-access-logs/` when
- * `target` is undefined) and object lock (without a default retention, which a server access log
- * destination must not have). Internal: spread only under `control-tower`.
+ * What CT.S3.PR.2, PR.4 and PR.9 require of a log bucket the library creates, set on its L1 so
+ * that no feature flag changes it:
+ * - server access logging into `target` (the stack's ServerAccessLogBucket), or into the bucket
+ *   itself under `s3-access-logs/` when `target` is undefined (the target's own requests), with the
+ *   bucket-policy grant S3 log delivery needs (the buckets enforce bucket-owner ownership: no ACLs);
+ * - S3 event notifications to EventBridge (the L2's `eventBridgeEnabled` would deploy a
+ *   Lambda-backed custom resource);
+ * - object lock, without a default retention, on every bucket but a server access log destination:
+ *   "S3 buckets with Object Lock can't be used as destination buckets for server access logs"
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
+ * Internal.
  */
-export function governedLogBucketProps(target: s3.IBucket | undefined): s3.BucketProps {
-  return {
-    serverAccessLogsBucket: target,
-    serverAccessLogsPrefix: target ? undefined : 's3-access-logs/',
-    objectLockEnabled: true,
-  };
-}
-
-/**
- * CT.S3.PR.4: S3 event notifications on, to EventBridge, set on the L1 (the L2's
- * `eventBridgeEnabled` deploys a Lambda-backed custom resource). Internal.
- */
-export function governLogBucket(bucket: s3.Bucket): void {
+export function governLogBucket(bucket: s3.Bucket, target: s3.Bucket | undefined): void {
+  const destination = target ?? bucket;
+  const prefix = target ? `${bucket.node.path.replace(/\//g, '-')}/` : 's3-access-logs/';
   const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  cfn.loggingConfiguration = target ? { destinationBucketName: target.bucketName, logFilePrefix: prefix } : { logFilePrefix: prefix };
   cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  if (target) cfn.objectLockEnabled = true;
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+  destination.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `S3ServerAccessLogsOf${Names.uniqueId(bucket).slice(-40)}`.slice(0, 100),
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [destination.arnForObjects(`${prefix}*`)],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+      StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
+    },
+  }));
 }

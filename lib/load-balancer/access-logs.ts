@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
-import { Governance, governedLogBucketProps, governLogBucket, ServerAccessLogBucket } from '../governance/governance';
+import { Governance, governLogBucket, ServerAccessLogBucket } from '../governance/governance';
 import { skipCheckov } from '../validation/checkov';
 import { checkPattern, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
@@ -95,11 +95,10 @@ function createAccessLogBucket(scope: Construct, expiryDays: number): s3.Bucket 
     // Logs are evidence: they outlive the stack. No autoDeleteObjects: it needs a Lambda-backed
     // custom resource, and deleting logs on stack delete is the wrong default anyway.
     removalPolicy: RemovalPolicy.RETAIN,
-    // ecs-service-kit:governance=control-tower: server access logs and object lock (CT.S3.PR.2, PR.9).
-    ...(governed ? governedLogBucketProps(ServerAccessLogBucket.of(scope)) : {}),
   });
   if (governed) {
-    governLogBucket(bucket);
+    // ecs-service-kit:governance=control-tower: server access logs, S3 events, object lock (CT.S3.PR.2, PR.4, PR.9).
+    governLogBucket(bucket, ServerAccessLogBucket.of(scope));
     return bucket;
   }
   // Server access logs for a log bucket would record the log writes themselves (and a second log
