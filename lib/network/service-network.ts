@@ -46,7 +46,7 @@ export interface ServiceNetworkProps {
   /**
    * How long VPC flow log records are kept in CloudWatch Logs.
    *
-   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays)
+   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays); ONE_YEAR (at least) under `ecs-service-kit:governance=control-tower`
    */
   readonly flowLogRetention?: logs.RetentionDays;
 
