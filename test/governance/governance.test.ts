@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildExample as buildEc2Capacity } from '../../examples/ec2-capacity';
 import { buildExample as buildQueueWorker } from '../../examples/queue-worker';
 import { buildExample as buildSmallest } from '../../examples/smallest-service';
-import { cdkJsonContext } from '../../examples';
+import { ALL_APPS, cdkJsonContext } from '../../examples';
 import { ConfigurationErrors, Governance, GovernanceMode, ServiceLoadBalancer, ServiceNetwork } from '../../lib';
 import { compareTemplates, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { schemaFacts } from '../../lib/deploy-checks/schema-facts';
@@ -192,6 +192,44 @@ describe('under control-tower, per construct', () => {
     expect(zones.length).toBeGreaterThanOrEqual(2);
     expect(new Set(zones.map((z) => JSON.stringify(z))).size).toBe(zones.length);
     expect((group.Properties!.VPCZoneIdentifier as unknown[])).toHaveLength(zones.length);
+  });
+});
+
+describe('under control-tower, every example and stage', () => {
+  test('every log group, KMS key, load balancer and created log bucket carries what its controls require', () => {
+    const counts: Record<string, number> = {};
+    const violations: string[] = [];
+    for (const entry of ALL_APPS) {
+      const app = testApp({ context: { ...cdkJsonContext(), ...(entry.context ?? {}), ...GOVERNED } });
+      for (const stack of entry.build(app)) {
+        const resources = (Template.fromStack(stack).toJSON() as { Resources: Resources }).Resources;
+        const keyIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::KMS::Key');
+        for (const [id, r] of Object.entries(resources)) {
+          const where = `${stack.stackName}/${id}`;
+          const p = r.Properties ?? {};
+          counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+          if (r.Type === 'AWS::Logs::LogGroup') {
+            if (!((p.RetentionInDays as number) >= 365)) violations.push(`${where}: RetentionInDays ${String(p.RetentionInDays)}`);
+            const keyRef = (p.KmsKeyId as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
+            if (!keyIds.includes(keyRef ?? '')) violations.push(`${where}: KmsKeyId ${JSON.stringify(p.KmsKeyId)}`);
+          } else if (r.Type === 'AWS::KMS::Key') {
+            const sids = (p.KeyPolicy as { Statement: { Sid?: string }[] }).Statement.map((st) => st.Sid);
+            if (!sids.includes('DenyGrantsExceptForAwsServices')) violations.push(`${where}: no CreateGrant guard`);
+          } else if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
+            const attributes = JSON.stringify(p.LoadBalancerAttributes);
+            if (!attributes.includes('{"Key":"deletion_protection.enabled","Value":"true"}')) violations.push(`${where}: no deletion protection`);
+          } else if (r.Type === 'AWS::S3::Bucket') {
+            if (!p.LoggingConfiguration) violations.push(`${where}: no server access logging`);
+            if (JSON.stringify(p.NotificationConfiguration) !== '{"EventBridgeConfiguration":{"EventBridgeEnabled":true}}') violations.push(`${where}: no EventBridge notifications`);
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+    // Every kind was seen (a vacuous pass is not a pass).
+    for (const type of ['AWS::Logs::LogGroup', 'AWS::KMS::Key', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::S3::Bucket']) {
+      expect([type, (counts[type] ?? 0) > 0]).toEqual([type, true]);
+    }
   });
 });
 
