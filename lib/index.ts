@@ -15,3 +15,4 @@ export * from './task';
 export * from './bundle';
 export * from './deploy-checks';
 export * from './monitoring';
+export * from './governance';

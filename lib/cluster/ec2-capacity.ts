@@ -10,6 +10,7 @@ import { instanceSize, taskMemoryMiBOn } from './instance-sizes';
 import type { ServiceCluster } from './service-cluster';
 import { Defaults } from '../defaults';
 import { checkInstanceNetwork } from './instance-network';
+import { Governance } from '../governance/governance';
 
 /**
  * The operating system of the EC2 container instances. Both are ECS-optimized AMIs that AWS
@@ -228,6 +229,7 @@ export class Ec2Capacity extends Construct {
       ? new ecs.BottleRocketImage({ variant: ecs.BottlerocketEcsVariant.AWS_ECS_2, architecture: cpuArchitecture })
       : ecs.EcsOptimizedImage.amazonLinux2023(
         cpuArchitecture === ec2.InstanceArchitecture.ARM_64 ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD);
+    const governed = Governance.isControlTower(this);
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType,
       machineImage,
@@ -243,6 +245,8 @@ export class Ec2Capacity extends Construct {
       // 1 hop: the agent runs on the host network; nothing behind a bridge needs instance credentials.
       httpPutResponseHopLimit: 1,
       blockDevices: encryptedVolumes(os, volumeGiB),
+      // ecs-service-kit:governance=control-tower: CT.EC2.PR.10 (1-minute EC2 metrics, about $2.10 per instance-month).
+      detailedMonitoring: governed ? true : undefined,
     });
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
@@ -252,6 +256,12 @@ export class Ec2Capacity extends Construct {
       minCapacity: minInstances,
       maxCapacity: maxInstances,
     });
+    if (governed) {
+      // CT.AUTOSCALING.PR.1 reads AvailabilityZones; the group places instances by its subnets,
+      // whose zones these are, so the two agree.
+      const zones = cluster.vpc.selectSubnets(cluster.taskSubnets).subnets.map((subnet) => subnet.availabilityZone);
+      (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = zones;
+    }
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions::AwsSolutions-AS3',
       reason: 'ECS managed scaling drives this group; scaling activity is visible in the capacity provider and the group\'s activity history, so no SNS topic for scaling notifications.',

@@ -68,7 +68,7 @@ export interface ServiceClusterProps {
   /**
    * Without `vpc` only: how long the built network keeps VPC flow logs.
    *
-   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays)
+   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays); ONE_YEAR (at least) under `ecs-service-kit:governance=control-tower`
    */
   readonly flowLogRetention?: logs.RetentionDays;
 

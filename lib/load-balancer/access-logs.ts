@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { Governance, governLogBucket, ServerAccessLogBucket } from '../governance/governance';
 import { skipCheckov } from '../validation/checkov';
 import { checkPattern, fail } from '../validation/checks';
 import { accessLogStatementsText, logAccessLogs } from './access-log-policy';
@@ -63,7 +64,7 @@ export function configureAccessLogs(
     return undefined;
   }
   const bucket = props.accessLogBucket ?? createAccessLogBucket(scope, expiryDays);
-  if (!props.accessLogBucket) {
+  if (!props.accessLogBucket && !Governance.isControlTower(scope)) {
     skipCheckov(bucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
   }
   const policyAttached = logAccessLogs(loadBalancer, bucket, props.accessLogPrefix);
@@ -77,6 +78,7 @@ export function configureAccessLogs(
 }
 
 export function createAccessLogBucket(scope: Construct, expiryDays: number): s3.Bucket {
+  const governed = Governance.isControlTower(scope);
   const bucket = new s3.Bucket(scope, 'AccessLogBucket', {
     // ALB access log delivery supports only SSE-S3; a KMS-encrypted bucket gets no logs.
     encryption: s3.BucketEncryption.S3_MANAGED,
@@ -94,6 +96,11 @@ export function createAccessLogBucket(scope: Construct, expiryDays: number): s3.
     // custom resource, and deleting logs on stack delete is the wrong default anyway.
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  if (governed) {
+    // ecs-service-kit:governance=control-tower: server access logs, S3 events, object lock (CT.S3.PR.2, PR.4, PR.9).
+    governLogBucket(bucket, ServerAccessLogBucket.of(scope));
+    return bucket;
+  }
   // Server access logs for a log bucket would record the log writes themselves (and a second log
   // bucket would need its own logs). Who reads the logs is better audited with CloudTrail data events.
   Validations.of(bucket).acknowledge({

@@ -152,9 +152,11 @@ export interface ServiceLoadBalancerOptions {
   /**
    * Protect the load balancer from deletion. The load balancer holds no data (its logs live in
    * the retained bucket) and is rebuilt by a deploy, so the default leaves it off; turn it on
-   * when its DNS name is hard-coded somewhere you cannot update quickly.
+   * when its DNS name is hard-coded somewhere you cannot update quickly. Under the context
+   * `ecs-service-kit:governance=control-tower` it defaults to true (AWS Control Tower's
+   * CT.ELASTICLOADBALANCING.PR.5); `false` still wins, with a warning (docs/governance.md).
    *
-   * @default false
+   * @default false; true under `ecs-service-kit:governance=control-tower`
    */
   readonly deletionProtection?: boolean;
 }

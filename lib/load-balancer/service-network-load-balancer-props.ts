@@ -58,7 +58,9 @@ export interface ServiceNetworkLoadBalancerProps {
   /**
    * Write access logs to S3 for the TLS listeners (Network Load Balancers log TLS connections
    * only: a TCP or UDP listener writes nothing). The bucket is created, or `accessLogBucket` is
-   * used, when the first TLS listener is added.
+   * used, when the first TLS listener is added; under `ecs-service-kit:governance=control-tower`,
+   * at once (AWS Control Tower's CT.ELASTICLOADBALANCING.PR.6 asks for logging on every load
+   * balancer).
    *
    * @default true
    */
@@ -85,7 +87,7 @@ export interface ServiceNetworkLoadBalancerProps {
    * Protect the load balancer from deletion. It holds no data and a deploy rebuilds it, so the
    * default leaves it off; turn it on when its DNS name or addresses are hard-coded somewhere.
    *
-   * @default false
+   * @default false; true under `ecs-service-kit:governance=control-tower`
    */
   readonly deletionProtection?: boolean;
 }

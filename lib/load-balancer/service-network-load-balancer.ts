@@ -11,6 +11,7 @@ import { createAccessLogBucket } from './access-logs';
 import { literalVpcCidr } from './load-balancer-ingress';
 import { validateCidrs, validateSubnets } from './load-balancer-validation';
 import { NetworkProtocol, ServiceNetworkLoadBalancerProps } from './service-network-load-balancer-props';
+import { Governance } from '../governance/governance';
 
 export * from './service-network-load-balancer-props';
 
@@ -134,10 +135,19 @@ export class ServiceNetworkLoadBalancer extends Construct {
       // get one (SetSecurityGroups refuses it), so adding one later would replace it.
       securityGroups: [this.securityGroup],
       crossZoneEnabled: props.crossZoneEnabled ?? Defaults.networkCrossZoneEnabled,
-      deletionProtection: props.deletionProtection ?? false,
+      // Under ecs-service-kit:governance=control-tower on unless the prop says false (CT.ELASTICLOADBALANCING.PR.5).
+      deletionProtection: props.deletionProtection ?? Governance.isControlTower(this),
       loadBalancerName: props.loadBalancerName,
     });
     this.dnsName = this.networkLoadBalancer.loadBalancerDnsName;
+    if (props.deletionProtection === false && Governance.isControlTower(this)) {
+      Annotations.of(this).addWarningV2('ecs-service-kit:governance-deletion-protection-off',
+        `deletionProtection: false under ${Governance.CONTEXT_KEY}=control-tower: AWS Control Tower's CT.ELASTICLOADBALANCING.PR.5 ` +
+        'rejects this load balancer when that control is enabled. Set it only to destroy the stack where the control is off or in WARN mode (docs/governance.md).');
+    }
+    // Under the switch access logging is on from the start (CT.ELASTICLOADBALANCING.PR.6), although
+    // a Network Load Balancer writes entries for TLS listeners only: the bucket stays empty until one exists.
+    if (Governance.isControlTower(this)) this.enableAccessLogs();
 
     if (!this.accessLogs) {
       Annotations.of(this).addWarningV2('ecs-service-kit:no-access-logs',
@@ -219,7 +229,7 @@ export class ServiceNetworkLoadBalancer extends Construct {
   private enableAccessLogs(): void {
     if (!this.accessLogs || this.logBucket) return;
     this.logBucket = this.givenAccessLogBucket ?? createAccessLogBucket(this, Defaults.accessLogExpiryDays);
-    if (!this.givenAccessLogBucket) {
+    if (!this.givenAccessLogBucket && !Governance.isControlTower(this)) {
       skipCheckov(this.logBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
     }
     this.networkLoadBalancer.logAccessLogs(this.logBucket);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { Governance, governedLogRetention } from '../governance/governance';
 import { formatValue } from '../validation/checks';
 import { ConfigurationError } from '../validation/configuration-error';
 import { checkNetworkProps, DEFAULT_CIDR, plannedAzCount } from './network-checks';
@@ -45,7 +46,7 @@ export interface ServiceNetworkProps {
   /**
    * How long VPC flow log records are kept in CloudWatch Logs.
    *
-   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays)
+   * @default logs.RetentionDays.ONE_MONTH (Defaults.flowLogRetentionDays); ONE_YEAR (at least) under `ecs-service-kit:governance=control-tower`
    */
   readonly flowLogRetention?: logs.RetentionDays;
 
@@ -153,7 +154,7 @@ export class ServiceNetwork extends Construct {
     this.assignPublicIp = layout === NetworkLayout.PUBLIC_ONLY;
     const ecsExecEndpoint = props.ecsExecEndpoint ?? false;
     const restrictDefaultSecurityGroup = props.restrictDefaultSecurityGroup ?? true;
-    const flowLogRetention = props.flowLogRetention ?? Defaults.flowLogRetentionDays;
+    const flowLogRetention = governedLogRetention(this, 'flowLogRetention', props.flowLogRetention, Defaults.flowLogRetentionDays);
 
     const taskSubnetType = taskSubnetTypeFor(layout);
     // No public IPv4 address for whatever launches into the public subnets (AWS Control Tower
@@ -179,11 +180,15 @@ export class ServiceNetwork extends Construct {
     this.taskSubnets = { subnetType: taskSubnetType };
     this.loadBalancerSubnets = { subnetType: ec2.SubnetType.PUBLIC };
 
+    const flowLogKey = Governance.logEncryptionKey(this);
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: flowLogRetention,
       removalPolicy: RemovalPolicy.RETAIN,
+      encryptionKey: flowLogKey,
     });
-    skipCheckov(this.flowLogGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; flow logs carry no payloads.');
+    if (!flowLogKey) {
+      skipCheckov(this.flowLogGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; flow logs carry no payloads.');
+    }
     this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
       resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { Governance, governedLogRetention } from '../governance/governance';
 import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
@@ -85,12 +86,14 @@ export class ServiceTaskDefinition extends Construct {
     this.architecture = props.architecture ?? props.ec2Capacity?.architecture ?? props.managedInstancesCapacity?.architecture ?? Architecture.X86_64;
     this.containerPort = props.containerPort;
 
+    // Under ecs-service-kit:governance=control-tower: a year of retention and the stack's log key.
+    const logEncryptionKey = props.logEncryptionKey ?? Governance.logEncryptionKey(this);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? Defaults.logRetentionDays,
+      retention: governedLogRetention(this, 'logRetention', props.logRetention, Defaults.logRetentionDays),
       removalPolicy: props.logRemovalPolicy ?? Defaults.logRemovalPolicy,
-      encryptionKey: props.logEncryptionKey,
+      encryptionKey: logEncryptionKey,
     });
-    if (!props.logEncryptionKey) {
+    if (!logEncryptionKey) {
       skipCheckov(this.logGroup, 'CKV_AWS_158', 'CloudWatch Logs encrypts every log group at rest with service-owned keys; give logEncryptionKey for a customer-managed KMS key.');
     }
 

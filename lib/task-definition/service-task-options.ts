@@ -50,9 +50,10 @@ export interface ServiceTaskOptions extends ContainerOptions {
   readonly sidecars?: SidecarOptions[];
 
   /**
-   * How long the containers' logs are kept.
+   * How long the containers' logs are kept. Under `ecs-service-kit:governance=control-tower` at
+   * least a year (a shorter one fails synth).
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; ONE_YEAR under `ecs-service-kit:governance=control-tower`
    */
   readonly logRetention?: logs.RetentionDays;
 
@@ -67,7 +68,8 @@ export interface ServiceTaskOptions extends ContainerOptions {
    * A KMS key to encrypt the logs with. The key policy must let the CloudWatch Logs service
    * principal of the region use it.
    *
-   * @default - encrypted with a key owned by CloudWatch Logs
+   * @default - encrypted with a key owned by CloudWatch Logs; under
+   * `ecs-service-kit:governance=control-tower`, the stack's log key (`Governance.logEncryptionKey`)
    */
   readonly logEncryptionKey?: kms.IKey;
 

@@ -11,13 +11,18 @@ import { Finding, runGuard } from '../../scripts/control-tower';
  * `CONTROL logicalId` strings, only for the given controls when any are given. About 1 s.
  */
 export function controlTowerFindings(stack: Stack, ...controls: string[]): string[] {
+  return controlTowerFindingsOf(Template.fromStack(stack))
+    .filter((f: Finding) => controls.length === 0 || controls.includes(f.control))
+    .map((f) => `${f.control} ${f.logicalId}`);
+}
+
+/** The AWS Control Tower proactive-control findings of a template, as `npm run verify` finds them. */
+export function controlTowerFindingsOf(template: Template): Finding[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-'));
   try {
     const file = path.join(dir, 'stack.template.json');
-    fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
-    return runGuard([file], () => 'test')
-      .filter((f: Finding) => controls.length === 0 || controls.includes(f.control))
-      .map((f) => `${f.control} ${f.logicalId}`);
+    fs.writeFileSync(file, JSON.stringify(template.toJSON()));
+    return runGuard([file], () => 'test');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

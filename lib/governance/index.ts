@@ -1,0 +1,1 @@
+export { Governance, GovernanceMode } from './governance';
