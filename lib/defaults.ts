@@ -124,7 +124,7 @@ export const Defaults = {
   /** Overwritten access-log objects (versioning is on) go after a week. */
   accessLogNoncurrentExpiryDays: 7,
 
-  // Network Load Balancer (NetworkService): rolling deploy estimate = 30 s start + 5 s × 2 + 20 s = 60 s,
+  // Network Load Balancer (NetworkService): rolling deploy estimate = 30 s start + 5 s × 2 + 120 s = 160 s,
   // plus the load balancer's own registration time, which AWS does not bound ("a few minutes")
   /**
    * On, unlike AWS's default: with cross-zone off, DNS drops a zone's address while the zone has no
@@ -138,10 +138,13 @@ export const Defaults = {
    */
   networkHealthCheckProtocol: 'TCP',
   /**
-   * NLB's default is 300 s. A long-lived connection (MQTT, a game session) drains in no fixed time
-   * anyway: the client must reconnect. 20 s lets short exchanges finish and keeps deploys fast.
+   * NLB's default is 300 s; an ALB's drain is 20 s here, but an NLB keeps sending new connections to
+   * a deregistered target for up to about two minutes, whatever the delay (reported, not
+   * documented: aws/containers-roadmap#470, aws-load-balancer-controller#2366): a shorter drain
+   * lets ECS stop a task that still receives new flows. A long-lived connection (MQTT, a game
+   * session) drains in no fixed time anyway: its client must reconnect.
    */
-  networkDeregistrationDelay: Duration.seconds(20),
+  networkDeregistrationDelay: Duration.seconds(120),
   /**
    * At the end of the drain the load balancer closes the remaining connections and UDP flows, so
    * clients reconnect to a live task at once instead of sending into a task ECS is stopping.

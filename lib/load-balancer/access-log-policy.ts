@@ -146,3 +146,61 @@ export function accessLogStatementsText(alb: elbv2.ApplicationLoadBalancer, buck
     `in a newer region: ${statement({ Service: ELB_LOG_DELIVERY_SERVICE })} ` +
     '(the accounts are listed at https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html)';
 }
+
+/** The service principal that writes a Network Load Balancer's access logs, in every region. */
+export const NLB_LOG_DELIVERY_SERVICE = 'delivery.logs.amazonaws.com';
+
+/**
+ * Turns on a Network Load Balancer's access logs to `bucket`, with the bucket policy the Network
+ * Load Balancer guide asks for: `delivery.logs.amazonaws.com` may put objects under
+ * `AWSLogs/<account>/` (with the bucket-owner-full-control ACL) and read the bucket's ACL, for this
+ * account's log deliveries only (`aws:SourceAccount`, `aws:SourceArn`). Unlike an Application Load
+ * Balancer's, the principal does not depend on the region, so an environment-agnostic stack
+ * needs no lookup (aws-cdk-lib's `logAccessLogs` throws there). Returns false when no policy could
+ * be attached (an imported bucket).
+ */
+export function logNetworkAccessLogs(nlb: elbv2.NetworkLoadBalancer, bucket: s3.IBucket, prefix: string | undefined): boolean {
+  const stack = Stack.of(nlb);
+  nlb.setAttribute('access_logs.s3.enabled', 'true');
+  nlb.setAttribute('access_logs.s3.bucket', bucket.bucketName.toString());
+  nlb.setAttribute('access_logs.s3.prefix', prefix ?? '');
+  const conditions = {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+  };
+  const principals = [new iam.ServicePrincipal(NLB_LOG_DELIVERY_SERVICE)];
+  const write = bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AWSLogDeliveryWrite',
+    principals,
+    actions: ['s3:PutObject'],
+    resources: [bucket.arnForObjects(`${prefix ? `${prefix}/` : ''}AWSLogs/${stack.account}/*`)],
+    conditions: { ...conditions, StringEquals: { ...conditions.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+  }));
+  const aclCheck = bucket.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AWSLogDeliveryAclCheck',
+    principals,
+    actions: ['s3:GetBucketAcl'],
+    resources: [bucket.bucketArn],
+    conditions,
+  }));
+  const added = write.statementAdded && aclCheck.statementAdded && bucket.policy !== undefined;
+  // ELB checks that it may write when the attribute is set: the policy must exist first.
+  if (added) nlb.node.addDependency(bucket.policy!);
+  return added;
+}
+
+/** The statements `logNetworkAccessLogs` adds, as JSON text, for a bucket whose policy the user keeps. */
+export function networkAccessLogStatementsText(nlb: elbv2.NetworkLoadBalancer, bucket: s3.IBucket, prefix: string | undefined): string {
+  const stack = Stack.of(nlb);
+  const bucketName = Token.isUnresolved(bucket.bucketName) ? '<bucket name>' : bucket.bucketName;
+  const account = Token.isUnresolved(stack.account) ? '<your account id>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<region>' : stack.region;
+  const source = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:aws:logs:${region}:${account}:*` } };
+  return JSON.stringify([
+    { Sid: 'AWSLogDeliveryWrite', Effect: 'Allow', Principal: { Service: NLB_LOG_DELIVERY_SERVICE }, Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${bucketName}/${prefix ? `${prefix}/` : ''}AWSLogs/${account}/*`,
+      Condition: { ...source, StringEquals: { ...source.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+    { Sid: 'AWSLogDeliveryAclCheck', Effect: 'Allow', Principal: { Service: NLB_LOG_DELIVERY_SERVICE }, Action: 's3:GetBucketAcl',
+      Resource: `arn:aws:s3:::${bucketName}`, Condition: source },
+  ]);
+}

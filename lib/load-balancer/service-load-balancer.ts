@@ -249,7 +249,9 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
   public allowFrom(caller: ec2.IConnectable): void {
     const ports = this.redirectListener ? [this.port, HTTP_PORT] : [this.port];
     for (const port of ports) {
-      this.securityGroup.connections.allowFrom(caller, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${caller.connections.securityGroups.map((g) => g.node.path).join(', ') || 'the caller'}`);
+      // From the caller's side: aws-cdk-lib puts the rule in the caller's stack when the two differ
+      // (the caller's stack already depends on this one: a rule here would be a cycle).
+      caller.connections.allowTo(this.securityGroup, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${caller.connections.securityGroups.map((g) => g.node.path).join(', ') || 'the caller'}`);
     }
   }
 

@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
 import { checkPattern, fail } from '../validation/checks';
+import { logNetworkAccessLogs, networkAccessLogStatementsText } from './access-log-policy';
 import { createAccessLogBucket } from './access-logs';
 import { literalVpcCidr } from './load-balancer-ingress';
 import { validateCidrs, validateSubnets } from './load-balancer-validation';
@@ -216,7 +217,14 @@ export class ServiceNetworkLoadBalancer extends Construct {
 
   private addIngress(entry: { peer: ec2.IPeer; what: string }, protocol: NetworkProtocol, port: number): void {
     for (const p of portsOf(protocol, port)) {
-      this.securityGroup.addIngressRule(entry.peer, p, `${protocol} ${port} from ${entry.what}`);
+      if (ec2.SecurityGroup.isSecurityGroup(entry.peer)) {
+        // From the caller's side: aws-cdk-lib puts the rule in the caller's stack when the two
+        // differ (the caller's stack already depends on this one: a rule here would be a cycle),
+        // and opens the caller's egress when its group restricts it.
+        new ec2.Connections({ securityGroups: [entry.peer] }).allowTo(this.securityGroup, p, `${protocol} ${port} from ${entry.what}`);
+      } else {
+        this.securityGroup.addIngressRule(entry.peer, p, `${protocol} ${port} from ${entry.what}`);
+      }
     }
     if (entry.what === '0.0.0.0/0') {
       Validations.of(this.securityGroup).acknowledge({
@@ -232,7 +240,12 @@ export class ServiceNetworkLoadBalancer extends Construct {
     if (!this.givenAccessLogBucket && !Governance.isControlTower(this)) {
       skipCheckov(this.logBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
     }
-    this.networkLoadBalancer.logAccessLogs(this.logBucket);
+    if (!logNetworkAccessLogs(this.networkLoadBalancer, this.logBucket, undefined)) {
+      Annotations.of(this).addWarningV2('ecs-service-kit:imported-access-log-bucket',
+        `accessLogBucket ${this.logBucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
+        '"Access Denied for bucket" when the load balancer turns access logs on. Add these statements to that bucket\'s policy yourself, ' +
+        `then acknowledge this warning: ${networkAccessLogStatementsText(this.networkLoadBalancer, this.logBucket, undefined)}`);
+    }
   }
 
   private acknowledgeNoLogs(): void {

@@ -135,7 +135,7 @@ export interface NetworkServiceOptions extends ServiceOptions {
    * and scale-in), 0–3600 s; then it closes the remaining connections and UDP flows and ECS stops
    * the task. Each deploy takes this long more.
    *
-   * @default Duration.seconds(20)
+   * @default Duration.seconds(120)
    */
   readonly deregistrationDelay?: Duration;
 

@@ -28,8 +28,8 @@ export interface NetworkServiceProps extends NetworkServiceOptions {
 /**
  * A TCP, UDP or TLS service on Fargate (or EC2 capacity) behind a shared Network Load Balancer,
  * on its own listener port, with the same fast rolling deploys as a WebService: circuit breaker
- * with rollback, 100 %/200 % healthy bounds, a 5 s TCP health check and a 20 s drain, so the
- * template's rolling-deploy estimate is 60 s by default (plus the load balancer's registration
+ * with rollback, 100 %/200 % healthy bounds, a 5 s TCP health check and a 120 s drain, so the
+ * template's rolling-deploy estimate is 160 s by default (plus the load balancer's registration
  * time, see docs/figures.md).
  *
  * No deployment alarm of the library's own: a Network Load Balancer sees no request outcomes
@@ -79,9 +79,15 @@ export class NetworkService extends ServiceBase {
       additionalSecurityGroups: [props.loadBalancer.targetSecurityGroup],
     });
     const udp = protocol === NetworkProtocol.UDP || protocol === NetworkProtocol.TCP_UDP;
-    if (udp) {
-      // The task definition maps the port for TCP (the health check); UDP needs its own mapping.
-      this.container.addPortMappings({ containerPort: this.containerPort, protocol: ecs.Protocol.UDP });
+    if (protocol === NetworkProtocol.UDP) {
+      // One mapping per load-balanced port: ECS has refused to create a load-balanced service whose
+      // container port appears in two mappings, TCP and UDP ("Container port … is used in more than
+      // one port mapping", aws/amazon-ecs-agent#3428). In awsvpc mode a mapping does not filter
+      // traffic (the security groups do), so the TCP health check reaches the port all the same.
+      // TCP_UDP keeps the TCP mapping alone, for the same reason.
+      const mappings = this.container.portMappings;
+      const index = mappings.findIndex((mapping) => mapping.containerPort === this.containerPort);
+      if (index >= 0) mappings[index] = { ...mappings[index], protocol: ecs.Protocol.UDP };
     }
 
     const targetProtocol = protocol === NetworkProtocol.TLS ? elbv2.Protocol.TCP : protocol as unknown as elbv2.Protocol;

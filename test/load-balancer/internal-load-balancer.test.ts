@@ -1,12 +1,12 @@
 import { Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
-import { ServiceLoadBalancer } from '../../lib/load-balancer';
+import { ServiceLoadBalancer, ServiceNetworkLoadBalancer } from '../../lib/load-balancer';
 import { NetworkLayout } from '../../lib/network';
-import { WebService, WorkerService } from '../../lib';
+import { NetworkService, WebService, WorkerService } from '../../lib';
 import { testApp, testStack } from '../util/test-app';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
@@ -54,5 +54,36 @@ describe('internal ServiceLoadBalancer (a backend other services call by HTTP)',
     // The caller's tasks allow all egress already: no egress rule is needed on their side.
     template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: callerGroup }, 0);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+  });
+});
+
+describe('allowFrom a caller in another stack (the stack that already depends on the load balancer\'s)', () => {
+  function twoStacks(): { base: Stack; callerStack: Stack; cluster: ServiceCluster; caller: WorkerService } {
+    const app = testApp();
+    const base = testStack(app, 'Base');
+    const cluster = new ServiceCluster(base, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const callerStack = testStack(app, 'Callers');
+    const caller = new WorkerService(callerStack, 'Caller', { cluster, image: IMAGE });
+    Validations.of(caller).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'test' });
+    return { base, callerStack, cluster, caller };
+  }
+
+  test('ALB: the ingress rule is created in the caller\'s stack, so there is no dependency cycle', () => {
+    const { base, callerStack, cluster, caller } = twoStacks();
+    const lb = new ServiceLoadBalancer(base, 'Internal', { vpc: cluster.vpc, internetFacing: false, allowedCidrs: [] });
+    Validations.of(lb).acknowledge({ id: 'Annotation::ecs-service-kit:http-only', reason: 'test' });
+    lb.allowFrom(caller);
+    Template.fromStack(callerStack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 80, ToPort: 80, IpProtocol: 'tcp' });
+    expect(Object.keys(Template.fromStack(base).findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 80 } }))).toEqual([]);
+  });
+
+  test('NLB: the same, on each listener port', () => {
+    const { base, callerStack, cluster, caller } = twoStacks();
+    const nlb = new ServiceNetworkLoadBalancer(base, 'Nlb', { vpc: cluster.vpc, internetFacing: false, allowedCidrs: [] });
+    nlb.allowFrom(caller);
+    new NetworkService(base, 'Broker', { cluster, loadBalancer: nlb, image: IMAGE, port: 1883 });
+    Validations.of(base).acknowledge({ id: 'Annotation::ecs-service-kit:no-deployment-alarms', reason: 'test' });
+    Template.fromStack(callerStack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 1883, ToPort: 1883, IpProtocol: 'tcp' });
+    expect(Object.keys(Template.fromStack(base).findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 1883, SourceSecurityGroupId: Match.anyValue() } }))).toEqual([]);
   });
 });

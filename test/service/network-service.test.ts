@@ -48,25 +48,25 @@ describe('NetworkService defaults (TCP)', () => {
     template = Template.fromStack(f.stack);
   });
 
-  test('target group: TCP to the container port, IP targets, 20 s drain then reset, client IP not preserved (stated)', () => {
+  test('target group: TCP to the container port, IP targets, 120 s drain then reset (an NLB sends new connections to a deregistered target for up to two minutes), client IP not preserved (stated)', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Protocol: 'TCP', Port: 8080, TargetType: 'ip',
       HealthCheckProtocol: 'TCP', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 4, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2,
       HealthCheckPath: Match.absent(), Matcher: Match.absent(),
       TargetGroupAttributes: Match.arrayWith([
-        { Key: 'deregistration_delay.timeout_seconds', Value: '20' },
+        { Key: 'deregistration_delay.timeout_seconds', Value: '120' },
         { Key: 'preserve_client_ip.enabled', Value: 'false' },
         { Key: 'deregistration_delay.connection_termination.enabled', Value: 'true' },
       ]),
     });
   });
 
-  test('the rolling-deploy estimate is 30 s start + 5 s × 2 + 20 s = 60 s, read back from the template', () => {
+  test('the rolling-deploy estimate is 30 s start + 5 s × 2 + 120 s = 160 s, read back from the template', () => {
     const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
     const p = tg.Properties;
     const drain = Number(p.TargetGroupAttributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value);
-    expect(30 + p.HealthCheckIntervalSeconds * p.HealthyThresholdCount + drain).toBe(60);
-    expect(broker.rollingDeployEstimateSeconds).toBe(60);
+    expect(30 + p.HealthCheckIntervalSeconds * p.HealthyThresholdCount + drain).toBe(160);
+    expect(broker.rollingDeployEstimateSeconds).toBe(160);
   });
 
   test('lifecycle, create: the listener is on the load balancer port and the service depends on it (ECS refuses a target group no listener forwards to)', () => {
@@ -114,7 +114,7 @@ describe('NetworkService defaults (TCP)', () => {
 });
 
 describe('NetworkService protocols', () => {
-  test('UDP: UDP target group with client IPs preserved, a UDP port mapping, UDP and TCP (health check) opened to the load balancer, deploy checks pass', () => {
+  test('UDP: UDP target group with client IPs preserved, one UDP port mapping, UDP and TCP (health check) opened to the load balancer, deploy checks pass', () => {
     const f = fixture({ deployChecks: true });
     const game = service(f, 'Game', { port: 7777, protocol: NetworkProtocol.UDP, containerPort: 7777 });
     const template = Template.fromStack(f.stack);
@@ -123,9 +123,9 @@ describe('NetworkService protocols', () => {
       TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'true' }]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 7777, Protocol: 'UDP' });
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: Match.arrayWith([Match.objectLike({ PortMappings: Match.arrayWith([Match.objectLike({ ContainerPort: 7777, Protocol: 'udp' })]) })]),
-    });
+    // One mapping for the load-balanced port (ECS has refused a port in two mappings, TCP and UDP)
+    const [definition] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    expect(definition.Properties.ContainerDefinitions[0].PortMappings).toEqual([expect.objectContaining({ ContainerPort: 7777, Protocol: 'udp' })]);
     const targetSg = { 'Fn::GetAtt': [logicalId(f.stack, f.loadBalancer.targetSecurityGroup), 'GroupId'] };
     const rules = template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: targetSg } });
     expect(Object.values(rules).map((r: any) => `${r.Properties.IpProtocol} ${r.Properties.FromPort}`).sort()).toEqual(['tcp 7777', 'udp 7777']);
@@ -142,6 +142,30 @@ describe('NetworkService protocols', () => {
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP' });
     template.resourceCountIs('AWS::S3::Bucket', 1);
+  });
+
+  test('TLS in a stack without env (what cdk init makes): access logs with the bucket policy NLB log delivery needs, for this account only, before the load balancer', () => {
+    // GIVEN a stack whose region and account are only known at deploy
+    const stack = new Stack(testApp(), 'Agnostic');
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const loadBalancer = new ServiceNetworkLoadBalancer(stack, 'Nlb', { vpc: cluster.vpc });
+    // WHEN
+    service({ stack, cluster, loadBalancer } as Fixture, 'Grpc', { port: 443, protocol: NetworkProtocol.TLS, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN) });
+    // THEN
+    const template = Template.fromStack(stack);
+    const source = { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } };
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Sid: 'AWSLogDeliveryWrite', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject',
+          Condition: { StringEquals: { ...source, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: Match.anyValue() } }),
+        Match.objectLike({ Sid: 'AWSLogDeliveryAclCheck', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl',
+          Condition: { StringEquals: source, ArnLike: Match.anyValue() } }),
+      ]) },
+    });
+    const [nlb] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    expect(nlb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'access_logs.s3.enabled', Value: 'true' }]));
+    const [policyId] = Object.keys(template.findResources('AWS::S3::BucketPolicy'));
+    expect(nlb.DependsOn).toEqual(expect.arrayContaining([policyId]));
   });
 
   test('HTTP health check on another port: path, codes, and that port opened to the load balancer', () => {
@@ -233,6 +257,10 @@ describe('NetworkService lifecycle, update', () => {
     expect(types).not.toContain('AWS::ElasticLoadBalancingV2::Listener');
     expect(types).not.toContain('AWS::ECS::Service');
     expect(types).not.toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    // TCP_UDP keeps the one TCP mapping (ECS has refused a port in two mappings): no new task definition revision
+    const definitionOf = (template: any) => Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    expect(definitionOf(after.template).Properties.ContainerDefinitions[0].PortMappings).toEqual([expect.objectContaining({ ContainerPort: 8080, Protocol: 'tcp' })]);
+    expect(definitionOf(after.template)).toEqual(definitionOf(before.template));
     // The deploy checks warn (ESK-UPD14): the listener forwards to the new, empty group first.
     const hazards = compareTemplates({ S: before.template }, { S: after.template });
     expect(hazards.map((h) => `${h.severity} ${h.kind} ${h.type}`)).toEqual(['warning target-group-replaced AWS::ElasticLoadBalancingV2::TargetGroup']);

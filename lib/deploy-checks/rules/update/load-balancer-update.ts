@@ -21,5 +21,5 @@ export const ESK_UPD14 = updateRule({
   id: 'ESK-UPD14',
   kinds: ['target-group-replaced'],
   reason: 'Update replaces a target group an ECS service registers in: the listener forwards to the new, empty group until the service\'s new tasks pass their health checks, so traffic fails meanwhile',
-  fix: 'Keep the target group\'s create-only properties (Protocol, Port, TargetType, Name), or move traffic in two deploys: add a second service (or listener) on the new target group, then remove the old one',
+  fix: 'Keep the target group\'s create-only properties (Protocol, Port, TargetType, Name, VpcId, IpAddressType, ProtocolVersion), or move traffic in two deploys: add a second service (or listener) on the new target group, then remove the old one',
 });
