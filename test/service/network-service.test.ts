@@ -150,7 +150,7 @@ describe('NetworkService protocols', () => {
     const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
     const loadBalancer = new ServiceNetworkLoadBalancer(stack, 'Nlb', { vpc: cluster.vpc });
     // WHEN
-    service({ stack, cluster, loadBalancer } as Fixture, 'Grpc', { port: 443, protocol: NetworkProtocol.TLS, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN) });
+    service({ stack, cluster, loadBalancer }, 'Grpc', { port: 443, protocol: NetworkProtocol.TLS, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN) });
     // THEN
     const template = Template.fromStack(stack);
     const source = { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } };
