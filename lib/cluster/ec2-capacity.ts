@@ -257,6 +257,10 @@ export class Ec2Capacity extends Construct {
       maxCapacity: maxInstances,
     });
     if (governed) {
+      Annotations.of(this).addInfo(`${Governance.CONTEXT_KEY}=control-tower turns on detailed (1-minute) monitoring of the container instances `
+        + '(AWS Control Tower CT.EC2.PR.10): 7 CloudWatch metrics per instance at $0.30 each, about $2.10 per instance-month (us-east-1).');
+    }
+    if (governed) {
       // CT.AUTOSCALING.PR.1 reads AvailabilityZones; the group places instances by its subnets,
       // whose zones these are, so the two agree.
       const zones = cluster.vpc.selectSubnets(cluster.taskSubnets).subnets.map((subnet) => subnet.availabilityZone);

@@ -23,7 +23,7 @@ import {
 } from './rules/update/ecs-service-hazards';
 import { mountTargetHazards } from './rules/update/efs-hazards';
 import { identifierHazards } from './rules/update/identifier-hazards';
-import { networkLoadBalancerSecurityGroupHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
+import { networkLoadBalancerSecurityGroupHazards, protectedLoadBalancerHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
 import { nameHazards, namedReplacement } from './rules/update/name-hazards';
 import { priorityHazards } from './rules/update/priority-hazards';
 import { shiftedRuleHazards } from './rules/update/shifted-rule-hazards';
@@ -80,6 +80,7 @@ export function compareTemplates(
   subnetHazards(c);
   networkLoadBalancerSecurityGroupHazards(c);
   targetGroupReplacedHazards(c);
+  protectedLoadBalancerHazards(c);
   return [...c.hazards];
 }
 

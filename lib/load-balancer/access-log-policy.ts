@@ -1,9 +1,11 @@
 import { Aws, CfnCondition, CfnMapping, CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TARGET_PARTITIONS } from 'aws-cdk-lib/cx-api';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
 
 /**
  * Access-log delivery for an Application Load Balancer (internal, not exported from index.ts).
@@ -203,4 +205,21 @@ export function networkAccessLogStatementsText(nlb: elbv2.NetworkLoadBalancer, b
     { Sid: 'AWSLogDeliveryAclCheck', Effect: 'Allow', Principal: { Service: NLB_LOG_DELIVERY_SERVICE }, Action: 's3:GetBucketAcl',
       Resource: `arn:aws:s3:::${bucketName}`, Condition: source },
   ]);
+}
+
+/**
+ * Lets Network Load Balancer log delivery encrypt access logs with `key` (SSE-KMS on the log
+ * bucket), for this account's deliveries only: the key policy statement of the Network Load
+ * Balancer guide ("Enable access logs", bucket encryption). Added once per key.
+ */
+export function allowNetworkLogDelivery(key: kms.IKey): void {
+  if (!(key instanceof kms.Key) || key.node.tryFindChild('NlbLogDeliveryMarker')) return;
+  new Construct(key, 'NlbLogDeliveryMarker');
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowNetworkLoadBalancerLogDelivery',
+    principals: [new iam.ServicePrincipal(NLB_LOG_DELIVERY_SERVICE)],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
+  }));
 }

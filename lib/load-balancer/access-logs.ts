@@ -1,5 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
@@ -77,11 +78,12 @@ export function configureAccessLogs(
   return bucket;
 }
 
-export function createAccessLogBucket(scope: Construct, expiryDays: number): s3.Bucket {
+export function createAccessLogBucket(scope: Construct, expiryDays: number, encryptionKey?: kms.IKey): s3.Bucket {
   const governed = Governance.isControlTower(scope);
   const bucket = new s3.Bucket(scope, 'AccessLogBucket', {
-    // ALB access log delivery supports only SSE-S3; a KMS-encrypted bucket gets no logs.
-    encryption: s3.BucketEncryption.S3_MANAGED,
+    // ALB access log delivery supports only SSE-S3; a KMS-encrypted bucket gets no logs. A Network
+    // Load Balancer's delivery also takes a customer-managed key that admits it (encryptionKey).
+    ...(encryptionKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey, bucketKeyEnabled: true } : { encryption: s3.BucketEncryption.S3_MANAGED }),
     enforceSSL: true,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
 import { checkPattern, fail } from '../validation/checks';
-import { logNetworkAccessLogs, networkAccessLogStatementsText } from './access-log-policy';
+import { allowNetworkLogDelivery, logNetworkAccessLogs, networkAccessLogStatementsText } from './access-log-policy';
 import { createAccessLogBucket } from './access-logs';
 import { literalVpcCidr } from './load-balancer-ingress';
 import { validateCidrs, validateSubnets } from './load-balancer-validation';
@@ -236,7 +236,11 @@ export class ServiceNetworkLoadBalancer extends Construct {
 
   private enableAccessLogs(): void {
     if (!this.accessLogs || this.logBucket) return;
-    this.logBucket = this.givenAccessLogBucket ?? createAccessLogBucket(this, Defaults.accessLogExpiryDays);
+    // Under ecs-service-kit:governance=control-tower the bucket is encrypted with the stack's log key
+    // (CT.S3.PR.10), which NLB log delivery may use: unlike an ALB's, it accepts SSE-KMS.
+    const key = this.givenAccessLogBucket ? undefined : Governance.logEncryptionKey(this);
+    if (key) allowNetworkLogDelivery(key);
+    this.logBucket = this.givenAccessLogBucket ?? createAccessLogBucket(this, Defaults.accessLogExpiryDays, key);
     if (!this.givenAccessLogBucket && !Governance.isControlTower(this)) {
       skipCheckov(this.logBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
     }

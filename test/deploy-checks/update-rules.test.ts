@@ -10,7 +10,7 @@ import { ESK_UPD4 } from '../../lib/deploy-checks/rules/update/custom-named-reso
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/update/ecs-service-replaced';
 import { ESK_UPD12 } from '../../lib/deploy-checks/rules/update/identifier-kept-on-replacement';
 import { ESK_UPD1 } from '../../lib/deploy-checks/rules/update/listener-rule-priority-in-use';
-import { ESK_UPD13, ESK_UPD14 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
+import { ESK_UPD13, ESK_UPD14, ESK_UPD15 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
 import { ESK_UPD2 } from '../../lib/deploy-checks/rules/update/physical-name-in-use';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/update/retained-resource-orphaned';
 import { ESK_UPD10 } from '../../lib/deploy-checks/rules/update/service-connect-name-in-use';
@@ -91,6 +91,13 @@ const CASES: UpdateCase[] = [
     after: registered('TCP_UDP'),
     flagged: ['Tg'],
     safeAfter: registered('TCP', 10),
+  },
+  {
+    rule: ESK_UPD15, // a protected load balancer made internal (Scheme is create-only: replaced), as under the governance switch
+    before: { Nlb: nlb({ LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }] }) },
+    after: { Nlb: nlb({ Scheme: 'internal', LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }] }) },
+    flagged: ['Nlb'],
+    safeAfter: { Nlb: nlb({ LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }] }) },
   },
   {
     rule: ESK_UPD1, // Api removed, Admin renumbered onto its priority
@@ -249,6 +256,13 @@ test('a removed resource is reported in its stack\'s template with the stack\'s 
   const stacks = [{ ...stack('A', {}), stackConstructPath: 'A' }];
   const [finding] = ESK_UPD6.check(stacks, deployed({ Images: repository() }));
   expect(finding).toMatchObject({ templatePath: '/app/A.template.json', logicalId: 'Images', constructPath: 'A' });
+});
+
+test('ESK-UPD15: a protected load balancer removed is reported too; an unprotected one removed is not', () => {
+  const protectedNlb = nlb({ LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }] });
+  expect(ESK_UPD15.check(now({}), deployed({ Nlb: protectedNlb })).map((f) => f.logicalId)).toEqual(['Nlb']);
+  expect(ESK_UPD15.check(now({}), deployed({ Nlb: nlb() }))).toEqual([]);
+  expect(ESK_UPD15.severity).toBe('error');
 });
 
 test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new service', () => {

@@ -133,7 +133,7 @@ describe('under control-tower, per construct', () => {
     Annotations.fromStack(stack).hasWarning('/TestStack/Lb', Match.stringLikeRegexp('ecs-service-kit:governance-deletion-protection-off'));
   });
 
-  test('a Network Load Balancer: deletion protection on, and access logs from its creation although it has no TLS listener yet (CT.ELASTICLOADBALANCING.PR.5, PR.6)', () => {
+  test('a Network Load Balancer: deletion protection on, access logs from its creation although it has no TLS listener yet, into an SSE-KMS bucket (CT.ELASTICLOADBALANCING.PR.5, PR.6, CT.S3.PR.10)', () => {
     // GIVEN / WHEN
     const stack = testStack(testApp({ context: GOVERNED }));
     const vpc = new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false });
@@ -147,7 +147,16 @@ describe('under control-tower, per construct', () => {
         { Key: 'access_logs.s3.enabled', Value: 'true' },
       ]),
     });
-    expect(controlTowerFindings(stack, 'CT.ELASTICLOADBALANCING.PR.5', 'CT.ELASTICLOADBALANCING.PR.6')).toEqual([]);
+    // Its log bucket: SSE-KMS with the stack's log key, which NLB log delivery may use (an ALB's could not)
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowNetworkLoadBalancerLogDelivery', Principal: { Service: 'delivery.logs.amazonaws.com' } })]) },
+    });
+    // Only the server-access-log bucket stays (S3 delivers server access logs to SSE-S3 buckets only: listed)
+    expect(controlTowerFindings(stack, 'CT.ELASTICLOADBALANCING.PR.5', 'CT.ELASTICLOADBALANCING.PR.6', 'CT.S3.PR.10'))
+      .toEqual([expect.stringMatching(/^CT\.S3\.PR\.10 EcsServiceKitServerAccessLogsBucket/)]);
   });
 
   test('the access-log bucket: server access logs into the stack\'s log target, EventBridge notifications, object lock (CT.S3.PR.2, PR.4, PR.9)', () => {
@@ -198,8 +207,10 @@ describe('under control-tower, per construct', () => {
     expect(statements.map((s) => s.Sid)).toContain('DenyGrantsExceptByAwsServicesForAwsResources');
   });
 
-  test('EC2 capacity: detailed monitoring (CT.EC2.PR.10) and the zones of its subnets on the group (CT.AUTOSCALING.PR.1)', () => {
-    const template = templateOf(buildEc2Capacity, true);
+  test('EC2 capacity: detailed monitoring (CT.EC2.PR.10), its cost stated at synth, and the zones of its subnets on the group (CT.AUTOSCALING.PR.1)', () => {
+    const [stack] = buildEc2Capacity(exampleApp(true));
+    const template = Template.fromStack(stack);
+    Annotations.fromStack(stack).hasInfo('*', Match.stringLikeRegexp('detailed \\(1-minute\\) monitoring.*about \\$2\\.10 per instance-month'));
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: true } }) });
     const [, group] = onlyOf(template, 'AWS::AutoScaling::AutoScalingGroup');
     const zones = group.Properties!.AvailabilityZones as unknown[];

@@ -2,7 +2,7 @@ import { DeployCheckRule, Finding } from '../../rule';
 import { allResources, asArray, identity, isTrue, lbAttribute, resolveIdentity } from '../../template';
 
 /**
- * ESK-ELB3: ALB access logs support only SSE-S3 on the bucket. A bucket encrypted by default with
+ * ESK-ELB3: ALB access logs support only SSE-S3 on the bucket (a Network Load Balancer's also take SSE-KMS). A bucket encrypted by default with
  * SSE-KMS makes log delivery fail (the deploy's test write is denied, later logs are dropped).
  *
  * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
@@ -17,6 +17,8 @@ export const ESK_ELB3: DeployCheckRule = {
     const findings: Finding[] = [];
     for (const { stack, id, resource } of allResources(stacks, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
       if (!isTrue(lbAttribute(resource, 'access_logs.s3.enabled'))) continue;
+      // A Network Load Balancer's log delivery takes SSE-KMS with a key that admits it (NLB guide, "Enable access logs").
+      if (resource.Properties?.Type === 'network') continue;
       const bucket = resolveIdentity(stacks, identity(stacks, stack, lbAttribute(resource, 'access_logs.s3.bucket')));
       if (bucket?.resource.Type !== 'AWS::S3::Bucket') continue;
       const kms = asArray(bucket.resource.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration)

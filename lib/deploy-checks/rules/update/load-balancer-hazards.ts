@@ -1,5 +1,5 @@
 /**
- * Load balancers and their target groups across an update (ESK-UPD13, ESK-UPD14).
+ * Load balancers and their target groups across an update (ESK-UPD13, ESK-UPD14, ESK-UPD15).
  */
 import { asArray, refTarget } from '../../template';
 import { Comparison } from './comparison';
@@ -51,6 +51,35 @@ export function targetGroupReplacedHazards(c: Comparison): void {
         push('target-group-replaced', stack, group, TARGET_GROUP,
           `is replaced (${replaced.get(group)![0]}) while ${serviceId} registers in it: the listener forwards to the new, empty group before the service's new tasks are healthy in it, so traffic fails for about a task start and its health checks`);
       }
+    }
+  }
+}
+
+/** Whether a load balancer's attributes turn deletion protection on (a literal "true"). */
+function deletionProtected(resource: { Properties?: Record<string, any> } | undefined): boolean {
+  return asArray(resource?.Properties?.LoadBalancerAttributes)
+    .some((attribute: any) => attribute?.Key === 'deletion_protection.enabled' && String(attribute?.Value) === 'true');
+}
+
+/**
+ * protected-load-balancer-deleted: a load balancer whose deployed version has deletion protection
+ * on is removed, or replaced (a create-only property: Name, Type, Scheme), in N+1. CloudFormation
+ * deletes the old one in the cleanup phase; ELB refuses (OperationNotPermitted), so the stack
+ * ends "UPDATE_COMPLETE" with the load balancer left outside it, still billed.
+ * Source: ELB API reference, DeleteLoadBalancer ("If deletion protection is enabled, the load
+ * balancer cannot be deleted"); the registry schema's createOnlyProperties.
+ */
+export function protectedLoadBalancerHazards(c: Comparison): void {
+  const { before, after, stacks, replacedBy, push, resourcesOf } = c;
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    for (const [id, old] of Object.entries(b)) {
+      if (old.Type !== LOAD_BALANCER || !deletionProtected(old)) continue;
+      const removed = a[id]?.Type !== LOAD_BALANCER;
+      const replaced = !removed && replacedBy.get(stack)!.has(id);
+      if (!removed && !replaced) continue;
+      push('protected-load-balancer-deleted', stack, id, LOAD_BALANCER,
+        `${removed ? 'is removed' : `is replaced (${replacedBy.get(stack)!.get(id)![0]})`} with deletion protection on in the deployed version: ELB refuses its delete in cleanup (OperationNotPermitted), so it stays in the account outside the stack, still billed`);
     }
   }
 }

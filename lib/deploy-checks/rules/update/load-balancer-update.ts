@@ -23,3 +23,16 @@ export const ESK_UPD14 = updateRule({
   reason: 'Update replaces a target group an ECS service registers in: the listener forwards to the new, empty group until the service\'s new tasks pass their health checks, so traffic fails meanwhile',
   fix: 'Keep the target group\'s create-only properties (Protocol, Port, TargetType, Name, VpcId, IpAddressType, ProtocolVersion), or move traffic in two deploys: add a second service (or listener) on the new target group, then remove the old one',
 });
+
+/**
+ * ESK-UPD15: a load balancer with deletion protection on (as under
+ * `ecs-service-kit:governance=control-tower`) is replaced or removed: ELB refuses the delete in
+ * cleanup and the old one stays outside the stack. Source: ELB API reference, DeleteLoadBalancer.
+ * Needs DeployChecks' `previousVersion`; finds nothing without it.
+ */
+export const ESK_UPD15 = updateRule({
+  id: 'ESK-UPD15',
+  kinds: ['protected-load-balancer-deleted'],
+  reason: 'Update replaces or removes a load balancer whose deletion protection is on: ELB refuses the delete in cleanup (OperationNotPermitted), and the old load balancer stays in the account outside the stack, still billed',
+  fix: 'Deploy deletionProtection: false for that load balancer first (where the Control Tower control is enforced, turn it off with aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false), then the change; or keep its Name, Type and Scheme and its logical id',
+});
