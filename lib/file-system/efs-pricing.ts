@@ -6,8 +6,12 @@
 export const EFS_PRICES = {
   /** Standard storage, per GB-month. */
   standardGbMonth: 0.30,
-  /** Infrequent Access storage, per GB-month. */
+  /** Infrequent Access storage with elastic throughput, per GB-month. */
   infrequentAccessGbMonth: 0.016,
+  /** Infrequent Access storage with bursting or provisioned throughput, per GB-month. */
+  infrequentAccessBurstingGbMonth: 0.025,
+  /** Moving files into Infrequent Access (lifecycle tiering), per GB. */
+  infrequentAccessTieringGb: 0.01,
   /** Reading from Infrequent Access, per GB. */
   infrequentAccessReadGb: 0.01,
   /** AWS Backup warm storage of an EFS backup, per GB-month. */

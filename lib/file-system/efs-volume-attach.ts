@@ -80,6 +80,15 @@ export function validateEfsVolumes(
           `give posixUser with the container user's ids (for example { uid: 1000, gid: 1000 }): files are then created as that user and the directory is theirs`);
       }
     }
+    if (!volume.posixUser && !volume.rootAccess) {
+      fail(scope, p('posixUser'), undefined,
+        'is missing: without it EFS creates the access point\'s directory owned by root (0:0, mode 750), and without rootAccess it treats a root client as an unprivileged user (root squashing), so no one could enter the directory and the mount fails',
+        'give posixUser with the ids the container runs as (for example { uid: 1000, gid: 1000 }), or rootAccess: true for a container that must act as root');
+    }
+    if (volume.posixUser && volume.posixUser.uid === 0 && !volume.rootAccess) {
+      fail(scope, p('posixUser.uid'), 0, 'enforces root, which EFS allows only with the ClientRootAccess permission',
+        'use a non-root uid, or set rootAccess: true');
+    }
   });
 }
 

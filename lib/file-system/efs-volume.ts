@@ -45,12 +45,15 @@ export interface EfsVolumeOptions {
 
   /**
    * The user and group every file operation through the access point runs as, whatever user the
-   * container runs as: files are created owned by them. Required when a container that mounts the
-   * volume runs as a non-root `user` (the directory would be root's). Fixed once created: a change
-   * replaces the access point, which gives the task definition a new revision and rolls the
-   * service's tasks (running tasks keep the old access point until they stop).
+   * container runs as: files are created owned by them, and EFS creates `rootDirectory` owned by
+   * them. Required unless `rootAccess` is true: without it the directory would be root's, and EFS
+   * squashes a root client that lacks ClientRootAccess, so the mount would fail. Fixed once
+   * created: a change replaces the access point, which gives the task definition a new revision
+   * and rolls the service's tasks (running tasks keep the old access point until they stop). EFS
+   * does not change the owner of a directory that already exists: a new user on the same
+   * `rootDirectory` cannot enter it (chown it first, or give a new `rootDirectory`).
    *
-   * @default - none: operations run as the container's user (root), and the directory is root's
+   * @default - none; then `rootAccess` must be true
    */
   readonly posixUser?: EfsPosixUser;
 

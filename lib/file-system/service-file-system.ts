@@ -118,7 +118,8 @@ export class ServiceFileSystem extends Construct {
 
     this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
       vpc: props.cluster.vpc,
-      vpcSubnets: props.cluster.taskSubnets,
+      // One mount target per Availability Zone (EFS allows no more), in one of the task subnets there.
+      vpcSubnets: { ...props.cluster.taskSubnets, onePerAz: true },
       securityGroup: this.securityGroup,
       encrypted: true,
       kmsKey: props.encryptionKey,
@@ -151,7 +152,8 @@ export class ServiceFileSystem extends Construct {
     const backups = props.enableAutomaticBackups ?? Defaults.fileSystemAutomaticBackups;
     Annotations.of(this).addInfo(
       'EFS has no fixed monthly fee; it bills by use (us-east-1 list prices, https://aws.amazon.com/efs/pricing/): '
-      + `storage ${usd(p.standardGbMonth)}/GB-month Standard, ${usd(p.infrequentAccessGbMonth)}/GB-month Infrequent Access (reads from it ${usd(p.infrequentAccessReadGb)}/GB)`
+      + `storage ${usd(p.standardGbMonth)}/GB-month Standard, ${usd(throughputMode === efs.ThroughputMode.ELASTIC ? p.infrequentAccessGbMonth : p.infrequentAccessBurstingGbMonth)}/GB-month Infrequent Access `
+      + `(${usd(p.infrequentAccessTieringGb)}/GB to move files there, ${usd(p.infrequentAccessReadGb)}/GB to read them)`
       + (backups ? `, backups ${usd(p.backupGbMonth)}/GB-month` : '')
       + (throughputMode === efs.ThroughputMode.ELASTIC ? `, elastic throughput ${usd(p.elasticReadGb)}/GB read and ${usd(p.elasticWriteGb)}/GB written` : '')
       + `. 10 GB in Standard${backups ? ' with backups' : ''}: ${usd(10 * (p.standardGbMonth + (backups ? p.backupGbMonth : 0)), 2)}/month.`);

@@ -2,7 +2,8 @@ import { App, CfnResource, Duration, RemovalPolicy, Size, Stack, Validations } f
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import { ServiceCluster } from '../../lib/cluster';
+import { ContainerInstanceOs, ServiceCluster } from '../../lib/cluster';
+import { NetworkLayout } from '../../lib/network';
 import { schemaFacts } from '../../lib/deploy-checks/schema-facts';
 import { EfsVolumeOptions, ServiceFileSystem } from '../../lib/file-system';
 import { ServiceImage } from '../../lib/image';
@@ -186,14 +187,14 @@ describe('lifecycle, update: what a changed volume does to running tasks', () =>
 
 describe('read-only, root access, sidecars', () => {
   test('readOnly: the mount is read-only and the task role gets no ClientWrite', () => {
-    const { template } = worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/config', readOnly: true }]);
+    const { template } = worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/config', readOnly: true, posixUser: { uid: 1000, gid: 1000 } }]);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ MountPoints: Match.arrayWith([{ ContainerPath: '/config', SourceVolume: 'efs-config', ReadOnly: true }]) })],
     });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticfilesystem:ClientMount' })]) } });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/ClientWrite|ClientRootAccess/);
-    // Without a POSIX user the directory is root's.
-    template.hasResourceProperties('AWS::EFS::AccessPoint', { PosixUser: Match.absent(), RootDirectory: { Path: '/config', CreationInfo: { OwnerUid: '0', OwnerGid: '0', Permissions: '750' } } });
+    // The directory is the POSIX user's, so the read-only mount can enter it
+    template.hasResourceProperties('AWS::EFS::AccessPoint', { PosixUser: { Uid: '1000', Gid: '1000' }, RootDirectory: { Path: '/config', CreationInfo: { OwnerUid: '1000', OwnerGid: '1000', Permissions: '750' } } });
   });
 
   test('rootAccess adds ClientRootAccess; rootDirectory and directoryPermissions shape the directory', () => {
@@ -206,8 +207,8 @@ describe('read-only, root access, sidecars', () => {
 
   test('containers: a sidecar mounts it and the main container does not; two volumes of one file system get one NFS rule', () => {
     const { template } = worker((f) => [
-      { fileSystem: f.fileSystem, mountPath: '/data', containers: ['shipper'] },
-      { fileSystem: f.fileSystem, mountPath: '/cache' },
+      { fileSystem: f.fileSystem, mountPath: '/data', containers: ['shipper'], posixUser: { uid: 1000, gid: 1000 } },
+      { fileSystem: f.fileSystem, mountPath: '/cache', posixUser: { uid: 1000, gid: 1000 } },
     ], { sidecars: [{ containerName: 'shipper', image: NGINX }] });
     const [, taskDef] = ofType(template, 'AWS::ECS::TaskDefinition')[0];
     const mounts = Object.fromEntries(taskDef.Properties.ContainerDefinitions.map((c: any) => [c.Name, (c.MountPoints ?? []).map((m: any) => m.ContainerPath)]));
@@ -224,7 +225,7 @@ describe('shared and existing file systems', () => {
     const { stack, cluster, files } = platform();
     const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
     Validations.of(loadBalancer).acknowledge({ id: 'Annotation::ecs-service-kit:http-only', reason: 'test' });
-    const volume = { fileSystem: files.fileSystem, mountPath: '/data' };
+    const volume = { fileSystem: files.fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } };
     const web = new WebService(stack, 'Web', { cluster, loadBalancer, image: NGINX, efsVolumes: [volume] });
     const w = new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [volume] });
     const template = Template.fromStack(stack);
@@ -241,7 +242,7 @@ describe('shared and existing file systems', () => {
     const app = testApp();
     const { stack: shared, cluster, files } = platform(app);
     const apps = testStack(app, 'Apps');
-    new WorkerService(apps, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data' }] });
+    new WorkerService(apps, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } }] });
     expect(() => app.synth()).not.toThrow();
     expect(apps.dependencies).toContain(shared);
     expect(shared.dependencies).not.toContain(apps);
@@ -257,7 +258,7 @@ describe('shared and existing file systems', () => {
       fileSystemId: 'fs-0123456789abcdef0',
       securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'ExistingSg', 'sg-0123456789abcdef0'),
     });
-    new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem, mountPath: '/data' }] });
+    new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } }] });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0', FromPort: 2049 });
     template.hasResourceProperties('AWS::EFS::AccessPoint', { FileSystemId: 'fs-0123456789abcdef0' });
@@ -270,9 +271,9 @@ describe('one-off and scheduled tasks', () => {
     const { stack, cluster, files } = platform();
     const job = new ScheduledTask(stack, 'Nightly', {
       cluster, image: NGINX, schedule: TaskSchedule.rate(Duration.hours(1)),
-      efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/reports' }],
+      efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/reports', posixUser: { uid: 1000, gid: 1000 } }],
     });
-    const one = new OneOffTask(stack, 'Migrate', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data', readOnly: true }] });
+    const one = new OneOffTask(stack, 'Migrate', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data', readOnly: true, posixUser: { uid: 1000, gid: 1000 } }] });
     const template = Template.fromStack(stack);
     const targets = ofType(template, 'AWS::EFS::MountTarget').map(([logicalId]) => logicalId);
     for (const taskDefinition of [job.taskDefinition, one.taskDefinition]) {
@@ -290,24 +291,25 @@ describe('validation', () => {
       /efsVolumes\[0\]\.posixUser.*container "app" runs as user "1000"/],
     ['a uid out of range', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', posixUser: { uid: 4_294_967_296, gid: 0 } }], {}, /efsVolumes\[0\]\.posixUser\.uid/],
     ['a negative gid', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', posixUser: { uid: 1, gid: -1 } }], {}, /efsVolumes\[0\]\.posixUser\.gid/],
-    ['a relative mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: 'data' }], {}, /efsVolumes\[0\]\.mountPath.*absolute/],
-    ['the root as mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/' }], {}, /efsVolumes\[0\]\.mountPath/],
-    ['a duplicated mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data' }, { fileSystem: f.fileSystem, mountPath: '/data/' }], {},
+    ['a relative mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: 'data', posixUser: { uid: 1000, gid: 1000 } }], {}, /efsVolumes\[0\]\.mountPath.*absolute/],
+    ['the root as mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/', posixUser: { uid: 1000, gid: 1000 } }], {}, /efsVolumes\[0\]\.mountPath/],
+    ['a duplicated mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } }, { fileSystem: f.fileSystem, mountPath: '/data/', posixUser: { uid: 1000, gid: 1000 } }], {},
       /efsVolumes\[1\]\.mountPath.*efsVolumes\[0\]/],
-    ['the EBS volume\'s mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/scratch' }], { ebsVolume: { mountPath: '/scratch', size: Size.gibibytes(20) } },
+    ['the EBS volume\'s mount path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/scratch', posixUser: { uid: 1000, gid: 1000 } }], { ebsVolume: { mountPath: '/scratch', size: Size.gibibytes(20) } },
       /efsVolumes\[0\]\.mountPath.*ebsVolume/],
-    ['a writable path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/tmp' }], {}, /efsVolumes\[0\]\.mountPath.*writable path/],
-    ['read-only with root access', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', readOnly: true, rootAccess: true }], {}, /efsVolumes\[0\]\.rootAccess.*readOnly/],
-    ['a container that does not exist', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', containers: ['nope'] }], {}, /efsVolumes\[0\]\.containers.*"nope".*app/],
-    ['bad permissions', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', directoryPermissions: 'rwx' }], {}, /directoryPermissions/],
+    ['a writable path', (f) => [{ fileSystem: f.fileSystem, mountPath: '/tmp', posixUser: { uid: 1000, gid: 1000 } }], {}, /efsVolumes\[0\]\.mountPath.*writable path/],
+    ['read-only with root access', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', readOnly: true, rootAccess: true, posixUser: { uid: 1000, gid: 1000 } }], {}, /efsVolumes\[0\]\.rootAccess.*readOnly/],
+    ['a container that does not exist', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', containers: ['nope'], posixUser: { uid: 1000, gid: 1000 } }], {}, /efsVolumes\[0\]\.containers.*"nope".*app/],
+    ['bad permissions', (f) => [{ fileSystem: f.fileSystem, mountPath: '/data', directoryPermissions: 'rwx', posixUser: { uid: 1000, gid: 1000 } }], {}, /directoryPermissions/],
   ];
   test.each(cases)('%s is a ConfigurationError naming the prop', (_name, volumes, extra, message) => {
     expect(() => worker(volumes, extra)).toThrow(message);
   });
 
-  test('a root or numeric-root user needs no posixUser', () => {
-    expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data' }], { user: 'root' })).not.toThrow();
-    expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data' }], { user: '0:0' })).not.toThrow();
+  test('without posixUser the volume needs rootAccess (EFS squashes a root client without ClientRootAccess, and the directory would be root\'s); uid 0 needs it too', () => {
+    expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data' }], { user: 'root' })).toThrow(/efsVolumes\[0\]\.posixUser.*root squashing/);
+    expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data', posixUser: { uid: 0, gid: 0 } }])).toThrow(/efsVolumes\[0\]\.posixUser\.uid.*ClientRootAccess/);
+    expect(() => worker((f) => [{ fileSystem: f.fileSystem, mountPath: '/data', rootAccess: true }], { user: '0:0' })).not.toThrow();
   });
 });
 
@@ -315,7 +317,7 @@ describe('platform version', () => {
   test('a service pinned below Fargate platform version 1.4.0 through the L1 cannot synthesize with an EFS volume; LATEST and 1.4.0 can', () => {
     const synth = (version: string) => {
       const { app, stack, cluster, files } = platform();
-      const w = new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data' }] });
+      const w = new WorkerService(stack, 'Worker', { cluster, image: NGINX, efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } }] });
       (w.ecsService.node.defaultChild as any).platformVersion = version;
       return () => app.synth();
     };
@@ -324,3 +326,32 @@ describe('platform version', () => {
     expect(synth('LATEST')).not.toThrow();
   });
 });
+
+describe('what EFS would refuse at run time (review findings)', () => {
+  test('mount targets: one per Availability Zone even when the task subnets hold two subnets in a zone (EFS allows one mount target per zone)', () => {
+    const stack = testStack(testApp());
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+    const cluster = new ServiceCluster(stack, 'Cluster', { vpc });
+    new ServiceFileSystem(stack, 'Files', { cluster });
+    Template.fromStack(stack).resourceCountIs('AWS::EFS::MountTarget', 2);
+  });
+
+  test('EC2 capacity on Bottlerocket cannot mount an EFS volume with IAM authorization and TLS (no amazon-efs-utils): a ConfigurationError naming efsVolumes', () => {
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const capacity = cluster.addEc2Capacity('Instances', { os: ContainerInstanceOs.BOTTLEROCKET });
+    const files = new ServiceFileSystem(stack, 'Files', { cluster });
+    expect(() => new WorkerService(stack, 'Worker', {
+      cluster, image: NGINX, ec2Capacity: capacity,
+      efsVolumes: [{ fileSystem: files.fileSystem, mountPath: '/data', posixUser: { uid: 1000, gid: 1000 } }],
+    })).toThrow(/efsVolumes.*Bottlerocket.*amazon-efs-utils/);
+  });
+});
+
