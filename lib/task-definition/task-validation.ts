@@ -37,7 +37,7 @@ export function validateTaskOptions(
   const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
   if (ec2Capacity) {
     checkEc2Size(scope, cpu, memoryMiB, ec2Capacity, p);
-    if ((props.efsVolumes ?? []).length > 0 && ec2Capacity.os === 'BOTTLEROCKET') {
+    if ((props.efsVolumes ?? []).length > 0 && String(ec2Capacity.os) === 'BOTTLEROCKET') {
       // IAM authorization and TLS on an EFS mount need amazon-efs-utils, which Bottlerocket's ECS
       // variant does not ship (bottlerocket-os/bottlerocket#1080): the tasks could not mount.
       fail(scope, p('efsVolumes'), `${props.efsVolumes!.length} volume(s)`, `cannot be mounted on the Bottlerocket instances of ec2Capacity (${ec2Capacity.node.path}): an EFS volume here mounts with IAM authorization and TLS, which need amazon-efs-utils, and Bottlerocket's ECS variant has none`,

@@ -354,4 +354,3 @@ describe('what EFS would refuse at run time (review findings)', () => {
     })).toThrow(/efsVolumes.*Bottlerocket.*amazon-efs-utils/);
   });
 });
-
