@@ -22,7 +22,7 @@ export interface DeployChecksProps {
    * A directory holding the templates of the version deployed now: the `cdk.out` of the last
    * deploy (keep it as a CI artifact), or the deployed templates saved with
    * `aws cloudformation get-template` as `<stack artifact id>.template.json`. The update rules
-   * (ESK-UPD1 to ESK-UPD15) compare each stack with the file of the same name there and name what
+   * (ESK-UPD1 to ESK-UPD16) compare each stack with the file of the same name there and name what
    * the update would break: a listener-rule priority or physical name another resource still
    * holds, a subnet's addresses, a named or stateful resource replaced, a retained resource
    * orphaned, a service replaced, a Service Connect port's protocol changed, a Service Connect

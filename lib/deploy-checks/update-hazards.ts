@@ -21,7 +21,7 @@ import { Hazard, newComparison, TemplateSet } from './rules/update/comparison';
 import {
   movedServiceHazards, serviceConnectNameHazards, serviceConnectProtocolHazards, serviceReplaced,
 } from './rules/update/ecs-service-hazards';
-import { mountTargetHazards } from './rules/update/efs-hazards';
+import { accessPointOwnerHazards, mountTargetHazards } from './rules/update/efs-hazards';
 import { identifierHazards } from './rules/update/identifier-hazards';
 import { networkLoadBalancerSecurityGroupHazards, protectedLoadBalancerHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
 import { nameHazards, namedReplacement } from './rules/update/name-hazards';
@@ -74,6 +74,7 @@ export function compareTemplates(
   // After the names: a resource whose name already tells the hazard is not told again.
   identifierHazards(c);
   mountTargetHazards(c);
+  accessPointOwnerHazards(c);
   serviceConnectProtocolHazards(c);
   serviceConnectNameHazards(c);
   shiftedRuleHazards(c);

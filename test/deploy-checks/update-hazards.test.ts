@@ -484,7 +484,7 @@ describe('EFS file systems hold data', () => {
     expect(compareTemplates(before, tuned)).toEqual([]);
   });
 
-  test('an access point or mount target replaced (a new POSIX user, another subnet) is no data hazard: the files stay in the file system', () => {
+  test('an access point or mount target replaced (a new POSIX user, another subnet) is no data hazard: the files stay in the file system; a new user on the same directory is warned (ESK-UPD16)', () => {
     const before = clone(N);
     stack(before).Files = efs({}, 'Retain');
     stack(before).AccessPoint = { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: { Ref: 'Files' }, PosixUser: { Uid: '1000', Gid: '1000' }, RootDirectory: { Path: '/data' } } };
@@ -492,6 +492,10 @@ describe('EFS file systems hold data', () => {
     const after = clone(before);
     stack(after).AccessPoint.Properties.PosixUser = { Uid: '2000', Gid: '2000' };
     stack(after).MountTarget.Properties.SubnetId = 'subnet-other';
+    // No data hazard; the one warning is the directory's owner (ESK-UPD16): EFS keeps 1000:1000's /data
+    expect(compareTemplates(before, after).map((h) => `${h.severity} ${h.kind} ${h.logicalId}`)).toEqual(['warning efs-directory-owner-kept AccessPoint']);
+    // A new user on a new root directory gets a directory of its own: nothing to report
+    stack(after).AccessPoint.Properties.RootDirectory = { Path: '/data-2000' };
     expect(compareTemplates(before, after)).toEqual([]);
   });
 });

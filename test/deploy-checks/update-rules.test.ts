@@ -10,6 +10,7 @@ import { ESK_UPD4 } from '../../lib/deploy-checks/rules/update/custom-named-reso
 import { ESK_UPD7 } from '../../lib/deploy-checks/rules/update/ecs-service-replaced';
 import { ESK_UPD12 } from '../../lib/deploy-checks/rules/update/identifier-kept-on-replacement';
 import { ESK_UPD1 } from '../../lib/deploy-checks/rules/update/listener-rule-priority-in-use';
+import { ESK_UPD16 } from '../../lib/deploy-checks/rules/update/efs-update';
 import { ESK_UPD13, ESK_UPD14, ESK_UPD15 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
 import { ESK_UPD2 } from '../../lib/deploy-checks/rules/update/physical-name-in-use';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/update/retained-resource-orphaned';
@@ -98,6 +99,13 @@ const CASES: UpdateCase[] = [
     after: { Nlb: nlb({ Scheme: 'internal', LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }] }) },
     flagged: ['Nlb'],
     safeAfter: { Nlb: nlb({ LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }] }) },
+  },
+  {
+    rule: ESK_UPD16, // an access point's POSIX user changed, its root directory kept
+    before: { Ap: { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: ref('Fs'), PosixUser: { Uid: '1000', Gid: '1000' }, RootDirectory: { Path: '/data' } } } },
+    after: { Ap: { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: ref('Fs'), PosixUser: { Uid: '2000', Gid: '2000' }, RootDirectory: { Path: '/data' } } } },
+    flagged: ['Ap'],
+    safeAfter: { Ap: { Type: 'AWS::EFS::AccessPoint', Properties: { FileSystemId: ref('Fs'), PosixUser: { Uid: '2000', Gid: '2000' }, RootDirectory: { Path: '/data-2000' } } } },
   },
   {
     rule: ESK_UPD1, // Api removed, Admin renumbered onto its priority
@@ -275,7 +283,7 @@ test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new serv
 test('every update rule of the pack has a case; the severities are the hazards\'', () => {
   const ids = DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => id.startsWith('ESK-UPD'));
   expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
-  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD14', 'ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
+  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD14', 'ESK-UPD16', 'ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
 });
 
 describe('a one-per-account resource moved to another stack of the same account and region', () => {

@@ -38,6 +38,7 @@ export type HazardKind =
   | 'shifted-rule-removed'
   | 'identifier-in-use'
   | 'mount-target-in-use'
+  | 'efs-directory-owner-kept'
   | 'account-setting-reset';
 
 /** error: the update fails (or may fail), or data is lost; warning: it succeeds, with a cost worth knowing. */
@@ -60,6 +61,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'service-connect-name-in-use': { severity: 'error', summary: 'a Service Connect discovery name or client alias held in N by one ECS service is published in N+1 by a service that is created or replaced (a toggled spot, ec2Capacity or managedInstancesCapacity, a rename): the new service is created while the old one still holds the name, which must be unique in the namespace, so "SC service is already used"' },
   'identifier-in-use': { severity: 'error', summary: 'a resource is replaced (a create-only property changed, or it moved to another logical id) while its primary identifier, set by the template, stays the same: the new one is created while the old one holds the identifier until cleanup, so its create fails AlreadyExists' },
   'mount-target-in-use': { severity: 'error', summary: 'an EFS mount target is created (new, or replaced by another subnet) in an Availability Zone where a mount target of the same file system exists until cleanup: EFS allows one per zone, so the create fails MountTargetConflict' },
+  'efs-directory-owner-kept': { severity: 'warning', summary: 'an EFS access point gets another POSIX user while its root directory stays: EFS keeps the existing directory\'s owner and permissions, so the new user may not enter it and the new tasks fail to mount' },
   'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'nlb-security-groups-added': { severity: 'error', summary: 'a Network Load Balancer created without security groups gets some while it stays: ELB refuses security groups on an NLB created without them (SetSecurityGroups), so the update fails' },
   'protected-load-balancer-deleted': { severity: 'error', summary: 'a load balancer with deletion protection on is replaced or removed: CloudFormation deletes the old one in cleanup, ELB refuses (OperationNotPermitted), and it stays in the account outside the stack, still billed' },

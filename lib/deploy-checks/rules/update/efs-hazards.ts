@@ -46,3 +46,32 @@ export function mountTargetHazards(c: Comparison): void {
     }
   }
 }
+
+/**
+ * efs-directory-owner-kept: an EFS access point is replaced with another POSIX user while its root
+ * directory path stays on the same file system. EFS creates the root directory only when it is
+ * missing and never changes the owner or permissions of one that exists (EFS user guide, access
+ * points: "If the root directory already exists before mount time, the existing permissions
+ * aren't overwritten"), so the new user meets a directory the old one owns: with the library's
+ * mode 750 the new tasks cannot enter it, and the deployment rolls back.
+ */
+export function accessPointOwnerHazards(c: Comparison): void {
+  const { before, after, stacks, push, resourcesOf } = c;
+  const same = (x: unknown, y: unknown) => JSON.stringify(canonical(x)) === JSON.stringify(canonical(y));
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    for (const [id, now] of Object.entries(a)) {
+      if (now.Type !== 'AWS::EFS::AccessPoint') continue;
+      const path = (now.Properties?.RootDirectory as { Path?: unknown } | undefined)?.Path ?? '/';
+      const user = now.Properties?.PosixUser as { Uid?: unknown; Gid?: unknown } | undefined;
+      const previous = Object.entries(b).find(([, old]) => old.Type === 'AWS::EFS::AccessPoint'
+        && same(old.Properties?.FileSystemId, now.Properties?.FileSystemId)
+        && same((old.Properties?.RootDirectory as { Path?: unknown } | undefined)?.Path ?? '/', path));
+      if (!previous) continue;
+      const oldUser = previous[1].Properties?.PosixUser as { Uid?: unknown; Gid?: unknown } | undefined;
+      if (same(oldUser?.Uid, user?.Uid) && same(oldUser?.Gid, user?.Gid)) continue;
+      push('efs-directory-owner-kept', stack, id, now.Type,
+        `serves the root directory ${JSON.stringify(path)} as POSIX user ${JSON.stringify(user?.Uid ?? 'root')}:${JSON.stringify(user?.Gid ?? 'root')}, which ${previous[0]} of the deployed version created for ${JSON.stringify(oldUser?.Uid ?? 'root')}:${JSON.stringify(oldUser?.Gid ?? 'root')}: EFS keeps an existing directory's owner and permissions, so the new tasks may not enter it`);
+    }
+  }
+}
