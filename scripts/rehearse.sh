@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploy rehearsal: the real `cdk bootstrap`, `cdk deploy`, an image-tag update and `cdk destroy`
-# of the bin app, and route updates (remove a route, add a service) of a second small app,
-# against a local moto server, with AWS SDK checks after each step.
+# of the bin app, route updates (remove a route, add a service) of a second small app, and the
+# deploy and destroy of a third with an EFS volume, against a local moto server, with AWS SDK
+# checks after each step.
 # Only loopback is contacted. See docs/rehearsal.md.
 #
 # Environment (all optional):
@@ -214,7 +215,32 @@ run_step "routes: deploy Billing,Api,Docs (add a service, its route first)" 90 "
 run_step "routes: checks after adding a service" 30 "${ROUTES_CHECKS[@]}" added-service
 log "route updates took $((SECONDS - ROUTES_START)) s"
 
-# ---- 5. destroy: the stack goes, the repository and its images stay ---------------------------
+# ---- 5. EFS volumes: a third small app (test/rehearsal/efs-app.ts): a ServiceFileSystem and a ---
+# worker that mounts it through an access point. Checks the file system (encrypted, backups,
+# throughput, lifecycle), one mount target per task subnet, the access point's POSIX user and root
+# directory, and the task volume (IAM authorization, transit encryption, that access point); then
+# destroys it: the file system stays (RETAIN), its mount targets and access point go. moto 5.2.5
+# has no Fn::GetAtt for AWS::EFS::FileSystem: the app builds the file system's ARN from its Ref
+# (see efs-app.ts); the destroy ends on the VPC as the bin app's does (tolerated the same way).
+EFS_STACK=ecs-service-kit-efs
+EFS_OUT="$WORK/cdk.out.efs"
+EFS_APP_JS="$WORK/efs-app.js"
+EFS_START=$SECONDS
+# Deploy and destroy read the assembly the template checks looked at (no second synth).
+EFS_CDK=(--app "$EFS_OUT" --no-notices)
+EFS_CHECKS=(env REHEARSAL_STACK=$EFS_STACK REHEARSAL_OUT="$EFS_OUT" "${CHECKS[@]}")
+run_step "efs: compile test/rehearsal/efs-app.ts" 30 node -e "require('esbuild').buildSync({entryPoints:['test/rehearsal/efs-app.ts'],outfile:process.argv[1],bundle:true,platform:'node',target:'node20',format:'cjs',external:['aws-cdk-lib','constructs'],logLevel:'warning'})" "$EFS_APP_JS"
+run_step "efs: synth" 60 npx cdk synth --app "node $EFS_APP_JS" --no-notices --output "$EFS_OUT" -q
+run_step "efs: template checks" 30 "${EFS_CHECKS[@]}" efs-template
+run_step "efs: deploy (file system, worker with an EFS volume)" 90 \
+  npx cdk deploy "${EFS_CDK[@]}" --require-approval never --method=direct --no-previous-parameters
+run_step "efs: checks after deploy" 30 "${EFS_CHECKS[@]}" efs-deployed
+TOLERATE='The vpc vpc-[0-9a-f]+ has dependencies and cannot be deleted' run_step "efs: cdk destroy" 90 \
+  npx cdk destroy "${EFS_CDK[@]}" --force
+run_step "efs: checks after destroy (file system retained)" 30 "${EFS_CHECKS[@]}" efs-destroyed
+log "EFS volumes took $((SECONDS - EFS_START)) s"
+
+# ---- 6. destroy: the stack goes, the repository and its images stay ---------------------------
 # moto 5.2 never deletes the route tables CloudFormation created, so DeleteStack fails on the VPC
 # ("has dependencies") after deleting the rest; the checks below say what was and was not deleted.
 TOLERATE='The vpc vpc-[0-9a-f]+ has dependencies and cannot be deleted' run_step "cdk destroy" 120 \

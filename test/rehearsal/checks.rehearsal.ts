@@ -13,6 +13,9 @@
  *     routes <label>                 after each deploy of the routes app (test/rehearsal/routes-app.ts):
  *                                    rules keep their priorities, services are ACTIVE, and the
  *                                    update-hazard comparison of the previous and this template is clean
+ *     efs-template                   the EFS app's template (test/rehearsal/efs-app.ts) is deployable on moto
+ *     efs-deployed                   after its deploy: file system, mount targets, access point, task volume
+ *     efs-destroyed                  after its destroy: the file system stays, mount targets and access point go
  *     summary                        totals of all phases
  *
  * Environment: AWS_ENDPOINT_URL (the moto server), REHEARSAL_DIR (state and results),
@@ -36,6 +39,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Defaults } from '../../lib/defaults';
 import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
+import { EFS_MOUNT_PATH, EFS_POSIX_USER, EFS_ROOT_DIRECTORY } from './efs-app-settings';
+import { MOTO_NO_GETATT_TYPES } from './moto-facts';
 
 // ---- resource types moto skips (../shared/notes/local-emulator.md) --------------------------------
 /** Types moto's CloudFormation skips with a warning: present in the template, never created or checked. */
@@ -182,6 +187,23 @@ async function ec2Query(action: string, params: Record<string, string>): Promise
   });
   return res.text();
 }
+/**
+ * A read-only EFS REST API call (no EFS SDK client is installed), e.g.
+ * `/2015-02-01/file-systems?FileSystemId=fs-…`. moto routes it by the service in the credential
+ * scope and does not check the signature. Returns the status and the parsed JSON body.
+ */
+async function efsApi(pathAndQuery: string): Promise<{ status: number; body: any }> {
+  const authorization = `AWS4-HMAC-SHA256 Credential=rehearsal/20260101/${region}/elasticfilesystem/aws4_request, SignedHeaders=host, Signature=0`;
+  const res = await fetch(`${endpoint}${pathAndQuery}`, { headers: { Authorization: authorization } });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { raw: text };
+  }
+  return { status: res.status, body };
+}
 function xmlValues(xml: string, tag: string): string[] {
   return [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);
 }
@@ -206,6 +228,18 @@ function revisionOf(taskDefinitionArn: string | undefined): number {
 }
 
 // ---- phases -----------------------------------------------------------------------------------
+/** A GetAtt on a resource moto skips, or on one moto has no GetAtt for, fails the whole stack in moto: say which one up front. */
+function checkGetAtts(t: CfnTemplate): void {
+  const idsOf = (types: ReadonlyArray<string>): Set<string> =>
+    new Set(Object.entries(t.Resources).filter(([, r]) => types.includes(r.Type)).map(([id]) => id));
+  const targets = [...getAttTargets({ r: t.Resources, o: t.Outputs })];
+  const skippedIds = idsOf(MOTO_SKIPPED_TYPES);
+  const noGetAttIds = idsOf(MOTO_NO_GETATT_TYPES);
+  check(targets.every((id) => !skippedIds.has(id)), 'no Fn::GetAtt on a resource moto skips', targets.filter((id) => skippedIds.has(id)).join(', '));
+  check(targets.every((id) => !noGetAttIds.has(id)), `no Fn::GetAtt on a resource moto has no GetAtt for (${MOTO_NO_GETATT_TYPES.join(', ')})`,
+    targets.filter((id) => noGetAttIds.has(id)).join(', '));
+}
+
 async function templatePhase(): Promise<void> {
   console.log(`Template checks: ${stackName} in ${outDir}`);
   const t = loadTemplate();
@@ -220,10 +254,7 @@ async function templatePhase(): Promise<void> {
     const ids = ofType(t, type).map(([id]) => id);
     note(`not verified by the emulator (moto skips ${type}): ${ids.join(', ')}`);
   }
-  // A GetAtt on a skipped resource fails the whole stack in moto: say which one up front.
-  const skippedIds = new Set(Object.entries(t.Resources).filter(([, r]) => MOTO_SKIPPED_TYPES.includes(r.Type)).map(([id]) => id));
-  const badGetAtts = [...getAttTargets({ r: t.Resources, o: t.Outputs })].filter((id) => skippedIds.has(id));
-  check(badGetAtts.length === 0, 'no Fn::GetAtt on a resource moto skips', badGetAtts.join(', '));
+  checkGetAtts(t);
 
   for (const [id, r] of ofType(t, 'AWS::ECR::Repository')) {
     const name = r.Properties?.RepositoryName;
@@ -595,8 +626,13 @@ async function destroyedPhase(): Promise<void> {
       + `${state.clusterName} and its service are still ACTIVE there; their removal is not verified`);
   } else fail(`cluster/service half deleted: cluster ${cluster?.status}, service ${service?.status}`);
 
-  // The VPC: moto never deletes the route tables CloudFormation made, so it refuses to delete the VPC.
-  for (const vpcId of state.vpcIds ?? []) {
+  await checkVpcsLeft(state.vpcIds ?? []);
+  finish('destroyed');
+}
+
+/** The VPC: moto never deletes the route tables CloudFormation made, so it refuses to delete the VPC. */
+async function checkVpcsLeft(vpcIds: string[]): Promise<void> {
+  for (const vpcId of vpcIds) {
     const byVpc = { 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcId };
     const vpcs = xmlValues(await ec2Query('DescribeVpcs', byVpc), 'vpcId');
     if (!vpcs.includes(vpcId)) {
@@ -612,7 +648,6 @@ async function destroyedPhase(): Promise<void> {
         + 'moto 5.2 has no CloudFormation delete for AWS::EC2::RouteTable). Its subnets and security groups are gone.');
     } else fail(`VPC ${vpcId} is left with subnets [${subnets.join(', ')}], security groups [${groups.join(', ')}], route tables [${routeTables.join(', ')}]`);
   }
-  finish('destroyed');
 }
 
 /**
@@ -687,6 +722,209 @@ async function routesPhase(label: string): Promise<void> {
   finish(`routes ${label}`);
 }
 
+// ---- EFS volumes: the EFS app (test/rehearsal/efs-app.ts) -----------------------------------------
+/** The EFS app's template, before its deploy: deployable on moto, and a retained file system. */
+async function efsTemplatePhase(): Promise<void> {
+  console.log(`Template checks of the EFS app: ${stackName}`);
+  const t = loadTemplate();
+  const lambdaBacked = Object.entries(t.Resources).filter(([, r]) => r.Type.startsWith('Custom::') || LAMBDA_TYPES.includes(r.Type));
+  check(lambdaBacked.length === 0, 'no Lambda functions or custom resources', lambdaBacked.map(([id, r]) => `${id} ${r.Type}`).join(', '));
+  checkGetAtts(t);
+  const [fsId, fs] = single(t, 'AWS::EFS::FileSystem');
+  equal(fs.DeletionPolicy, 'Retain', `${fsId} DeletionPolicy (library default: retained)`);
+  equal(fs.UpdateReplacePolicy, 'Retain', `${fsId} UpdateReplacePolicy`);
+  check(ofType(t, 'AWS::EFS::MountTarget').length > 0 && ofType(t, 'AWS::EFS::AccessPoint').length === 1,
+    'template has mount targets and one access point');
+  finish('efs template');
+}
+
+/**
+ * Physical ids of the template's resources of a type: CloudFormation's, or (where moto gives none)
+ * moto's internal state's, among its records for which `where` holds (that state also lists
+ * deleted objects, e.g. a previous run's).
+ */
+async function efsPhysicalIds(t: CfnTemplate, ids: Map<string, string>, type: string, key: string, where: (r: any) => boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const missing = ofType(t, type).map(([id]) => id).filter((id) => {
+    if (ids.get(id)) out.set(id, ids.get(id)!);
+    return !ids.get(id);
+  });
+  if (missing.length > 0) {
+    const stored: any[] = (await motoData()).efs?.[type.split('::')[2]] ?? [];
+    for (const id of missing) {
+      const found = stored.filter((r) => r.logical_resource_id === id && where(r)).pop()?.[key];
+      if (found) out.set(id, found);
+    }
+    note(`moto gives ${type} no physical id (no Ref: its model has no physical_resource_id; Ref yields the Python object), `
+      + `so the checks find ${missing.join(', ')} in moto's internal state`);
+  }
+  return out;
+}
+
+/**
+ * After the EFS app's deploy: the file system exists, encrypted, backed up, with the template's
+ * throughput, performance mode and lifecycle; one mount target in each task subnet; the access
+ * point with the app's POSIX user and root directory; the task definition mounts the volume
+ * through that access point with IAM authorization and encryption in transit.
+ */
+async function efsDeployedPhase(): Promise<void> {
+  console.log(`Checks after the EFS app deploy: ${stackName}`);
+  const t = loadTemplate();
+  const ids = await physicalIds();
+  const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  equal(stack?.StackStatus, 'CREATE_COMPLETE', 'stack status');
+
+  // File system: what the template asks for (the library's defaults) and what EFS holds.
+  const [fsLogicalId, fsRes] = single(t, 'AWS::EFS::FileSystem');
+  const fsp = fsRes.Properties ?? {};
+  const fileSystemId = ids.get(fsLogicalId) ?? '';
+  check(/^fs-[0-9a-f]+$/.test(fileSystemId), `${fsLogicalId} physical id is a file system id`, fileSystemId);
+  equal(fsp.Encrypted, true, 'template file system Encrypted');
+  equal(fsp.BackupPolicy?.Status, Defaults.fileSystemAutomaticBackups ? 'ENABLED' : 'DISABLED', 'template file system BackupPolicy (library default)');
+  equal(fsp.ThroughputMode, Defaults.fileSystemThroughputMode, 'template file system ThroughputMode (library default)');
+  equal(fsp.PerformanceMode, Defaults.fileSystemPerformanceMode, 'template file system PerformanceMode (library default)');
+  equal(fsp.LifecyclePolicies, [{ TransitionToIA: Defaults.fileSystemLifecyclePolicy }, { TransitionToPrimaryStorageClass: Defaults.fileSystemOutOfInfrequentAccess }],
+    'template file system LifecyclePolicies (library defaults)');
+  const described = await efsApi(`/2015-02-01/file-systems?FileSystemId=${encodeURIComponent(fileSystemId)}`);
+  const fs0 = described.body?.FileSystems?.[0];
+  equal(fs0?.FileSystemId, fileSystemId, 'DescribeFileSystems finds the file system');
+  equal(fs0?.LifeCycleState, 'available', 'file system LifeCycleState');
+  equal(fs0?.Encrypted, true, 'file system Encrypted');
+  equal(fs0?.ThroughputMode, fsp.ThroughputMode, 'file system ThroughputMode (from template)');
+  equal(fs0?.PerformanceMode, fsp.PerformanceMode, 'file system PerformanceMode (from template)');
+  const backup = await efsApi(`/2015-02-01/file-systems/${fileSystemId}/backup-policy`);
+  equal(backup.body?.BackupPolicy?.Status, 'ENABLED', 'DescribeBackupPolicy: automatic backups ENABLED');
+  const lifecycle = await efsApi(`/2015-02-01/file-systems/${fileSystemId}/lifecycle-configuration`);
+  equal(lifecycle.body?.LifecyclePolicies, fsp.LifecyclePolicies, 'DescribeLifecycleConfiguration (from template)');
+  if (fsp.FileSystemPolicy) {
+    const policy = await efsApi(`/2015-02-01/file-systems/${fileSystemId}/policy`);
+    if (policy.status === 200) {
+      check(JSON.stringify(policy.body?.Policy ?? '').includes('aws:SecureTransport'), 'file system policy refuses connections without TLS');
+    } else {
+      note(`moto ignores FileSystemPolicy (DescribeFileSystemPolicy: ${policy.body?.__type}): the policy that refuses connections without TLS is not verified`);
+    }
+  }
+
+  // Mount targets: one per task subnet (the service's subnets), each in the file system's security group.
+  const [serviceLogicalId, serviceRes] = single(t, 'AWS::ECS::Service');
+  const taskSubnets = ((serviceRes.Properties?.NetworkConfiguration?.AwsvpcConfiguration?.Subnets ?? []) as any[])
+    .map((s) => ids.get(s?.Ref) ?? JSON.stringify(s)).sort();
+  check(taskSubnets.length > 0, `the service's task subnets: ${taskSubnets.join(', ')}`);
+  const templateMountTargets = ofType(t, 'AWS::EFS::MountTarget');
+  const templateMountTargetSubnets = templateMountTargets.map(([, r]) => ids.get(r.Properties?.SubnetId?.Ref) ?? '').sort();
+  equal(templateMountTargetSubnets, taskSubnets, 'template: one mount target in each task subnet');
+  const mountTargets: any[] = (await efsApi(`/2015-02-01/mount-targets?FileSystemId=${encodeURIComponent(fileSystemId)}`)).body?.MountTargets ?? [];
+  equal(mountTargets.map((m) => m.SubnetId).sort(), taskSubnets, 'DescribeMountTargets: one mount target per task subnet');
+  equal(mountTargets.map((m) => m.MountTargetId).sort(), templateMountTargets.map(([id]) => ids.get(id)).sort(), 'the mount targets are the stack\'s');
+  check(mountTargets.every((m) => m.LifeCycleState === 'available'), 'every mount target is available', mountTargets.map((m) => m.LifeCycleState).join(', '));
+  equal(new Set(mountTargets.map((m) => m.AvailabilityZoneName)).size, mountTargets.length, 'mount targets in distinct Availability Zones');
+  const wantGroups = (templateMountTargets[0]?.[1].Properties?.SecurityGroups ?? []).map((g: any) => ids.get(g?.['Fn::GetAtt']?.[0]) ?? JSON.stringify(g));
+  for (const m of mountTargets) {
+    const groups = (await efsApi(`/2015-02-01/mount-targets/${m.MountTargetId}/security-groups`)).body?.SecurityGroups;
+    equal(groups, wantGroups, `mount target ${m.MountTargetId} security groups (from template)`);
+  }
+
+  // The NFS rule: the file system's security group admits 2049 from the tasks' security group.
+  const taskGroups = ((serviceRes.Properties?.NetworkConfiguration?.AwsvpcConfiguration?.SecurityGroups ?? []) as any[])
+    .map((g) => ids.get(g?.['Fn::GetAtt']?.[0]) ?? '');
+  const groupXml = await ec2Query('DescribeSecurityGroups', { 'GroupId.1': wantGroups[0] ?? '' });
+  const ingress = /<ipPermissions>([\s\S]*?)<\/ipPermissions>/.exec(groupXml)?.[1] ?? '';
+  // One <item><ipProtocol>… per permission; the peers are nested <groups><item><groupId>….
+  const nfsPeers = ingress.split(/<item>\s*<ipProtocol>/).filter((perm) => /<fromPort>2049<\/fromPort>\s*<toPort>2049<\/toPort>/.test(perm))
+    .flatMap((perm) => xmlValues(perm, 'groupId'));
+  check(taskGroups.length > 0 && taskGroups.every((g) => nfsPeers.includes(g)),
+    `the file system's security group admits NFS (2049) from the tasks' security group ${taskGroups.join(', ')}`, `NFS peers: ${nfsPeers.join(', ')}`);
+
+  // Access point: the app's POSIX user and root directory, on this file system.
+  const [apLogicalId, apRes] = single(t, 'AWS::EFS::AccessPoint');
+  const app = apRes.Properties ?? {};
+  equal(app.PosixUser, { Gid: String(EFS_POSIX_USER.gid), Uid: String(EFS_POSIX_USER.uid) }, 'template access point PosixUser (the app\'s)');
+  equal(app.RootDirectory?.Path, EFS_ROOT_DIRECTORY, 'template access point root directory (the app\'s)');
+  equal(app.RootDirectory?.CreationInfo, { OwnerGid: String(EFS_POSIX_USER.gid), OwnerUid: String(EFS_POSIX_USER.uid), Permissions: Defaults.efsDirectoryPermissions },
+    'template access point creates the root directory owned by the POSIX user (library default permissions)');
+  equal(app.FileSystemId, { Ref: fsLogicalId }, 'template access point is on the file system');
+  const accessPointId = (await efsPhysicalIds(t, ids, 'AWS::EFS::AccessPoint', 'access_point_id', (r) => r.file_system_id === fileSystemId)).get(apLogicalId) ?? '';
+  const accessPoints: any[] = (await efsApi(`/2015-02-01/access-points?FileSystemId=${encodeURIComponent(fileSystemId)}`)).body?.AccessPoints ?? [];
+  equal(accessPoints.map((a) => a.AccessPointId), [accessPointId], 'DescribeAccessPoints: the file system has exactly the stack\'s access point');
+  const ap = accessPoints.find((a) => a.AccessPointId === accessPointId);
+  equal(ap?.LifeCycleState, 'available', 'access point LifeCycleState');
+  equal(ap?.PosixUser, app.PosixUser, 'access point PosixUser (from template)');
+  equal(ap?.RootDirectory, app.RootDirectory, 'access point RootDirectory: path and creation info (from template)');
+
+  // The task definition: the volume through that access point, IAM authorization, TLS; the mount point.
+  const [taskDefLogicalId, taskDefRes] = single(t, 'AWS::ECS::TaskDefinition');
+  const templateVolume = ((taskDefRes.Properties?.Volumes ?? []) as any[]).find((v) => v.EFSVolumeConfiguration);
+  const efsConfig = templateVolume?.EFSVolumeConfiguration ?? {};
+  equal([efsConfig.FilesystemId, efsConfig.TransitEncryption, efsConfig.AuthorizationConfig?.IAM, efsConfig.AuthorizationConfig?.AccessPointId],
+    [{ Ref: fsLogicalId }, 'ENABLED', 'ENABLED', { Ref: apLogicalId }],
+    'template task volume: the file system, transit encryption, IAM authorization, through the access point');
+  const taskDefArn = ids.get(taskDefLogicalId) ?? '';
+  const taskDef = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefArn }))).taskDefinition;
+  const volume = taskDef?.volumes?.find((v) => v.name === templateVolume?.Name);
+  check(volume !== undefined, `task definition has the volume ${templateVolume?.Name}`);
+  const live = volume?.efsVolumeConfiguration;
+  if (live) {
+    equal([live.fileSystemId, live.transitEncryption, live.authorizationConfig?.iam, live.authorizationConfig?.accessPointId],
+      [fileSystemId, 'ENABLED', 'ENABLED', accessPointId], 'task volume: the file system, transit encryption, IAM authorization, through the access point');
+  } else {
+    note('moto drops the task definition\'s EFSVolumeConfiguration (its CloudFormation turns the key into "eFSVolumeConfiguration", which DescribeTaskDefinition never returns, '
+      + 'and its Ref to the access point is a Python object): the registered volume\'s file system, access point, IAM authorization and transit encryption are checked in the template only');
+  }
+  const container = taskDef?.containerDefinitions?.find((c) => c.mountPoints?.some((m) => m.sourceVolume === templateVolume?.Name));
+  const mountPoint = container?.mountPoints?.find((m) => m.sourceVolume === templateVolume?.Name);
+  equal([mountPoint?.containerPath, mountPoint?.readOnly], [EFS_MOUNT_PATH, false],
+    `container ${container?.name} mounts ${templateVolume?.Name} at ${EFS_MOUNT_PATH}, writable`);
+
+  // The task role may mount and write through that access point only (IAM is not enforced by moto).
+  const statements = ofType(t, 'AWS::IAM::Policy').flatMap(([, r]) => (r.Properties?.PolicyDocument?.Statement ?? []) as any[]);
+  const grant = statements.find((st) => [st.Action].flat().includes('elasticfilesystem:ClientMount'));
+  check(JSON.stringify(grant?.Condition?.StringEquals?.['elasticfilesystem:AccessPointArn'] ?? '').includes(`"Ref":"${apLogicalId}"`)
+    && [grant?.Action].flat().includes('elasticfilesystem:ClientWrite'),
+  'template: the task role may ClientMount and ClientWrite only through the access point', JSON.stringify(grant));
+  note('moto does not enforce IAM, and its Ref to an access point yields no id, so the task role\'s AccessPointArn condition names no real access point there (checked in the template only)');
+
+  // The service runs that task definition.
+  const [clusterLogicalId] = single(t, 'AWS::ECS::Cluster');
+  const service = (await ecs.send(new DescribeServicesCommand({ cluster: ids.get(clusterLogicalId), services: [ids.get(serviceLogicalId) ?? ''] }))).services?.[0];
+  equal([service?.status, service?.taskDefinition], ['ACTIVE', taskDefArn], `${serviceLogicalId} is ACTIVE and runs ${taskDefLogicalId}`);
+
+  saveState({ efs: {
+    fileSystemId, mountTargetIds: mountTargets.map((m) => m.MountTargetId), accessPointId,
+    vpcIds: ofType(t, 'AWS::EC2::VPC').map(([id]) => ids.get(id)),
+  } });
+  finish('efs deployed');
+}
+
+/** After the EFS app's destroy: the file system (RETAIN) and its settings stay; mount targets and the access point are gone. */
+async function efsDestroyedPhase(): Promise<void> {
+  console.log(`Checks after the EFS app destroy: ${stackName}`);
+  const state = loadState().efs ?? {};
+  try {
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+    equal(stack?.StackStatus, 'DELETE_COMPLETE', 'stack is deleted');
+  } catch (e) {
+    check(/does not exist/.test((e as Error).message), 'stack is gone', (e as Error).message);
+  }
+  const fs0 = (await efsApi(`/2015-02-01/file-systems?FileSystemId=${encodeURIComponent(state.fileSystemId)}`)).body?.FileSystems?.[0];
+  equal(fs0?.FileSystemId, state.fileSystemId, 'file system still exists (RETAIN)');
+  equal([fs0?.LifeCycleState, fs0?.Encrypted], ['available', true], 'retained file system is available and encrypted');
+  const backup = await efsApi(`/2015-02-01/file-systems/${state.fileSystemId}/backup-policy`);
+  equal(backup.body?.BackupPolicy?.Status, 'ENABLED', 'retained file system keeps its automatic backups');
+  const mountTargets: any[] = (await efsApi(`/2015-02-01/mount-targets?FileSystemId=${encodeURIComponent(state.fileSystemId)}`)).body?.MountTargets ?? [];
+  equal(mountTargets.map((m) => m.MountTargetId), [], 'the retained file system has no mount targets left');
+  equal(fs0?.NumberOfMountTargets, 0, 'file system NumberOfMountTargets');
+  for (const id of state.mountTargetIds ?? []) {
+    const res = await efsApi(`/2015-02-01/mount-targets?MountTargetId=${id}`);
+    check(res.status === 404 || (res.body?.MountTargets ?? []).length === 0, `mount target ${id} is gone`, `${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const accessPoints: any[] = (await efsApi(`/2015-02-01/access-points?FileSystemId=${encodeURIComponent(state.fileSystemId)}`)).body?.AccessPoints ?? [];
+  equal(accessPoints.map((a) => a.AccessPointId), [], 'the retained file system has no access point left');
+  const ap = await efsApi(`/2015-02-01/access-points?AccessPointId=${state.accessPointId}`);
+  check(ap.status === 404 || (ap.body?.AccessPoints ?? []).length === 0, `access point ${state.accessPointId} is gone`, `${ap.status} ${JSON.stringify(ap.body)}`);
+  await checkVpcsLeft(state.vpcIds ?? []);
+  finish('efs destroyed');
+}
+
 function summaryPhase(): void {
   const rows = fs.readFileSync(path.join(dir, 'results.txt'), 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
   const p = rows.reduce((n, r) => n + Number(r[1]), 0);
@@ -710,8 +948,11 @@ async function main(): Promise<void> {
     case 'updated': return updatedPhase(args[0], args[1]);
     case 'destroyed': return destroyedPhase();
     case 'routes': return routesPhase(args[0]);
+    case 'efs-template': return efsTemplatePhase();
+    case 'efs-deployed': return efsDeployedPhase();
+    case 'efs-destroyed': return efsDestroyedPhase();
     case 'summary': return summaryPhase();
-    default: throw new Error(`unknown phase ${phase}; use template|bootstrapped|deployed|push|updated|destroyed|routes|summary`);
+    default: throw new Error(`unknown phase ${phase}; use template|bootstrapped|deployed|push|updated|destroyed|routes|efs-template|efs-deployed|efs-destroyed|summary`);
   }
 }
 
