@@ -40,7 +40,7 @@ import {
 import { Defaults } from '../../lib/defaults';
 import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { EFS_MOUNT_PATH, EFS_POSIX_USER, EFS_ROOT_DIRECTORY } from './efs-app-settings';
-import { MOTO_NO_GETATT_TYPES } from './moto-facts';
+import { MOTO_LOAD_BALANCER_TYPES, MOTO_NO_GETATT_TYPES } from './moto-facts';
 
 // ---- resource types moto skips (../shared/notes/local-emulator.md) --------------------------------
 /** Types moto's CloudFormation skips with a warning: present in the template, never created or checked. */
@@ -256,6 +256,11 @@ async function templatePhase(): Promise<void> {
   }
   checkGetAtts(t);
 
+  for (const [id, r] of ofType(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const type = r.Properties?.Type ?? 'application';
+    check(MOTO_LOAD_BALANCER_TYPES.includes(type), `${id} is a load balancer type moto's CloudFormation can make (${MOTO_LOAD_BALANCER_TYPES.join(', ')})`,
+      `Type ${type}: moto makes it an application load balancer, and a TCP/TLS/UDP listener then fails CreateStack`);
+  }
   for (const [id, r] of ofType(t, 'AWS::ECR::Repository')) {
     const name = r.Properties?.RepositoryName;
     check(typeof name === 'string' && /^[a-z0-9._/-]+$/.test(name), `${id} has an explicit lower-case RepositoryName (moto rejects generated ones)`,

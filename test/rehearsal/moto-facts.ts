@@ -9,3 +9,12 @@
  * reports "AlreadyExistsException: Stack … already exists".
  */
 export const MOTO_NO_GETATT_TYPES: ReadonlyArray<string> = ['AWS::EFS::FileSystem', 'AWS::EFS::AccessPoint'];
+/**
+ * The load balancer types moto's CloudFormation can make: its create of an
+ * AWS::ElasticLoadBalancingV2::LoadBalancer passes on only the name, Scheme, SecurityGroups and
+ * Subnets, so a `Type: network` load balancer becomes an application one, and the first TCP, TLS
+ * or UDP listener on it fails CreateStack with "ValidationError: Listener protocol 'TCP' must be
+ * one of 'HTTP, HTTPS'" (the stack stays CREATE_IN_PROGRESS). moto's ELBv2 API itself makes
+ * network load balancers; only its CloudFormation drops the type.
+ */
+export const MOTO_LOAD_BALANCER_TYPES: ReadonlyArray<string> = ['application'];
