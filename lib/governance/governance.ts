@@ -123,6 +123,21 @@ export class LogEncryptionKey extends Construct {
 }
 
 /**
+ * A load balancer's deletion protection: the prop, else on under `control-tower`
+ * (CT.ELASTICLOADBALANCING.PR.5). An explicit `false` wins over the switch, with a warning: the
+ * lever for a destroy where the control is off or only warns. Internal.
+ */
+export function governedDeletionProtection(scope: IConstruct, deletionProtection: boolean | undefined): boolean {
+  const governed = Governance.isControlTower(scope);
+  if (deletionProtection === false && governed) {
+    Annotations.of(scope).addWarningV2('ecs-service-kit:governance-deletion-protection-off',
+      `deletionProtection: false under ${Governance.CONTEXT_KEY}=control-tower: AWS Control Tower's CT.ELASTICLOADBALANCING.PR.5 ` +
+      'rejects this load balancer when that control is enabled. Set it only to destroy the stack where the control is off or in WARN mode (docs/governance.md).');
+  }
+  return deletionProtection ?? governed;
+}
+
+/**
  * The log retention to use: under `control-tower` the default becomes one year, and a shorter
  * explicit retention is a ConfigurationError (CT.CLOUDWATCH.PR.2 would fail the deploy). Internal.
  */

@@ -5,7 +5,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TARGET_PARTITIONS } from 'aws-cdk-lib/cx-api';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
-import { Construct } from 'constructs';
 
 /**
  * Access-log delivery for an Application Load Balancer (internal, not exported from index.ts).
@@ -207,14 +206,17 @@ export function networkAccessLogStatementsText(nlb: elbv2.NetworkLoadBalancer, b
   ]);
 }
 
+/** The keys whose policy already admits Network Load Balancer log delivery. */
+const keysAdmittingNetworkLogDelivery = new WeakSet<kms.Key>();
+
 /**
  * Lets Network Load Balancer log delivery encrypt access logs with `key` (SSE-KMS on the log
  * bucket), for this account's deliveries only: the key policy statement of the Network Load
  * Balancer guide ("Enable access logs", bucket encryption). Added once per key.
  */
 export function allowNetworkLogDelivery(key: kms.IKey): void {
-  if (!(key instanceof kms.Key) || key.node.tryFindChild('NlbLogDeliveryMarker')) return;
-  new Construct(key, 'NlbLogDeliveryMarker');
+  if (!(key instanceof kms.Key) || keysAdmittingNetworkLogDelivery.has(key)) return;
+  keysAdmittingNetworkLogDelivery.add(key);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowNetworkLoadBalancerLogDelivery',
     principals: [new iam.ServicePrincipal(NLB_LOG_DELIVERY_SERVICE)],

@@ -65,17 +65,17 @@ export function configureAccessLogs(
     return undefined;
   }
   const bucket = props.accessLogBucket ?? createAccessLogBucket(scope, expiryDays);
-  if (!props.accessLogBucket && !Governance.isControlTower(scope)) {
-    skipCheckov(bucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
-  }
   const policyAttached = logAccessLogs(loadBalancer, bucket, props.accessLogPrefix);
-  if (!policyAttached) {
-    Annotations.of(scope).addWarningV2('ecs-service-kit:imported-access-log-bucket',
-      `accessLogBucket ${bucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
-      '"Access Denied for bucket" when the load balancer turns access logs on. Add this statement to that bucket\'s policy yourself, ' +
-      `then acknowledge this warning: ${accessLogStatementsText(loadBalancer, bucket, props.accessLogPrefix)}`);
-  }
+  if (!policyAttached) warnImportedAccessLogBucket(scope, bucket, accessLogStatementsText(loadBalancer, bucket, props.accessLogPrefix));
   return bucket;
+}
+
+/** The warning on an imported access-log bucket, whose policy the user must complete with `statements`. */
+export function warnImportedAccessLogBucket(scope: Construct, bucket: s3.IBucket, statements: string): void {
+  Annotations.of(scope).addWarningV2('ecs-service-kit:imported-access-log-bucket',
+    `accessLogBucket ${bucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
+    '"Access Denied for bucket" when the load balancer turns access logs on. Add this bucket policy statement (or statements) yourself, ' +
+    `then acknowledge this warning: ${statements}`);
 }
 
 export function createAccessLogBucket(scope: Construct, expiryDays: number, encryptionKey?: kms.IKey): s3.Bucket {
@@ -103,6 +103,7 @@ export function createAccessLogBucket(scope: Construct, expiryDays: number, encr
     governLogBucket(bucket, ServerAccessLogBucket.of(scope));
     return bucket;
   }
+  skipCheckov(bucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
   // Server access logs for a log bucket would record the log writes themselves (and a second log
   // bucket would need its own logs). Who reads the logs is better audited with CloudTrail data events.
   Validations.of(bucket).acknowledge({

@@ -7,7 +7,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
-import { Governance } from '../governance/governance';
+import { governedDeletionProtection } from '../governance/governance';
 import { skipCheckov } from '../validation/checkov';
 import { checkDurationSeconds, checkPattern, fail } from '../validation/checks';
 import { configureAccessLogs, validateAccessLogs } from './access-logs';
@@ -137,11 +137,6 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       allowAllOutbound: false,
     });
 
-    if (props.deletionProtection === false && Governance.isControlTower(this)) {
-      Annotations.of(this).addWarningV2('ecs-service-kit:governance-deletion-protection-off',
-        `deletionProtection: false under ${Governance.CONTEXT_KEY}=control-tower: AWS Control Tower's CT.ELASTICLOADBALANCING.PR.5 ` +
-        'rejects this load balancer when that control is enabled. Set it only to destroy the stack where the control is off or in WARN mode (docs/governance.md).');
-    }
     this.applicationLoadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -152,8 +147,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       dropInvalidHeaderFields: true,
       desyncMitigationMode: props.desyncMitigationMode ?? Defaults.desyncMitigationMode,
       idleTimeout,
-      // Under ecs-service-kit:governance=control-tower on unless the prop says false (CT.ELASTICLOADBALANCING.PR.5).
-      deletionProtection: props.deletionProtection ?? Governance.isControlTower(this),
+      deletionProtection: governedDeletionProtection(this, props.deletionProtection),
       loadBalancerName: props.loadBalancerName,
     });
 

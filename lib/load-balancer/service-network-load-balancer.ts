@@ -8,11 +8,11 @@ import { Defaults } from '../defaults';
 import { skipCheckov } from '../validation/checkov';
 import { checkPattern, fail } from '../validation/checks';
 import { allowNetworkLogDelivery, logNetworkAccessLogs, networkAccessLogStatementsText } from './access-log-policy';
-import { createAccessLogBucket } from './access-logs';
+import { createAccessLogBucket, warnImportedAccessLogBucket } from './access-logs';
 import { literalVpcCidr } from './load-balancer-ingress';
 import { validateCidrs, validateSubnets } from './load-balancer-validation';
 import { NetworkProtocol, ServiceNetworkLoadBalancerProps } from './service-network-load-balancer-props';
-import { Governance } from '../governance/governance';
+import { Governance, governedDeletionProtection } from '../governance/governance';
 
 export * from './service-network-load-balancer-props';
 
@@ -136,16 +136,10 @@ export class ServiceNetworkLoadBalancer extends Construct {
       // get one (SetSecurityGroups refuses it), so adding one later would replace it.
       securityGroups: [this.securityGroup],
       crossZoneEnabled: props.crossZoneEnabled ?? Defaults.networkCrossZoneEnabled,
-      // Under ecs-service-kit:governance=control-tower on unless the prop says false (CT.ELASTICLOADBALANCING.PR.5).
-      deletionProtection: props.deletionProtection ?? Governance.isControlTower(this),
+      deletionProtection: governedDeletionProtection(this, props.deletionProtection),
       loadBalancerName: props.loadBalancerName,
     });
     this.dnsName = this.networkLoadBalancer.loadBalancerDnsName;
-    if (props.deletionProtection === false && Governance.isControlTower(this)) {
-      Annotations.of(this).addWarningV2('ecs-service-kit:governance-deletion-protection-off',
-        `deletionProtection: false under ${Governance.CONTEXT_KEY}=control-tower: AWS Control Tower's CT.ELASTICLOADBALANCING.PR.5 ` +
-        'rejects this load balancer when that control is enabled. Set it only to destroy the stack where the control is off or in WARN mode (docs/governance.md).');
-    }
     // Under the switch access logging is on from the start (CT.ELASTICLOADBALANCING.PR.6), although
     // a Network Load Balancer writes entries for TLS listeners only: the bucket stays empty until one exists.
     if (Governance.isControlTower(this)) this.enableAccessLogs();
@@ -241,14 +235,8 @@ export class ServiceNetworkLoadBalancer extends Construct {
     const key = this.givenAccessLogBucket ? undefined : Governance.logEncryptionKey(this);
     if (key) allowNetworkLogDelivery(key);
     this.logBucket = this.givenAccessLogBucket ?? createAccessLogBucket(this, Defaults.accessLogExpiryDays, key);
-    if (!this.givenAccessLogBucket && !Governance.isControlTower(this)) {
-      skipCheckov(this.logBucket, 'CKV_AWS_18', 'This bucket is the load balancer\'s access-log destination; logging it would only log its own log deliveries.');
-    }
     if (!logNetworkAccessLogs(this.networkLoadBalancer, this.logBucket, undefined)) {
-      Annotations.of(this).addWarningV2('ecs-service-kit:imported-access-log-bucket',
-        `accessLogBucket ${this.logBucket.node.path} is imported, so no bucket policy can be added to it and the deploy fails with ` +
-        '"Access Denied for bucket" when the load balancer turns access logs on. Add these statements to that bucket\'s policy yourself, ' +
-        `then acknowledge this warning: ${networkAccessLogStatementsText(this.networkLoadBalancer, this.logBucket, undefined)}`);
+      warnImportedAccessLogBucket(this, this.logBucket, networkAccessLogStatementsText(this.networkLoadBalancer, this.logBucket, undefined));
     }
   }
 

@@ -177,9 +177,7 @@ export class EventTopic extends Construct implements IEventTopic {
       removalPolicy,
       pendingWindow: Duration.days(7),
     });
-    if (key instanceof kms.Key && props.encryptionKey === undefined) {
-      limitGrantsToAwsServices(key);
-    }
+    if (key instanceof kms.Key && !props.encryptionKey) limitGrantsToAwsServices(key);
     const topic = new sns.Topic(this, 'Topic', {
       topicName: props.topicName,
       fifo: fifo || undefined,

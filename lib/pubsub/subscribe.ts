@@ -110,10 +110,6 @@ function subscriptionId(scope: IConstruct, topic: IEventTopic): string {
   return account !== undefined && !Token.isUnresolved(workerAccount) && account !== workerAccount ? `Topic-${account}-${name}` : `Topic-${name}`;
 }
 
-function topicKey(scope: IConstruct, topic: IEventTopic): string {
-  return subscriptionId(scope, topic);
-}
-
 function validateSubscription(scope: IConstruct, queues: SubscriberQueues, topic: IEventTopic, options: TopicSubscriptionOptions): sqs.Queue {
   const queue = queues.queue;
   if (!topic) fail(scope, 'topic', topic, 'is missing', 'give an EventTopic, or one from EventTopic.fromTopicArn');
@@ -142,7 +138,7 @@ function validateSubscription(scope: IConstruct, queues: SubscriberQueues, topic
     fail(scope, 'subscribe(topic)', topic.node.path, `is a FIFO topic and the worker's queue is standard: SNS would deliver without order or deduplication, and a FIFO topic's subscription needs a FIFO dead-letter queue, which a worker's standard queue does not have`,
       'subscribe the worker to a standard topic (worker queues are standard)');
   }
-  const key = topicKey(scope, topic);
+  const key = subscriptionId(scope, topic);
   let seen = subscribedTopics.get(queue);
   if (!seen) {
     seen = new Map();

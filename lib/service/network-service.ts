@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,7 +11,7 @@ import { ServiceNetworkLoadBalancer } from '../load-balancer/service-network-loa
 import { NetworkProtocol } from '../load-balancer/service-network-load-balancer-props';
 import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
 import { NetworkHealthCheck, NetworkHealthCheckProtocol, NetworkServiceOptions } from './network-service-options';
-import { ServiceBase, validateServiceOptions } from './service-base';
+import { checkTargetGroupTimes, ServiceBase, validateLoadBalancedService } from './service-base';
 
 /**
  * Properties of a NetworkService.
@@ -173,19 +172,9 @@ function validateNetworkService(scope: IConstruct, props: NetworkServiceProps): 
     fail(scope, 'preserveClientIp', false, `cannot be turned off with ${protocol}: the load balancer always preserves UDP clients' addresses`,
       'leave preserveClientIp unset with UDP and TCP_UDP');
   }
-  const lbVpc = props.loadBalancer.vpc;
-  const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));
-  if (lbVpc !== props.cluster.vpc && resolve(lbVpc) !== resolve(props.cluster.vpc)) {
-    fail(scope, 'loadBalancer', props.loadBalancer.node.path, `is in VPC ${lbVpc.node.path}, not in the cluster's VPC ${props.cluster.vpc.node.path}`,
-      'give a load balancer and a cluster in the same VPC');
-  }
-  validateServiceOptions(scope, props, props.cluster, {
-    containerPort: props.containerPort ?? Defaults.containerPort,
-    hasLoadBalancer: true,
-  });
+  validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer);
   validateNetworkHealthCheck(scope, props.healthCheck);
-  checkDurationSeconds(scope, 'deregistrationDelay', props.deregistrationDelay, 0, 3600);
-  checkDurationSeconds(scope, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2_147_483_647);
+  checkTargetGroupTimes(scope, props);
 }
 
 function validateNetworkHealthCheck(scope: IConstruct, healthCheck: NetworkHealthCheck | undefined): void {

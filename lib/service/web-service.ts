@@ -1,4 +1,4 @@
-import { Names, Stack, Validations } from 'aws-cdk-lib';
+import { Names, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,7 +14,7 @@ import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } f
 import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
 import { deploymentAlarmNames, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake } from '../deployment/service-deployment';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
-import { ServiceBase, validateServiceOptions } from './service-base';
+import { checkTargetGroupTimes, ServiceBase, validateLoadBalancedService } from './service-base';
 import { withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 
@@ -206,21 +206,9 @@ function validateWebService(scope: IConstruct, props: WebServiceProps): void {
     fail(scope, 'deployment.strategy.testPort', testPort, `needs a test listener on the load balancer, and ${props.loadBalancer.node.path} is an existing listener this app does not own`,
       'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');
   }
-  // A target group in another VPC than its load balancer synthesizes but fails at deploy time.
-  const lbVpc = props.loadBalancer.vpc;
-  const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));
-  if (lbVpc && lbVpc !== props.cluster.vpc && resolve(lbVpc) !== resolve(props.cluster.vpc)) {
-    fail(scope, 'loadBalancer', props.loadBalancer.node.path, `is in VPC ${lbVpc.node.path}, not in the cluster's VPC ${props.cluster.vpc.node.path}`,
-      'give a load balancer and a cluster in the same VPC');
-  }
-  validateServiceOptions(scope, props, props.cluster, {
-    containerPort: props.containerPort ?? Defaults.containerPort,
-    hasLoadBalancer: true,
-  });
+  validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer);
   validateHealthCheck(scope, props.healthCheck);
-  // The target group's limits.
-  checkDurationSeconds(scope, 'deregistrationDelay', props.deregistrationDelay, 0, 3600);
-  checkDurationSeconds(scope, 'healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2_147_483_647);
+  checkTargetGroupTimes(scope, props);
 }
 
 function validateHealthCheck(scope: IConstruct, healthCheck: TargetHealthCheck | undefined): void {
