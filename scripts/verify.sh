@@ -4,8 +4,8 @@
 #                AwsSolutions + construct annotations: zero errors, zero warnings
 #   2. cfn-lint  zero errors, zero warnings (ignored rules: .cfnlintrc.yaml)
 #   3. checkov   framework cloudformation: zero failed checks (skips: .checkov.yaml, template metadata)
-#   4. fuzz      test/quality/fuzz.test.ts at full size (FUZZ_RUNS=1, fixed seed; npm test runs a
-#                quarter), its synth sample with strict built-in validation; table printed
+#   4. fuzz      test/quality/fuzz.test.ts at full size (FUZZ_RUNS=1, fixed seed; npm test runs an
+#                eighth), its synth sample with strict built-in validation; table printed
 #   5. control   AWS Control Tower proactive controls (scripts/control-tower.ts: the Guard rules of
 #      tower     @cdklabs/cdk-validator-cfnguard, run with its cfn-guard binary) in two modes:
 #                default context and governed (-c ecs-service-kit:governance=control-tower), both
@@ -199,7 +199,7 @@ else
 fi
 [ "$FUZZ_E" = 0 ] && [ "$FUZZ_W" = 0 ] || FAIL=1
 
-step "fuzz at full size: FUZZ_RUNS=1 jest test/quality/fuzz.test.ts (fixed seed; npm test runs a quarter)"
+step "fuzz at full size: FUZZ_RUNS=1 jest test/quality/fuzz.test.ts (fixed seed; npm test runs an eighth)"
 FUZZ_FULL=FAILED
 if [ "$MODULES" = 1 ]; then
   FUZZ_FULL=skipped  # --module: verifying another app, not this library
