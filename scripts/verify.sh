@@ -11,7 +11,8 @@
 #                default context and governed (-c ecs-service-kit:governance=control-tower), both
 #                gated: zero findings outside scripts/control-tower-exceptions.json. The governed
 #                templates also pass steps 1-3 (synth with cdk-nag and the deploy checks,
-#                cfn-lint, checkov)
+#                cfn-lint, checkov) and the governed sweep (test/governance/governed-templates.verify.ts:
+#                every log group, KMS key, load balancer and created bucket as the switch makes it)
 #   6. NIST      opt-in (--nist or VERIFY_NIST=1): cdk-nag NIST 800-53 rev 5 findings, counted, not gated
 # Fails on any finding; prints a summary. Offline after scripts/venv.sh: the tools run in a network
 # namespace without interfaces when `unshare -n` is allowed (root), so any network call fails loudly.
@@ -178,6 +179,16 @@ run_ct "governed" "cdk.out/verify-governed/templates.txt" governed 1 cdk.out/ver
 CT_G_TOTAL=$CT_TOTAL CT_G_CONTROLS=$CT_CONTROLS CT_G_OPEN=$CT_OPEN
 [ "$CT_RC" = 0 ] || FAIL=1
 CT_SECS=$(( $(date +%s) - CT_START ))
+# The sweep over every governed template that npm test ran before (governance.test.ts keeps the
+# per-construct tests and runs the sweep on the smallest example only).
+step "governed sweep (test/governance/governed-templates.verify.ts over the governed templates)"
+GOV_SWEEP=FAILED
+if [ "$MODULES" = 1 ]; then
+  GOV_SWEEP=skipped  # --module: another app, which need not use the switch
+elif "${OFFLINE[@]}" node --import tsx test/governance/governed-templates.verify.ts cdk.out/verify-governed/templates.txt; then
+  GOV_SWEEP=ok
+fi
+[ "$GOV_SWEEP" = FAILED ] && FAIL=1
 
 step "cfn-lint on fuzzed configurations (scripts/fuzz-sample.ts: valid random props, fixed seed)"
 rm -rf cdk.out/fuzz-sample
@@ -230,6 +241,7 @@ echo "fuzzed    $FUZZ_N valid random configurations: cfn-lint errors $FUZZ_E, wa
 echo "fuzz      full size (FUZZ_RUNS=1, strict built-in validation on the synth sample): $FUZZ_FULL"
 echo "control   tower default: $CT_D_TOTAL findings in $CT_D_CONTROLS controls, $CT_D_OPEN not in the exceptions list (gated; scripts/control-tower-exceptions.json)"
 echo "governed  (-c $GOVERNANCE_CONTEXT) synth $([ "$G_SYNTH" = 0 ] && echo ok || echo FAILED); cfn-lint errors $G_E, warnings $G_W; checkov failed $G_CF, passed $G_CP, skipped $G_CS"
+echo "governed  sweep (log groups a year and with the stack's key, KMS CreateGrant guard, deletion protection, bucket logging and EventBridge): $GOV_SWEEP"
 echo "control   tower governed: $CT_G_TOTAL findings in $CT_G_CONTROLS controls, $CT_G_OPEN not in the exceptions list (gated); both modes took ${CT_SECS} s"
 [ "$NIST" = 1 ] && echo "NIST      800-53 rev 5 findings $O_N (counted, not gated; per example above)"
 if [ "$BASELINE" = 1 ]; then

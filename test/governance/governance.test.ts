@@ -5,12 +5,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { buildExample as buildEc2Capacity } from '../../examples/ec2-capacity';
 import { buildExample as buildQueueWorker } from '../../examples/queue-worker';
 import { buildExample as buildSmallest } from '../../examples/smallest-service';
-import { ALL_APPS, cdkJsonContext } from '../../examples';
+import { cdkJsonContext } from '../../examples';
 import { ConfigurationErrors, Governance, GovernanceMode, ServiceLoadBalancer, ServiceNetwork, ServiceNetworkLoadBalancer } from '../../lib';
 import { controlTowerFindings, controlTowerFindingsOf } from '../util/control-tower';
 import { compareTemplates, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { schemaFacts } from '../../lib/deploy-checks/schema-facts';
 import { testApp, testStack } from '../util/test-app';
+import { governedViolations } from './governed-templates.verify';
 
 const GOVERNED = { [Governance.CONTEXT_KEY]: 'control-tower' };
 
@@ -21,6 +22,13 @@ function exampleApp(governed: boolean): App {
 
 function templateOf(build: (app: App) => Stack[], governed: boolean): Template {
   return Template.fromStack(build(exampleApp(governed))[0]);
+}
+
+/** The smallest example's template per mode, synthesized once for the tests that only read it. */
+const smallestTemplates = new Map<boolean, Template>();
+function smallestTemplate(governed: boolean): Template {
+  if (!smallestTemplates.has(governed)) smallestTemplates.set(governed, templateOf(buildSmallest, governed));
+  return smallestTemplates.get(governed)!;
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: unknown }>;
@@ -57,7 +65,7 @@ describe('the switch: context ecs-service-kit:governance', () => {
   });
 
   test('without the switch nothing the switch adds appears (the snapshots guard the templates byte for byte)', () => {
-    const template = templateOf(buildSmallest, false);
+    const template = smallestTemplate(false);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::S3::Bucket', 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent(), RetentionInDays: 30 });
@@ -65,7 +73,7 @@ describe('the switch: context ecs-service-kit:governance', () => {
 });
 
 describe('under control-tower, per construct', () => {
-  const smallest = templateOf(buildSmallest, true);
+  const smallest = smallestTemplate(true);
 
   test('one log key per stack: rotation, retained, 30-day deletion window, CloudWatch Logs of the region for the account\'s log groups only', () => {
     const [keyId, key] = onlyOf(smallest, 'AWS::KMS::Key');
@@ -220,48 +228,34 @@ describe('under control-tower, per construct', () => {
   });
 });
 
-describe('under control-tower, every example and stage', () => {
-  test('every log group, KMS key, load balancer and created log bucket carries what its controls require', () => {
-    const counts: Record<string, number> = {};
-    const violations: string[] = [];
-    for (const entry of ALL_APPS) {
-      const app = testApp({ context: { ...cdkJsonContext(), ...(entry.context ?? {}), ...GOVERNED } });
-      for (const stack of entry.build(app)) {
-        const resources = (Template.fromStack(stack).toJSON() as { Resources: Resources }).Resources;
-        const keyIds = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::KMS::Key');
-        for (const [id, r] of Object.entries(resources)) {
-          const where = `${stack.stackName}/${id}`;
-          const p = r.Properties ?? {};
-          counts[r.Type] = (counts[r.Type] ?? 0) + 1;
-          if (r.Type === 'AWS::Logs::LogGroup') {
-            if (!((p.RetentionInDays as number) >= 365)) violations.push(`${where}: RetentionInDays ${String(p.RetentionInDays)}`);
-            const keyRef = (p.KmsKeyId as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
-            if (!keyIds.includes(keyRef ?? '')) violations.push(`${where}: KmsKeyId ${JSON.stringify(p.KmsKeyId)}`);
-          } else if (r.Type === 'AWS::KMS::Key') {
-            const sids = (p.KeyPolicy as { Statement: { Sid?: string }[] }).Statement.map((st) => st.Sid);
-            if (!sids.includes('DenyGrantsExceptByAwsServicesForAwsResources')) violations.push(`${where}: no CreateGrant guard`);
-          } else if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-            const attributes = JSON.stringify(p.LoadBalancerAttributes);
-            if (!attributes.includes('{"Key":"deletion_protection.enabled","Value":"true"}')) violations.push(`${where}: no deletion protection`);
-          } else if (r.Type === 'AWS::S3::Bucket') {
-            if (!p.LoggingConfiguration) violations.push(`${where}: no server access logging`);
-            if (JSON.stringify(p.NotificationConfiguration) !== '{"EventBridgeConfiguration":{"EventBridgeEnabled":true}}') violations.push(`${where}: no EventBridge notifications`);
-          }
-        }
-      }
-    }
+// The same sweep over every example and bin-app stage runs in `npm run verify`, on the governed
+// templates it synthesizes anyway (test/governance/governed-templates.verify.ts); here it runs on
+// the smallest example, governed and not, so the check itself is tested.
+describe('under control-tower, every log group, KMS key, load balancer and created log bucket carries what its controls require', () => {
+  test('the smallest example governed: no violation, and every kind is there', () => {
+    const { violations, counts } = governedViolations([{ where: 'SmallestService', template: smallestTemplate(true).toJSON() }]);
     expect(violations).toEqual([]);
-    // Every kind was seen (a vacuous pass is not a pass).
     for (const type of ['AWS::Logs::LogGroup', 'AWS::KMS::Key', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::S3::Bucket']) {
       expect([type, (counts[type] ?? 0) > 0]).toEqual([type, true]);
     }
+  });
+
+  test('without the switch the sweep names what the switch would add', () => {
+    const { violations } = governedViolations([{ where: 'SmallestService', template: smallestTemplate(false).toJSON() }]);
+    expect(violations).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^SmallestService\/.+: RetentionInDays 30$/),
+      expect.stringMatching(/^SmallestService\/.+: KmsKeyId undefined$/),
+      expect.stringMatching(/^SmallestService\/WebLoadBalancer.+: no deletion protection$/),
+      expect.stringMatching(/^SmallestService\/WebLoadBalancerAccessLogBucket.+: no server access logging$/),
+      expect.stringMatching(/^SmallestService\/WebLoadBalancerAccessLogBucket.+: no EventBridge notifications$/),
+    ]));
   });
 });
 
 describe('lifecycle: turning the switch on for a deployed app', () => {
   test('the log groups and load balancer change in place, the access-log bucket is replaced (object lock), the key and the log target are added', () => {
-    const before = templateOf(buildSmallest, false).toJSON() as { Resources: Resources };
-    const after = templateOf(buildSmallest, true).toJSON() as { Resources: Resources };
+    const before = smallestTemplate(false).toJSON() as { Resources: Resources };
+    const after = smallestTemplate(true).toJSON() as { Resources: Resources };
 
     const added = Object.keys(after.Resources).filter((id) => !(id in before.Resources)).map((id) => after.Resources[id].Type).sort();
     expect(added).toEqual(['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
@@ -298,7 +292,7 @@ describe('lifecycle: turning the switch on for a deployed app', () => {
   });
 
   test('cdk destroy: the key and both log buckets stay (Retain), the load balancer needs its protection lifted first', () => {
-    const template = smallestGoverned();
+    const template = smallestTemplate(true);
     for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup']) {
       for (const resource of Object.values(template.findResources(type) as Resources)) {
         expect(resource.DeletionPolicy).toBe('Retain');
@@ -308,10 +302,6 @@ describe('lifecycle: turning the switch on for a deployed app', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1); // only aws-cdk-lib's default-security-group restrictor
   });
 });
-
-function smallestGoverned(): Template {
-  return templateOf(buildSmallest, true);
-}
 
 /** The failing controls of a template, each with the logical ids that fail it. */
 function failingControls(template: Template): Map<string, Set<string>> {
@@ -326,8 +316,8 @@ describe('AWS Control Tower proactive controls over an example with the switch o
   const onlyOnLinux = process.platform === 'linux' && process.arch === 'x64' ? test : test.skip;
 
   onlyOnLinux('smallest-service: the switch clears every control it owns; what is left is listed in docs/governance.md', () => {
-    const off = failingControls(templateOf(buildSmallest, false));
-    const on = failingControls(smallestGoverned());
+    const off = failingControls(smallestTemplate(false));
+    const on = failingControls(smallestTemplate(true));
     const owned = ['CT.CLOUDWATCH.PR.2', 'CT.CLOUDWATCH.PR.3', 'CT.ELASTICLOADBALANCING.PR.5', 'CT.S3.PR.2', 'CT.S3.PR.4'];
     for (const control of owned) {
       expect(off.has(control)).toBe(true); // the example did break it without the switch
