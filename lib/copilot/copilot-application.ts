@@ -120,15 +120,18 @@ export class CopilotApplication extends Construct {
     }
     for (const workload of workspace.workloads) {
       this.types.set(workload.name, workload.type);
+      const imports = new Construct(this, `${workload.name}Imports`);
+      const repository = copilotRepository(imports, workspace.application, workload.name);
+      this.repositories.set(workload.name, repository);
       const ctx: WorkloadContext = {
-        scope: new Construct(this, `${workload.name}Imports`),
+        scope: imports,
+        repository,
         application: workspace.application,
         environment: props.environment,
         name: workload.name,
         root: workspace.root,
         imageTag: props.imageTags?.[workload.name],
       };
-      this.repositories.set(workload.name, copilotRepository(ctx.scope, workspace.application, workload.name));
       const topics = [...this.topics].filter(([key]) => key.startsWith(`${workload.name}/`)).map(([key, topic]) => ({ name: key.slice(workload.name.length + 1), topic }));
       if (workload.type === 'Scheduled Job') {
         this.jobs.set(workload.name, buildScheduledJob(this, workload, ctx, this.cluster, topics));
@@ -204,7 +207,9 @@ export class CopilotApplication extends Construct {
   }
 
   private reportFields(target: Construct, reader: ManifestReader, undocumented: readonly { path: string; node: { file: string; line: number } }[]): void {
-    for (const field of reader.unread()) {
+    // A field Copilot does not document gets that warning only: it is most likely a typo.
+    const isUndocumented = (path: string) => undocumented.some((u) => path === u.path || path.startsWith(u.path + '.'));
+    for (const field of reader.unread().filter((f) => !isUndocumented(f.path))) {
       Annotations.of(target).addWarningV2(`${COPILOT_UNMAPPED_WARNING}:${field.path}`,
         `${locationOf(field.node)}: ${field.path} is not mapped by CopilotApplication, so it has no effect here: ${unmappedHint(field.path)}. ` +
         `Acknowledge with Validations.of(<this construct>).acknowledge({ id: 'Annotation::${COPILOT_UNMAPPED_WARNING}:${field.path}', reason }).`);

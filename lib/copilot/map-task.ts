@@ -19,7 +19,9 @@ export interface WorkloadContext {
   readonly name: string;
   /** The workspace's root directory: `image.build` paths start there, as with `copilot deploy`. */
   readonly root: string;
-  /** The tag to deploy from the workload's Copilot repository instead of building `image.build`. */
+  /** The workload's Copilot repository (`<app>/<name>`), imported. */
+  readonly repository: ecr.IRepository;
+  /** The tag to deploy from that repository instead of building `image.build`. */
   readonly imageTag?: string;
 }
 
@@ -62,7 +64,7 @@ function image(reader: ManifestReader, ctx: WorkloadContext): ServiceImage {
   const buildNode = reader.peek('image.build');
   if (ctx.imageTag !== undefined) {
     reader.take('image.build');
-    return ServiceImage.fromRepository(copilotRepository(ctx.scope, ctx.application, ctx.name), { tag: ctx.imageTag });
+    return ServiceImage.fromRepository(ctx.repository, { tag: ctx.imageTag });
   }
   if (location !== undefined) return ServiceImage.fromRegistry(location);
   if (buildNode === undefined) reader.fail('image', reader.peek('image'), 'has neither build nor location', 'give image.build (a Dockerfile) or image.location (an image URI)');
