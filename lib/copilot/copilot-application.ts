@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
@@ -149,7 +149,17 @@ export class CopilotApplication extends Construct {
         }
       }
     }
-    for (const workload of workspace.workloads) this.reportUnmapped(workload);
+    for (const workload of workspace.workloads) {
+      this.reportUnmapped(workload);
+      if (!workload.reader.has('variables')) {
+        // Only variables this construct sets (Copilot's names and addresses): the user's own stay theirs to judge.
+        const built = this.services.get(workload.name) ?? this.jobs.get(workload.name)!;
+        Validations.of(built.taskDefinition).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-ECS2',
+          reason: 'The only plain environment variables are the names and addresses Copilot set and CopilotApplication keeps (COPILOT_APPLICATION_NAME, COPILOT_ENVIRONMENT_NAME, COPILOT_SERVICE_NAME, COPILOT_LB_DNS, COPILOT_QUEUE_URI, COPILOT_SNS_TOPIC_ARNS), not secrets; credentials go through `secrets`.',
+        });
+      }
+    }
     if (env) {
       env.take('name');
       env.take('type');
