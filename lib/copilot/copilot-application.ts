@@ -1,4 +1,4 @@
-import { Annotations, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
@@ -17,6 +17,7 @@ import { locationOf } from './manifest-tree';
 import { clusterProps, loadBalancerProps } from './map-environment';
 import { hasHttp } from './map-http';
 import { copilotRepository, WorkloadContext } from './map-task';
+import { applyTaskDefOverrides } from './taskdef-overrides';
 import { buildScheduledJob, buildService, publishedTopics, subscriptions } from './map-workloads';
 
 /** The id of the warning for a manifest field CopilotApplication does not map; the field's path follows a colon. */
@@ -150,10 +151,11 @@ export class CopilotApplication extends Construct {
       }
     }
     for (const workload of workspace.workloads) {
+      const built = this.services.get(workload.name) ?? this.jobs.get(workload.name)!;
+      applyTaskDefOverrides(workload.reader, built.taskDefinition.node.defaultChild as CfnResource);
       this.reportUnmapped(workload);
       if (!workload.reader.has('variables')) {
         // Only variables this construct sets (Copilot's names and addresses): the user's own stay theirs to judge.
-        const built = this.services.get(workload.name) ?? this.jobs.get(workload.name)!;
         Validations.of(built.taskDefinition).acknowledge({
           id: 'AwsSolutions::AwsSolutions-ECS2',
           reason: 'The only plain environment variables are the names and addresses Copilot set and CopilotApplication keeps (COPILOT_APPLICATION_NAME, COPILOT_ENVIRONMENT_NAME, COPILOT_SERVICE_NAME, COPILOT_LB_DNS, COPILOT_QUEUE_URI, COPILOT_SNS_TOPIC_ARNS), not secrets; credentials go through `secrets`.',

@@ -85,7 +85,7 @@ export function loadWorkspace(scope: IConstruct, workspace: string, environment:
       failWithText(scope, `${locationOf(base.entries!.get('name')!)} name`, JSON.stringify(name), `differs from its directory copilot/${dir}`,
         `rename one of them: Copilot refuses a workspace whose manifest name is not its directory's`);
     }
-    const documented = [...COPILOT_DOCUMENTED_FIELDS[type], ...COPILOT_SIDECAR_FIELDS.map((f) => ({ ...f, path: `sidecars.${f.path}` }))];
+    const documented = [...COPILOT_DOCUMENTED_FIELDS[type], ...COPILOT_SIDECAR_FIELDS];
     const undocumented = undocumentedFields(withoutEnvironments(base), documented);
     const overrides = base.entries?.get('environments');
     for (const [env, override] of overrides?.entries ?? []) {

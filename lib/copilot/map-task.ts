@@ -7,6 +7,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { Architecture } from '../image/architecture';
 import { ServiceImage } from '../image/service-image';
+import { SidecarOptions } from '../task-definition/container-options';
 import { ServiceTaskOptions } from '../task-definition/service-task-options';
 import { ManifestReader } from './manifest-reader';
 
@@ -56,43 +57,83 @@ export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): Servi
     secrets: secrets(reader, ctx),
     readonlyRootFilesystem: reader.boolean('storage.readonly_fs'),
     ephemeralStorageSize: ephemeral === undefined ? undefined : Size.gibibytes(ephemeral),
+    sidecars: sidecars(reader, ctx),
   };
 }
 
-function image(reader: ManifestReader, ctx: WorkloadContext): ServiceImage {
-  const location = reader.string('image.location');
-  const buildNode = reader.peek('image.build');
-  if (ctx.imageTag !== undefined) {
-    reader.take('image.build');
-    return ServiceImage.fromRepository(ctx.repository, { tag: ctx.imageTag });
-  }
-  if (location !== undefined) return ServiceImage.fromRegistry(location);
-  if (buildNode === undefined) reader.fail('image', reader.peek('image'), 'has neither build nor location', 'give image.build (a Dockerfile) or image.location (an image URI)');
-  if (buildNode.scalar !== undefined) {
-    // `build: path/to/Dockerfile`: the context is the Dockerfile's directory, as in Copilot.
-    const dockerfile = path.resolve(ctx.root, reader.string('image.build')!);
-    return ServiceImage.fromAsset(path.dirname(dockerfile), { file: path.basename(dockerfile) });
-  }
-  const dockerfile = reader.string('image.build.dockerfile');
-  const context = reader.string('image.build.context') ?? (dockerfile ? path.dirname(dockerfile) : undefined);
-  if (context === undefined) reader.fail('image.build', buildNode, 'names neither dockerfile nor context', 'give image.build.dockerfile, image.build.context or both');
-  const contextDir = path.resolve(ctx.root, context);
-  return ServiceImage.fromAsset(contextDir, {
-    file: dockerfile ? path.relative(contextDir, path.resolve(ctx.root, dockerfile)) : undefined,
-    buildArgs: reader.stringMap('image.build.args'),
-    target: reader.string('image.build.target'),
+/** `sidecars.<name>`: image, port, essential, variables, secrets, command, entry point, health check. */
+function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[] | undefined {
+  const names = reader.keys('sidecars');
+  if (names.length === 0) return undefined;
+  return names.map((name, i) => {
+    const field = `sidecars.${name}`;
+    const portNode = reader.peek(`${field}.port`);
+    // Copilot writes `8080` or `8080/tcp`; the container port is the number.
+    const port = portNode === undefined ? undefined : Number(String(reader.string(`${field}.port`)).split('/')[0]);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+      reader.fail(`${field}.port`, portNode, 'is not a port', 'write a port number, optionally with /tcp');
+    }
+    return {
+      containerName: name,
+      image: image(reader, ctx, `${field}.image`, name),
+      containerPort: port,
+      essential: reader.boolean(`${field}.essential`),
+      environment: reader.stringMap(`${field}.variables`),
+      secrets: secrets(reader, ctx, `${field}.secrets`, `Sidecar${i}`),
+      command: shellWords(reader, `${field}.command`),
+      entryPoint: shellWords(reader, `${field}.entrypoint`),
+      containerHealthCheck: containerHealthCheck(reader, `${field}.healthcheck`),
+    };
   });
 }
 
-function containerHealthCheck(reader: ManifestReader): ecs.HealthCheck | undefined {
-  const command = reader.stringList('image.healthcheck.command');
+/**
+ * The image at `field` (`image`, or a sidecar's `sidecars.<name>.image`): `location` pulled as
+ * it is, `build` built as an image asset (paths from the workspace root), or with an image tag
+ * the image Copilot pushed to the workload's repository (a sidecar's as `<sidecar>-<tag>`, as
+ * Copilot tags them).
+ */
+export function image(reader: ManifestReader, ctx: WorkloadContext, field = 'image', sidecar?: string): ServiceImage {
+  const node = reader.peek(field);
+  if (node?.scalar !== undefined) return ServiceImage.fromRegistry(reader.string(field)!);
+  const location = reader.string(`${field}.location`);
+  const buildNode = reader.peek(`${field}.build`);
+  if (location !== undefined && ctx.imageTag !== undefined && sidecar === undefined) {
+    reader.fail(`${field}.location`, reader.peek(`${field}.location`), `is pulled as it is, so the image tag ${ctx.imageTag} given for ${ctx.name} in imageTags has nothing to select`,
+      `remove ${ctx.name} from imageTags, or give image.build (Copilot pushed built images to ${ctx.application}/${ctx.name})`);
+  }
+  if (location !== undefined) return ServiceImage.fromRegistry(location);
+  if (buildNode === undefined) reader.fail(field, node, 'has neither build nor location', `give ${field}.build (a Dockerfile) or ${field}.location (an image URI)`);
+  if (ctx.imageTag !== undefined) {
+    reader.take(`${field}.build`);
+    return ServiceImage.fromRepository(ctx.repository, { tag: sidecar ? `${sidecar}-${ctx.imageTag}` : ctx.imageTag });
+  }
+  if (buildNode.scalar !== undefined) {
+    // `build: path/to/Dockerfile`: the context is the Dockerfile's directory, as in Copilot.
+    const dockerfile = path.resolve(ctx.root, reader.string(`${field}.build`)!);
+    return ServiceImage.fromAsset(path.dirname(dockerfile), { file: path.basename(dockerfile) });
+  }
+  const dockerfile = reader.string(`${field}.build.dockerfile`);
+  const context = reader.string(`${field}.build.context`) ?? (dockerfile ? path.dirname(dockerfile) : undefined);
+  if (context === undefined) reader.fail(`${field}.build`, buildNode, 'names neither dockerfile nor context', `give ${field}.build.dockerfile, ${field}.build.context or both`);
+  const contextDir = path.resolve(ctx.root, context);
+  return ServiceImage.fromAsset(contextDir, {
+    file: dockerfile ? path.relative(contextDir, path.resolve(ctx.root, dockerfile)) : undefined,
+    buildArgs: reader.stringMap(`${field}.build.args`),
+    target: reader.string(`${field}.build.target`),
+  });
+}
+
+/** A container health check (`image.healthcheck`, a sidecar's `healthcheck`). */
+export function containerHealthCheck(reader: ManifestReader, field = 'image.healthcheck'): ecs.HealthCheck | undefined {
+  const command = reader.stringList(`${field}.command`);
   if (command === undefined) return undefined;
   return {
     command,
-    interval: reader.duration('image.healthcheck.interval'),
-    retries: reader.number('image.healthcheck.retries', { min: 1, max: 10 }),
-    timeout: reader.duration('image.healthcheck.timeout'),
-    startPeriod: reader.duration('image.healthcheck.start_period'),
+    interval: reader.duration(`${field}.interval`),
+    retries: reader.number(`${field}.retries`, { min: 1, max: 10 }),
+    timeout: reader.duration(`${field}.timeout`),
+    startPeriod: reader.duration(`${field}.start_period`),
   };
 }
 
@@ -113,7 +154,7 @@ function architecture(reader: ManifestReader): Architecture | undefined {
 }
 
 /** `command` and `entrypoint`: a list as written, or a string split into words as Copilot splits it (shell quoting). */
-function shellWords(reader: ManifestReader, field: string): string[] | undefined {
+export function shellWords(reader: ManifestReader, field: string): string[] | undefined {
   const node = reader.peek(field);
   if (node === undefined) return undefined;
   if (node.items) return reader.stringList(field);
@@ -132,14 +173,14 @@ function shellWords(reader: ManifestReader, field: string): string[] | undefined
  * exactly these, where Copilot's read any parameter or secret with the app's and environment's
  * tags.
  */
-function secrets(reader: ManifestReader, ctx: WorkloadContext): Record<string, ecs.Secret> | undefined {
-  const names = reader.keys('secrets');
+export function secrets(reader: ManifestReader, ctx: WorkloadContext, mapField = 'secrets', idPrefix = ''): Record<string, ecs.Secret> | undefined {
+  const names = reader.keys(mapField);
   if (names.length === 0) return undefined;
   const out: Record<string, ecs.Secret> = {};
   for (const [i, name] of names.entries()) {
-    const field = `secrets.${name}`;
+    const field = `${mapField}.${name}`;
     const node = reader.peek(field)!;
-    const id = `Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
+    const id = `${idPrefix}Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
     if (node.entries?.has('secretsmanager')) {
       const [secretName, jsonKey, versionStage, versionId] = reader.string(`${field}.secretsmanager`)!.split(':');
       const secret = secretName.startsWith('arn:')
@@ -156,7 +197,7 @@ function secrets(reader: ManifestReader, ctx: WorkloadContext): Record<string, e
       out[name] = ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(ctx.scope, id, attrs));
     }
   }
-  reader.take('secrets');
+  reader.take(mapField);
   return out;
 }
 

@@ -15,12 +15,18 @@ const HINTS: Record<string, string> = {
   'http.version': 'set the target group\'s protocol version in CDK (targetGroup.node.defaultChild)',
   'logging': 'containers log to CloudWatch Logs with the library\'s retention; add a FireLens sidecar in CDK to route logs elsewhere',
   'observability': 'add an AWS Distro for OpenTelemetry sidecar in CDK for traces',
-  'taskdef_overrides': 'apply the override on the task definition in CDK: (service.taskDefinition.node.defaultChild as CfnTaskDefinition).addPropertyOverride(path, value)',
   'network.vpc.placement': 'tasks run in the cluster\'s private subnets with a NAT gateway, whatever the placement (this library never gives tasks public IPs unless the network layout has no NAT)',
   'network.vpc.security_groups': 'add the security groups in CDK: service(name).ecsService.connections.addSecurityGroup(...)',
   'deployment.rollback_alarms': 'this library\'s deployment alarms roll a bad release back by default; add named alarms with deployment: { alarms: ... } in CDK',
   'storage.volumes': 'give the service efsVolumes (ServiceFileSystem) in CDK',
-  'sidecars': 'add the sidecar with sidecars: [...] in CDK, or wait for a later version of CopilotApplication',
+  'sidecars.*.mount_points': 'add the mount points to the sidecar in CDK (taskDefinition.findContainer(name).addMountPoints)',
+  'sidecars.*.depends_on': 'set container dependencies in CDK (container.addContainerDependencies)',
+  'sidecars.*.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
+  'sidecars.*.env_file': 'move the variables into the sidecar\'s variables, or into secrets',
+  'sidecars.*.credentialsParameter': 'pull the sidecar\'s image with ServiceImage.fromRegistry(name, { credentials }) in CDK',
+  'sidecars.*.image.credentials': 'pull the sidecar\'s image with ServiceImage.fromRegistry(name, { credentials }) in CDK',
+  'sidecars.*.image.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
+  'sidecars.*.image.depends_on': 'set container dependencies in CDK (container.addContainerDependencies)',
   'env_file': 'move the variables into the manifest\'s variables, or into secrets',
   'image.credentials': 'use ServiceImage.fromRegistry(name, { credentials }) in CDK',
   'image.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
@@ -43,7 +49,9 @@ const HINTS: Record<string, string> = {
   'network.vpc.flow_logs': 'the library\'s VPC logs flows by default',
 };
 
-export function unmappedHint(path: string): string {
+export function unmappedHint(fieldPath: string): string {
+  // A sidecar's fields are documented under its name's placeholder.
+  const path = fieldPath.replace(/^sidecars\.[^.]+\./, 'sidecars.*.');
   let best = '';
   for (const prefix of Object.keys(HINTS)) {
     if ((path === prefix || path.startsWith(prefix + '.')) && prefix.length > best.length) best = prefix;

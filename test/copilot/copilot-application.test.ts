@@ -3,6 +3,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ConfigurationErrors, CopilotApplication, CopilotApplicationProps, WebService, WorkerService } from '../../lib';
+import { MAIN_CONTAINER_NAME } from '../../lib/task-definition/service-task-options';
 import { testStack } from '../util/test-app';
 import { writeWorkspace, yaml } from './workspace-fixture';
 
@@ -254,4 +255,82 @@ describe('CopilotApplication refuses what it cannot build, naming the file and t
     });
     expect(() => build({ workspace, vpc }, stack)).toThrow(/vpc vpc-other is not the VPC vpc-0123456789abcdef0 that copilot\/environments\/prod\/manifest\.yml names/);
   });
+});
+
+describe('CopilotApplication maps sidecars and taskdef_overrides', () => {
+  // GIVEN a worker with a sidecar and overrides (one synth)
+  let containers: any[];
+  let taskDefinition: any;
+  let warnings: string[];
+  beforeAll(() => {
+    const stack = testStack();
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER + yaml(
+        'sidecars:',
+        '  proxy:',
+        '    image: public.ecr.aws/nginx/nginx:1.27',
+        '    port: 8080/tcp',
+        '    essential: false',
+        '    variables:',
+        '      UPSTREAM: localhost:3000',
+        '    secrets:',
+        '      TOKEN: /copilot/shop/prod/secrets/token',
+        '    command: nginx -g "daemon off;"',
+        '    mount_points:',
+        '      - source_volume: data',
+        '        path: /data',
+        'taskdef_overrides:',
+        '  - path: ContainerDefinitions[0].Ulimits[-]',
+        '    value:',
+        '      Name: nofile',
+        '      SoftLimit: 1024',
+        '      HardLimit: 2048',
+        '  - path: ContainerDefinitions[1].StopTimeout',
+        '    value: 10',
+      ),
+    });
+    build({ workspace }, stack);
+    [taskDefinition] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'));
+    containers = stack.resolve(taskDefinition.Properties.ContainerDefinitions);
+    warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  });
+
+  test('a sidecar is a second container with its image, port, essential flag, variables, secret and command', () => {
+    const proxy = containers.find((c) => c.Name === 'proxy');
+    expect(proxy).toMatchObject({
+      Image: 'public.ecr.aws/nginx/nginx:1.27',
+      Essential: false,
+      PortMappings: [expect.objectContaining({ ContainerPort: 8080 })],
+      Command: ['nginx', '-g', 'daemon off;'],
+    });
+    expect(proxy.Environment).toEqual(expect.arrayContaining([{ Name: 'UPSTREAM', Value: 'localhost:3000' }]));
+    expect(JSON.stringify(proxy.Secrets)).toContain('parameter/copilot/shop/prod/secrets/token');
+  });
+
+  test('taskdef_overrides set and append in the task definition as Copilot\'s rules do, the main container first', () => {
+    expect(containers[0].Name).toBe(MAIN_CONTAINER_NAME);
+    expect(containers[0].Ulimits).toEqual([{ Name: 'nofile', SoftLimit: 1024, HardLimit: 2048 }]);
+    expect(containers[1].StopTimeout).toBe(10);
+  });
+
+  test('a sidecar field that is not mapped is named with the sidecar', () => {
+    expect(warnings.join('\n')).toMatch(/copilot\/worker\/manifest\.yml:\d+: sidecars\.proxy\.mount_points is not mapped.*taskDefinition\.findContainer\(name\)\.addMountPoints/);
+  });
+});
+
+describe('taskdef_overrides that Copilot refuses', () => {
+  test('the family cannot be overridden', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('taskdef_overrides:', '  - path: Family', '    value: other') });
+    expect(errorOf({ workspace })).toMatch(/taskdef_overrides\[0\]\.path .* overrides what Copilot does not let you override/);
+  });
+
+  test('a path segment that is not key, key[n] or key[-]', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('taskdef_overrides:', '  - path: ContainerDefinitions[x].Cpu', '    value: 1') });
+    expect(errorOf({ workspace })).toMatch(/has the segment "ContainerDefinitions\[x\]"/);
+  });
+});
+
+test('an image tag for a workload that pulls image.location fails: Copilot pushed nothing for it', () => {
+  const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: public.ecr.aws/nginx/nginx:1.27') });
+  expect(errorOf({ workspace, imageTags: { worker: 'v1' } })).toMatch(/image\.location .* is pulled as it is, so the image tag v1 given for worker in imageTags has nothing to select/);
 });
