@@ -22,6 +22,8 @@ import { buildScheduledJob, buildService, publishedTopics, subscriptions } from 
 
 /** The id of the warning for a manifest field CopilotApplication does not map; the field's path follows a colon. */
 export const COPILOT_UNMAPPED_WARNING = 'ecs-service-kit:copilot-unmapped';
+/** The id of the warning for a workspace directory CopilotApplication does not deploy (addons, overrides); the directory follows a colon. */
+export const COPILOT_NOT_DEPLOYED_WARNING = 'ecs-service-kit:copilot-not-deployed';
 /** The id of the warning for a manifest field Copilot's docs do not document (a typo, or a field of a newer Copilot). */
 export const COPILOT_UNDOCUMENTED_WARNING = 'ecs-service-kit:copilot-undocumented';
 
@@ -161,6 +163,14 @@ export class CopilotApplication extends Construct {
           reason: 'The only plain environment variables are the names and addresses Copilot set and CopilotApplication keeps (COPILOT_APPLICATION_NAME, COPILOT_ENVIRONMENT_NAME, COPILOT_SERVICE_NAME, COPILOT_LB_DNS, COPILOT_QUEUE_URI, COPILOT_SNS_TOPIC_ARNS), not secrets; credentials go through `secrets`.',
         });
       }
+    }
+    for (const { workload, directory } of workspace.notDeployed) {
+      const target = workload === '' ? this.cluster : this.services.get(workload) ?? this.jobs.get(workload)!;
+      const kind = directory.endsWith('addons') ? 'addons' : 'overrides';
+      Annotations.of(target).addWarningV2(`${COPILOT_NOT_DEPLOYED_WARNING}:${directory}`, kind === 'addons'
+        ? `${directory} holds CloudFormation addons, which CopilotApplication does not deploy. Their resources (tables, buckets, databases) belong to the Copilot stacks and are deleted with them: ` +
+          'set DeletionPolicy Retain on them in Copilot and deploy it before you delete any Copilot stack, then reference them here (Table.fromTableName, Bucket.fromBucketName…) or bring the templates in with aws-cdk-lib\'s CfnInclude. See docs/from-copilot.md.'
+        : `${directory} holds Copilot overrides (CDK or YAML patches of Copilot's templates), which do not apply to this library's templates: make the same change on the built constructs in CDK.`);
     }
     if (env) {
       env.take('name');

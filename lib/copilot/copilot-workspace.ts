@@ -28,6 +28,8 @@ export interface LoadedWorkload {
 
 /** The workspace: its application name, its environment's manifest (if any) and its workloads. */
 export interface LoadedWorkspace {
+  /** Directories of CloudFormation addons and Copilot overrides that CopilotApplication does not deploy, relative to the workspace, by workload (`` for the environment). */
+  readonly notDeployed: readonly { workload: string; directory: string }[];
   readonly application: string;
   readonly root: string;
   readonly environment?: ManifestReader;
@@ -66,6 +68,11 @@ export function loadWorkspace(scope: IConstruct, workspace: string, environment:
   if (fs.existsSync(envFile)) {
     const envNode = readManifestFile(scope, envFile, relative(envFile), variables);
     checkType(scope, envNode, ['Environment']);
+    const envName = envNode.entries?.get('name');
+    if (envName?.scalar !== environment) {
+      failWithText(scope, `${locationOf(envName ?? envNode)} name`, formatText(envName?.scalar), `differs from its directory copilot/environments/${environment}`,
+        'write the environment\'s name (Copilot refuses a manifest whose name is not its directory\'s)');
+    }
     environmentReader = new ManifestReader(scope, envNode);
     environmentUndocumented = undocumentedFields(envNode, COPILOT_DOCUMENTED_FIELDS.Environment);
   }
@@ -98,7 +105,13 @@ export function loadWorkspace(scope: IConstruct, workspace: string, environment:
     reader.take('type');
     workloads.push({ name, type, reader, undocumented });
   }
-  return { application, root, environment: environmentReader, environmentUndocumented, workloads };
+  const notDeployed: { workload: string; directory: string }[] = [];
+  for (const [workload, dir] of [...workloads.map((w) => [w.name, w.name]), ['', 'environments']]) {
+    for (const extra of ['addons', 'overrides']) {
+      if (fs.existsSync(path.join(copilotDir, dir, extra))) notDeployed.push({ workload, directory: `copilot/${dir}/${extra}` });
+    }
+  }
+  return { application, root, environment: environmentReader, environmentUndocumented, workloads, notDeployed };
 }
 
 function formatText(value: unknown): string {

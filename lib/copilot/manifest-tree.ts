@@ -58,7 +58,9 @@ export function readManifestFile(scope: IConstruct, absolutePath: string, relati
       return { items: node.items.map((item) => convert(item, line)), file: relativePath, line };
     }
     if (isScalar(node)) {
-      const value = typeof node.value === 'string' ? node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const value = typeof node.value === 'string' ? node.value.replace(/(\\?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole: string, escape: string, name: string) => {
+        // `\${X}` stays as written, without the backslash (Copilot's escape).
+        if (escape) return whole.slice(1);
         const replacement = variables[name] ?? process.env[name];
         if (replacement === undefined) {
           failWithText(scope, `${relativePath}:${line}`, JSON.stringify(node.value), `refers to \${${name}}, which is not set`,

@@ -182,6 +182,7 @@ describe('CopilotApplication names what it does not map', () => {
     const stack = testStack();
     const workspace = writeWorkspace({
       'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 10s', 'memroy: 1024'),
+      'copilot/worker/addons/orders-table.yml': yaml('Resources:', '  OrdersTable:', '    Type: AWS::DynamoDB::Table'),
     });
     build({ workspace }, stack);
     warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => ({ id: String(w.id), text: String(w.entry.data) }));
@@ -191,6 +192,11 @@ describe('CopilotApplication names what it does not map', () => {
     const warning = warnings.find((w) => w.text.includes('subscribe.queue.delay'));
     expect(warning?.text).toMatch(/copilot\/worker\/manifest\.yml:7: subscribe\.queue\.delay is not mapped by CopilotApplication.*set the delay on the queue in CDK/);
     expect(warning?.text).toContain("acknowledge({ id: 'Annotation::ecs-service-kit:copilot-unmapped:subscribe.queue.delay'");
+  });
+
+  test('a workload\'s addons directory is named: its resources are not deployed and go with the Copilot stacks', () => {
+    expect(warnings.find((w) => w.text.includes('[ack: ecs-service-kit:copilot-not-deployed:copilot/worker/addons]'))?.text)
+      .toMatch(/copilot\/worker\/addons holds CloudFormation addons, which CopilotApplication does not deploy.*set DeletionPolicy Retain on them/);
   });
 
   test('a field Copilot does not document (a typo) is its own warning', () => {
@@ -236,6 +242,14 @@ describe('CopilotApplication refuses what it cannot build, naming the file and t
   test('a subscription to a topic no workload publishes', () => {
     const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  topics:', '    - name: orders', '      service: api') });
     expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:7 subscribe\.topics .* names topic orders of api, which no workload of the workspace publishes/);
+  });
+
+  test('an environment manifest whose name is not its directory\'s', () => {
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER,
+      'copilot/environments/prod/manifest.yml': yaml('name: production', 'type: Environment'),
+    });
+    expect(errorOf({ workspace })).toMatch(/copilot\/environments\/prod\/manifest\.yml:1 name "production" differs from its directory copilot\/environments\/prod/);
   });
 
   test('an imported VPC id without the vpc prop, saying how to pass it', () => {

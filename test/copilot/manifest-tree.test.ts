@@ -43,6 +43,11 @@ describe('reading a manifest', () => {
     expect(plainValue(node)).toEqual({ secrets: { DB: '/copilot/shop/prod/secrets/db' } });
   });
 
+  test('\\${X} is Copilot\'s escape: the text stays as written, without the backslash', () => {
+    const node = parse(testStack(), yaml('variables:', '  TEMPLATE: "\\\\${HOME}/x"'));
+    expect(plainValue(node)).toEqual({ variables: { TEMPLATE: '${HOME}/x' } });
+  });
+
   test('an unset variable fails naming it, the file and the line', () => {
     const error = (() => {
       try {
