@@ -16,7 +16,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { parseDocument, isMap, isSeq, isScalar } from 'yaml';
 import { COPILOT_UNDOCUMENTED_WARNING, COPILOT_UNMAPPED_WARNING, CopilotApplication } from '../lib/copilot/copilot-application';
 import { COPILOT_DOCUMENTED_FIELDS, COPILOT_SIDECAR_FIELDS } from '../lib/copilot/documented-fields.generated';
@@ -70,6 +69,8 @@ export interface CopilotCoverage {
   readonly kinds: readonly KindCoverage[];
   /** Every warning of the synthesized stack. */
   readonly warnings: readonly SynthWarning[];
+  /** The synthesized stack's template, for spot checks of what was mapped. */
+  readonly template: Record<string, any>;
 }
 
 /** Maps whose keys the user names; the docs write their values' forms without the key (`variables.from_cfn`). */
@@ -227,17 +228,20 @@ function readManifests(workspace: string, environment: string): ManifestFile[] {
   return out;
 }
 
-/** Synthesizes the workspace once and collects every warning. */
-function synthesize(workspace: string, environment: string): SynthWarning[] {
+/** Synthesizes the workspace once: its template and every warning. */
+function synthesize(workspace: string, environment: string): { template: Record<string, any>; warnings: SynthWarning[] } {
   const app = new App();
   const stack = new Stack(app, 'X', { env: { account: '123456789012', region: 'us-east-1' } });
   new CopilotApplication(stack, 'App', { workspace, environment });
-  return Annotations.fromStack(stack).findWarning('*', Match.anyValue())
+  const artifact = app.synth().getStackArtifact(stack.artifactId);
+  const warnings = artifact.messages
+    .filter((m) => String(m.level) === 'warning')
     .map((m) => {
       const text = String(m.entry.data);
       const id = /\[ack: ([^\]]+)\]$/.exec(text)?.[1];
       return { construct: m.id, id, text };
     });
+  return { template: artifact.template, warnings };
 }
 
 /** The file and path an unmapped warning names (`copilot/web/manifest.yml:12: http.alb is not mapped…`). */
@@ -251,7 +255,7 @@ export function unmappedWarningTarget(warning: SynthWarning): { file: string; li
 /** Synthesizes the fixture and measures the coverage, per kind. */
 export function copilotCoverage(workspace: string = EVERY_FIELD_FIXTURE, environment = 'test'): CopilotCoverage {
   const manifests = readManifests(workspace, environment);
-  const warnings = synthesize(workspace, environment);
+  const { template, warnings } = synthesize(workspace, environment);
   const reportedByFile = new Map<string, string[]>();
   for (const w of warnings) {
     const target = unmappedWarningTarget(w);
@@ -305,7 +309,7 @@ export function copilotCoverage(workspace: string = EVERY_FIELD_FIXTURE, environ
       partlyMapped,
     };
   });
-  return { workspace, environment, kinds, warnings };
+  return { workspace, environment, kinds, warnings, template };
 }
 
 /** The coverage as markdown: the table, then per kind the fields not mapped, not synthesized and absent. */

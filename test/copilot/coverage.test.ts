@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COPILOT_UNDOCUMENTED_WARNING, COPILOT_UNMAPPED_WARNING } from '../../lib/copilot/copilot-application';
 import { copilotCoverage, CopilotCoverage, COVERAGE_KINDS, coverageMarkdown, EVERY_FIELD_FIXTURE, KindCoverage, unmappedWarningTarget } from '../../scripts/copilot-coverage';
 
@@ -99,4 +100,32 @@ test('the markdown report has a row per kind and lists what is not mapped', () =
   }
   expect(markdown).toContain('`nlb`');
   expect(kind('Sidecars').unmapped).toEqual(kind('Sidecars').documented);
+});
+
+describe('spot checks of mapped fields in the template', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromJSON(coverage.template);
+  });
+
+  test('the environments.test overrides apply, merged into the base as Copilot merges them', () => {
+    // web: variables.LOG_LEVEL info → debug; backend: cpu 1024; worker: count.range.max 10 → 8, min kept
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Environment: Match.arrayWith([{ Name: 'LOG_LEVEL', Value: 'debug' }]) })]),
+    });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '1024', Memory: '2048',
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Environment: Match.arrayWith([{ Name: 'COPILOT_SERVICE_NAME', Value: 'backend' }]) })]),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1, MaxCapacity: 8,
+      ResourceId: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^AppworkerService'), 'Name'] })])] }),
+    });
+  });
+
+  // Known bug: publish.topics is marked read whole, but only name and fifo reach EventTopic, so
+  // fifo.content_based_deduplication is dropped without a warning. Fails until it is mapped.
+  test.failing('publish.topics.fifo.content_based_deduplication reaches the topic (fails until mapped)', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true });
+  });
 });
