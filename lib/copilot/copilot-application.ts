@@ -118,7 +118,13 @@ export class CopilotApplication extends Construct {
     // Topics first: a worker may subscribe to a topic of a workload built after it.
     for (const workload of workspace.workloads) {
       for (const topic of publishedTopics(workload.reader)) {
-        this.topics.set(`${workload.name}/${topic.name}`, new EventTopic(this, topicId(workload.name, topic.name), { fifo: topic.fifo }));
+        const id = topicId(workload.name, topic.name);
+        if (this.node.tryFindChild(id)) {
+          // `web` + `simple-events` and `web-simple` + `events` read alike in PascalCase.
+          workload.reader.fail('publish.topics', workload.reader.peek('publish.topics'), `gives topic ${topic.name} the construct id ${id}, which another workload's topic has`,
+            'rename one of the two topics');
+        }
+        this.topics.set(`${workload.name}/${topic.name}`, new EventTopic(this, id, { fifo: topic.fifo, contentBasedDeduplication: topic.contentBasedDeduplication }));
       }
     }
     for (const workload of workspace.workloads) {
@@ -147,6 +153,10 @@ export class CopilotApplication extends Construct {
             const topic = this.topics.get(`${subscription.service}/${subscription.topic}`)
               ?? workload.reader.fail('subscribe.topics', subscription.node, `names topic ${subscription.topic} of ${subscription.service}, which no workload of the workspace publishes`,
                 'publish it from that workload (publish.topics) or subscribe to a topic that is published');
+            if (topic.fifo) {
+              workload.reader.fail('subscribe.topics', subscription.node, `subscribes to the FIFO topic ${subscription.topic} of ${subscription.service}, which needs a FIFO queue, and CopilotApplication builds standard worker queues`,
+                'subscribe a WorkerService with a FIFO existingQueue to shop.topic(...) in CDK, and remove this subscription from the manifest');
+            }
             service.subscribe(topic, subscription.options);
           }
         }

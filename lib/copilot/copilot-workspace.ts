@@ -99,6 +99,10 @@ export function loadWorkspace(scope: IConstruct, workspace: string, environment:
       undocumented.push(...undocumentedFields(override, documented).map((u) => ({ ...u, path: `environments.${env}.${u.path}` })));
     }
     const override = overrides?.entries?.get(environment);
+    if (override && !isEmptyNode(override) && !override.entries) {
+      failWithText(scope, `${locationOf(override)} environments.${environment}`, formatText(override.scalar ?? '(a list)'), 'is not a map of fields',
+        'write the fields this environment changes under it, as in the manifest');
+    }
     const merged = override && !isEmptyNode(override) ? mergeOverride(withoutEnvironments(base), override) : withoutEnvironments(base);
     const reader = new ManifestReader(scope, merged);
     reader.take('name');
@@ -141,7 +145,7 @@ function withoutEnvironments(manifest: ManifestNode): ManifestNode {
 
 /** Maps whose keys are the user's own names; the docs document their values' forms under a placeholder-less path (`variables.from_cfn`). */
 const USER_KEYED_MAPS = new Set(['variables', 'secrets', 'tags', 'image.labels', 'image.depends_on', 'image.build.args',
-  'logging.destination', 'logging.secret_options', 'subscribe.topics.filter_policy', 'sidecars.*.variables', 'sidecars.*.secrets']);
+  'logging.destination', 'logging.secretOptions', 'subscribe.topics.filter_policy', 'sidecars.*.variables', 'sidecars.*.secrets']);
 
 /**
  * The fields of a manifest that Copilot's docs do not document. A key under a field the docs

@@ -42,15 +42,16 @@ export function readManifestFile(scope: IConstruct, absolutePath: string, relati
     failWithText(scope, `${relativePath}:${lineOf(error.pos[0])}`, 'is not valid YAML', `(${error.message.split('\n')[0]})`,
       'fix the YAML syntax at that line (Copilot would refuse this manifest too)');
   }
-  const convert = (node: unknown, fallbackLine: number): ManifestNode => {
-    const line = node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range) ? lineOf((node as Node).range?.[0]) : fallbackLine;
+  // A map's value is located at its key, where the user wrote the field (a map or list value starts a line later).
+  const convert = (node: unknown, fallbackLine: number, keyLine?: number): ManifestNode => {
+    const line = keyLine ?? (node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range) ? lineOf((node as Node).range?.[0]) : fallbackLine);
     if (isMap(node)) {
       const entries = new Map<string, ManifestNode>();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const keyLine = isScalar(keyNode) && keyNode.range ? lineOf(keyNode.range[0]) : line;
-        entries.set(key, convert(pair.value, keyLine));
+        entries.set(key, convert(pair.value, keyLine, keyLine));
       }
       return { entries, file: relativePath, line };
     }
@@ -86,7 +87,7 @@ export function isEmptyNode(node: ManifestNode | undefined): boolean {
 }
 
 /** Maps whose entries an override replaces whole (Go maps of non-pointer values, mergo's map rule). */
-const WHOLE_ENTRY_MAPS = new Set(['variables', 'secrets', 'tags', 'image.labels', 'image.depends_on', 'logging.destination', 'logging.secret_options']);
+const WHOLE_ENTRY_MAPS = new Set(['variables', 'secrets', 'tags', 'image.labels', 'image.depends_on', 'logging.destination', 'logging.secretOptions']);
 
 /** Fields of which an override that sets one clears the others in the manifest (Copilot's "either-or" transformers). */
 const EITHER_OR: Record<string, string[][]> = {

@@ -44,12 +44,16 @@ export function loadBalancerProps(scope: Construct, env: ManifestReader | undefi
     internetFacing: which === 'public',
     certificate: certificates.length === 1 ? acm.Certificate.fromCertificateArn(scope, `${which === 'public' ? 'Public' : 'Internal'}Certificate`, certificates[0]) : undefined,
     allowedCidrs: sourceIps,
-    vpcSubnets: which === 'private' ? privateSubnets(scope, env) : undefined,
+    vpcSubnets: which === 'private' ? privateSubnets(env, env?.has('network.vpc.id') ?? false) : undefined,
   };
 }
 
-function privateSubnets(scope: Construct, env: ManifestReader | undefined): ec2.SubnetSelection | undefined {
+/** `http.private.subnets`: subnets of the imported VPC by id (Copilot allows them with an imported VPC only), read from the VPC so their zones are known. */
+function privateSubnets(env: ManifestReader | undefined, vpcImported: boolean): ec2.SubnetSelection | undefined {
   const ids = env?.stringList('http.private.subnets');
   if (ids === undefined) return undefined;
-  return { subnets: ids.map((id, i) => ec2.Subnet.fromSubnetId(scope, `InternalLoadBalancerSubnet${i}`, id)) };
+  if (!vpcImported) {
+    env!.fail('http.private.subnets', env!.peek('http.private.subnets'), 'names subnets of a VPC this application creates', 'give network.vpc.id and the vpc prop, or remove http.private.subnets');
+  }
+  return { subnetFilters: [ec2.SubnetFilter.byIds(ids)] };
 }

@@ -28,6 +28,10 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
   }
   const recreate = rolling?.toLowerCase() === 'recreate';
   const exec = reader.boolean('exec');
+  if (exec && task.readonlyRootFilesystem === true) {
+    reader.fail('exec', reader.peek('exec'), 'needs a writable root filesystem (ECS Exec\'s agent writes to it), and storage.readonly_fs is true',
+      'remove exec, or storage.readonly_fs');
+  }
   return {
     options: {
       ...task,
@@ -38,19 +42,19 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
       // Copilot's `recreate` stops every task before it starts new ones.
       minHealthyPercent: recreate ? 0 : undefined,
       maxHealthyPercent: recreate ? 100 : undefined,
-      serviceConnect: serviceConnect(reader, ctx),
+      serviceConnect: serviceConnect(reader, ctx, task.containerPort),
     },
     backlogPerTask: count.backlogPerTask,
   };
 }
 
-function serviceConnect(reader: ManifestReader, ctx: WorkloadContext): ServiceConnectOptions | undefined {
+/** `network.connect`: a Service Connect service named by the workload (or its alias); without a port, a client only, as Copilot makes it. */
+function serviceConnect(reader: ManifestReader, ctx: WorkloadContext, port: number | undefined): ServiceConnectOptions | undefined {
   const node = reader.peek('network.connect');
   if (node === undefined) return undefined;
-  if (node.entries) {
-    return { name: reader.string('network.connect.alias') ?? ctx.name };
-  }
-  return reader.boolean('network.connect') ? { name: ctx.name } : undefined;
+  const alias = node.entries ? reader.string('network.connect.alias') : undefined;
+  if (!node.entries && !reader.boolean('network.connect')) return undefined;
+  return port === undefined ? { clientOnly: true } : { name: alias ?? ctx.name };
 }
 
 function countOf(reader: ManifestReader, kind: keyof typeof SCALING_METRICS): { options: Pick<ServiceOptions, 'desiredCount' | 'scaling' | 'spot'>; backlogPerTask?: number } {
@@ -64,7 +68,8 @@ function countOf(reader: ManifestReader, kind: keyof typeof SCALING_METRICS): { 
     return { options: { desiredCount: spotCount, spot: { spotWeight: 1, onDemandWeight: 0, onDemandBase: 0 } } };
   }
   const { min, max, spotFrom } = rangeOf(reader, node);
-  for (const metric of ['cpu_percentage', 'memory_percentage', 'requests', 'response_time', 'queue_delay']) {
+  // response_time is no scaling target of this library: it is reported as not mapped, not refused.
+  for (const metric of ['cpu_percentage', 'memory_percentage', 'requests', 'queue_delay']) {
     if (reader.has(`count.${metric}`) && !(SCALING_METRICS[kind] as readonly string[]).includes(metric)) {
       reader.fail(`count.${metric}`, reader.peek(`count.${metric}`), `is not a metric a ${kind === 'loadBalanced' ? 'load-balanced service' : kind === 'worker' ? 'worker' : 'backend service'} scales on`,
         `use ${SCALING_METRICS[kind].join(', ')}`);

@@ -179,7 +179,7 @@ export function secrets(reader: ManifestReader, ctx: WorkloadContext, mapField =
   const out: Record<string, ecs.Secret> = {};
   for (const [i, name] of names.entries()) {
     const field = `${mapField}.${name}`;
-    const node = reader.peek(field)!;
+    const node = reader.peek(field) ?? reader.fail(field, undefined, 'is empty', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}');
     const id = `${idPrefix}Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
     if (node.entries?.has('secretsmanager')) {
       const [secretName, jsonKey, versionStage, versionId] = reader.string(`${field}.secretsmanager`)!.split(':');

@@ -21,6 +21,7 @@ import { taskOptions, WorkloadContext } from './map-task';
 export interface PublishedTopic {
   readonly name: string;
   readonly fifo: boolean;
+  readonly contentBasedDeduplication?: boolean;
 }
 
 export function publishedTopics(reader: ManifestReader): PublishedTopic[] {
@@ -33,7 +34,9 @@ export function publishedTopics(reader: ManifestReader): PublishedTopic[] {
       reader.fail(`publish.topics[${i}].name`, item, 'is not a topic name', 'use letters, digits, hyphens and underscores');
     }
     const fifo = item.entries?.get('fifo');
-    return { name, fifo: fifo !== undefined && fifo.scalar !== false && fifo.scalar !== null };
+    const dedup = fifo?.entries?.get('content_based_deduplication')?.scalar;
+    if (dedup !== undefined && typeof dedup !== 'boolean') reader.fail(`publish.topics[${i}].fifo.content_based_deduplication`, fifo, 'is not a boolean', 'write true or false');
+    return { name, fifo: fifo !== undefined && fifo.scalar !== false && fifo.scalar !== null, contentBasedDeduplication: dedup };
   });
 }
 

@@ -68,7 +68,7 @@ test('no copilot-undocumented warning for the fixture (but the known sidecar-nam
   expect(undocumented.map((w) => `${w.construct}: ${w.text}`)).toEqual([]);
 });
 
-test.failing('no copilot-undocumented warning at all (fails until the sidecar-name bug is fixed; then make it a plain test)', () => {
+test('no copilot-undocumented warning at all', () => {
   const undocumented = coverage.warnings.filter((w) => w.id?.startsWith(`${COPILOT_UNDOCUMENTED_WARNING}:`));
   expect(undocumented.map((w) => w.id)).toEqual([]);
 });
@@ -99,7 +99,8 @@ test('the markdown report has a row per kind and lists what is not mapped', () =
     expect(markdown).toContain(`| ${k.kind} | ${k.documented.length} | ${k.present.length} | ${k.mapped.length} | ${k.unmapped.length} |`);
   }
   expect(markdown).toContain('`nlb`');
-  expect(kind('Sidecars').unmapped).toEqual(kind('Sidecars').documented);
+  // sidecars are mapped but for their mount points, labels, dependencies, env files and registry credentials
+  expect(kind('Sidecars').mapped.length).toBeGreaterThan(kind('Sidecars').unmapped.length);
 });
 
 describe('spot checks of mapped fields in the template', () => {
@@ -125,7 +126,7 @@ describe('spot checks of mapped fields in the template', () => {
 
   // Known bug: publish.topics is marked read whole, but only name and fifo reach EventTopic, so
   // fifo.content_based_deduplication is dropped without a warning. Fails until it is mapped.
-  test.failing('publish.topics.fifo.content_based_deduplication reaches the topic (fails until mapped)', () => {
+  test('publish.topics.fifo.content_based_deduplication reaches the topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true });
   });
 });
