@@ -99,6 +99,14 @@ export default defineConfig(
     },
   },
 
+  // A library file over 450 lines does more than one job (issue 17's review found each one that
+  // did); generated tables are data, not code.
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/**/*.generated.ts'],
+    rules: { 'max-lines': ['error', { max: 450, skipBlankLines: false, skipComments: false }] },
+  },
+
   // Deploy checks read synthesized CloudFormation templates: JSON whose shape is `any` by
   // nature. Every access is guarded (`?.`, asArray, isObject); typing each resource type's
   // properties would duplicate the CloudFormation schema.

@@ -19,6 +19,7 @@ import * as registryCache from './registry-cache';
 import * as pubSub from './pub-sub';
 import * as nlbTcpService from './nlb-tcp-service';
 import * as efsVolume from './efs-volume';
+import * as fromCopilot from './from-copilot';
 
 export interface ExampleEntry {
   readonly name: string;
@@ -42,6 +43,7 @@ export const EXAMPLES: ExampleEntry[] = [
   { name: 'pub-sub', build: pubSub.buildExample },
   { name: 'nlb-tcp-service', build: nlbTcpService.buildExample },
   { name: 'efs-volume', build: efsVolume.buildExample },
+  { name: 'from-copilot', build: fromCopilot.buildExample },
 ];
 
 export const BIN_APP_STAGES = ['dev', 'prod', 'rehearsal'];

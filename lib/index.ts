@@ -16,3 +16,4 @@ export * from './bundle';
 export * from './deploy-checks';
 export * from './monitoring';
 export * from './governance';
+export * from './copilot';

@@ -11,7 +11,8 @@ import { ServiceNetworkLoadBalancer } from '../load-balancer/service-network-loa
 import { NetworkProtocol } from '../load-balancer/service-network-load-balancer-props';
 import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
 import { NetworkHealthCheck, NetworkHealthCheckProtocol, NetworkServiceOptions } from './network-service-options';
-import { checkTargetGroupTimes, ServiceBase, validateLoadBalancedService } from './service-base';
+import { checkTargetGroupTimes, validateLoadBalancedService } from './load-balanced-checks';
+import { ServiceBase } from './service-base';
 
 /**
  * Properties of a NetworkService.

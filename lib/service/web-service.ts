@@ -14,7 +14,8 @@ import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } f
 import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
 import { deploymentAlarmNames, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake } from '../deployment/service-deployment';
 import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
-import { checkTargetGroupTimes, ServiceBase, validateLoadBalancedService } from './service-base';
+import { checkTargetGroupTimes, validateLoadBalancedService } from './load-balanced-checks';
+import { ServiceBase } from './service-base';
 import { withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
 

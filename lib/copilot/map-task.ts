@@ -1,0 +1,207 @@
+import * as path from 'path';
+import { Duration, Size } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { Architecture } from '../image/architecture';
+import { ServiceImage } from '../image/service-image';
+import { SidecarOptions } from '../task-definition/container-options';
+import { ServiceTaskOptions } from '../task-definition/service-task-options';
+import { ManifestReader } from './manifest-reader';
+
+/** What the mapping of one workload needs besides its manifest. */
+export interface WorkloadContext {
+  /** The construct the workload's imports (secrets, repository) are created under. */
+  readonly scope: Construct;
+  readonly application: string;
+  readonly environment: string;
+  readonly name: string;
+  /** The workspace's root directory: `image.build` paths start there, as with `copilot deploy`. */
+  readonly root: string;
+  /** The workload's Copilot repository (`<app>/<name>`), imported. */
+  readonly repository: ecr.IRepository;
+  /** The tag to deploy from that repository instead of building `image.build`. */
+  readonly imageTag?: string;
+}
+
+/** The repository Copilot created for a workload (`<app>/<name>`), imported by name: its images stay. */
+export function copilotRepository(scope: Construct, application: string, name: string): ecr.IRepository {
+  return ecr.Repository.fromRepositoryName(scope, 'CopilotRepository', `${application}/${name}`);
+}
+
+/**
+ * The task options every workload type shares: image, size, platform, entry point, command,
+ * variables, secrets, storage. Copilot's defaults where ours differ for a reason Copilot users
+ * would not expect: none: cpu 256 and memory 512 are both sides' defaults.
+ */
+export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): ServiceTaskOptions {
+  const variables = {
+    COPILOT_APPLICATION_NAME: ctx.application,
+    COPILOT_ENVIRONMENT_NAME: ctx.environment,
+    COPILOT_SERVICE_NAME: ctx.name,
+    ...reader.stringMap('variables'),
+  };
+  const ephemeral = reader.number('storage.ephemeral', { min: 20, max: 200 });
+  return {
+    image: image(reader, ctx),
+    containerPort: reader.number('image.port', { min: 1, max: 65535 }),
+    containerHealthCheck: containerHealthCheck(reader),
+    cpu: reader.number('cpu'),
+    memoryMiB: reader.number('memory'),
+    architecture: architecture(reader),
+    entryPoint: shellWords(reader, 'entrypoint'),
+    command: shellWords(reader, 'command'),
+    environment: variables,
+    secrets: secrets(reader, ctx),
+    readonlyRootFilesystem: reader.boolean('storage.readonly_fs'),
+    ephemeralStorageSize: ephemeral === undefined ? undefined : Size.gibibytes(ephemeral),
+    sidecars: sidecars(reader, ctx),
+  };
+}
+
+/** `sidecars.<name>`: image, port, essential, variables, secrets, command, entry point, health check. */
+function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[] | undefined {
+  const names = reader.keys('sidecars');
+  if (names.length === 0) return undefined;
+  return names.map((name, i) => {
+    const field = `sidecars.${name}`;
+    const portNode = reader.peek(`${field}.port`);
+    // Copilot writes `8080` or `8080/tcp`; the container port is the number.
+    const port = portNode === undefined ? undefined : Number(String(reader.string(`${field}.port`)).split('/')[0]);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+      reader.fail(`${field}.port`, portNode, 'is not a port', 'write a port number, optionally with /tcp');
+    }
+    return {
+      containerName: name,
+      image: image(reader, ctx, `${field}.image`, name),
+      containerPort: port,
+      essential: reader.boolean(`${field}.essential`),
+      environment: reader.stringMap(`${field}.variables`),
+      secrets: secrets(reader, ctx, `${field}.secrets`, `Sidecar${i}`),
+      command: shellWords(reader, `${field}.command`),
+      entryPoint: shellWords(reader, `${field}.entrypoint`),
+      containerHealthCheck: containerHealthCheck(reader, `${field}.healthcheck`),
+    };
+  });
+}
+
+/**
+ * The image at `field` (`image`, or a sidecar's `sidecars.<name>.image`): `location` pulled as
+ * it is, `build` built as an image asset (paths from the workspace root), or with an image tag
+ * the image Copilot pushed to the workload's repository (a sidecar's as `<sidecar>-<tag>`, as
+ * Copilot tags them).
+ */
+export function image(reader: ManifestReader, ctx: WorkloadContext, field = 'image', sidecar?: string): ServiceImage {
+  const node = reader.peek(field);
+  if (node?.scalar !== undefined) return ServiceImage.fromRegistry(reader.string(field)!);
+  const location = reader.string(`${field}.location`);
+  const buildNode = reader.peek(`${field}.build`);
+  if (location !== undefined && ctx.imageTag !== undefined && sidecar === undefined) {
+    reader.fail(`${field}.location`, reader.peek(`${field}.location`), `is pulled as it is, so the image tag ${ctx.imageTag} given for ${ctx.name} in imageTags has nothing to select`,
+      `remove ${ctx.name} from imageTags, or give image.build (Copilot pushed built images to ${ctx.application}/${ctx.name})`);
+  }
+  if (location !== undefined) return ServiceImage.fromRegistry(location);
+  if (buildNode === undefined) reader.fail(field, node, 'has neither build nor location', `give ${field}.build (a Dockerfile) or ${field}.location (an image URI)`);
+  if (ctx.imageTag !== undefined) {
+    reader.take(`${field}.build`);
+    return ServiceImage.fromRepository(ctx.repository, { tag: sidecar ? `${sidecar}-${ctx.imageTag}` : ctx.imageTag });
+  }
+  if (buildNode.scalar !== undefined) {
+    // `build: path/to/Dockerfile`: the context is the Dockerfile's directory, as in Copilot.
+    const dockerfile = path.resolve(ctx.root, reader.string(`${field}.build`)!);
+    return ServiceImage.fromAsset(path.dirname(dockerfile), { file: path.basename(dockerfile) });
+  }
+  const dockerfile = reader.string(`${field}.build.dockerfile`);
+  const context = reader.string(`${field}.build.context`) ?? (dockerfile ? path.dirname(dockerfile) : undefined);
+  if (context === undefined) reader.fail(`${field}.build`, buildNode, 'names neither dockerfile nor context', `give ${field}.build.dockerfile, ${field}.build.context or both`);
+  const contextDir = path.resolve(ctx.root, context);
+  return ServiceImage.fromAsset(contextDir, {
+    file: dockerfile ? path.relative(contextDir, path.resolve(ctx.root, dockerfile)) : undefined,
+    buildArgs: reader.stringMap(`${field}.build.args`),
+    target: reader.string(`${field}.build.target`),
+  });
+}
+
+/** A container health check (`image.healthcheck`, a sidecar's `healthcheck`). */
+export function containerHealthCheck(reader: ManifestReader, field = 'image.healthcheck'): ecs.HealthCheck | undefined {
+  const command = reader.stringList(`${field}.command`);
+  if (command === undefined) return undefined;
+  return {
+    command,
+    interval: reader.duration(`${field}.interval`),
+    retries: reader.number(`${field}.retries`, { min: 1, max: 10 }),
+    timeout: reader.duration(`${field}.timeout`),
+    startPeriod: reader.duration(`${field}.start_period`),
+  };
+}
+
+function architecture(reader: ManifestReader): Architecture | undefined {
+  const node = reader.peek('platform');
+  if (node === undefined) return undefined;
+  const text = node.entries ? `${reader.string('platform.osfamily') ?? ''}/${reader.string('platform.architecture') ?? ''}` : reader.string('platform')!;
+  reader.take('platform');
+  const known: Record<string, Architecture> = {
+    'linux/x86_64': Architecture.X86_64, 'linux/amd64': Architecture.X86_64,
+    'linux/arm64': Architecture.ARM64, 'linux/arm': Architecture.ARM64,
+  };
+  const arch = known[text.toLowerCase()];
+  if (arch === undefined) {
+    reader.fail('platform', node, 'is not a Linux platform this library runs', 'use linux/x86_64 or linux/arm64 (Windows tasks are not supported)');
+  }
+  return arch;
+}
+
+/** `command` and `entrypoint`: a list as written, or a string split into words as Copilot splits it (shell quoting). */
+export function shellWords(reader: ManifestReader, field: string): string[] | undefined {
+  const node = reader.peek(field);
+  if (node === undefined) return undefined;
+  if (node.items) return reader.stringList(field);
+  const text = reader.string(field)!;
+  const words: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) words.push(match[1]?.replace(/\\(.)/g, '$1') ?? match[2] ?? match[3]);
+  return words;
+}
+
+/**
+ * Secrets by the names Copilot used: an SSM parameter name (as `copilot secret init` writes
+ * them, `/copilot/<app>/<env>/secrets/<name>`) or ARN, or a Secrets Manager secret by name
+ * (`name[:json-key[:version-stage[:version-id]]]`) or ARN. The task's execution role may read
+ * exactly these, where Copilot's read any parameter or secret with the app's and environment's
+ * tags.
+ */
+export function secrets(reader: ManifestReader, ctx: WorkloadContext, mapField = 'secrets', idPrefix = ''): Record<string, ecs.Secret> | undefined {
+  const names = reader.keys(mapField);
+  if (names.length === 0) return undefined;
+  const out: Record<string, ecs.Secret> = {};
+  for (const [i, name] of names.entries()) {
+    const field = `${mapField}.${name}`;
+    const node = reader.peek(field) ?? reader.fail(field, undefined, 'is empty', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}');
+    const id = `${idPrefix}Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
+    if (node.entries?.has('secretsmanager')) {
+      const [secretName, jsonKey, versionStage, versionId] = reader.string(`${field}.secretsmanager`)!.split(':');
+      const secret = secretName.startsWith('arn:')
+        ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, secretName)
+        : secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretName);
+      out[name] = ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: versionStage || undefined, versionId: versionId || undefined }, jsonKey || undefined);
+    } else if (node.entries) {
+      reader.fail(field, node, 'is a secret form this library does not read', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}; for from_cfn, pass the exported value to the container yourself');
+    } else {
+      const parameter = reader.string(field)!;
+      const attrs = parameter.startsWith('arn:')
+        ? { parameterName: parameter.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/, ''), simpleName: false }
+        : { parameterName: parameter, simpleName: !parameter.startsWith('/') };
+      out[name] = ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(ctx.scope, id, attrs));
+    }
+  }
+  reader.take(mapField);
+  return out;
+}
+
+/** A duration field as whole seconds, for settings ECS and ELB take in seconds. */
+export function seconds(value: Duration | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.seconds(Math.round(value.toMilliseconds() / 1000));
+}

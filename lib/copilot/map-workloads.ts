@@ -1,0 +1,140 @@
+import { Stack } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ServiceCluster } from '../cluster/service-cluster';
+import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { EventTopic } from '../pubsub/event-topic';
+import { TopicSubscriptionOptions } from '../pubsub/topic-subscription-options';
+import { ServiceBase } from '../service/service-base';
+import { WebService } from '../service/web-service';
+import { ScheduledTask } from '../task/scheduled-task';
+import { WorkerService } from '../worker/worker-service';
+import { LoadedWorkload } from './copilot-workspace';
+import { copilotSchedule } from './copilot-schedule';
+import { ManifestReader } from './manifest-reader';
+import { ManifestNode } from './manifest-tree';
+import { hasHttp, httpOptions } from './map-http';
+import { serviceOptions } from './map-service';
+import { taskOptions, WorkloadContext } from './map-task';
+
+/** A topic a workload publishes (`publish.topics`). */
+export interface PublishedTopic {
+  readonly name: string;
+  readonly fifo: boolean;
+  readonly contentBasedDeduplication?: boolean;
+}
+
+export function publishedTopics(reader: ManifestReader): PublishedTopic[] {
+  const node = reader.take('publish.topics');
+  if (node === undefined) return [];
+  if (!node.items) reader.fail('publish.topics', node, 'is not a list', 'write a list of {name}');
+  return node.items.map((item, i) => {
+    const name = item.entries?.get('name')?.scalar;
+    if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]+$/.test(name)) {
+      reader.fail(`publish.topics[${i}].name`, item, 'is not a topic name', 'use letters, digits, hyphens and underscores');
+    }
+    const fifo = item.entries?.get('fifo');
+    const dedup = fifo?.entries?.get('content_based_deduplication')?.scalar;
+    if (dedup !== undefined && typeof dedup !== 'boolean') reader.fail(`publish.topics[${i}].fifo.content_based_deduplication`, fifo, 'is not a boolean', 'write true or false');
+    return { name, fifo: fifo !== undefined && fifo.scalar !== false && fifo.scalar !== null, contentBasedDeduplication: dedup };
+  });
+}
+
+/** A worker's subscription (`subscribe.topics`). */
+export interface Subscription {
+  readonly service: string;
+  readonly topic: string;
+  readonly options: TopicSubscriptionOptions;
+  readonly node: ManifestNode;
+}
+
+export function subscriptions(reader: ManifestReader): Subscription[] {
+  const node = reader.peek('subscribe.topics');
+  if (node === undefined) return [];
+  if (!node.items) reader.fail('subscribe.topics', node, 'is not a list', 'write a list of {name, service}');
+  const out = node.items.map((item, i) => {
+    const name = item.entries?.get('name')?.scalar;
+    const service = item.entries?.get('service')?.scalar;
+    if (typeof name !== 'string' || typeof service !== 'string') {
+      reader.fail(`subscribe.topics[${i}]`, item, 'does not name a topic and its service', 'give name (the topic) and service (the workload that publishes it)');
+    }
+    const policy = item.entries?.get('filter_policy');
+    const filterPolicy: Record<string, sns.SubscriptionFilter> = {};
+    for (const [attribute, conditions] of policy?.entries ?? []) {
+      // Copilot passes the policy to SNS as written; a SubscriptionFilter carries the conditions as they are.
+      filterPolicy[attribute] = new sns.SubscriptionFilter(conditions.items ? conditions.items.map(plainConditionOf) : [plainConditionOf(conditions)]);
+    }
+    return { service, topic: name, options: policy ? { filterPolicy } : {}, node: item };
+  });
+  for (const field of ['name', 'service', 'filter_policy']) reader.take(`subscribe.topics.${field}`);
+  return out;
+}
+
+function plainConditionOf(node: ManifestNode): unknown {
+  if (node.entries) return Object.fromEntries([...node.entries].map(([k, v]) => [k, v.items ? v.items.map(plainConditionOf) : plainConditionOf(v)]));
+  return node.scalar;
+}
+
+/** A service workload: a WebService behind `loadBalancer` when it has one, else a WorkerService (with its queue for a Worker Service). */
+export function buildService(
+  scope: Construct, workload: LoadedWorkload, ctx: WorkloadContext, cluster: ServiceCluster,
+  loadBalancer: ServiceLoadBalancer | undefined, topics: { name: string; topic: EventTopic }[],
+): ServiceBase {
+  const reader = workload.reader;
+  const kind = workload.type === 'Worker Service' ? 'worker' : loadBalancer ? 'loadBalanced' : 'backend';
+  const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
+  let service: ServiceBase;
+  if (loadBalancer) {
+    service = new WebService(scope, workload.name, { ...options, ...httpOptions(reader), cluster, loadBalancer });
+  } else {
+    hasHttp(reader);
+    const isWorker = workload.type === 'Worker Service';
+    const timeout = reader.duration('subscribe.queue.timeout');
+    service = new WorkerService(scope, workload.name, {
+      ...options,
+      cluster,
+      queue: isWorker ? {
+        retentionPeriod: reader.duration('subscribe.queue.retention'),
+        visibilityTimeout: timeout,
+        // The visibility timeout covers the longest job; ours defaults to 30 s, so a shorter timeout is the job's limit.
+        maxJobDuration: timeout && timeout.toSeconds() < 30 ? timeout : undefined,
+        maxReceiveCount: reader.number('subscribe.queue.dead_letter.tries', { min: 1, max: 1000 }),
+      } : undefined,
+      backlogPerTask,
+    });
+    if (isWorker && service instanceof WorkerService && service.queue) {
+      // Copilot's name for the queue's URL, next to this library's QUEUE_URL.
+      service.container.addEnvironment('COPILOT_QUEUE_URI', service.queue.queueUrl);
+    }
+  }
+  publish(service, topics);
+  if (loadBalancer) service.container.addEnvironment('COPILOT_LB_DNS', loadBalancer.applicationLoadBalancer.loadBalancerDnsName);
+  return service;
+}
+
+/** Publishing: the grants, and Copilot's `COPILOT_SNS_TOPIC_ARNS` (`{"<topic>": "<arn>"}`). */
+function publish(workload: ServiceBase | ScheduledTask, topics: { name: string; topic: EventTopic }[]): void {
+  if (topics.length === 0) return;
+  for (const { topic } of topics) {
+    if (workload instanceof ServiceBase) workload.publishTo(topic);
+    else topic.grantPublish(workload.taskDefinition.taskRole);
+  }
+  workload.container.addEnvironment('COPILOT_SNS_TOPIC_ARNS',
+    Stack.of(workload).toJsonString(Object.fromEntries(topics.map(({ name, topic }) => [name, topic.topicArn]))));
+}
+
+/** A Scheduled Job: a ScheduledTask on the converted schedule. */
+export function buildScheduledJob(
+  scope: Construct, workload: LoadedWorkload, ctx: WorkloadContext, cluster: ServiceCluster, topics: { name: string; topic: EventTopic }[],
+): ScheduledTask {
+  const reader = workload.reader;
+  const schedule = copilotSchedule(reader);
+  const job = new ScheduledTask(scope, workload.name, {
+    ...taskOptions(reader, ctx),
+    cluster,
+    schedule: schedule.schedule,
+    enabled: schedule.enabled,
+  });
+  publish(job, topics);
+  return job;
+}

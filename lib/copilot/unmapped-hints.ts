@@ -1,0 +1,60 @@
+/**
+ * What to do about a manifest field CopilotApplication does not map, by field (the longest
+ * matching prefix wins). Internal: the text of the `ecs-service-kit:copilot-unmapped` warnings.
+ */
+const HINTS: Record<string, string> = {
+  'nlb': 'build a NetworkService with a ServiceNetworkLoadBalancer in CDK for this workload\'s TCP or UDP traffic',
+  'http.target_container': 'traffic goes to the main container; route to a sidecar by making it the main container',
+  'http.target_port': 'traffic goes to image.port; set image.port to the port the load balancer should reach',
+  'http.stickiness': 'set the target group attribute stickiness.enabled on webService(name).targetGroup',
+  'http.allowed_source_ips': 'allow the source CIDRs on the whole load balancer (the environment\'s http.public.ingress.source_ips)',
+  'http.redirect_to_https': 'with a certificate the load balancer redirects HTTP to HTTPS; without one it serves HTTP',
+  'http.hosted_zone': 'create the DNS records for the aliases in CDK (route53.ARecord to loadBalancer.loadBalancer)',
+  'http.alias.hosted_zone': 'create the DNS records for the aliases in CDK (route53.ARecord to loadBalancer.loadBalancer)',
+  'http.additional_rules': 'add the routes with another WebService or with listener rules in CDK',
+  'http.version': 'set the target group\'s protocol version in CDK (targetGroup.node.defaultChild)',
+  'logging': 'containers log to CloudWatch Logs with the library\'s retention; add a FireLens sidecar in CDK to route logs elsewhere',
+  'observability': 'add an AWS Distro for OpenTelemetry sidecar in CDK for traces',
+  'network.vpc.placement': 'tasks run in the cluster\'s private subnets with a NAT gateway, whatever the placement (this library never gives tasks public IPs unless the network layout has no NAT)',
+  'network.vpc.security_groups': 'add the security groups in CDK: service(name).ecsService.connections.addSecurityGroup(...)',
+  'deployment.rollback_alarms': 'this library\'s deployment alarms roll a bad release back by default; add named alarms with deployment: { alarms: ... } in CDK',
+  'storage.volumes': 'give the service efsVolumes (ServiceFileSystem) in CDK',
+  'sidecars.*.mount_points': 'add the mount points to the sidecar in CDK (taskDefinition.findContainer(name).addMountPoints)',
+  'sidecars.*.depends_on': 'set container dependencies in CDK (container.addContainerDependencies)',
+  'sidecars.*.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
+  'sidecars.*.env_file': 'move the variables into the sidecar\'s variables, or into secrets',
+  'sidecars.*.credentialsParameter': 'pull the sidecar\'s image with ServiceImage.fromRegistry(name, { credentials }) in CDK',
+  'sidecars.*.image.credentials': 'pull the sidecar\'s image with ServiceImage.fromRegistry(name, { credentials }) in CDK',
+  'sidecars.*.image.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
+  'sidecars.*.image.depends_on': 'set container dependencies in CDK (container.addContainerDependencies)',
+  'env_file': 'move the variables into the manifest\'s variables, or into secrets',
+  'image.credentials': 'use ServiceImage.fromRegistry(name, { credentials }) in CDK',
+  'image.labels': 'add the Docker labels with container.addDockerLabel(...) in CDK',
+  'image.depends_on': 'set container dependencies in CDK (container.addContainerDependencies)',
+  'image.build.cache_from': 'image assets build without a cache source; nothing to do',
+  'subscribe.queue.delay': 'set the delay on the queue in CDK ((workerService(name).queue.node.defaultChild as CfnQueue).delaySeconds)',
+  'subscribe.queue.fifo': 'a FIFO queue is not built by CopilotApplication; give a WorkerService an existingQueue that is FIFO in CDK',
+  'subscribe.topics.queue': 'topic-specific queues are not built; the worker\'s one queue receives every topic',
+  'count.cpu_percentage.cooldown': 'the count-level cooldown applies to every target',
+  'count.memory_percentage.cooldown': 'the count-level cooldown applies to every target',
+  'count.requests.cooldown': 'the count-level cooldown applies to every target',
+  'count.response_time': 'scale on requests, CPU or memory; target response time is not a scaling target of this library',
+  'retries': 'the schedule\'s invocation is retried by EventBridge Scheduler (retryAttempts); a failed task is not re-run',
+  'timeout': 'a run is not stopped after a time limit; stop it from the task itself',
+  'cdn': 'put CloudFront in front of the load balancer in CDK',
+  'http.public.access_logs': 'the load balancer logs to its own encrypted bucket by default',
+  'http.public.ssl_policy': 'the load balancer uses a modern TLS policy (sslPolicy on ServiceLoadBalancer)',
+  'http.public.ingress': 'allow sources on the load balancer (allowedCidrs) in CDK',
+  'http.private.ingress': 'allow callers with internalLoadBalancer.allowFrom(...) in CDK',
+  'network.vpc.flow_logs': 'the library\'s VPC logs flows by default',
+};
+
+export function unmappedHint(fieldPath: string): string {
+  // A sidecar's fields are documented under its name's placeholder.
+  const path = fieldPath.replace(/^sidecars\.[^.]+\./, 'sidecars.*.');
+  let best = '';
+  for (const prefix of Object.keys(HINTS)) {
+    if ((path === prefix || path.startsWith(prefix + '.')) && prefix.length > best.length) best = prefix;
+  }
+  return best ? HINTS[best] : 'set it on the built construct in CDK (the members of CopilotApplication give each one), then acknowledge this warning';
+}

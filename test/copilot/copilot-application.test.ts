@@ -1,0 +1,350 @@
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ConfigurationErrors, CopilotApplication, CopilotApplicationProps, WebService, WorkerService } from '../../lib';
+import { MAIN_CONTAINER_NAME } from '../../lib/task-definition/service-task-options';
+import { testStack } from '../util/test-app';
+import { writeWorkspace, yaml } from './workspace-fixture';
+
+const EXAMPLE_WORKSPACE = path.join(__dirname, '..', '..', 'examples', 'from-copilot');
+
+function build(props: Partial<CopilotApplicationProps> & { workspace: string }, stack: Stack = testStack()): CopilotApplication {
+  return new CopilotApplication(stack, 'Shop', { environment: 'prod', ...props });
+}
+
+/** The error a workspace's construction throws, as text (and it is the library's configuration error). */
+function errorOf(props: Partial<CopilotApplicationProps> & { workspace: string }): string {
+  try {
+    build(props);
+  } catch (e) {
+    expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
+    return String(e);
+  }
+  throw new Error('expected the construct to fail');
+}
+
+const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
+
+describe('CopilotApplication of the from-copilot example (prod)', () => {
+  // GIVEN the example's workspace: api (web), orders (backend with http), fulfilment (worker), nightly-report (job)
+  let stack: Stack;
+  let shop: CopilotApplication;
+  let template: Template;
+  beforeAll(() => {
+    stack = testStack();
+    shop = build({ workspace: EXAMPLE_WORKSPACE }, stack);
+    template = Template.fromStack(stack);
+  });
+
+  const containerOf = (service: WebService | WorkerService) => {
+    const taskDefinitions = template.findResources('AWS::ECS::TaskDefinition');
+    return taskDefinitions[stack.getLogicalId(service.taskDefinition.node.defaultChild as any)].Properties.ContainerDefinitions[0];
+  };
+  const variablesOf = (service: WebService | WorkerService) => Object.fromEntries(containerOf(service).Environment.map((e: any) => [e.Name, e.Value]));
+
+  test('the workspace names the application and its workloads', () => {
+    expect(shop.application).toBe('shop');
+    expect(shop.environmentName).toBe('prod');
+    expect(shop.workloadNames).toEqual(['api', 'fulfilment', 'nightly-report', 'orders']);
+  });
+
+  test('the environment manifest gives the VPC its CIDR and the cluster Container Insights and Copilot\'s Service Connect namespace', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.40.0.0/16' });
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'prod.shop.local' });
+  });
+
+  test('a Load Balanced Web Service is a WebService on the public load balancer, with the manifest\'s health check and drain', () => {
+    const api = shop.webService('api');
+    // the api is the public listener's default route (path /)
+    expect(stack.resolve((shop.loadBalancer!.listener.node.defaultChild as any).defaultActions)).toEqual([{ type: 'forward', targetGroupArn: { Ref: stack.getLogicalId(api.targetGroup.node.defaultChild as any) } }]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health', HealthyThresholdCount: 2, HealthCheckIntervalSeconds: 10,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
+    });
+  });
+
+  test('the environment override applies: count 2-8 at 60 % CPU and LOG_LEVEL warn for prod', () => {
+    const api = shop.webService('api');
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2, MaxCapacity: 8,
+      ResourceId: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [stack.getLogicalId(api.ecsService.node.defaultChild as any), 'Name'] })])]) }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 60, ScaleInCooldown: 120, ScaleOutCooldown: 60 }),
+    });
+    expect(variablesOf(api)).toMatchObject({ LOG_LEVEL: 'warn' });
+  });
+
+  test('every container gets Copilot\'s COPILOT_APPLICATION_NAME, COPILOT_ENVIRONMENT_NAME and COPILOT_SERVICE_NAME', () => {
+    expect(variablesOf(shop.workerService('fulfilment'))).toMatchObject({
+      COPILOT_APPLICATION_NAME: 'shop', COPILOT_ENVIRONMENT_NAME: 'prod', COPILOT_SERVICE_NAME: 'fulfilment',
+    });
+  });
+
+  test('a secret is read from the SSM parameter Copilot\'s `secret init` wrote, by its name, and the execution role may read exactly that one', () => {
+    const api = shop.webService('api');
+    expect(containerOf(api).Secrets).toEqual([{
+      Name: 'DB_PASSWORD',
+      ValueFrom: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:parameter/copilot/shop/prod/secrets/db_password']] },
+    }]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: Match.arrayWith(['ssm:GetParameters']),
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:parameter/copilot/shop/prod/secrets/db_password']] },
+      })]) },
+    });
+  });
+
+  test('exec: ECS Exec on, and the root filesystem writable for its agent', () => {
+    const api = shop.webService('api');
+    template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true, ServiceConnectConfiguration: Match.objectLike({ Enabled: true }) });
+    expect(containerOf(api).ReadonlyRootFilesystem).toBe(false);
+    expect(containerOf(shop.workerService('fulfilment')).ReadonlyRootFilesystem).toBe(true);
+  });
+
+  test('a published topic is an EventTopic the publisher may publish to, named in COPILOT_SNS_TOPIC_ARNS', () => {
+    const topic = shop.topic('api', 'orders');
+    const arns = variablesOf(shop.webService('api')).COPILOT_SNS_TOPIC_ARNS;
+    expect(JSON.stringify(stack.resolve(arns))).toContain(stack.getLogicalId(topic.topic.node.defaultChild as any));
+  });
+
+  test('a Worker Service gets its queue with the manifest\'s retention, timeout and tries, the subscription\'s filter, and backlog scaling from queue_delay', () => {
+    const worker = shop.workerService('fulfilment');
+    template.hasResourceProperties('AWS::SQS::Queue', Match.objectLike({
+      MessageRetentionPeriod: 345600, VisibilityTimeout: 60,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    }));
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', FilterPolicy: { event: ['placed'] } });
+    // 1 minute of acceptable latency at 2 s a message: 30 messages per task
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 30 }),
+    });
+    expect(Object.keys(variablesOf(worker))).toEqual(expect.arrayContaining(['COPILOT_QUEUE_URI', 'QUEUE_URL']));
+  });
+
+  test('a Backend Service with http is a WebService on the internal load balancer, on its path and everything under it', () => {
+    const orders = shop.webService('orders');
+    expect(stack.resolve((orders.listenerRule!.node.defaultChild as any).listenerArn)).toEqual(stack.resolve(shop.internalLoadBalancer!.listener.listenerArn));
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders', '/orders/*'] } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/orders/health' });
+  });
+
+  test('a Scheduled Job runs on the converted schedule, in UTC', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 ? * 2-6 *)', ScheduleExpressionTimezone: 'Etc/UTC', State: 'ENABLED',
+    });
+    expect(shop.scheduledTask('nightly-report').schedule).toBeDefined();
+  });
+
+  test('the repositories Copilot created are imported by name, never created (their images stay)', () => {
+    template.resourceCountIs('AWS::ECR::Repository', 0);
+    expect(stack.resolve(shop.repository('api').repositoryName)).toBe('shop/api');
+  });
+
+  test('the example maps every field it writes: no copilot warning', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot'));
+    expect(warnings).toEqual([]);
+  });
+
+  test('members of the wrong kind or unknown names fail naming the workload and its type', () => {
+    expect(() => shop.webService('fulfilment')).toThrow(/webService\(\) "fulfilment" is a Worker Service, not a Load Balanced Web Service/);
+    expect(() => shop.scheduledTask('nope')).toThrow(/scheduledTask\(\) "nope" is not a workload of the workspace; use one of api, fulfilment, nightly-report, orders/);
+    expect(() => shop.topic('api', 'payments')).toThrow(/topic\(\) "api\/payments" is not a published topic; use one of api\/orders/);
+  });
+});
+
+describe('CopilotApplication with image tags', () => {
+  test('imageTags deploys that tag from the workload\'s Copilot repository instead of building', () => {
+    const stack = testStack();
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER });
+    const app = build({ workspace, imageTags: { worker: 'v42' } }, stack);
+    const [taskDefinition] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'));
+    expect(JSON.stringify(stack.resolve(taskDefinition.Properties.ContainerDefinitions[0].Image))).toContain('/shop/worker:v42');
+    expect(app.workerService('worker').queue).toBeDefined();
+  });
+
+  test('an image tag for a workload the workspace does not have fails naming it', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER });
+    expect(errorOf({ workspace, imageTags: { wokrer: 'v1' } })).toMatch(/imageTags\.wokrer "v1" names no workload of the workspace; use one of worker/);
+  });
+});
+
+describe('CopilotApplication names what it does not map', () => {
+  // GIVEN a worker whose manifest has a field that is not mapped and a misspelt one (one synth)
+  let warnings: { id: string; text: string }[];
+  beforeAll(() => {
+    const stack = testStack();
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 10s', 'memroy: 1024'),
+      'copilot/worker/addons/orders-table.yml': yaml('Resources:', '  OrdersTable:', '    Type: AWS::DynamoDB::Table'),
+    });
+    build({ workspace }, stack);
+    warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => ({ id: String(w.id), text: String(w.entry.data) }));
+  });
+
+  test('an unmapped field is a warning named by its path, with its file and line and what to do', () => {
+    const warning = warnings.find((w) => w.text.includes('subscribe.queue.delay'));
+    expect(warning?.text).toMatch(/copilot\/worker\/manifest\.yml:7: subscribe\.queue\.delay is not mapped by CopilotApplication.*set the delay on the queue in CDK/);
+    expect(warning?.text).toContain("acknowledge({ id: 'Annotation::ecs-service-kit:copilot-unmapped:subscribe.queue.delay'");
+  });
+
+  test('a workload\'s addons directory is named: its resources are not deployed and go with the Copilot stacks', () => {
+    expect(warnings.find((w) => w.text.includes('[ack: ecs-service-kit:copilot-not-deployed:copilot/worker/addons]'))?.text)
+      .toMatch(/copilot\/worker\/addons holds CloudFormation addons, which CopilotApplication does not deploy.*set DeletionPolicy Retain on them/);
+  });
+
+  test('a field Copilot does not document (a typo) is its own warning', () => {
+    expect(warnings.find((w) => w.text.includes('memroy'))?.text).toMatch(/copilot\/worker\/manifest\.yml:8: memroy is not a field Copilot's manifest docs document/);
+  });
+});
+
+describe('CopilotApplication refuses what it cannot build, naming the file and the line', () => {
+  test('a directory without copilot/.workspace', () => {
+    expect(errorOf({ workspace: path.join(__dirname) })).toMatch(/workspace ".*" has no copilot\/\.workspace/);
+  });
+
+  test('a Request-Driven Web Service, saying what to use instead', () => {
+    const workspace = writeWorkspace({ 'copilot/web/manifest.yml': yaml('name: web', 'type: Request-Driven Web Service') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/web\/manifest\.yml:2 type "Request-Driven Web Service" is not built by CopilotApplication: it runs on AWS App Runner/);
+  });
+
+  test('a Static Site, saying what to use instead', () => {
+    const workspace = writeWorkspace({ 'copilot/site/manifest.yml': yaml('name: site', 'type: Static Site') });
+    expect(errorOf({ workspace })).toMatch(/type "Static Site" is not built by CopilotApplication: it is an S3 bucket behind CloudFront/);
+  });
+
+  test('an unknown type', () => {
+    const workspace = writeWorkspace({ 'copilot/web/manifest.yml': yaml('name: web', 'type: Web Service') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/web\/manifest\.yml:2 type "Web Service" is not a Copilot manifest type this construct reads; use one of "Load Balanced Web Service"/);
+  });
+
+  test('a manifest whose name is not its directory\'s', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER.replace('name: worker', 'name: consumer') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:1 name "consumer" differs from its directory copilot\/worker/);
+  });
+
+  test('a count range with min above max', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('count:', '  range: 10-1', '  cpu_percentage: 70') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:6 count\.range "10-1" has min 10 above max 1; give min ≤ max/);
+  });
+
+  test('a schedule Copilot would not accept', () => {
+    const workspace = writeWorkspace({ 'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'on:', '  schedule: "@fortnightly"', 'image:', '  build: app/Dockerfile') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/job\/manifest\.yml:4 on\.schedule "@fortnightly" is not a schedule preset/);
+  });
+
+  test('a subscription to a topic no workload publishes', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  topics:', '    - name: orders', '      service: api') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:7 subscribe\.topics .* names topic orders of api, which no workload of the workspace publishes/);
+  });
+
+  test('an environment manifest whose name is not its directory\'s', () => {
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER,
+      'copilot/environments/prod/manifest.yml': yaml('name: production', 'type: Environment'),
+    });
+    expect(errorOf({ workspace })).toMatch(/copilot\/environments\/prod\/manifest\.yml:1 name "production" differs from its directory copilot\/environments\/prod/);
+  });
+
+  test('an imported VPC id without the vpc prop, saying how to pass it', () => {
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER,
+      'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment', 'network:', '  vpc:', '    id: vpc-0123456789abcdef0'),
+    });
+    expect(errorOf({ workspace })).toMatch(/copilot\/environments\/prod\/manifest\.yml network\.vpc\.id "vpc-0123456789abcdef0" names an existing VPC.*ec2\.Vpc\.fromLookup/);
+  });
+
+  test('an imported VPC that is not the one the manifest names', () => {
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-other', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'] });
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER,
+      'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment', 'network:', '  vpc:', '    id: vpc-0123456789abcdef0'),
+    });
+    expect(() => build({ workspace, vpc }, stack)).toThrow(/vpc vpc-other is not the VPC vpc-0123456789abcdef0 that copilot\/environments\/prod\/manifest\.yml names/);
+  });
+});
+
+describe('CopilotApplication maps sidecars and taskdef_overrides', () => {
+  // GIVEN a worker with a sidecar and overrides (one synth)
+  let containers: any[];
+  let taskDefinition: any;
+  let warnings: string[];
+  beforeAll(() => {
+    const stack = testStack();
+    const workspace = writeWorkspace({
+      'copilot/worker/manifest.yml': WORKER + yaml(
+        'sidecars:',
+        '  proxy:',
+        '    image: public.ecr.aws/nginx/nginx:1.27',
+        '    port: 8080/tcp',
+        '    essential: false',
+        '    variables:',
+        '      UPSTREAM: localhost:3000',
+        '    secrets:',
+        '      TOKEN: /copilot/shop/prod/secrets/token',
+        '    command: nginx -g "daemon off;"',
+        '    mount_points:',
+        '      - source_volume: data',
+        '        path: /data',
+        'taskdef_overrides:',
+        '  - path: ContainerDefinitions[0].Ulimits[-]',
+        '    value:',
+        '      Name: nofile',
+        '      SoftLimit: 1024',
+        '      HardLimit: 2048',
+        '  - path: ContainerDefinitions[1].StopTimeout',
+        '    value: 10',
+      ),
+    });
+    build({ workspace }, stack);
+    [taskDefinition] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'));
+    containers = stack.resolve(taskDefinition.Properties.ContainerDefinitions);
+    warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  });
+
+  test('a sidecar is a second container with its image, port, essential flag, variables, secret and command', () => {
+    const proxy = containers.find((c) => c.Name === 'proxy');
+    expect(proxy).toMatchObject({
+      Image: 'public.ecr.aws/nginx/nginx:1.27',
+      Essential: false,
+      PortMappings: [expect.objectContaining({ ContainerPort: 8080 })],
+      Command: ['nginx', '-g', 'daemon off;'],
+    });
+    expect(proxy.Environment).toEqual(expect.arrayContaining([{ Name: 'UPSTREAM', Value: 'localhost:3000' }]));
+    expect(JSON.stringify(proxy.Secrets)).toContain('parameter/copilot/shop/prod/secrets/token');
+  });
+
+  test('taskdef_overrides set and append in the task definition as Copilot\'s rules do, the main container first', () => {
+    expect(containers[0].Name).toBe(MAIN_CONTAINER_NAME);
+    expect(containers[0].Ulimits).toEqual([{ Name: 'nofile', SoftLimit: 1024, HardLimit: 2048 }]);
+    expect(containers[1].StopTimeout).toBe(10);
+  });
+
+  test('a sidecar field that is not mapped is named with the sidecar', () => {
+    expect(warnings.join('\n')).toMatch(/copilot\/worker\/manifest\.yml:\d+: sidecars\.proxy\.mount_points is not mapped.*taskDefinition\.findContainer\(name\)\.addMountPoints/);
+  });
+});
+
+describe('taskdef_overrides that Copilot refuses', () => {
+  test('the family cannot be overridden', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('taskdef_overrides:', '  - path: Family', '    value: other') });
+    expect(errorOf({ workspace })).toMatch(/taskdef_overrides\[0\]\.path .* overrides what Copilot does not let you override/);
+  });
+
+  test('a path segment that is not key, key[n] or key[-]', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('taskdef_overrides:', '  - path: ContainerDefinitions[x].Cpu', '    value: 1') });
+    expect(errorOf({ workspace })).toMatch(/has the segment "ContainerDefinitions\[x\]"/);
+  });
+});
+
+test('an image tag for a workload that pulls image.location fails: Copilot pushed nothing for it', () => {
+  const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: public.ecr.aws/nginx/nginx:1.27') });
+  expect(errorOf({ workspace, imageTags: { worker: 'v1' } })).toMatch(/image\.location .* is pulled as it is, so the image tag v1 given for worker in imageTags has nothing to select/);
+});
