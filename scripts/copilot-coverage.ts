@@ -230,7 +230,11 @@ function readManifests(workspace: string, environment: string): ManifestFile[] {
 
 /** Synthesizes the workspace once: its template and every warning. */
 function synthesize(workspace: string, environment: string): { template: Record<string, any>; warnings: SynthWarning[] } {
-  const app = new App();
+  // Without aws-cdk-lib's built-in validation engine, like every unit test (test/util/test-app.ts):
+  // coverage reads the template and the construct warnings, and the engine's findings are neither
+  // (not strict here, they would only be printed). Its start was 5 of coverage.test.ts's 7 s of CPU;
+  // the from-copilot example runs it, strict, in test/examples.
+  const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'X', { env: { account: '123456789012', region: 'us-east-1' } });
   new CopilotApplication(stack, 'App', { workspace, environment });
   const artifact = app.synth().getStackArtifact(stack.artifactId);
