@@ -4,9 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // tsconfig.dev.json sets isolatedModules: ts-jest then transpiles each file on its own (no type
-    // check, no program per worker); `npm run build` type-checks, with the same isolatedModules rule.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
+    // esbuild transpiles each file on its own with tsconfig.dev.json's options (isolatedModules: no
+    // type check, no program per worker); `npm run build` type-checks. test/util/jest-transform.js says why not ts-jest.
+    '^.+\\.ts$': '<rootDir>/test/util/jest-transform.js',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Prefer .ts over stale compiled .js next to it (jsii emits lib/**/*.js).
