@@ -85,7 +85,11 @@ export function buildService(
   const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
   let service: ServiceBase;
   if (loadBalancer) {
-    service = new WebService(scope, workload.name, { ...options, ...httpOptions(reader), cluster, loadBalancer });
+    const http = httpOptions(reader);
+    // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
+    // several may share a path; callers reach them by that name.
+    const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);
+    service = new WebService(scope, workload.name, { ...options, ...http, hostHeaders, cluster, loadBalancer });
   } else {
     hasHttp(reader);
     const isWorker = workload.type === 'Worker Service';
@@ -137,4 +141,9 @@ export function buildScheduledJob(
   });
   publish(job, topics);
   return job;
+}
+
+/** Copilot's name of a Backend Service behind the internal load balancer. */
+export function internalHostName(ctx: Pick<WorkloadContext, 'name' | 'environment' | 'application'>): string {
+  return `${ctx.name}.${ctx.environment}.${ctx.application}.internal`.toLowerCase();
 }

@@ -16,6 +16,8 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:drain-shorter-than-idle-timeout',
   // backend-simple: a Backend Service without http is a worker without a queue, so nothing to alarm on
   'ecs-service-kit:no-deployment-alarms',
+  // backend and backend-simple have ports: Copilot's Cloud Map names for them are not served
+  'ecs-service-kit:copilot-service-discovery',
 ]);
 
 /**
