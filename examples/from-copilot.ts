@@ -27,6 +27,10 @@ export function buildExample(app: App): Stack[] {
       reason: 'The manifests\' variables are a log level and a base path, not secrets; the database password is in `secrets`.',
     });
   }
+  Validations.of(shop.webService('orders')).acknowledge({
+    id: 'Annotation::ecs-service-kit:copilot-service-discovery',
+    reason: 'Callers reach orders through the internal load balancer at orders.prod.shop.internal, not by its Cloud Map name.',
+  });
   new CfnOutput(stack, 'ApiUrl', { value: shop.loadBalancer!.url });
   return [stack];
 }

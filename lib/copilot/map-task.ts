@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Fn, Size } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -43,7 +43,7 @@ export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): Servi
     COPILOT_APPLICATION_NAME: ctx.application,
     COPILOT_ENVIRONMENT_NAME: ctx.environment,
     COPILOT_SERVICE_NAME: ctx.name,
-    ...reader.stringMap('variables'),
+    ...variablesOf(reader, 'variables'),
   };
   const ephemeral = reader.number('storage.ephemeral', { min: 20, max: 200 });
   return {
@@ -81,7 +81,7 @@ function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[
       image: image(reader, ctx, `${field}.image`, name),
       containerPort: port,
       essential: reader.boolean(`${field}.essential`),
-      environment: reader.stringMap(`${field}.variables`),
+      environment: variablesOf(reader, `${field}.variables`),
       secrets: secrets(reader, ctx, `${field}.secrets`, `Sidecar${i}`),
       command: shellWords(reader, `${field}.command`),
       entryPoint: shellWords(reader, `${field}.entrypoint`),
@@ -145,6 +145,27 @@ function registryImage(ctx: WorkloadContext, location: string, sidecar?: string)
     repositoryArn: `arn:${partition}:ecr:${region}:${account}:repository/${repositoryName}`,
   });
   return ServiceImage.fromRepository(repository, { tag: digest ? undefined : tag ?? 'latest', digest });
+}
+
+/** Plain variables, and `{from_cfn: <export>}` as the exported value (`Fn::ImportValue`, as Copilot wrote it). */
+function variablesOf(reader: ManifestReader, field: string): Record<string, string> | undefined {
+  const names = reader.keys(field);
+  if (names.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const node = reader.peek(`${field}.${name}`);
+    if (node?.entries) {
+      const exportName = reader.string(`${field}.${name}.from_cfn`)
+        ?? reader.fail(`${field}.${name}`, node, 'is a map without from_cfn', 'give a value, or {from_cfn: <export name>}');
+      out[name] = Fn.importValue(exportName);
+    } else if (node?.items) {
+      reader.fail(`${field}.${name}`, node, 'is a list', 'write a string, a number or a boolean');
+    } else {
+      out[name] = node === undefined ? '' : node.text ?? String(node.scalar);
+    }
+  }
+  reader.take(field);
+  return out;
 }
 
 /** A container health check (`image.healthcheck`, a sidecar's `healthcheck`). */

@@ -375,7 +375,7 @@ describe('CopilotApplication keeps what a working Copilot app relies on (deploy-
         'name: orders', 'type: Backend Service',
         'image:', '  location: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/orders:1.4.2', '  port: 8080',
         'network:', '  connect: true',
-        'variables:', '  VERSION: 1.10', '  ACCOUNT: 012345678901',
+        'variables:', '  VERSION: 1.10', '  ACCOUNT: 012345678901', '  TABLE:', '    from_cfn: users-table-name',
         'secrets:',
         '  DB: "\'arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/mysql-Yi6mvL\'"',
         '  SHARED: arn:aws:ssm:eu-west-1:222233334444:parameter/shared/token',
@@ -426,6 +426,11 @@ describe('CopilotApplication keeps what a working Copilot app relies on (deploy-
   test('variables keep their text: 1.10 stays 1.10 and 012345678901 keeps its zero', () => {
     const variables = Object.fromEntries(containerOf(app.workerService('orders')).Environment.map((e: any) => [e.Name, e.Value]));
     expect(variables).toMatchObject({ VERSION: '1.10', ACCOUNT: '012345678901' });
+  });
+
+  test('a variable from_cfn is the exported value, as Copilot wrote it (Fn::ImportValue)', () => {
+    const variables = Object.fromEntries(containerOf(app.workerService('orders')).Environment.map((e: any) => [e.Name, e.Value]));
+    expect(variables.TABLE).toEqual({ 'Fn::ImportValue': 'users-table-name' });
   });
 
   test('a workload without storage.readonly_fs keeps a writable root filesystem, as on Copilot', () => {

@@ -26,9 +26,9 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
  * synthesizes. When one of them is mapped or reported instead, move it into the synthesized part.
  */
 const NOT_SYNTHESIZED: Record<string, string[]> = {
-  'Load Balanced Web Service': ['count.response_time', 'variables.from_cfn', 'secrets.from_cfn'],
-  'Backend Service': ['count.response_time', 'variables.from_cfn', 'secrets.from_cfn'],
-  'Worker Service': ['network.connect', 'network.connect.alias', 'variables.from_cfn', 'secrets.from_cfn'],
+  'Load Balanced Web Service': ['secrets.from_cfn'],
+  'Backend Service': ['secrets.from_cfn'],
+  'Worker Service': ['secrets.from_cfn'],
   'Scheduled Job': [],
   'Environment': ['network.vpc.id', 'network.vpc.subnets.*.id', 'http.private.subnets'],
   'Sidecars': [],
