@@ -64,7 +64,10 @@ export interface CopilotApplicationProps {
   /**
    * Deploy these image tags from the repositories Copilot created (`<application>/<workload>`,
    * imported by name) instead of building `image.build`: the images running on Copilot today,
-   * by workload name.
+   * by workload name. Built sidecar images are deployed as `<sidecar>-<tag>`, as Copilot tagged
+   * them. The repositories stay Copilot's: `copilot app delete` (or `copilot svc delete`
+   * without `--env`) deletes their images and them, so keep Copilot's application until no tag
+   * here is deployed (docs/from-copilot.md).
    *
    * @default - build `image.build` as an image asset, or pull `image.location`
    */

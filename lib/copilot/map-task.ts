@@ -27,7 +27,11 @@ export interface WorkloadContext {
   readonly imageTag?: string;
 }
 
-/** The repository Copilot created for a workload (`<app>/<name>`), imported by name: its images stay. */
+/**
+ * The repository Copilot created for a workload (`<app>/<name>`), imported by name: this app
+ * never creates or deletes it. Copilot does: `copilot app delete`, and `copilot svc delete`
+ * without `--env`, delete its images and then the repository (docs/from-copilot.md).
+ */
 export function copilotRepository(scope: Construct, application: string, name: string): ecr.IRepository {
   return ecr.Repository.fromRepositoryName(scope, 'CopilotRepository', `${application}/${name}`);
 }

@@ -132,3 +132,17 @@ describe('spot checks of mapped fields in the template', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true });
   });
 });
+
+test('docs/from-copilot.md states this coverage, kind by kind', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'from-copilot.md'), 'utf-8');
+  const docName = (k: string) => (k === 'Sidecars' ? 'sidecars (any service type)' : k);
+  for (const k of coverage.kinds) {
+    expect(docs).toContain(`| ${docName(k.kind)} | ${k.documented.length} | ${k.mapped.length} | ${k.unmapped.length} | ${k.notSynthesized.length} |`);
+  }
+});
+
+test('the README states the totals', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+  const sum = (pick: (k: KindCoverage) => readonly string[]) => coverage.kinds.reduce((n, k) => n + pick(k).length, 0);
+  expect(readme).toContain(`Of the ${sum((k) => k.documented)} fields Copilot's manifest docs document for the four workload types, the environment and sidecars, ${sum((k) => k.mapped)} are mapped, ${sum((k) => k.unmapped)} are reported and ${sum((k) => k.notSynthesized)} refused`);
+});
