@@ -2,7 +2,8 @@
  * Coming from AWS Copilot: the Copilot workspace in examples/from-copilot (an application
  * "shop" with a Load Balanced Web Service, a Backend Service, a Worker Service that subscribes
  * to the web service's topic, and a Scheduled Job, and its "prod" environment) built from this
- * library's constructs, field by field. Every member is a construct of this library, so the app
+ * library's constructs, field by field. The manifests build examples/app (`image.build:
+ * ../app/Dockerfile`: paths start at the workspace, as with `copilot deploy`). Every member is a construct of this library, so the app
  * goes on in CDK: here, the API's URL as a stack output.
  */
 import * as path from 'path';
