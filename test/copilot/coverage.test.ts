@@ -18,6 +18,8 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:no-deployment-alarms',
   // backend and backend-simple have ports: Copilot's Cloud Map names for them are not served
   'ecs-service-kit:copilot-service-discovery',
+  // the fixture's FIFO topics: a FIFO topic has a fixed name, and topics are retained
+  'ecs-service-kit:retained-physical-name',
 ]);
 
 /**
