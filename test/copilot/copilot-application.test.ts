@@ -153,6 +153,15 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     expect(shop.scheduledTask('nightly-report').schedule).toBeDefined();
   });
 
+  test('a Scheduled Job\'s retries re-run a failed task and its timeout stops the run, through a state machine as Copilot\'s did', () => {
+    const job = shop.scheduledTask('nightly-report');
+    expect(job.stateMachine).toBeDefined();
+    const machine = template.findResources('AWS::StepFunctions::StateMachine')[stack.getLogicalId(job.stateMachine!.node.defaultChild as any)];
+    const definition = machine.Properties.DefinitionString['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
+    expect(definition).toContain('"Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"MaxAttempts":2,"BackoffRate":1.5}]');
+    expect(definition).toContain('"TimeoutSeconds":1800');
+  });
+
   test('the repositories Copilot created are imported by name, never created (their images stay)', () => {
     template.resourceCountIs('AWS::ECR::Repository', 0);
     expect(stack.resolve(shop.repository('api').repositoryName)).toBe('shop/api');
@@ -447,6 +456,11 @@ describe('CopilotApplication refuses, at the manifest, what would fail deeper', 
   test('exec with storage.readonly_fs: true', () => {
     const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('exec: true', 'storage:', '  readonly_fs: true') });
     expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:5 exec true needs a writable root filesystem/);
+  });
+
+  test('a Scheduled Job timeout that is not whole seconds', () => {
+    const workspace = writeWorkspace({ 'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'on:', '  schedule: "@daily"', 'timeout: 1500ms', 'image:', '  build: app/Dockerfile') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/job\/manifest\.yml:5 timeout "1500ms" is not a whole number of seconds of at least 1s/);
   });
 
   test('a range from 0 with queue_delay scaling', () => {
