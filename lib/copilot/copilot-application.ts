@@ -1,5 +1,7 @@
 import { Annotations, CfnResource, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53_targets from 'aws-cdk-lib/aws-route53-targets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
@@ -16,6 +18,7 @@ import { ManifestReader } from './manifest-reader';
 import { locationOf } from './manifest-tree';
 import { clusterProps, loadBalancerProps } from './map-environment';
 import { hasHttp } from './map-http';
+import { usesServiceConnect } from './map-service';
 import { copilotRepository, WorkloadContext } from './map-task';
 import { applyTaskDefOverrides } from './taskdef-overrides';
 import { buildScheduledJob, buildService, publishedTopics, subscriptions } from './map-workloads';
@@ -24,6 +27,12 @@ import { buildScheduledJob, buildService, publishedTopics, subscriptions } from 
 export const COPILOT_UNMAPPED_WARNING = 'ecs-service-kit:copilot-unmapped';
 /** The id of the warning for a workspace directory CopilotApplication does not deploy (addons, overrides); the directory follows a colon. */
 export const COPILOT_NOT_DEPLOYED_WARNING = 'ecs-service-kit:copilot-not-deployed';
+/** The id of the warning for a service Copilot registered in Cloud Map by name (`<svc>.<env>.<app>.local`), which CopilotApplication does not. */
+export const COPILOT_SERVICE_DISCOVERY_WARNING = 'ecs-service-kit:copilot-service-discovery';
+/** The id of the warning for Backend Service names (`<svc>.<env>.<app>.internal`) not served because the VPC is Copilot's. */
+export const COPILOT_INTERNAL_NAMES_WARNING = 'ecs-service-kit:copilot-internal-names';
+/** The id of the warning for an environment without a manifest in the workspace. */
+export const COPILOT_NO_ENVIRONMENT_MANIFEST_WARNING = 'ecs-service-kit:copilot-no-environment-manifest';
 /** The id of the warning for a manifest field Copilot's docs do not document (a typo, or a field of a newer Copilot). */
 export const COPILOT_UNDOCUMENTED_WARNING = 'ecs-service-kit:copilot-undocumented';
 
@@ -55,7 +64,10 @@ export interface CopilotApplicationProps {
   /**
    * Deploy these image tags from the repositories Copilot created (`<application>/<workload>`,
    * imported by name) instead of building `image.build`: the images running on Copilot today,
-   * by workload name.
+   * by workload name. Built sidecar images are deployed as `<sidecar>-<tag>`, as Copilot tagged
+   * them. The repositories stay Copilot's: `copilot app delete` (or `copilot svc delete`
+   * without `--env`) deletes their images and them, so keep Copilot's application until no tag
+   * here is deployed (docs/from-copilot.md).
    *
    * @default - build `image.build` as an image asset, or pull `image.location`
    */
@@ -86,6 +98,12 @@ export class CopilotApplication extends Construct {
   public readonly internalLoadBalancer?: ServiceLoadBalancer;
   /** The workloads' names, in the workspace's order. */
   public readonly workloadNames: string[];
+  /**
+   * The private hosted zone `<env>.<app>.internal` with a record per Backend Service with `http`
+   * (`<svc>.<env>.<app>.internal`, to the internal load balancer), as Copilot made it; not made
+   * with an imported VPC or with `http.private.certificates`.
+   */
+  public readonly internalZone?: route53.PrivateHostedZone;
 
   private readonly services = new Map<string, ServiceBase>();
   private readonly jobs = new Map<string, ScheduledTask>();
@@ -162,6 +180,8 @@ export class CopilotApplication extends Construct {
         }
       }
     }
+    this.connectServices(workspace.workloads);
+    this.internalZone = this.internalNames(workspace.workloads, env, props.vpc !== undefined);
     for (const workload of workspace.workloads) {
       const built = this.services.get(workload.name) ?? this.jobs.get(workload.name)!;
       applyTaskDefOverrides(workload.reader, built.taskDefinition.node.defaultChild as CfnResource);
@@ -181,6 +201,11 @@ export class CopilotApplication extends Construct {
         ? `${directory} holds CloudFormation addons, which CopilotApplication does not deploy. Their resources (tables, buckets, databases) belong to the Copilot stacks and are deleted with them: ` +
           'set DeletionPolicy Retain on them in Copilot and deploy it before you delete any Copilot stack, then reference them here (Table.fromTableName, Bucket.fromBucketName…) or bring the templates in with aws-cdk-lib\'s CfnInclude. See docs/from-copilot.md.'
         : `${directory} holds Copilot overrides (CDK or YAML patches of Copilot's templates), which do not apply to this library's templates: make the same change on the built constructs in CDK.`);
+    }
+    if (!env) {
+      Annotations.of(this).addWarningV2(COPILOT_NO_ENVIRONMENT_MANIFEST_WARNING,
+        `The workspace has no copilot/environments/${props.environment}/manifest.yml${workspace.environmentNames.length ? ` (it has ${workspace.environmentNames.join(', ')})` : ''}: ` +
+        'the network and load balancers use this library\'s defaults. Check the environment\'s name; an environment made before Copilot had environment manifests has none, then acknowledge this warning.');
     }
     if (env) {
       env.take('name');
@@ -225,6 +250,60 @@ export class CopilotApplication extends Construct {
       fail(this, 'topic()', `${workload}/${topic}`, 'is not a published topic', `use one of ${[...this.topics.keys()].join(', ') || '(none: no workload publishes)'}`);
     }
     return found;
+  }
+
+  /**
+   * Copilot puts every task of an environment in one security group that admits itself, so any
+   * service with `network.connect` may call any other by its Service Connect name. Here each
+   * service has its own group: each Service Connect server admits every other connected
+   * service on its port. Copilot's Cloud Map names (`<svc>.<env>.<app>.local`, and
+   * `COPILOT_SERVICE_DISCOVERY_ENDPOINT`) are not served: callers use Service Connect names.
+   */
+  private connectServices(workloads: readonly LoadedWorkload[]): void {
+    const connected = workloads.filter((w) => usesServiceConnect(w.reader)).map((w) => this.services.get(w.name)).filter((s): s is ServiceBase => s !== undefined);
+    for (const server of connected.filter((s) => s.serviceConnectPort !== undefined)) {
+      for (const caller of connected.filter((s) => s !== server)) {
+        // Rules only, no creation order between the services: Copilot knew no call graph either,
+        // and any two connected services may call each other (allowServiceConnectFrom would order them).
+        const description = `Service Connect from ${caller.node.id} (Copilot's network.connect)`;
+        for (const group of caller.ecsService.connections.securityGroups) {
+          server.securityGroup.addIngressRule(group, ec2.Port.tcp(server.serviceConnectPort!), description, true);
+          if (!group.allowAllOutbound) group.addEgressRule(server.securityGroup, ec2.Port.tcp(server.serviceConnectPort!), description, true);
+        }
+      }
+    }
+    for (const workload of workloads) {
+      const service = this.services.get(workload.name);
+      // Copilot's documented way to call a Backend Service was its Cloud Map name.
+      if (service === undefined || workload.type !== 'Backend Service' || !workload.reader.has('image.port')) continue;
+      Annotations.of(service).addWarningV2(COPILOT_SERVICE_DISCOVERY_WARNING,
+        `Copilot registered ${workload.name} in Cloud Map as ${workload.name}.${this.environmentName}.${this.application}.local and gave every task COPILOT_SERVICE_DISCOVERY_ENDPOINT; ` +
+        'CopilotApplication does not: other services call it by its Service Connect name (network.connect: true on both sides, then http://' +
+        `${workload.name}:<port>)${hasHttp(workload.reader) ? ' or through the internal load balancer' : ''}. ` +
+        `Acknowledge once callers do: Validations.of(<this construct>).acknowledge({ id: 'Annotation::${COPILOT_SERVICE_DISCOVERY_WARNING}', reason }).`);
+    }
+  }
+
+  private internalNames(workloads: readonly LoadedWorkload[], env: ManifestReader | undefined, vpcImported: boolean): route53.PrivateHostedZone | undefined {
+    const backends = workloads.filter((w) => w.type === 'Backend Service' && this.services.get(w.name) instanceof WebService && !w.reader.has('http.alias'));
+    if (backends.length === 0 || this.internalLoadBalancer === undefined || env?.has('http.private.certificates')) return undefined;
+    const zoneName = `${this.environmentName}.${this.application}.internal`.toLowerCase();
+    if (vpcImported) {
+      // Copilot's environment has associated a zone of this name with the VPC: a second one fails to create.
+      Annotations.of(this.internalLoadBalancer).addWarningV2(COPILOT_INTERNAL_NAMES_WARNING,
+        `With the VPC Copilot's environment uses, the private hosted zone ${zoneName} is not created (the VPC has Copilot's, and a VPC takes one zone of a name): ` +
+        `${backends.map((b) => `${b.name}.${zoneName}`).join(', ')} resolve to Copilot's load balancer until you point them at internalLoadBalancer in CDK, after Copilot's environment is deleted.`);
+      return undefined;
+    }
+    const zone = new route53.PrivateHostedZone(this, 'InternalZone', { zoneName, vpc: this.cluster.vpc });
+    for (const backend of backends) {
+      new route53.ARecord(this, `${backend.name}InternalRecord`, {
+        zone,
+        recordName: `${backend.name}.${zoneName}`.toLowerCase(),
+        target: route53.RecordTarget.fromAlias(new route53_targets.LoadBalancerTarget(this.internalLoadBalancer.applicationLoadBalancer)),
+      });
+    }
+    return zone;
   }
 
   private wrongKind(name: string, method: string, wanted: string): never {

@@ -28,6 +28,8 @@ export interface LoadedWorkload {
 
 /** The workspace: its application name, its environment's manifest (if any) and its workloads. */
 export interface LoadedWorkspace {
+  /** The environments the workspace has manifests for. */
+  readonly environmentNames: readonly string[];
   /** Directories of CloudFormation addons and Copilot overrides that CopilotApplication does not deploy, relative to the workspace, by workload (`` for the environment). */
   readonly notDeployed: readonly { workload: string; directory: string }[];
   readonly application: string;
@@ -115,7 +117,11 @@ export function loadWorkspace(scope: IConstruct, workspace: string, environment:
       if (fs.existsSync(path.join(copilotDir, dir, extra))) notDeployed.push({ workload, directory: `copilot/${dir}/${extra}` });
     }
   }
-  return { application, root, environment: environmentReader, environmentUndocumented, workloads, notDeployed };
+  const envDir = path.join(copilotDir, 'environments');
+  const environmentNames = fs.existsSync(envDir)
+    ? fs.readdirSync(envDir, { withFileTypes: true }).filter((d) => d.isDirectory() && fs.existsSync(path.join(envDir, d.name, 'manifest.yml'))).map((d) => d.name).sort()
+    : [];
+  return { application, root, environment: environmentReader, environmentUndocumented, workloads, notDeployed, environmentNames };
 }
 
 function formatText(value: unknown): string {

@@ -52,7 +52,7 @@ export class ManifestReader {
     const node = this.take(path);
     if (node === undefined) return undefined;
     if (node.scalar === undefined || node.scalar === null || typeof node.scalar === 'object') this.fail(path, node, 'is not a string', 'write a string');
-    return String(node.scalar);
+    return node.text ?? String(node.scalar);
   }
 
   public number(path: string, options: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
@@ -90,7 +90,7 @@ export class ManifestReader {
     if (node.items) {
       return node.items.map((item, i) => {
         if (item.scalar === null || item.scalar === undefined || typeof item.scalar === 'object') this.fail(`${path}[${i}]`, item, 'is not a string', 'write a list of strings');
-        return String(item.scalar);
+        return item.text ?? String(item.scalar);
       });
     }
     return [this.string(path)!];
@@ -104,7 +104,7 @@ export class ManifestReader {
     const out: Record<string, string> = {};
     for (const [key, value] of node.entries) {
       if (value.entries || value.items) this.fail(`${path}.${key}`, value, 'is not a scalar value', 'write a string, a number or a boolean');
-      out[key] = value.scalar === null || value.scalar === undefined ? '' : String(value.scalar);
+      out[key] = value.scalar === null || value.scalar === undefined ? '' : value.text ?? String(value.scalar);
     }
     return out;
   }

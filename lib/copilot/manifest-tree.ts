@@ -11,6 +11,8 @@ import { failWithText } from '../validation/checks';
 export interface ManifestNode {
   /** The scalar's value (string, number, boolean or null); undefined for a map or a list. */
   readonly scalar?: unknown;
+  /** A number or boolean as written (`1.10`, `012`): Copilot reads string fields as text, so `1.10` stays `1.10`. */
+  readonly text?: string;
   /** The entries of a map, in the order written. */
   readonly entries?: ReadonlyMap<string, ManifestNode>;
   /** The items of a list. */
@@ -69,7 +71,8 @@ export function readManifestFile(scope: IConstruct, absolutePath: string, relati
         }
         return replacement;
       }) : node.value;
-      return { scalar: value, file: relativePath, line };
+      const written = typeof node.value === 'number' && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+      return { scalar: value, text: written, file: relativePath, line };
     }
     return { scalar: null, file: relativePath, line };
   };

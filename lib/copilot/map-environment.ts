@@ -26,8 +26,9 @@ export function clusterProps(scope: Construct, env: ManifestReader | undefined, 
     vpc,
     cidr: vpc === undefined ? env?.string('network.vpc.cidr') : undefined,
     containerInsights: insights === undefined ? undefined : insights.scalar === 'enhanced' ? (env!.take('observability.container_insights'), true) : env!.boolean('observability.container_insights'),
-    // Copilot's namespace, so Service Connect names read as they did.
-    serviceConnectNamespace: `${environment}.${application}.local`.toLowerCase(),
+    // Not Copilot's `<env>.<app>.local`: that namespace exists while Copilot runs beside this app
+    // (an HTTP namespace's name is unique in the account and Region). Callers use the short names.
+    serviceConnectNamespace: `${environment}.${application}.service-connect`.toLowerCase(),
   };
 }
 

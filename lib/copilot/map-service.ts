@@ -35,8 +35,6 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
   return {
     options: {
       ...task,
-      // ECS Exec's agent writes to the root filesystem: with exec, unless the manifest says, it stays writable as on Copilot.
-      readonlyRootFilesystem: task.readonlyRootFilesystem ?? (exec ? false : undefined),
       ...count.options,
       enableExecuteCommand: exec,
       // Copilot's `recreate` stops every task before it starts new ones.
@@ -92,6 +90,10 @@ function countOf(reader: ManifestReader, kind: keyof typeof SCALING_METRICS): { 
   if ((latency === undefined) !== (processing === undefined)) {
     reader.fail('count.queue_delay', reader.peek('count.queue_delay'), 'needs both acceptable_latency and msg_processing_time', 'give both');
   }
+  if (latency && min === 0) {
+    reader.fail('count.range', reader.peek('count.range'), 'starts at 0 with queue_delay scaling; this library\'s backlog scaling needs a running task to divide by',
+      'start the range at 1 (one task waits for messages), or scale on cpu_percentage only');
+  }
   // Copilot's formula: the backlog one task clears within the acceptable latency.
   const backlogPerTask = latency && processing ? Math.ceil(latency.toMilliseconds() / processing.toMilliseconds()) : undefined;
   return { options: { desiredCount: min, scaling, spot: spotFrom === undefined ? undefined : spotFromOptions(spotFrom, min) }, backlogPerTask };
@@ -130,4 +132,10 @@ function metricValue(reader: ManifestReader, field: string): number | undefined 
   const node = reader.peek(field);
   if (node === undefined) return undefined;
   return node.entries ? reader.number(`${field}.value`, { integer: false, min: 1 }) : reader.number(field, { integer: false, min: 1 });
+}
+
+/** Whether the manifest asks for Service Connect (`network.connect: true` or a map). */
+export function usesServiceConnect(reader: ManifestReader): boolean {
+  const node = reader.peek('network.connect');
+  return node !== undefined && (node.entries !== undefined || node.scalar === true);
 }

@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Fn, Size } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -26,22 +27,27 @@ export interface WorkloadContext {
   readonly imageTag?: string;
 }
 
-/** The repository Copilot created for a workload (`<app>/<name>`), imported by name: its images stay. */
+/**
+ * The repository Copilot created for a workload (`<app>/<name>`), imported by name: this app
+ * never creates or deletes it. Copilot does: `copilot app delete`, and `copilot svc delete`
+ * without `--env`, delete its images and then the repository (docs/from-copilot.md).
+ */
 export function copilotRepository(scope: Construct, application: string, name: string): ecr.IRepository {
   return ecr.Repository.fromRepositoryName(scope, 'CopilotRepository', `${application}/${name}`);
 }
 
 /**
  * The task options every workload type shares: image, size, platform, entry point, command,
- * variables, secrets, storage. Copilot's defaults where ours differ for a reason Copilot users
- * would not expect: none: cpu 256 and memory 512 are both sides' defaults.
+ * variables, secrets, storage, sidecars. Copilot's defaults where an app relies on them: the
+ * root filesystem stays writable unless `storage.readonly_fs`; cpu 256 and memory 512 are both
+ * sides' defaults.
  */
 export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): ServiceTaskOptions {
   const variables = {
     COPILOT_APPLICATION_NAME: ctx.application,
     COPILOT_ENVIRONMENT_NAME: ctx.environment,
     COPILOT_SERVICE_NAME: ctx.name,
-    ...reader.stringMap('variables'),
+    ...variablesOf(reader, 'variables'),
   };
   const ephemeral = reader.number('storage.ephemeral', { min: 20, max: 200 });
   return {
@@ -55,7 +61,8 @@ export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): Servi
     command: shellWords(reader, 'command'),
     environment: variables,
     secrets: secrets(reader, ctx),
-    readonlyRootFilesystem: reader.boolean('storage.readonly_fs'),
+    // Copilot's root filesystem is writable unless storage.readonly_fs says otherwise, and apps rely on it.
+    readonlyRootFilesystem: reader.boolean('storage.readonly_fs') ?? false,
     ephemeralStorageSize: ephemeral === undefined ? undefined : Size.gibibytes(ephemeral),
     sidecars: sidecars(reader, ctx),
   };
@@ -78,7 +85,7 @@ function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[
       image: image(reader, ctx, `${field}.image`, name),
       containerPort: port,
       essential: reader.boolean(`${field}.essential`),
-      environment: reader.stringMap(`${field}.variables`),
+      environment: variablesOf(reader, `${field}.variables`),
       secrets: secrets(reader, ctx, `${field}.secrets`, `Sidecar${i}`),
       command: shellWords(reader, `${field}.command`),
       entryPoint: shellWords(reader, `${field}.entrypoint`),
@@ -95,14 +102,14 @@ function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[
  */
 export function image(reader: ManifestReader, ctx: WorkloadContext, field = 'image', sidecar?: string): ServiceImage {
   const node = reader.peek(field);
-  if (node?.scalar !== undefined) return ServiceImage.fromRegistry(reader.string(field)!);
+  if (node?.scalar !== undefined) return registryImage(ctx, reader.string(field)!, sidecar);
   const location = reader.string(`${field}.location`);
   const buildNode = reader.peek(`${field}.build`);
   if (location !== undefined && ctx.imageTag !== undefined && sidecar === undefined) {
     reader.fail(`${field}.location`, reader.peek(`${field}.location`), `is pulled as it is, so the image tag ${ctx.imageTag} given for ${ctx.name} in imageTags has nothing to select`,
       `remove ${ctx.name} from imageTags, or give image.build (Copilot pushed built images to ${ctx.application}/${ctx.name})`);
   }
-  if (location !== undefined) return ServiceImage.fromRegistry(location);
+  if (location !== undefined) return registryImage(ctx, location, sidecar);
   if (buildNode === undefined) reader.fail(field, node, 'has neither build nor location', `give ${field}.build (a Dockerfile) or ${field}.location (an image URI)`);
   if (ctx.imageTag !== undefined) {
     reader.take(`${field}.build`);
@@ -122,6 +129,47 @@ export function image(reader: ManifestReader, ctx: WorkloadContext, field = 'ima
     buildArgs: reader.stringMap(`${field}.build.args`),
     target: reader.string(`${field}.build.target`),
   });
+}
+
+/** A private ECR image URI: account, Region, repository, and tag or digest. */
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::([^@]+))?(?:@(.+))?$/;
+
+/**
+ * An image pulled as written. A private ECR image is pulled through its imported repository,
+ * so the execution role may pull it (Copilot's role had AmazonECSTaskExecutionRolePolicy,
+ * which allows pulling from any repository of the account).
+ */
+function registryImage(ctx: WorkloadContext, location: string, sidecar?: string): ServiceImage {
+  const ecrImage = ECR_IMAGE.exec(location);
+  if (!ecrImage) return ServiceImage.fromRegistry(location);
+  const [, account, region, repositoryName, tag, digest] = ecrImage;
+  const partition = location.includes('.amazonaws.com.cn/') ? 'aws-cn' : 'aws';
+  const repository = ecr.Repository.fromRepositoryAttributes(ctx.scope, sidecar ? `${sidecar}ImageRepository` : 'ImageRepository', {
+    repositoryName,
+    repositoryArn: `arn:${partition}:ecr:${region}:${account}:repository/${repositoryName}`,
+  });
+  return ServiceImage.fromRepository(repository, { tag: digest ? undefined : tag ?? 'latest', digest });
+}
+
+/** Plain variables, and `{from_cfn: <export>}` as the exported value (`Fn::ImportValue`, as Copilot wrote it). */
+function variablesOf(reader: ManifestReader, field: string): Record<string, string> | undefined {
+  const names = reader.keys(field);
+  if (names.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const node = reader.peek(`${field}.${name}`);
+    if (node?.entries) {
+      const exportName = reader.string(`${field}.${name}.from_cfn`)
+        ?? reader.fail(`${field}.${name}`, node, 'is a map without from_cfn', 'give a value, or {from_cfn: <export name>}');
+      out[name] = Fn.importValue(exportName);
+    } else if (node?.items) {
+      reader.fail(`${field}.${name}`, node, 'is a list', 'write a string, a number or a boolean');
+    } else {
+      out[name] = node === undefined ? '' : node.text ?? String(node.scalar);
+    }
+  }
+  reader.take(field);
+  return out;
 }
 
 /** A container health check (`image.healthcheck`, a sidecar's `healthcheck`). */
@@ -182,23 +230,64 @@ export function secrets(reader: ManifestReader, ctx: WorkloadContext, mapField =
     const node = reader.peek(field) ?? reader.fail(field, undefined, 'is empty', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}');
     const id = `${idPrefix}Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
     if (node.entries?.has('secretsmanager')) {
-      const [secretName, jsonKey, versionStage, versionId] = reader.string(`${field}.secretsmanager`)!.split(':');
-      const secret = secretName.startsWith('arn:')
-        ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, secretName)
-        : secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretName);
-      out[name] = ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: versionStage || undefined, versionId: versionId || undefined }, jsonKey || undefined);
+      out[name] = secretsManagerSecret(ctx, id, unquote(reader.string(`${field}.secretsmanager`)!));
     } else if (node.entries) {
       reader.fail(field, node, 'is a secret form this library does not read', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}; for from_cfn, pass the exported value to the container yourself');
     } else {
-      const parameter = reader.string(field)!;
-      const attrs = parameter.startsWith('arn:')
-        ? { parameterName: parameter.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/, ''), simpleName: false }
-        : { parameterName: parameter, simpleName: !parameter.startsWith('/') };
-      out[name] = ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(ctx.scope, id, attrs));
+      // Copilot's docs quote ARNs inside the YAML string ("'arn:…'"); the value is what is inside.
+      const value = unquote(reader.string(field)!);
+      if (/^arn:[^:]+:secretsmanager:/.test(value)) {
+        out[name] = secretsManagerSecret(ctx, id, value);
+      } else if (/^arn:[^:]+:ssm:/.test(value)) {
+        // An ARN is passed on as written, also of another account or Region, as Copilot did.
+        out[name] = new ParameterArnSecret(value);
+      } else if (value.startsWith('arn:')) {
+        reader.fail(field, node, 'is an ARN of neither an SSM parameter nor a Secrets Manager secret', 'give an SSM parameter name or ARN, or a Secrets Manager secret ARN');
+      } else {
+        out[name] = ecs.Secret.fromSsmParameter(ssm.StringParameter.fromSecureStringParameterAttributes(ctx.scope, id, { parameterName: value, simpleName: !value.startsWith('/') }));
+      }
     }
   }
   reader.take(mapField);
   return out;
+}
+
+/**
+ * An SSM parameter by ARN, as written: ECS reads a parameter of another Region by its full ARN
+ * (aws-cdk-lib's parameter imports refuse one), and the execution role may read exactly it.
+ */
+class ParameterArnSecret extends ecs.Secret {
+  public readonly hasField = false;
+  constructor(public readonly arn: string) {
+    super();
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameters', 'ssm:GetParameter', 'ssm:DescribeParameters'], resourceArns: [this.arn] });
+  }
+}
+
+function unquote(text: string): string {
+  const match = /^(['"])(.*)\1$/.exec(text.trim());
+  return match ? match[2] : text.trim();
+}
+
+/**
+ * A Secrets Manager secret as ECS reads it: `name` or an ARN (complete, with the six-character
+ * suffix, or partial), then optionally `:json-key:version-stage:version-id`, as Copilot and the
+ * ECS `valueFrom` write them.
+ */
+function secretsManagerSecret(ctx: WorkloadContext, id: string, text: string): ecs.Secret {
+  const parts = text.split(':');
+  // An ARN has seven colon-separated parts (arn:partition:secretsmanager:region:account:secret:name).
+  const [secretId, rest] = text.startsWith('arn:') ? [parts.slice(0, 7).join(':'), parts.slice(7)] : [parts[0], parts.slice(1)];
+  const [jsonKey, versionStage, versionId] = rest;
+  const secret = !secretId.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretId)
+    : /-[A-Za-z0-9]{6}$/.test(secretId)
+      ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, secretId)
+      : secretsmanager.Secret.fromSecretPartialArn(ctx.scope, id, secretId);
+  return ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: versionStage || undefined, versionId: versionId || undefined }, jsonKey || undefined);
 }
 
 /** A duration field as whole seconds, for settings ECS and ELB take in seconds. */

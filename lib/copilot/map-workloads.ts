@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
@@ -85,7 +85,11 @@ export function buildService(
   const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
   let service: ServiceBase;
   if (loadBalancer) {
-    service = new WebService(scope, workload.name, { ...options, ...httpOptions(reader), cluster, loadBalancer });
+    const http = httpOptions(reader);
+    // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
+    // several may share a path; callers reach them by that name.
+    const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);
+    service = new WebService(scope, workload.name, { ...options, ...http, hostHeaders, cluster, loadBalancer });
   } else {
     hasHttp(reader);
     const isWorker = workload.type === 'Worker Service';
@@ -134,7 +138,24 @@ export function buildScheduledJob(
     cluster,
     schedule: schedule.schedule,
     enabled: schedule.enabled,
+    // Copilot's state machine: a failed run is re-run, and the whole execution has a time limit.
+    rerunFailedRuns: reader.number('retries', { min: 0, max: 99 }),
+    runTimeout: wholeSeconds(reader, 'timeout'),
   });
   publish(job, topics);
   return job;
+}
+
+/** Copilot's name of a Backend Service behind the internal load balancer. */
+export function internalHostName(ctx: Pick<WorkloadContext, 'name' | 'environment' | 'application'>): string {
+  return `${ctx.name}.${ctx.environment}.${ctx.application}.internal`.toLowerCase();
+}
+
+/** A duration Copilot requires in whole seconds of at least 1 (`timeout`). */
+function wholeSeconds(reader: ManifestReader, field: string): Duration | undefined {
+  const value = reader.duration(field);
+  if (value !== undefined && (value.toMilliseconds() < 1000 || value.toMilliseconds() % 1000 !== 0)) {
+    reader.fail(field, reader.peek(field), 'is not a whole number of seconds of at least 1s', 'write a duration such as 30s, 15m or 1h');
+  }
+  return value;
 }

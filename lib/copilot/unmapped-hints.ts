@@ -39,8 +39,6 @@ const HINTS: Record<string, string> = {
   'count.memory_percentage.cooldown': 'the count-level cooldown applies to every target',
   'count.requests.cooldown': 'the count-level cooldown applies to every target',
   'count.response_time': 'scale on requests, CPU or memory; target response time is not a scaling target of this library',
-  'retries': 'the schedule\'s invocation is retried by EventBridge Scheduler (retryAttempts); a failed task is not re-run',
-  'timeout': 'a run is not stopped after a time limit; stop it from the task itself',
   'cdn': 'put CloudFront in front of the load balancer in CDK',
   'http.public.access_logs': 'the load balancer logs to its own encrypted bucket by default',
   'http.public.ssl_policy': 'the load balancer uses a modern TLS policy (sslPolicy on ServiceLoadBalancer)',

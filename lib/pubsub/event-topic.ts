@@ -1,11 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { checkOneOf, checkPattern, fail } from '../validation/checks';
-import { warnRetainedPhysicalName } from '../validation/unique-names';
+import { RETAINED_PHYSICAL_NAME_WARNING, warnRetainedPhysicalName } from '../validation/unique-names';
 import { limitGrantsToAwsServices } from '../encryption/key-policy';
 import { rememberTopicName } from './topic-identity';
 
@@ -194,6 +194,15 @@ export class EventTopic extends Construct implements IEventTopic {
     this.topic = topic;
     this.topicArn = this.topic.topicArn;
     this.topicName = this.topic.topicName;
+    if (fifo && props.topicName === undefined && removalPolicy !== RemovalPolicy.DESTROY) {
+      // aws-cdk-lib names a FIFO topic itself (the name must end in .fifo), and SNS's create
+      // handler refuses a name that exists: a kept topic blocks the stack's next create.
+      Annotations.of(this).addWarningV2(RETAINED_PHYSICAL_NAME_WARNING,
+        'A FIFO topic gets a fixed name from aws-cdk-lib (a FIFO name must end in .fifo, so CloudFormation cannot generate it), ' +
+        'and this one is kept when the stack is deleted: deploying the stack again after a delete fails with "already exists". ' +
+        'Delete or import the kept topic before re-creating the stack, or set removalPolicy: RemovalPolicy.DESTROY, and acknowledge this warning with ' +
+        `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${RETAINED_PHYSICAL_NAME_WARNING}', reason }).`);
+    }
     rememberTopicName(this, props.topicName);
     this.fifo = fifo;
     this.arnVariableName = props.arnVariableName ?? defaultArnVariableName(id);

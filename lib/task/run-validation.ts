@@ -50,6 +50,9 @@ export function validateScheduledTask(scope: IConstruct, props: ScheduledTaskPro
   const schedule = props.schedule.bind(scope);
   // The Scheduler's retry policy limits.
   checkRange(scope, 'retryAttempts', props.retryAttempts, 0, 185);
+  checkRange(scope, 'rerunFailedRuns', props.rerunFailedRuns, 0, 99);
+  // A Standard workflow's execution lasts at most a year.
+  checkDurationSeconds(scope, 'runTimeout', props.runTimeout, 1, 31_536_000);
   checkDurationSeconds(scope, 'maxEventAge', props.maxEventAge, 60, 86_400);
   if (props.flexibleTimeWindow !== undefined) {
     checkDurationSeconds(scope, 'flexibleTimeWindow', props.flexibleTimeWindow, 60, 86_400);

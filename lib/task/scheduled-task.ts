@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ecsClusterOf } from '../cluster/imported-cluster';
 import { taskStartDependencies } from '../network/task-start';
@@ -11,6 +12,7 @@ import { IServiceCluster } from '../cluster/service-cluster-ref';
 import { Defaults } from '../defaults';
 import { OneOffTask, OneOffTaskProps } from './one-off-task';
 import { TaskSchedule } from './task-schedule';
+import { runStateMachine } from './run-state-machine';
 import { validateScheduledTask } from './run-validation';
 import { skipCheckov } from '../validation/checkov';
 
@@ -73,6 +75,25 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
   readonly flexibleTimeWindow?: Duration;
 
   /**
+   * Re-runs of a run whose task fails (cannot start, or its essential container exits non-zero):
+   * after 10 s, then 15 s, 22.5 s… (backoff 1.5), as AWS Copilot's Scheduled Jobs re-ran them.
+   * With it (or `runTimeout`), the schedule starts a Step Functions state machine that runs the
+   * task and waits for it to stop; `retryAttempts` then retries starting that state machine.
+   *
+   * @default 0 - a failed run is not re-run (the schedule's retries cover starting it only)
+   */
+  readonly rerunFailedRuns?: number;
+
+  /**
+   * The longest a run may take, its re-runs included: Step Functions then stops the task
+   * (SIGTERM, then SIGKILL after the container's stop timeout). Whole seconds, at most a year.
+   * Runs through the same state machine as `rerunFailedRuns`.
+   *
+   * @default - no limit
+   */
+  readonly runTimeout?: Duration;
+
+  /**
    * The schedule's name: 1–64 letters, digits, hyphens, underscores and dots. Unique in its
    * schedule group (the account's `default` group): a second ScheduledTask of the app with the
    * same name in the same account and region is a synth error.
@@ -116,6 +137,8 @@ export class ScheduledTask extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
   /** The schedule in words: `cron(0 2 * * ? *) in Europe/Berlin`. */
   public readonly scheduleDescription: string;
+  /** The state machine that runs the task, with `rerunFailedRuns` or `runTimeout`. */
+  public readonly stateMachine?: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
     super(scope, id);
@@ -171,9 +194,15 @@ export class ScheduledTask extends Construct {
     }));
     this.deadLetterQueue.encryptionMasterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
+    if (props.rerunFailedRuns !== undefined || props.runTimeout !== undefined) {
+      this.stateMachine = runStateMachine(this, this.oneOffTask, { reruns: props.rerunFailedRuns ?? 0, timeout: props.runTimeout });
+      this.stateMachine.grantStartExecution(this.role);
+    }
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: when.expression,
-      target: new FargateTaskTarget(this.oneOffTask, this.role, this.deadLetterQueue, retryAttempts, maxEventAge),
+      target: this.stateMachine
+        ? new StateMachineTarget(this.stateMachine, this.role, this.deadLetterQueue, retryAttempts, maxEventAge)
+        : new FargateTaskTarget(this.oneOffTask, this.role, this.deadLetterQueue, retryAttempts, maxEventAge),
       scheduleName: props.scheduleName,
       description: props.description ?? `Runs ${this.node.path}: ${when.description}`.slice(0, 512),
       enabled: props.enabled ?? true,
@@ -238,6 +267,26 @@ class FargateTaskTarget implements scheduler.IScheduleTarget {
           },
         },
       },
+    };
+  }
+}
+
+/** Starts the state machine that runs the task (`rerunFailedRuns`, `runTimeout`). */
+class StateMachineTarget implements scheduler.IScheduleTarget {
+  constructor(
+    private readonly stateMachine: sfn.IStateMachine,
+    private readonly role: iam.IRole,
+    private readonly deadLetterQueue: sqs.IQueue,
+    private readonly retryAttempts: number,
+    private readonly maxEventAge: Duration,
+  ) {}
+
+  public bind(_schedule: scheduler.ISchedule): scheduler.ScheduleTargetConfig {
+    return {
+      arn: this.stateMachine.stateMachineArn,
+      role: this.role,
+      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      retryPolicy: { maximumRetryAttempts: this.retryAttempts, maximumEventAgeInSeconds: this.maxEventAge.toSeconds() },
     };
   }
 }

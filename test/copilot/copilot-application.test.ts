@@ -49,10 +49,14 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     expect(shop.workloadNames).toEqual(['api', 'fulfilment', 'nightly-report', 'orders']);
   });
 
-  test('the environment manifest gives the VPC its CIDR and the cluster Container Insights and Copilot\'s Service Connect namespace', () => {
+  test('the environment manifest gives the VPC its CIDR and the cluster Container Insights', () => {
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.40.0.0/16' });
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
-    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'prod.shop.local' });
+  });
+
+  test('the Service Connect namespace is not Copilot\'s <env>.<app>.local, which exists while Copilot runs beside (an HTTP namespace name is unique in the account)', () => {
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'prod.shop.service-connect' });
+    template.resourcePropertiesCountIs('AWS::ServiceDiscovery::HttpNamespace', { Name: 'prod.shop.local' }, 0);
   });
 
   test('a Load Balanced Web Service is a WebService on the public load balancer, with the manifest\'s health check and drain', () => {
@@ -98,7 +102,7 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     });
   });
 
-  test('exec: ECS Exec on, and the root filesystem writable for its agent', () => {
+  test('the root filesystem is writable as on Copilot, read-only where the manifest says storage.readonly_fs; exec turns ECS Exec on', () => {
     const api = shop.webService('api');
     template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true, ServiceConnectConfiguration: Match.objectLike({ Enabled: true }) });
     expect(containerOf(api).ReadonlyRootFilesystem).toBe(false);
@@ -129,9 +133,16 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     const orders = shop.webService('orders');
     expect(stack.resolve((orders.listenerRule!.node.defaultChild as any).listenerArn)).toEqual(stack.resolve(shop.internalLoadBalancer!.listener.listenerArn));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    // Copilot routes a backend by its host <svc>.<env>.<app>.internal, which a private zone resolves to the internal load balancer
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders', '/orders/*'] } }],
+      Conditions: Match.arrayWith([
+        { Field: 'host-header', HostHeaderConfig: { Values: ['orders.prod.shop.internal'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/orders', '/orders/*'] } },
+      ]),
     });
+    template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'prod.shop.internal.', VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })] });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'orders.prod.shop.internal.', Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }) });
+    expect(shop.internalZone).toBeDefined();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/orders/health' });
   });
 
@@ -142,14 +153,25 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     expect(shop.scheduledTask('nightly-report').schedule).toBeDefined();
   });
 
+  test('a Scheduled Job\'s retries re-run a failed task and its timeout stops the run, through a state machine as Copilot\'s did', () => {
+    const job = shop.scheduledTask('nightly-report');
+    expect(job.stateMachine).toBeDefined();
+    const machine = template.findResources('AWS::StepFunctions::StateMachine')[stack.getLogicalId(job.stateMachine!.node.defaultChild as any)];
+    const definition = machine.Properties.DefinitionString['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
+    expect(definition).toContain('"Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"MaxAttempts":2,"BackoffRate":1.5}]');
+    expect(definition).toContain('"TimeoutSeconds":1800');
+  });
+
   test('the repositories Copilot created are imported by name, never created (their images stay)', () => {
     template.resourceCountIs('AWS::ECR::Repository', 0);
     expect(stack.resolve(shop.repository('api').repositoryName)).toBe('shop/api');
   });
 
-  test('the example maps every field it writes: no copilot warning', () => {
+  test('the example maps every field it writes: the one copilot warning is the backend\'s Cloud Map name, which is not served', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot'));
-    expect(warnings).toEqual([]);
+    expect(warnings.map((w) => `${w.id} ${String(w.entry.data).split(';')[0]}`)).toEqual([
+      '/TestStack/Shop/orders Copilot registered orders in Cloud Map as orders.prod.shop.local and gave every task COPILOT_SERVICE_DISCOVERY_ENDPOINT',
+    ]);
   });
 
   test('members of the wrong kind or unknown names fail naming the workload and its type', () => {
@@ -347,4 +369,153 @@ describe('taskdef_overrides that Copilot refuses', () => {
 test('an image tag for a workload that pulls image.location fails: Copilot pushed nothing for it', () => {
   const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: public.ecr.aws/nginx/nginx:1.27') });
   expect(errorOf({ workspace, imageTags: { worker: 'v1' } })).toMatch(/image\.location .* is pulled as it is, so the image tag v1 given for worker in imageTags has nothing to select/);
+});
+
+describe('CopilotApplication keeps what a working Copilot app relies on (deploy-semantics review)', () => {
+  // GIVEN two connected services, a private ECR image, secrets in Copilot's other forms and
+  // number-like variables (one synth)
+  let stack: Stack;
+  let template: Template;
+  let app: CopilotApplication;
+  beforeAll(() => {
+    stack = testStack();
+    const workspace = writeWorkspace({
+      'copilot/orders/manifest.yml': yaml(
+        'name: orders', 'type: Backend Service',
+        'image:', '  location: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/orders:1.4.2', '  port: 8080',
+        'network:', '  connect: true',
+        'variables:', '  VERSION: 1.10', '  ACCOUNT: 012345678901', '  TABLE:', '    from_cfn: users-table-name',
+        'secrets:',
+        '  DB: "\'arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/mysql-Yi6mvL\'"',
+        '  SHARED: arn:aws:ssm:eu-west-1:222233334444:parameter/shared/token',
+        '  PASSWORD:', '    secretsmanager: "arn:aws:secretsmanager:us-east-1:123456789012:secret:mysql-AbCdEf:password::"',
+      ),
+      'copilot/worker/manifest.yml': WORKER + yaml('network:', '  connect: true'),
+    });
+    app = build({ workspace }, stack);
+    template = Template.fromStack(stack);
+  });
+  const containerOf = (service: WebService | WorkerService) => stack.resolve(
+    template.findResources('AWS::ECS::TaskDefinition')[stack.getLogicalId(service.taskDefinition.node.defaultChild as any)].Properties.ContainerDefinitions[0]);
+
+  test('every connected service may call every other one on its Service Connect port, as in Copilot\'s shared security group', () => {
+    const orders = app.workerService('orders');
+    const worker = app.workerService('worker');
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
+      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(orders.securityGroup.node.defaultChild as any), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(worker.securityGroup.node.defaultChild as any), 'GroupId'] },
+    });
+  });
+
+  test('a worker with network.connect and no port is a Service Connect client', () => {
+    const service = template.findResources('AWS::ECS::Service')[stack.getLogicalId(app.workerService('worker').ecsService.node.defaultChild as any)];
+    expect(service.Properties.ServiceConnectConfiguration).toMatchObject({ Enabled: true });
+    expect(service.Properties.ServiceConnectConfiguration.Services).toBeUndefined();
+  });
+
+  test('an image.location in a private ECR repository is pulled through that repository, so the execution role may pull it', () => {
+    const orders = app.workerService('orders');
+    expect(JSON.stringify(containerOf(orders).Image)).toContain('111122223333.dkr.ecr.eu-west-1.');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: Match.arrayWith(['ecr:BatchGetImage']),
+        Resource: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/orders',
+      })]) },
+    });
+  });
+
+  test('secrets in Copilot\'s other forms: a quoted Secrets Manager ARN, an SSM ARN of another account passed on as written, an ARN with a JSON key', () => {
+    const secrets = Object.fromEntries(containerOf(app.workerService('orders')).Secrets.map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    expect(secrets.DB).toContain('secret:demo/mysql-Yi6mvL');
+    expect(secrets.SHARED).toBe(JSON.stringify('arn:aws:ssm:eu-west-1:222233334444:parameter/shared/token'));
+    expect(secrets.PASSWORD).toContain('secret:mysql-AbCdEf:password::');
+  });
+
+  test('variables keep their text: 1.10 stays 1.10 and 012345678901 keeps its zero', () => {
+    const variables = Object.fromEntries(containerOf(app.workerService('orders')).Environment.map((e: any) => [e.Name, e.Value]));
+    expect(variables).toMatchObject({ VERSION: '1.10', ACCOUNT: '012345678901' });
+  });
+
+  test('a variable from_cfn is the exported value, as Copilot wrote it (Fn::ImportValue)', () => {
+    const variables = Object.fromEntries(containerOf(app.workerService('orders')).Environment.map((e: any) => [e.Name, e.Value]));
+    expect(variables.TABLE).toEqual({ 'Fn::ImportValue': 'users-table-name' });
+  });
+
+  test('a workload without storage.readonly_fs keeps a writable root filesystem, as on Copilot', () => {
+    expect(containerOf(app.workerService('worker')).ReadonlyRootFilesystem).toBe(false);
+  });
+
+  test('a workspace without the environment\'s manifest warns, naming the environments it has', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-no-environment-manifest'));
+    expect(String(warnings[0]?.entry.data)).toMatch(/The workspace has no copilot\/environments\/prod\/manifest\.yml: the network and load balancers use this library's defaults/);
+  });
+});
+
+describe('CopilotApplication refuses, at the manifest, what would fail deeper', () => {
+  test('exec with storage.readonly_fs: true', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('exec: true', 'storage:', '  readonly_fs: true') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:5 exec true needs a writable root filesystem/);
+  });
+
+  test('a Scheduled Job timeout that is not whole seconds', () => {
+    const workspace = writeWorkspace({ 'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'on:', '  schedule: "@daily"', 'timeout: 1500ms', 'image:', '  build: app/Dockerfile') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/job\/manifest\.yml:5 timeout "1500ms" is not a whole number of seconds of at least 1s/);
+  });
+
+  test('a range from 0 with queue_delay scaling', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('count:', '  range: 0-5', '  queue_delay:', '    acceptable_latency: 1m', '    msg_processing_time: 1s') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:6 count\.range "0-5" starts at 0 with queue_delay scaling/);
+  });
+
+  test('two topics whose construct ids read alike', () => {
+    const publisher = (name: string, topic: string) => yaml(`name: ${name}`, 'type: Worker Service', 'image:', '  build: app/Dockerfile', 'publish:', '  topics:', `    - name: ${topic}`);
+    const workspace = writeWorkspace({ 'copilot/web/manifest.yml': publisher('web', 'simple-events'), 'copilot/web-simple/manifest.yml': publisher('web-simple', 'events') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/web-simple\/manifest\.yml:6 publish\.topics .* gives topic events the construct id WebSimpleEventsTopic, which another workload's topic has/);
+  });
+
+  test('an empty secret', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('secrets:', '  DB:') });
+    expect(errorOf({ workspace })).toMatch(/secrets\.DB undefined is empty/);
+  });
+
+  test('an environment override that is not a map', () => {
+    const workspace = writeWorkspace({ 'copilot/worker/manifest.yml': WORKER + yaml('environments:', '  prod: 5') });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:6 environments\.prod 5 is not a map of fields/);
+  });
+
+  test('a subscription to a FIFO topic (the worker queue is standard)', () => {
+    const workspace = writeWorkspace({
+      'copilot/api/manifest.yml': yaml('name: api', 'type: Worker Service', 'image:', '  build: app/Dockerfile', 'publish:', '  topics:', '    - name: orders', '      fifo: true'),
+      'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  topics:', '    - name: orders', '      service: api'),
+    });
+    expect(errorOf({ workspace })).toMatch(/copilot\/worker\/manifest\.yml:7 subscribe\.topics .* subscribes to the FIFO topic orders of api/);
+  });
+});
+
+test('count.response_time is reported as not mapped (Copilot accepts it), not refused', () => {
+  const stack = testStack();
+  const workspace = writeWorkspace({
+    'copilot/backend/manifest.yml': yaml('name: backend', 'type: Backend Service', 'image:', '  build: app/Dockerfile', 'count:', '  range: 1-4', '  cpu_percentage: 50', '  response_time: 2s'),
+  });
+  build({ workspace }, stack);
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-unmapped:count.response_time'));
+  expect(String(warnings[0]?.entry.data)).toMatch(/copilot\/backend\/manifest\.yml:8: count\.response_time is not mapped/);
+});
+
+test('with the VPC Copilot\'s environment uses, the private zone <env>.<app>.internal is not created (a VPC takes one zone of a name) and a warning says so', () => {
+  const stack = testStack();
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-1', 'subnet-2'], publicSubnetIds: ['subnet-3', 'subnet-4'],
+  });
+  const workspace = writeWorkspace({
+    'copilot/orders/manifest.yml': yaml('name: orders', 'type: Backend Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: /'),
+    'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment', 'network:', '  vpc:', '    id: vpc-0123456789abcdef0'),
+  });
+  const app = build({ workspace, vpc }, stack);
+  expect(app.internalZone).toBeUndefined();
+  Template.fromStack(stack).resourceCountIs('AWS::Route53::HostedZone', 0);
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-internal-names'));
+  expect(String(warnings[0]?.entry.data)).toMatch(/the private hosted zone prod\.shop\.internal is not created.*orders\.prod\.shop\.internal resolve to Copilot's load balancer/);
 });

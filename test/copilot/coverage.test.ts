@@ -16,6 +16,10 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:drain-shorter-than-idle-timeout',
   // backend-simple: a Backend Service without http is a worker without a queue, so nothing to alarm on
   'ecs-service-kit:no-deployment-alarms',
+  // backend and backend-simple have ports: Copilot's Cloud Map names for them are not served
+  'ecs-service-kit:copilot-service-discovery',
+  // the fixture's FIFO topics: a FIFO topic has a fixed name, and topics are retained
+  'ecs-service-kit:retained-physical-name',
 ]);
 
 /**
@@ -24,9 +28,9 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
  * synthesizes. When one of them is mapped or reported instead, move it into the synthesized part.
  */
 const NOT_SYNTHESIZED: Record<string, string[]> = {
-  'Load Balanced Web Service': ['count.response_time', 'variables.from_cfn', 'secrets.from_cfn'],
-  'Backend Service': ['count.response_time', 'variables.from_cfn', 'secrets.from_cfn'],
-  'Worker Service': ['network.connect', 'network.connect.alias', 'variables.from_cfn', 'secrets.from_cfn'],
+  'Load Balanced Web Service': ['secrets.from_cfn'],
+  'Backend Service': ['secrets.from_cfn'],
+  'Worker Service': ['secrets.from_cfn'],
   'Scheduled Job': [],
   'Environment': ['network.vpc.id', 'network.vpc.subnets.*.id', 'http.private.subnets'],
   'Sidecars': [],
@@ -129,4 +133,18 @@ describe('spot checks of mapped fields in the template', () => {
   test('publish.topics.fifo.content_based_deduplication reaches the topic', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true });
   });
+});
+
+test('docs/from-copilot.md states this coverage, kind by kind', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'from-copilot.md'), 'utf-8');
+  const docName = (k: string) => (k === 'Sidecars' ? 'sidecars (any service type)' : k);
+  for (const k of coverage.kinds) {
+    expect(docs).toContain(`| ${docName(k.kind)} | ${k.documented.length} | ${k.mapped.length} | ${k.unmapped.length} | ${k.notSynthesized.length} |`);
+  }
+});
+
+test('the README states the totals', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+  const sum = (pick: (k: KindCoverage) => readonly string[]) => coverage.kinds.reduce((n, k) => n + pick(k).length, 0);
+  expect(readme).toContain(`Of the ${sum((k) => k.documented)} fields Copilot's manifest docs document for the four workload types, the environment and sidecars, ${sum((k) => k.mapped)} are mapped, ${sum((k) => k.unmapped)} are reported and ${sum((k) => k.notSynthesized)} refused`);
 });

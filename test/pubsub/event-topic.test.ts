@@ -77,11 +77,18 @@ describe('EventTopic options', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('retained-physical-name'));
   });
 
-  test('a FIFO topic without a name gets a generated name ending in .fifo', () => {
+  test('a FIFO topic without a name gets a fixed name from aws-cdk-lib ending in .fifo, so a retained one warns as a fixed name does (review finding)', () => {
     const stack = testStack();
     new EventTopic(stack, 'Orders', { fifo: true });
     const [topic] = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Topic'));
     expect(topic.Properties.TopicName).toMatch(/\.fifo$/);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Orders', Match.stringLikeRegexp('A FIFO topic gets a fixed name from aws-cdk-lib.*fails with "already exists"'));
+  });
+
+  test('a FIFO topic deleted with its stack does not warn', () => {
+    const stack = testStack();
+    new EventTopic(stack, 'Orders', { fifo: true, removalPolicy: RemovalPolicy.DESTROY });
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/Orders', Match.stringLikeRegexp('retained-physical-name'));
   });
 
   test('a fixed name on a retained topic warns (re-creating the stack would fail "already exists")', () => {

@@ -465,3 +465,77 @@ describe('ScheduledTask members', () => {
     expect(job.oneOffTask.serviceTaskDefinition.taskDefinition).toBe(job.taskDefinition);
   });
 });
+
+describe('ScheduledTask with rerunFailedRuns and runTimeout: a state machine runs the task', () => {
+  // GIVEN a nightly job on Fargate Spot that is re-run twice and stopped after 30 minutes (one synth)
+  let stack: Stack;
+  let job: ScheduledTask;
+  let template: Template;
+  let definition: string;
+  beforeAll(() => {
+    stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    // WHEN
+    job = new ScheduledTask(stack, 'Nightly', {
+      cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, fargateSpot: true, rerunFailedRuns: 2, runTimeout: Duration.minutes(30),
+    });
+    template = Template.fromStack(stack);
+    const machine = template.findResources('AWS::StepFunctions::StateMachine')[logicalId(stack, job.stateMachine!)];
+    // The definition as CloudFormation receives it: JSON text joined with the references.
+    definition = machine.Properties.DefinitionString['Fn::Join'][1].filter((part: unknown) => typeof part === 'string').join('');
+  });
+
+  test('the schedule starts the state machine, which runs the task and waits for it to stop (ecs:runTask.sync)', () => {
+    const schedule = template.findResources('AWS::Scheduler::Schedule')[logicalId(stack, job.schedule)];
+    expect(schedule.Properties.Target.Arn).toEqual({ Ref: logicalId(stack, job.stateMachine!) });
+    expect(definition).toMatch(/"Resource":"arn:[a-z-]*:states:::ecs:runTask\.sync"/);
+  });
+
+  test('a failed run is re-run after 10 s with backoff 1.5, as Copilot\'s Scheduled Jobs were, and the whole execution stops after 30 minutes', () => {
+    expect(definition).toContain('"Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":10,"MaxAttempts":2,"BackoffRate":1.5}]');
+    expect(definition).toContain('"TimeoutSeconds":1800');
+  });
+
+  test('the run keeps the task\'s capacity (Fargate Spot) and network', () => {
+    expect(definition).toContain('"CapacityProviderStrategy":[{"CapacityProvider":"FARGATE_SPOT","Weight":1}]');
+    expect(definition).toContain('"AssignPublicIp":"DISABLED"');
+  });
+
+  test('the scheduler may start only this state machine; the state machine may run the task and stop only this cluster\'s tasks', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, job.role) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution', Resource: { Ref: logicalId(stack, job.stateMachine!) } })]) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        Condition: { ArnEquals: { 'ecs:cluster': Match.anyValue() } },
+      })]) },
+    });
+  });
+
+  test('the state machine logs every event to the task\'s log group, traced, and is created after its role\'s policy', () => {
+    const machine = template.findResources('AWS::StepFunctions::StateMachine')[logicalId(stack, job.stateMachine!)];
+    expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn).toEqual({ 'Fn::GetAtt': [logicalId(stack, job.logGroup as any), 'Arn'] });
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/RoleDefaultPolicy/)]));
+  });
+});
+
+test('without rerunFailedRuns or runTimeout the schedule runs the task directly (no state machine)', () => {
+  const stack = testStack(testApp());
+  const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  const job = new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN });
+  expect(job.stateMachine).toBeUndefined();
+});
+
+test.each([
+  [{ rerunFailedRuns: 100 }, /rerunFailedRuns 100/],
+  [{ rerunFailedRuns: -1 }, /rerunFailedRuns -1/],
+  [{ runTimeout: Duration.days(400) }, /runTimeout/],
+])('%j is refused, naming the prop', (props, message) => {
+  const stack = testStack(testApp());
+  const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  expect(() => new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props })).toThrow(message);
+});
