@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Defaults } from '../defaults';
 import { AlarmSettings } from './alarm-settings';
 import { elb5xxPercent, maxOverGroups, target5xxPercent, tasksBelowDesired, triggeredRules } from './metric-factory';
@@ -121,6 +122,22 @@ export const AlarmCatalog = {
     period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1, comparison: AT_OR_ABOVE,
     description: (path) => `failed runs of ${path}`,
     metric: (rule, period) => triggeredRules(rule(), period),
+  }),
+  /** A schedule's state machine (`rerunFailedRuns`, `runTimeout`): what the failed-run rule and the dead-letter queue cannot see. */
+  failedExecutions: kind<sfn.IStateMachine>({
+    id: 'FailedExecutions', prop: 'failedExecutions', threshold: Defaults.monitoringFailedRuns, thresholdMax: 10_000, integer: true,
+    period: Defaults.monitoringQueuePeriod, evaluationPeriods: 1, comparison: AT_OR_ABOVE,
+    description: (path) => `runs of ${path} that failed after their re-runs, timed out or were aborted (executions of its state machine)`,
+    metric: (machine, period) => new cloudwatch.MathExpression({
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+      usingMetrics: {
+        failed: machine.metricFailed({ statistic: 'Sum', period }),
+        timedOut: machine.metricTimedOut({ statistic: 'Sum', period }),
+        aborted: machine.metricAborted({ statistic: 'Sum', period }),
+      },
+      period,
+      label: 'failed, timed-out and aborted executions',
+    }),
   }),
   elb5xx: kind<elbv2.IApplicationLoadBalancerMetrics>({
     id: 'Elb5xx', prop: 'elb5xxPercent', threshold: Defaults.monitoringHttp5xxPercent, thresholdMax: 100, integer: false,

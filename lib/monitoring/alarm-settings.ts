@@ -161,6 +161,17 @@ export interface ScheduledTaskAlarmOptions {
   readonly failedRuns?: AlarmSettings;
 
   /**
+   * With a state machine (`rerunFailedRuns`, `runTimeout`): its executions that failed after
+   * their re-runs, timed out or were aborted (AWS/States ExecutionsFailed + ExecutionsTimedOut +
+   * ExecutionsAborted, Sum) at or above `threshold`. It sees what `failedRuns` cannot: a run
+   * whose task could not start (Step Functions' RunTask fails, so no task event) and a run that
+   * was stopped at its time limit and exited 0. `failedRuns` still counts each failed attempt.
+   *
+   * @default - on when the task has a state machine: 1 or more in 1 of 1 five-minute datapoint
+   */
+  readonly failedExecutions?: AlarmSettings;
+
+  /**
    * Runs the Scheduler could not start after its retries, waiting in the schedule's dead-letter
    * queue (ApproximateNumberOfMessagesVisible Maximum) at or above `threshold`.
    *

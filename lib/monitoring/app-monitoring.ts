@@ -186,8 +186,10 @@ export class AppMonitoring extends Construct {
 
   /**
    * Monitors a ScheduledTask: runs that failed (an EventBridge rule on its ECS task state
-   * changes, sent to the topic when there is one) and runs that could not start (its
-   * dead-letter queue); its row on the dashboard; notifications for its alarms.
+   * changes, sent to the topic when there is one), runs the Scheduler could not start (its
+   * dead-letter queue), and with a state machine (`rerunFailedRuns`, `runTimeout`) its failed,
+   * timed-out and aborted executions (a task that could not start there leaves no task event);
+   * its row on the dashboard; notifications for its alarms.
    */
   public addScheduledTask(task: ScheduledTask, options: ScheduledTaskAlarmOptions = {}): void {
     this.startMonitoring(task, 'addScheduledTask');
@@ -196,6 +198,7 @@ export class AppMonitoring extends Construct {
     const specs = [
       alarmSpec(AlarmCatalog.failedRuns, () => rule!, task.node.path, failedRuns),
       alarmSpec(AlarmCatalog.scheduleDeadLetterMessages, task.deadLetterQueue, task.node.path, options.deadLetterMessages),
+      ...(task.stateMachine ? [alarmSpec(AlarmCatalog.failedExecutions, task.stateMachine, task.node.path, options.failedExecutions)] : []),
     ];
     this.monitor(task, 'addScheduledTask', specs, (scope) => {
       if (failedRuns?.enabled ?? true) rule = createFailedRunRule(scope, task, this.topic);

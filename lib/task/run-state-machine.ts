@@ -14,7 +14,7 @@ export interface RunStateMachineOptions {
 
 /**
  * A Step Functions state machine that runs a OneOffTask and waits for it to stop (`ecs:runTask.sync`):
- * a run whose task cannot start or exits with a non-zero code fails, and is re-run after 10 s,
+ * a run whose task cannot start or has any container that exits with a non-zero code fails, and is re-run after 10 s,
  * 15 s, 22.5 s… (`Retry` on `States.ALL`, backoff 1.5), as AWS Copilot's Scheduled Jobs did; the
  * execution's `TimeoutSeconds` stops a run that takes too long (Step Functions stops its task).
  * EventBridge Scheduler's own retries only retry starting the target, not a task that failed.

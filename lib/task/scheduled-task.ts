@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,9 @@ import { TaskSchedule } from './task-schedule';
 import { runStateMachine } from './run-state-machine';
 import { validateScheduledTask } from './run-validation';
 import { skipCheckov } from '../validation/checkov';
+
+/** The id of the warning for re-runs of a task with sidecars (a sidecar's exit code fails the run). */
+export const RERUN_WITH_SIDECARS_WARNING = 'ecs-service-kit:rerun-with-sidecars';
 
 /**
  * Properties of a ScheduledTask.
@@ -75,7 +78,7 @@ export interface ScheduledTaskProps extends OneOffTaskProps {
   readonly flexibleTimeWindow?: Duration;
 
   /**
-   * Re-runs of a run whose task fails (cannot start, or its essential container exits non-zero):
+   * Re-runs of a run whose task fails (cannot start, or any of its containers exits non-zero):
    * after 10 s, then 15 s, 22.5 s… (backoff 1.5), as AWS Copilot's Scheduled Jobs re-ran them.
    * With it (or `runTimeout`), the schedule starts a Step Functions state machine that runs the
    * task and waits for it to stop; `retryAttempts` then retries starting that state machine.
@@ -194,9 +197,20 @@ export class ScheduledTask extends Construct {
     }));
     this.deadLetterQueue.encryptionMasterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
-    if (props.rerunFailedRuns !== undefined || props.runTimeout !== undefined) {
+    if ((props.rerunFailedRuns ?? 0) > 0 || props.runTimeout !== undefined) {
       this.stateMachine = runStateMachine(this, this.oneOffTask, { reruns: props.rerunFailedRuns ?? 0, timeout: props.runTimeout });
       this.stateMachine.grantStartExecution(this.role);
+      if ((props.rerunFailedRuns ?? 0) > 0 && (props.sidecars ?? []).length > 0) {
+        // ecs:runTask.sync fails the run when any container exits non-zero, a sidecar stopped with SIGKILL (137) included.
+        Annotations.of(this).addWarningV2(RERUN_WITH_SIDECARS_WARNING,
+          `rerunFailedRuns ${props.rerunFailedRuns} re-runs a run whose task has any container that exits non-zero: Step Functions (ecs:runTask.sync) fails the run then, ` +
+          'also when the main container succeeded and a sidecar was stopped (ECS stops the other containers when an essential one exits; a sidecar that does not exit 0 on SIGTERM ' +
+          'within the stop timeout is killed, 137). Make every sidecar exit 0 on SIGTERM, or make the job idempotent, then acknowledge: ' +
+          `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${RERUN_WITH_SIDECARS_WARNING}', reason }).`);
+      }
+      if (props.runTimeout === undefined) {
+        Annotations.of(this).addInfo('rerunFailedRuns without runTimeout: a run has no time limit, and `cdk destroy` waits for a running one (CloudFormation deletes a state machine once its executions end). Set runTimeout to bound both.');
+      }
     }
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: when.expression,
@@ -218,6 +232,8 @@ export class ScheduledTask extends Construct {
       // schedule comes after them on create and goes before them on delete, so no run can start
       // against a provider that is not (or no longer) associated with the cluster.
       this.schedule.node.addDependency(ecsClusterOf(this.oneOffTask.cluster));
+      // The state machine starts the runs (and its re-runs) then: the same order for it.
+      this.stateMachine?.node.addDependency(ecsClusterOf(this.oneOffTask.cluster));
     }
   }
 

@@ -20,6 +20,8 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:copilot-service-discovery',
   // the fixture's FIFO topics: a FIFO topic has a fixed name, and topics are retained
   'ecs-service-kit:retained-physical-name',
+  // the fixture's job has retries and sidecars: a sidecar's exit code fails a run too
+  'ecs-service-kit:rerun-with-sidecars',
 ]);
 
 /**

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -8,6 +8,7 @@ import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
 import { ScheduledTask, ScheduledTaskProps, TaskSchedule } from '../../lib/task';
+import { AppMonitoring } from '../../lib/monitoring';
 import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
@@ -521,13 +522,42 @@ describe('ScheduledTask with rerunFailedRuns and runTimeout: a state machine run
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/RoleDefaultPolicy/)]));
   });
+
+  test('on Fargate Spot the state machine, like the schedule, comes after the cluster\'s capacity provider associations (deleted after it: no re-run against a removed provider)', () => {
+    const machine = template.findResources('AWS::StepFunctions::StateMachine')[logicalId(stack, job.stateMachine!)];
+    const associations = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    expect(machine.DependsOn).toEqual(expect.arrayContaining(associations));
+  });
+
+  test('AppMonitoring alarms on the executions that failed after their re-runs, timed out or were aborted', () => {
+    const monitored = testStack(testApp());
+    const cluster = new ServiceCluster(monitored, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    const nightly = new ScheduledTask(monitored, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, runTimeout: Duration.hours(1) });
+    new AppMonitoring(monitored, 'Monitoring').addScheduledTask(nightly);
+    const alarms = Template.fromStack(monitored).findResources('AWS::CloudWatch::Alarm');
+    const alarm = Object.entries(alarms).find(([id]) => id.includes('FailedExecutions'))?.[1];
+    expect(alarm?.Properties.Metrics.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(alarm?.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
+  });
 });
 
-test('without rerunFailedRuns or runTimeout the schedule runs the task directly (no state machine)', () => {
+test('without rerunFailedRuns or runTimeout the schedule runs the task directly (no state machine); rerunFailedRuns 0 alone builds none either', () => {
   const stack = testStack(testApp());
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
-  const job = new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN });
-  expect(job.stateMachine).toBeUndefined();
+  expect(new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN }).stateMachine).toBeUndefined();
+  expect(new ScheduledTask(stack, 'Hourly', { cluster, image: IMAGE, schedule: TaskSchedule.rate(Duration.hours(1)), rerunFailedRuns: 0 }).stateMachine).toBeUndefined();
+});
+
+test('re-runs of a task with sidecars warn (any container that exits non-zero fails the run), and re-runs without a time limit say that destroy waits for a run', () => {
+  const stack = testStack(testApp());
+  const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+  new ScheduledTask(stack, 'Nightly', {
+    cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, rerunFailedRuns: 1,
+    sidecars: [{ containerName: 'log-router', image: ServiceImage.fromRegistry('public.ecr.aws/aws-observability/aws-for-fluent-bit:stable') }],
+  });
+  const annotations = Annotations.fromStack(stack);
+  annotations.hasWarning('/TestStack/Nightly', Match.stringLikeRegexp('rerunFailedRuns 1 re-runs a run whose task has any container that exits non-zero'));
+  annotations.hasInfo('/TestStack/Nightly', Match.stringLikeRegexp('rerunFailedRuns without runTimeout: a run has no time limit, and `cdk destroy` waits'));
 });
 
 test.each([
