@@ -9,7 +9,7 @@
  * the isolate's cache: each worker compiles a module once and every later test file runs it in
  * its own context (module state stays per file: the script is run again, not shared).
  *
- * Our own files (lib/, test/, examples/: transformed by ts-jest) keep Jest's compile, with its
+ * Our own files (lib/, test/, examples/: transformed by test/util/jest-transform.js) keep Jest's compile, with its
  * dynamic import() support. Untransformed node_modules code has no import() of its own to run.
  * A Jest whose runtime no longer has this shape falls back to its own compile (slower, the same
  * results) and says so once per worker.
