@@ -89,7 +89,13 @@ export function buildService(
     // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
     // several may share a path; callers reach them by that name.
     const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);
-    service = new WebService(scope, workload.name, { ...options, ...http, hostHeaders, cluster, loadBalancer });
+    const web = new WebService(scope, workload.name, { ...options, ...http, hostHeaders, cluster, loadBalancer });
+    if (reader.boolean('http.stickiness')) {
+      // Copilot's alb.yml sets stickiness.enabled on the target group; its type defaults to the load balancer's cookie.
+      web.targetGroup.setAttribute('stickiness.enabled', 'true');
+      web.targetGroup.setAttribute('stickiness.type', 'lb_cookie');
+    }
+    service = web;
   } else {
     hasHttp(reader);
     const isWorker = workload.type === 'Worker Service';

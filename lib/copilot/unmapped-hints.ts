@@ -6,7 +6,6 @@ const HINTS: Record<string, string> = {
   'nlb': 'build a NetworkService with a ServiceNetworkLoadBalancer in CDK for this workload\'s TCP or UDP traffic',
   'http.target_container': 'traffic goes to the main container; route to a sidecar by making it the main container',
   'http.target_port': 'traffic goes to image.port; set image.port to the port the load balancer should reach',
-  'http.stickiness': 'set the target group attribute stickiness.enabled on webService(name).targetGroup',
   'http.allowed_source_ips': 'allow the source CIDRs on the whole load balancer (the environment\'s http.public.ingress.source_ips)',
   'http.redirect_to_https': 'with a certificate the load balancer redirects HTTP to HTTPS; without one it serves HTTP',
   'http.hosted_zone': 'create the DNS records for the aliases in CDK (route53.ARecord to loadBalancer.loadBalancer)',

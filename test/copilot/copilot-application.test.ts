@@ -66,7 +66,11 @@ describe('CopilotApplication of the from-copilot example (prod)', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/health', HealthyThresholdCount: 2, HealthCheckIntervalSeconds: 10,
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '60' },
+        { Key: 'stickiness.enabled', Value: 'true' },
+        { Key: 'stickiness.type', Value: 'lb_cookie' },
+      ]),
     });
   });
 
