@@ -150,3 +150,11 @@ test('the README states the totals', () => {
   const sum = (pick: (k: KindCoverage) => readonly string[]) => coverage.kinds.reduce((n, k) => n + pick(k).length, 0);
   expect(readme).toContain(`Of the ${sum((k) => k.documented)} fields Copilot's manifest docs document for the four workload types, the environment and sidecars, ${sum((k) => k.mapped)} are mapped, ${sum((k) => k.unmapped)} are reported and ${sum((k) => k.notSynthesized)} refused`);
 });
+
+test('docs/from-copilot.md names every field reported as not mapped, per type', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'from-copilot.md'), 'utf-8');
+  for (const k of coverage.kinds) {
+    const warned = [...new Set(k.reported.map((r) => r.path.replace(/^sidecars\.[^.]+\./, 'sidecars.*.')))].sort();
+    expect(docs).toContain(`- **${k.kind === 'Sidecars' ? 'sidecars' : k.kind}:** ${warned.map((p) => `\`${p}\``).join(', ')}\n`);
+  }
+});
