@@ -5,7 +5,10 @@ import * as route53_targets from 'aws-cdk-lib/aws-route53-targets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { ServiceNetworkLoadBalancer } from '../load-balancer/service-network-load-balancer';
+import { NetworkService } from '../service/network-service';
 import { EventTopic } from '../pubsub/event-topic';
 import { ServiceBase } from '../service/service-base';
 import { WebService } from '../service/web-service';
@@ -94,6 +97,8 @@ export class CopilotApplication extends Construct {
   public readonly cluster: ServiceCluster;
   /** The public load balancer of the Load Balanced Web Services, if any. */
   public readonly loadBalancer?: ServiceLoadBalancer;
+  /** The Network Load Balancer of the Load Balanced Web Services with `nlb` and no `http`, if any. */
+  public readonly networkLoadBalancer?: ServiceNetworkLoadBalancer;
   /** The internal load balancer of the Backend Services with `http`, if any. */
   public readonly internalLoadBalancer?: ServiceLoadBalancer;
   /** The workloads' names, in the workspace's order. */
@@ -129,6 +134,16 @@ export class CopilotApplication extends Construct {
     if (needs('Load Balanced Web Service', true)) {
       this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', loadBalancerProps(this, env, 'public', this.cluster.vpc));
     }
+    // A Load Balanced Web Service with `nlb` and no `http`: a NetworkService on one shared NLB
+    // (Copilot made one per service); with `http` too, `nlb` is reported (a service on both is not built).
+    const nlbOnly = (w: LoadedWorkload) => w.type === 'Load Balanced Web Service' && !hasHttp(w.reader) && w.reader.has('nlb');
+    if (workspace.workloads.some(nlbOnly)) {
+      this.networkLoadBalancer = new ServiceNetworkLoadBalancer(this, 'NetworkLoadBalancer', { vpc: this.cluster.vpc });
+    }
+    const publicCertificates = env?.peek('http.public.certificates');
+    const networkCertificate = this.networkLoadBalancer && publicCertificates
+      ? (this.loadBalancer?.certificate ?? acm.Certificate.fromCertificateArn(this, 'NetworkCertificate', String(publicCertificates.items?.[0]?.scalar ?? publicCertificates.scalar)))
+      : undefined;
     if (needs('Backend Service', true)) {
       this.internalLoadBalancer = new ServiceLoadBalancer(this, 'InternalLoadBalancer', loadBalancerProps(this, env, 'private', this.cluster.vpc));
     }
@@ -164,7 +179,8 @@ export class CopilotApplication extends Construct {
         this.jobs.set(workload.name, buildScheduledJob(this, workload, ctx, this.cluster, topics));
       } else {
         const loadBalancer = workload.type === 'Load Balanced Web Service' ? this.loadBalancer : workload.type === 'Backend Service' ? this.internalLoadBalancer : undefined;
-        const service = buildService(this, workload, ctx, this.cluster, hasHttp(workload.reader) ? loadBalancer : undefined, topics);
+        const network = this.networkLoadBalancer && nlbOnly(workload) ? { loadBalancer: this.networkLoadBalancer, certificate: networkCertificate } : undefined;
+        const service = buildService(this, workload, ctx, this.cluster, hasHttp(workload.reader) ? loadBalancer : undefined, topics, network);
         this.services.set(workload.name, service);
         if (service instanceof WorkerService) {
           for (const subscription of subscriptions(workload.reader)) {
@@ -218,6 +234,13 @@ export class CopilotApplication extends Construct {
   public webService(name: string): WebService {
     const service = this.services.get(name);
     if (!(service instanceof WebService)) return this.wrongKind(name, 'webService', 'a Load Balanced Web Service or a Backend Service with http');
+    return service;
+  }
+
+  /** A Load Balanced Web Service with `nlb` and no `http`, by workload name. */
+  public networkService(name: string): NetworkService {
+    const service = this.services.get(name);
+    if (!(service instanceof NetworkService)) return this.wrongKind(name, 'networkService', 'a Load Balanced Web Service with nlb and no http');
     return service;
   }
 

@@ -2,7 +2,11 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ServiceCluster } from '../cluster/service-cluster';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { ServiceLoadBalancer } from '../load-balancer/service-load-balancer';
+import { ServiceNetworkLoadBalancer } from '../load-balancer/service-network-load-balancer';
+import { NetworkProtocol } from '../load-balancer/service-network-load-balancer-props';
+import { NetworkService } from '../service/network-service';
 import { EventTopic } from '../pubsub/event-topic';
 import { TopicSubscriptionOptions } from '../pubsub/topic-subscription-options';
 import { ServiceBase } from '../service/service-base';
@@ -14,6 +18,7 @@ import { copilotSchedule } from './copilot-schedule';
 import { ManifestReader } from './manifest-reader';
 import { ManifestNode } from './manifest-tree';
 import { hasHttp, httpOptions } from './map-http';
+import { nlbOptions } from './map-nlb';
 import { serviceOptions } from './map-service';
 import { taskOptions, WorkloadContext } from './map-task';
 
@@ -79,12 +84,23 @@ function plainConditionOf(node: ManifestNode): unknown {
 export function buildService(
   scope: Construct, workload: LoadedWorkload, ctx: WorkloadContext, cluster: ServiceCluster,
   loadBalancer: ServiceLoadBalancer | undefined, topics: { name: string; topic: EventTopic }[],
+  network?: { readonly loadBalancer: ServiceNetworkLoadBalancer; readonly certificate?: acm.ICertificate },
 ): ServiceBase {
   const reader = workload.reader;
   const kind = workload.type === 'Worker Service' ? 'worker' : loadBalancer ? 'loadBalanced' : 'backend';
   const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
   let service: ServiceBase;
-  if (loadBalancer) {
+  if (network) {
+    const nlb = nlbOptions(reader);
+    if (nlb.protocol === NetworkProtocol.TLS && network.certificate === undefined) {
+      reader.fail('nlb.port', reader.peek('nlb.port'), 'is TLS, and the environment manifest imports no certificate (http.public.certificates)',
+        'add the certificate\'s ARN to the environment manifest, or listen on tcp');
+    }
+    service = new NetworkService(scope, workload.name, {
+      ...options, ...nlb, cluster, loadBalancer: network.loadBalancer,
+      certificate: nlb.protocol === NetworkProtocol.TLS ? network.certificate : undefined,
+    });
+  } else if (loadBalancer) {
     const http = httpOptions(reader);
     // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
     // several may share a path; callers reach them by that name.

@@ -3,7 +3,7 @@
  * matching prefix wins). Internal: the text of the `ecs-service-kit:copilot-unmapped` warnings.
  */
 const HINTS: Record<string, string> = {
-  'nlb': 'build a NetworkService with a ServiceNetworkLoadBalancer in CDK for this workload\'s TCP or UDP traffic',
+  'nlb': 'with http as well, the workload is built as a WebService only (a service behind both an ALB and an NLB is not built): build a NetworkService for the TCP or UDP traffic in CDK, or set http: false',
   'http.target_container': 'traffic goes to the main container; route to a sidecar by making it the main container',
   'http.target_port': 'traffic goes to image.port; set image.port to the port the load balancer should reach',
   'http.allowed_source_ips': 'allow the source CIDRs on the whole load balancer (the environment\'s http.public.ingress.source_ips)',

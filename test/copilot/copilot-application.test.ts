@@ -523,3 +523,60 @@ test('with the VPC Copilot\'s environment uses, the private zone <env>.<app>.int
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-internal-names'));
   expect(String(warnings[0]?.entry.data)).toMatch(/the private hosted zone prod\.shop\.internal is not created.*orders\.prod\.shop\.internal resolve to Copilot's load balancer/);
 });
+
+describe('CopilotApplication maps nlb without http to a NetworkService', () => {
+  // GIVEN a TCP service behind an NLB only, and a web service with both http and nlb (one synth)
+  let stack: Stack;
+  let app: CopilotApplication;
+  let template: Template;
+  let warnings: string[];
+  beforeAll(() => {
+    stack = testStack();
+    const workspace = writeWorkspace({
+      'copilot/broker/manifest.yml': yaml(
+        'name: broker', 'type: Load Balanced Web Service', 'http: false',
+        'image:', '  build: app/Dockerfile', '  port: 1883',
+        'nlb:', '  port: 8883/tcp', '  target_port: 1883',
+        '  healthcheck:', '    port: 1883', '    healthy_threshold: 3', '    interval: 10s', '    grace_period: 30s',
+      ),
+      'copilot/web/manifest.yml': yaml(
+        'name: web', 'type: Load Balanced Web Service', 'http:', '  path: /',
+        'image:', '  build: app/Dockerfile', '  port: 8080',
+        'nlb:', '  port: 9000/tcp',
+      ),
+    });
+    app = build({ workspace }, stack);
+    template = Template.fromStack(stack);
+    warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  });
+
+  test('one Network Load Balancer; the workload listens on the nlb port and reaches the target port, with the manifest\'s health check', () => {
+    expect(app.networkLoadBalancer).toBeDefined();
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' }, 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8883, Protocol: 'TCP' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 1883, Protocol: 'TCP', HealthCheckPort: '1883', HealthyThresholdCount: 3, HealthCheckIntervalSeconds: 10,
+    });
+    template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 30 });
+    expect(app.networkService('broker').port).toBe(8883);
+  });
+
+  test('a workload with http and nlb is a WebService, and its nlb is reported with what to do', () => {
+    expect(app.webService('web')).toBeDefined();
+    expect(warnings.join('\n')).toMatch(/copilot\/web\/manifest\.yml:\d+: nlb is not mapped by CopilotApplication.*a service behind both an ALB and an NLB is not built/);
+  });
+
+  test('a TLS nlb without a certificate in the environment manifest fails at the manifest', () => {
+    const workspace = writeWorkspace({
+      'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 1883', 'nlb:', '  port: 8883/tls'),
+    });
+    expect(errorOf({ workspace })).toMatch(/copilot\/broker\/manifest\.yml:7 nlb\.port "8883\/tls" is TLS, and the environment manifest imports no certificate/);
+  });
+
+  test('an nlb port that is not <port>[/protocol]', () => {
+    const workspace = writeWorkspace({
+      'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 1883', 'nlb:', '  port: 8883/http'),
+    });
+    expect(errorOf({ workspace })).toMatch(/nlb\.port "8883\/http" is not a port with a protocol/);
+  });
+});
