@@ -140,10 +140,9 @@ export class CopilotApplication extends Construct {
     if (workspace.workloads.some(nlbOnly)) {
       this.networkLoadBalancer = new ServiceNetworkLoadBalancer(this, 'NetworkLoadBalancer', { vpc: this.cluster.vpc });
     }
-    const publicCertificates = env?.peek('http.public.certificates');
-    const networkCertificate = this.networkLoadBalancer && publicCertificates
-      ? (this.loadBalancer?.certificate ?? acm.Certificate.fromCertificateArn(this, 'NetworkCertificate', String(publicCertificates.items?.[0]?.scalar ?? publicCertificates.scalar)))
-      : undefined;
+    const publicCertificate = this.networkLoadBalancer ? env?.stringList('http.public.certificates')?.[0] : undefined;
+    const networkCertificate = publicCertificate === undefined ? undefined
+      : this.loadBalancer?.certificate ?? acm.Certificate.fromCertificateArn(this, 'NetworkCertificate', publicCertificate);
     if (needs('Backend Service', true)) {
       this.internalLoadBalancer = new ServiceLoadBalancer(this, 'InternalLoadBalancer', loadBalancerProps(this, env, 'private', this.cluster.vpc));
     }

@@ -91,7 +91,7 @@ export function buildService(
   const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
   let service: ServiceBase;
   if (network) {
-    const nlb = nlbOptions(reader);
+    const nlb = nlbOptions(reader, workload.name);
     if (nlb.protocol === NetworkProtocol.TLS && network.certificate === undefined) {
       reader.fail('nlb.port', reader.peek('nlb.port'), 'is TLS, and the environment manifest imports no certificate (http.public.certificates)',
         'add the certificate\'s ARN to the environment manifest, or listen on tcp');

@@ -3,6 +3,10 @@
  * matching prefix wins). Internal: the text of the `ecs-service-kit:copilot-unmapped` warnings.
  */
 const HINTS: Record<string, string> = {
+  'nlb.alias': 'create the DNS record for the Network Load Balancer in CDK (route53.ARecord to networkLoadBalancer)',
+  'nlb.stickiness': 'set the target group attribute stickiness.enabled on networkService(name).targetGroup in CDK',
+  'nlb.ssl_policy': 'the TLS listener uses this library\'s TLS 1.3 policy; set sslPolicy on a NetworkService in CDK',
+  'nlb.additional_listeners': 'add another NetworkService (one listener port each) in CDK',
   'nlb': 'with http as well, the workload is built as a WebService only (a service behind both an ALB and an NLB is not built): build a NetworkService for the TCP or UDP traffic in CDK, or set http: false',
   'http.target_container': 'traffic goes to the main container; route to a sidecar by making it the main container',
   'http.target_port': 'traffic goes to image.port; set image.port to the port the load balancer should reach',

@@ -573,6 +573,28 @@ describe('CopilotApplication maps nlb without http to a NetworkService', () => {
     expect(errorOf({ workspace })).toMatch(/copilot\/broker\/manifest\.yml:7 nlb\.port "8883\/tls" is TLS, and the environment manifest imports no certificate/);
   });
 
+  test('without target_port the target port is the listener\'s (Copilot\'s default), and a lone timeout takes Copilot\'s 30 s interval (review findings)', () => {
+    const stack2 = testStack();
+    const workspace = writeWorkspace({
+      'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'http: false', 'image:', '  build: app/Dockerfile', '  port: 8080',
+        'nlb:', '  port: 80/tcp', '  healthcheck:', '    timeout: 10s'),
+    });
+    build({ workspace }, stack2);
+    Template.fromStack(stack2).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80, HealthCheckIntervalSeconds: 30, HealthCheckTimeoutSeconds: 10 });
+  });
+
+  test('a UDP nlb without a health-check port, and a target container that is a sidecar, fail at the manifest as in Copilot', () => {
+    const udp = writeWorkspace({
+      'copilot/dns/manifest.yml': yaml('name: dns', 'type: Load Balanced Web Service', 'http: false', 'image:', '  build: app/Dockerfile', 'nlb:', '  port: 53/udp'),
+    });
+    expect(errorOf({ workspace: udp })).toMatch(/copilot\/dns\/manifest\.yml:7 nlb\.port "53\/udp" is UDP without nlb\.healthcheck\.port/);
+    const sidecar = writeWorkspace({
+      'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'http: false', 'image:', '  build: app/Dockerfile',
+        'nlb:', '  port: 9000/tcp', '  target_container: proxy'),
+    });
+    expect(errorOf({ workspace: sidecar })).toMatch(/nlb\.target_container "proxy" names a container other than the main one; route the NLB to the main container \(broker\)/);
+  });
+
   test('an nlb port that is not <port>[/protocol]', () => {
     const workspace = writeWorkspace({
       'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 1883', 'nlb:', '  port: 8883/http'),
