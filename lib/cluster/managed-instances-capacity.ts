@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
 import { checkRange, fail, failWithText } from '../validation/checks';
+import { nagArn } from '../validation/nag';
 import { taskMemoryMiBOn } from './instance-sizes';
 import type { ServiceCluster } from './service-cluster';
 import { checkInstanceNetwork } from './instance-network';
@@ -239,12 +240,8 @@ export class ManagedInstancesCapacity extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'The instance role\'s ecs:DiscoverPollEndpoint supports no resource-level permissions; the other agent calls are limited to this cluster or its container instances.',
     });
-    const stack = Stack.of(this);
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     Validations.of(this.capacityProvider).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:ecs:${region}:${account}:container-instance/*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(this, 'ecs', 'container-instance/*')}]`,
       reason: 'ecs:Poll, ecs:StartTelemetrySession and ecs:PutSystemLogEvents act on container instances, whose ids are not known before ECS launches them.',
     });
   }

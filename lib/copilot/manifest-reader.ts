@@ -117,20 +117,6 @@ export class ManifestReader {
     return [...node.entries.keys()];
   }
 
-  /** The items of a list field, without marking anything read. */
-  public itemCount(path: string): number {
-    const node = this.peek(path);
-    if (node === undefined) return 0;
-    if (!node.items) this.fail(path, node, 'is not a list', 'write a list');
-    return node.items.length;
-  }
-
-  /** The plain value of a field, marked read (a filter policy passed on as written). */
-  public plain(path: string): unknown {
-    const node = this.take(path);
-    return node === undefined ? undefined : plainValue(node);
-  }
-
   /** Fails synth naming the file, the line, the field and what Copilot allows. */
   public fail(path: string, node: ManifestNode | undefined, problem: string, allowed: string): never {
     const where = locationOf(node ?? this.root);

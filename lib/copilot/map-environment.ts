@@ -21,15 +21,21 @@ export function clusterProps(scope: Construct, env: ManifestReader | undefined, 
     // The subnets Copilot was told about are the VPC's; the lookup reads them.
     env!.take('network.vpc.subnets');
   }
-  const insights = env?.peek('observability.container_insights');
   return {
     vpc,
     cidr: vpc === undefined ? env?.string('network.vpc.cidr') : undefined,
-    containerInsights: insights === undefined ? undefined : insights.scalar === 'enhanced' ? (env!.take('observability.container_insights'), true) : env!.boolean('observability.container_insights'),
+    containerInsights: containerInsights(env),
     // Not Copilot's `<env>.<app>.local`: that namespace exists while Copilot runs beside this app
     // (an HTTP namespace's name is unique in the account and Region). Callers use the short names.
     serviceConnectNamespace: `${environment}.${application}.service-connect`.toLowerCase(),
   };
+}
+
+/** `observability.container_insights`: true, false, or `enhanced` (on; this library's Container Insights has no enhanced mode). */
+function containerInsights(env: ManifestReader | undefined): boolean | undefined {
+  if (env?.peek('observability.container_insights')?.scalar !== 'enhanced') return env?.boolean('observability.container_insights');
+  env.take('observability.container_insights');
+  return true;
 }
 
 /** The public or internal load balancer's props from the environment manifest's `http.public` or `http.private`. */

@@ -1,7 +1,8 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { nagArn } from '../validation/nag';
 import { OneOffTask } from './one-off-task';
 
 /** How a state machine runs a scheduled task: re-runs of a failed run, and a time limit. */
@@ -70,9 +71,8 @@ export function runStateMachine(scope: Construct, task: OneOffTask, options: Run
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason: 'Log delivery to CloudWatch Logs and X-Ray tracing take Resource "*" (Step Functions developer guide: "IAM policies for logging to CloudWatch Logs" and "X-Ray"); aws-cdk-lib writes these statements.',
   });
-  const literal = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
   Validations.of(machine).acknowledge({
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${literal(stack.partition, '<AWS::Partition>')}:ecs:${literal(stack.region, '<AWS::Region>')}:${literal(stack.account, '<AWS::AccountId>')}:task/*]`,
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArn(scope, 'ecs', 'task/*')}]`,
     reason: 'ecs:DescribeTasks and ecs:StopTask on the task this state machine started, whose id is known only at run time; the ecs:cluster condition limits them to this cluster\'s tasks.',
   });
   return machine;
