@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ConfigurationErrors, CopilotApplication, CopilotApplicationProps, WebService, WorkerService } from '../../lib';
 import { MAIN_CONTAINER_NAME } from '../../lib/task-definition/service-task-options';
+import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { testStack } from '../util/test-app';
 import { writeWorkspace, yaml } from './workspace-fixture';
 
@@ -24,6 +25,7 @@ function errorOf(props: Partial<CopilotApplicationProps> & { workspace: string }
   throw new Error('expected the construct to fail');
 }
 
+const STACK = 'TestStack';
 const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
 
 describe('CopilotApplication of the from-copilot example (prod)', () => {
@@ -600,5 +602,46 @@ describe('CopilotApplication maps nlb without http to a NetworkService', () => {
       'copilot/broker/manifest.yml': yaml('name: broker', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 1883', 'nlb:', '  port: 8883/http'),
     });
     expect(errorOf({ workspace })).toMatch(/nlb\.port "8883\/http" is not a port with a protocol/);
+  });
+});
+
+describe('the private zone <env>.<app>.internal and its records across versions (create, update, destroy)', () => {
+  // GIVEN version N with two Backend Services behind the internal load balancer, N+1 with one (two synths)
+  const backend = (name: string) => yaml(`name: ${name}`, 'type: Backend Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', `  path: /${name}`);
+  const synth = (names: string[]) => {
+    const stack = testStack();
+    build({ workspace: writeWorkspace(Object.fromEntries(names.map((n) => [`copilot/${n}/manifest.yml`, backend(n)]))) }, stack);
+    return { stack, template: Template.fromStack(stack).toJSON() };
+  };
+  let before: ReturnType<typeof synth>;
+  let after: ReturnType<typeof synth>;
+  beforeAll(() => {
+    before = synth(['orders', 'payments']);
+    after = synth(['orders']);
+  });
+
+  test('create: the zone is associated with the cluster\'s VPC and each record points at the internal load balancer, so both exist first', () => {
+    const resources = before.template.Resources as Record<string, any>;
+    const [zone] = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::HostedZone');
+    expect(zone.Properties.VPCs[0].VPCId).toEqual({ Ref: expect.stringMatching(/Vpc/) });
+    const records = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet');
+    expect(records.map((r) => r.Properties.Name).sort()).toEqual(['orders.prod.shop.internal.', 'payments.prod.shop.internal.']);
+    for (const record of records) {
+      expect(record.Properties.HostedZoneId).toEqual({ Ref: expect.stringMatching(/InternalZone/) });
+      expect(JSON.stringify(record.Properties.AliasTarget)).toMatch(/InternalLoadBalancer/);
+    }
+  });
+
+  test('update: removing a Backend Service removes its record and route only, without an update hazard', () => {
+    const hazards = compareTemplates({ [STACK]: before.template }, { [STACK]: after.template });
+    expect(errorsOf(hazards).map(describeHazard)).toEqual([]);
+    const records = Object.values(after.template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Route53::RecordSet');
+    expect(records.map((r) => r.Properties.Name)).toEqual(['orders.prod.shop.internal.']);
+  });
+
+  test('destroy: the zone and its records are deleted with the stack (records first: they refer to the zone)', () => {
+    for (const r of Object.values(before.template.Resources as Record<string, any>).filter((x) => x.Type.startsWith('AWS::Route53::'))) {
+      expect(r.DeletionPolicy ?? 'Delete').toBe('Delete');
+    }
   });
 });

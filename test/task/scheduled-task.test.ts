@@ -9,6 +9,7 @@ import { ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
 import { ScheduledTask, ScheduledTaskProps, TaskSchedule } from '../../lib/task';
 import { AppMonitoring } from '../../lib/monitoring';
+import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { controlTowerFindings } from '../util/control-tower';
 import { testApp, testStack } from '../util/test-app';
 
@@ -568,4 +569,23 @@ test.each([
   const stack = testStack(testApp());
   const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
   expect(() => new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props })).toThrow(message);
+});
+
+test('update: turning rerunFailedRuns on (and off) changes the schedule\'s target in place, without an update hazard; destroy deletes the schedule before its state machine', () => {
+  const version = (props: Partial<ScheduledTaskProps>) => {
+    const stack = testStack(testApp());
+    const cluster = new ServiceCluster(stack, 'Cluster', { network: NetworkLayout.SINGLE_NAT, restrictDefaultSecurityGroup: false });
+    new ScheduledTask(stack, 'Nightly', { cluster, image: IMAGE, schedule: NIGHTLY_BERLIN, ...props });
+    return { TestStack: Template.fromStack(stack).toJSON() as any };
+  };
+  const without = version({});
+  const withReruns = version({ rerunFailedRuns: 2, runTimeout: Duration.minutes(30) });
+  expect(errorsOf(compareTemplates(without, withReruns)).map(describeHazard)).toEqual([]);
+  expect(errorsOf(compareTemplates(withReruns, without)).map(describeHazard)).toEqual([]);
+  const resources = withReruns.TestStack.Resources as Record<string, any>;
+  const machineId = Object.keys(resources).find((id) => resources[id].Type === 'AWS::StepFunctions::StateMachine')!;
+  const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule');
+  // The schedule refers to the state machine: CloudFormation deletes it first, so no run starts a deleted state machine.
+  expect(schedule.Properties.Target.Arn).toEqual({ Ref: machineId });
+  expect(resources[machineId].DeletionPolicy).toBe('Delete');
 });
