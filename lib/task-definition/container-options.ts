@@ -36,6 +36,27 @@ export interface ContainerOptions {
   readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
+   * Files of `NAME=VALUE` lines (`#` starts a comment) that ECS reads from S3 when the task
+   * starts, into the container's environment: `ecs.EnvironmentFile.fromAsset('./app.env')`
+   * (uploaded with the app's assets) or `ecs.EnvironmentFile.fromBucket(bucket, 'app.env')`.
+   * A variable in `environment` or `secrets` wins over the same one in a file. The task's
+   * execution role gets s3:GetObject on exactly these objects and s3:GetBucketLocation on their
+   * buckets, which ECS needs and aws-cdk-lib does not grant. Put credentials in `secrets`: a
+   * file's values are as readable as the object. ECS takes at most 10 files per container, each
+   * named `*.env`.
+   *
+   * @default - none
+   */
+  readonly environmentFiles?: ecs.EnvironmentFile[];
+
+  /**
+   * Docker labels on the container (for log routers, agents, and tools that read them).
+   *
+   * @default - none
+   */
+  readonly dockerLabels?: { [name: string]: string };
+
+  /**
    * Overrides the image's CMD.
    *
    * @default - the image's CMD

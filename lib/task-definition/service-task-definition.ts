@@ -8,6 +8,7 @@ import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
 import { validateTaskOptions } from './task-validation';
+import { bindAssetEnvironmentFiles, grantEnvironmentFiles } from './environment-files';
 import { attachEfsVolumes } from '../file-system/efs-volume-attach';
 import { skipCheckov } from '../validation/checkov';
 import { checkRange, fail } from '../validation/checks';
@@ -150,6 +151,7 @@ export class ServiceTaskDefinition extends Construct {
     const containers = new Map<string, ecs.ContainerDefinition>([[mainName, this.container]]);
     (props.sidecars ?? []).forEach((sidecar, i) => containers.set(sidecar.containerName, this.sidecars[i]));
     attachEfsVolumes(this, props.efsVolumes, this.taskDefinition, containers, mainName);
+    grantEnvironmentFiles(this.taskDefinition, [...containers.values()]);
 
     if (this.taskDefinition.executionRole) {
       Validations.of(this.taskDefinition.executionRole).acknowledge({
@@ -161,6 +163,7 @@ export class ServiceTaskDefinition extends Construct {
 
   private addContainer(name: string, options: ContainerOptions, essential: boolean): ecs.ContainerDefinition {
     const image = options.image.bind(this, this.architecture);
+    bindAssetEnvironmentFiles(this, name, options.environmentFiles);
     const readonlyRootFilesystem = options.readonlyRootFilesystem ?? true;
     const container = this.taskDefinition.addContainer(this.containerId(name), {
       containerName: name,
@@ -168,6 +171,8 @@ export class ServiceTaskDefinition extends Construct {
       essential,
       environment: options.environment,
       secrets: options.secrets,
+      environmentFiles: options.environmentFiles,
+      dockerLabels: options.dockerLabels,
       command: options.command,
       entryPoint: options.entryPoint,
       healthCheck: options.containerHealthCheck,

@@ -7,6 +7,7 @@ import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, 
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
+import { validateEnvironmentFiles } from './environment-files';
 import { validateEfsVolumes } from '../file-system/efs-volume-attach';
 import type { Ec2Capacity } from '../cluster/ec2-capacity';
 import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capacity';
@@ -94,6 +95,10 @@ export function validateTaskOptions(
     }
     reservedCpu += sidecar.cpuReservation ?? 0;
   });
+  validateEnvironmentFiles(scope, p('environmentFiles'), new Map([
+    [p(''), props.environmentFiles],
+    ...(props.sidecars ?? []).map((sidecar, index): [string, typeof props.environmentFiles] => [p(`sidecars[${index}].`), sidecar.environmentFiles]),
+  ]));
   if (!Token.isUnresolved(reservedCpu) && !Token.isUnresolved(cpu) && reservedCpu > cpu) {
     fail(scope, p('cpuReservation'), reservedCpu, `(summed over all containers) exceeds the task's cpu ${cpu}`, `keep the containers' reservations at or below ${cpu}`);
   }
@@ -146,6 +151,10 @@ function validateContainer(scope: IConstruct, options: ContainerOptions, prefix:
     if (envNames.includes(name)) {
       fail(scope, `${prefix}secrets`, name, 'is also a plain environment variable', 'give each variable once, in environment or in secrets');
     }
+  }
+
+  for (const [name, value] of Object.entries(options.dockerLabels ?? {})) {
+    if (name === '' || typeof value !== 'string') fail(scope, `${prefix}dockerLabels`, { [name]: value }, 'is not a label', 'give non-empty names and string values');
   }
 
   const healthCheck = options.containerHealthCheck;
