@@ -23,6 +23,7 @@ import { clusterProps, loadBalancerProps } from './map-environment';
 import { hasHttp } from './map-http';
 import { usesServiceConnect } from './map-service';
 import { copilotRepository, WorkloadContext } from './map-task';
+import { applyDependsOn } from './map-depends-on';
 import { applyTaskDefOverrides } from './taskdef-overrides';
 import { buildScheduledJob, buildService, publishedTopics, subscriptions } from './map-workloads';
 
@@ -199,6 +200,7 @@ export class CopilotApplication extends Construct {
     this.internalZone = this.internalNames(workspace.workloads, env, props.vpc !== undefined);
     for (const workload of workspace.workloads) {
       const built = this.services.get(workload.name) ?? this.jobs.get(workload.name)!;
+      applyDependsOn(workload.reader, workload.name, built.container, built.taskDefinition);
       applyTaskDefOverrides(workload.reader, built.taskDefinition.node.defaultChild as CfnResource);
       this.reportUnmapped(workload);
       if (!workload.reader.has('variables')) {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Fn, Size } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -61,6 +62,8 @@ export function taskOptions(reader: ManifestReader, ctx: WorkloadContext): Servi
     command: shellWords(reader, 'command'),
     environment: variables,
     secrets: secrets(reader, ctx),
+    environmentFiles: environmentFile(reader, ctx, 'env_file'),
+    dockerLabels: labels(reader, 'image.labels'),
     // Copilot's root filesystem is writable unless storage.readonly_fs says otherwise, and apps rely on it.
     readonlyRootFilesystem: reader.boolean('storage.readonly_fs') ?? false,
     ephemeralStorageSize: ephemeral === undefined ? undefined : Size.gibibytes(ephemeral),
@@ -87,6 +90,8 @@ function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[
       essential: reader.boolean(`${field}.essential`),
       environment: variablesOf(reader, `${field}.variables`),
       secrets: secrets(reader, ctx, `${field}.secrets`, `Sidecar${i}`),
+      environmentFiles: environmentFile(reader, ctx, `${field}.env_file`),
+      dockerLabels: labels(reader, `${field}.labels`),
       command: shellWords(reader, `${field}.command`),
       entryPoint: shellWords(reader, `${field}.entrypoint`),
       containerHealthCheck: containerHealthCheck(reader, `${field}.healthcheck`),
@@ -170,6 +175,25 @@ function variablesOf(reader: ManifestReader, field: string): Record<string, stri
   }
   reader.take(field);
   return out;
+}
+
+/**
+ * `env_file`: a `.env` file from the workspace root, uploaded with the app's assets as `copilot
+ * deploy` uploaded it to the application's bucket; ECS reads it when a task starts.
+ */
+function environmentFile(reader: ManifestReader, ctx: WorkloadContext, field: string): ecs.EnvironmentFile[] | undefined {
+  const file = reader.string(field);
+  if (file === undefined) return undefined;
+  // Copilot's own check, before the library's (which also reads the lines).
+  if (path.extname(file) !== '.env') reader.fail(field, reader.peek(field), 'is not named *.env', 'rename the file to end in .env, as Copilot and ECS require');
+  const fullPath = path.resolve(ctx.root, file);
+  if (!fs.existsSync(fullPath)) reader.fail(field, reader.peek(field), `is not a file in the workspace (${fullPath})`, 'give the path from the workspace root, as Copilot read it');
+  return [ecs.EnvironmentFile.fromAsset(fullPath)];
+}
+
+/** Docker labels (`image.labels`, a sidecar's `labels`). */
+function labels(reader: ManifestReader, field: string): Record<string, string> | undefined {
+  return reader.has(field) ? reader.stringMap(field) : undefined;
 }
 
 /** A container health check (`image.healthcheck`, a sidecar's `healthcheck`). */

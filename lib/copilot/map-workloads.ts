@@ -19,6 +19,7 @@ import { ManifestReader } from './manifest-reader';
 import { ManifestNode } from './manifest-tree';
 import { hasHttp, httpOptions } from './map-http';
 import { nlbOptions } from './map-nlb';
+import { rollbackAlarms } from './map-rollback-alarms';
 import { serviceOptions } from './map-service';
 import { taskOptions, WorkloadContext } from './map-task';
 
@@ -88,7 +89,10 @@ export function buildService(
 ): ServiceBase {
   const reader = workload.reader;
   const kind = workload.type === 'Worker Service' ? 'worker' : loadBalancer ? 'loadBalanced' : 'backend';
-  const { options, backlogPerTask } = serviceOptions(reader, ctx, kind);
+  const mapped = serviceOptions(reader, ctx, kind);
+  const rollback = rollbackAlarms(reader, scope, workload.name, workload.type === 'Worker Service');
+  const options = rollback ? { ...mapped.options, deployment: { alarms: { additionalAlarms: rollback.additionalAlarms } } } : mapped.options;
+  const backlogPerTask = mapped.backlogPerTask;
   let service: ServiceBase;
   if (network) {
     const nlb = nlbOptions(reader, workload.name);
@@ -133,6 +137,7 @@ export function buildService(
       service.container.addEnvironment('COPILOT_QUEUE_URI', service.queue.queueUrl);
     }
   }
+  rollback?.create(service, service instanceof WorkerService ? service.queue : undefined);
   publish(service, topics);
   if (loadBalancer) service.container.addEnvironment('COPILOT_LB_DNS', loadBalancer.applicationLoadBalancer.loadBalancerDnsName);
   return service;

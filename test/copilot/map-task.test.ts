@@ -1,0 +1,66 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { testStack } from '../util/test-app';
+import { writeWorkspace, yaml } from './workspace-fixture';
+
+const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
+
+function synth(files: Record<string, string>): { stack: Stack; template: Template } {
+  const stack = testStack();
+  new CopilotApplication(stack, 'Shop', { workspace: writeWorkspace(files), environment: 'prod' });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+describe('env_file and labels, on the main container and a sidecar', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN files from the workspace root, as copilot deploy read them
+    ({ template } = synth({
+      'config/worker.env': 'LOG_LEVEL=info\n',
+      'config/agent.env': 'AGENT_MODE=sidecar\n',
+      'copilot/worker/manifest.yml': WORKER + yaml(
+        '  labels:', '    com.example.team: shop',
+        'env_file: config/worker.env',
+        'sidecars:', '  agent:', '    image: public.ecr.aws/nginx/nginx:1.27', '    env_file: config/agent.env', '    labels:', '      com.example.role: agent'),
+    }));
+  });
+
+  test('each container reads its file from S3 (uploaded with the app\'s assets) and has its Docker labels', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ DockerLabels: { 'com.example.team': 'shop' }, EnvironmentFiles: [{ Type: 's3', Value: Match.anyValue() }] }),
+        Match.objectLike({ Name: 'agent', DockerLabels: { 'com.example.role': 'agent' }, EnvironmentFiles: [{ Type: 's3', Value: Match.anyValue() }] }),
+      ],
+    });
+  });
+
+  test('the execution role may read the two files when a task starts', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+    const getObject = statements.find((s) => s.Action === 's3:GetObject');
+    expect((getObject?.Resource as unknown[])).toHaveLength(2);
+  });
+});
+
+describe('env_file Copilot would refuse, or that is not there, fails at the manifest', () => {
+  const errorOf = (files: Record<string, string>): string => {
+    try {
+      synth(files);
+    } catch (e) {
+      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
+      return String(e);
+    }
+    throw new Error('expected the construct to fail');
+  };
+
+  test('a file not named .env', () => {
+    expect(errorOf({ 'config/worker.txt': 'A=1\n', 'copilot/worker/manifest.yml': WORKER + yaml('env_file: config/worker.txt') }))
+      .toMatch(/copilot\/worker\/manifest\.yml:5 env_file.*is not named \*\.env/);
+  });
+
+  test('a file the workspace does not have', () => {
+    expect(errorOf({ 'copilot/worker/manifest.yml': WORKER + yaml('env_file: config/missing.env') }))
+      .toMatch(/copilot\/worker\/manifest\.yml:5 env_file.*is not a file in the workspace/);
+  });
+});
