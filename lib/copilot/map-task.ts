@@ -107,14 +107,18 @@ function sidecars(reader: ManifestReader, ctx: WorkloadContext): SidecarOptions[
  */
 export function image(reader: ManifestReader, ctx: WorkloadContext, field = 'image', sidecar?: string): ServiceImage {
   const node = reader.peek(field);
-  if (node?.scalar !== undefined) return registryImage(ctx, reader.string(field)!, sidecar);
+  // A private registry's login: Copilot's `image.credentials`, a sidecar's `credentialsParameter`.
+  const credentialsField = sidecar ? field.replace(/\.image$/, '.credentialsParameter') : `${field}.credentials`;
+  const credentialsText = reader.string(credentialsField);
+  const credentials = credentialsText === undefined ? undefined : registryCredentials(reader, ctx, credentialsField, unquote(credentialsText), sidecar);
+  if (node?.scalar !== undefined) return registryImage(ctx, reader.string(field)!, sidecar, credentials);
   const location = reader.string(`${field}.location`);
   const buildNode = reader.peek(`${field}.build`);
   if (location !== undefined && ctx.imageTag !== undefined && sidecar === undefined) {
     reader.fail(`${field}.location`, reader.peek(`${field}.location`), `is pulled as it is, so the image tag ${ctx.imageTag} given for ${ctx.name} in imageTags has nothing to select`,
       `remove ${ctx.name} from imageTags, or give image.build (Copilot pushed built images to ${ctx.application}/${ctx.name})`);
   }
-  if (location !== undefined) return registryImage(ctx, location, sidecar);
+  if (location !== undefined) return registryImage(ctx, location, sidecar, credentials);
   if (buildNode === undefined) reader.fail(field, node, 'has neither build nor location', `give ${field}.build (a Dockerfile) or ${field}.location (an image URI)`);
   if (ctx.imageTag !== undefined) {
     reader.take(`${field}.build`);
@@ -144,9 +148,9 @@ const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(
  * so the execution role may pull it (Copilot's role had AmazonECSTaskExecutionRolePolicy,
  * which allows pulling from any repository of the account).
  */
-function registryImage(ctx: WorkloadContext, location: string, sidecar?: string): ServiceImage {
+function registryImage(ctx: WorkloadContext, location: string, sidecar?: string, credentials?: secretsmanager.ISecret): ServiceImage {
   const ecrImage = ECR_IMAGE.exec(location);
-  if (!ecrImage) return ServiceImage.fromRegistry(location);
+  if (!ecrImage) return ServiceImage.fromRegistry(location, { credentials });
   const [, account, region, repositoryName, tag, digest] = ecrImage;
   const partition = location.includes('.amazonaws.com.cn/') ? 'aws-cn' : 'aws';
   const repository = ecr.Repository.fromRepositoryAttributes(ctx.scope, sidecar ? `${sidecar}ImageRepository` : 'ImageRepository', {
@@ -154,6 +158,23 @@ function registryImage(ctx: WorkloadContext, location: string, sidecar?: string)
     repositoryArn: `arn:${partition}:ecr:${region}:${account}:repository/${repositoryName}`,
   });
   return ServiceImage.fromRepository(repository, { tag: digest ? undefined : tag ?? 'latest', digest });
+}
+
+/**
+ * The Secrets Manager secret with a private registry's user name and password, by ARN or name.
+ * ECS logs in with it only for an image of another registry; an image in ECR (built, or a private
+ * ECR location) is pulled with the execution role, so there it changes nothing.
+ */
+function registryCredentials(reader: ManifestReader, ctx: WorkloadContext, field: string, text: string, sidecar?: string): secretsmanager.ISecret {
+  if (text.startsWith('arn:') && !/^arn:[^:]+:secretsmanager:/.test(text)) {
+    reader.fail(field, reader.peek(field), 'is not a Secrets Manager secret', 'give the ARN or name of the secret that holds the registry\'s username and password');
+  }
+  const id = `${sidecar ?? ''}RegistryCredentials`;
+  return !text.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, text)
+    : /-[A-Za-z0-9]{6}$/.test(text)
+      ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, text)
+      : secretsmanager.Secret.fromSecretPartialArn(ctx.scope, id, text);
 }
 
 /** Plain variables, and `{from_cfn: <export>}` as the exported value (`Fn::ImportValue`, as Copilot wrote it). */

@@ -64,3 +64,29 @@ describe('env_file Copilot would refuse, or that is not there, fails at the mani
       .toMatch(/copilot\/worker\/manifest\.yml:5 env_file.*is not a file in the workspace/);
   });
 });
+
+test('image.credentials and a sidecar\'s credentialsParameter log in to a private registry; the execution role may read exactly those secrets', () => {
+  // GIVEN images of another registry, the main one's login by secret name, the sidecar's by ARN
+  const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-creds-AbCdEf';
+  const { template } = synth({
+    'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: registry.example.com/shop/worker:1.4', '  credentials: registry-login',
+      'sidecars:', '  agent:', '    image: docker.io/example/agent:2', `    credentialsParameter: '${arn}'`),
+  });
+  // THEN
+  template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+    ContainerDefinitions: [
+      Match.objectLike({ Image: 'registry.example.com/shop/worker:1.4', RepositoryCredentials: { CredentialsParameter: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':secret:registry-login$')])] } } }),
+      Match.objectLike({ Name: 'agent', RepositoryCredentials: { CredentialsParameter: arn } }),
+    ],
+  });
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+    .filter((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
+  expect(statements.map((s) => JSON.stringify(s.Resource))).toEqual(expect.arrayContaining([JSON.stringify(arn), expect.stringContaining('registry-login-??????')]));
+});
+
+test('credentials that are not a Secrets Manager secret fail at the manifest', () => {
+  expect(() => synth({
+    'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: registry.example.com/w:1', '  credentials: arn:aws:ssm:us-east-1:123456789012:parameter/login'),
+  })).toThrow(/copilot\/worker\/manifest\.yml:5 image\.credentials.*is not a Secrets Manager secret/);
+});
