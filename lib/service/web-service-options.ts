@@ -102,4 +102,12 @@ export interface WebServiceOptions extends ServiceOptions {
    */
   readonly healthCheckGracePeriod?: Duration;
 
+  /**
+   * The container the load balancer sends requests (and health checks) to, on its
+   * `containerPort`: a sidecar's `containerName`, such as a proxy in front of the app. The main
+   * container keeps its own `containerPort` (Service Connect serves it).
+   *
+   * @default - the main container, on `containerPort`
+   */
+  readonly targetContainerName?: string;
 }

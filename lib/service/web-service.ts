@@ -18,6 +18,7 @@ import { checkTargetGroupTimes, validateLoadBalancedService } from './load-balan
 import { ServiceBase } from './service-base';
 import { withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
+import { MAIN_CONTAINER_NAME } from '../task-definition/service-task-options';
 
 /**
  * Properties of a WebService.
@@ -48,6 +49,10 @@ export class WebService extends ServiceBase {
   public readonly listenerRule?: elbv2.ApplicationListenerRule;
   /** The port of the main container. */
   public readonly containerPort: number;
+  /** The container the load balancer reaches: the main one unless `targetContainerName` names a sidecar. */
+  public readonly targetContainerName: string;
+  /** The port the load balancer reaches that container on. */
+  public readonly targetPort: number;
   /**
    * Seconds a rolling deploy takes by the template's settings: 30 s assumed task start +
    * health-check interval × healthy threshold + deregistration delay.
@@ -76,6 +81,8 @@ export class WebService extends ServiceBase {
     validateWebService(this, props);
 
     this.containerPort = props.containerPort ?? Defaults.containerPort;
+    const targetSidecar = props.targetContainerName === undefined ? undefined : props.sidecars?.find((s) => s.containerName === props.targetContainerName);
+    this.targetPort = targetSidecar?.containerPort ?? this.containerPort;
     const healthCheck = props.healthCheck ?? {};
     const interval = healthCheck.interval ?? Defaults.healthCheckInterval;
     const healthyThresholdCount = healthCheck.healthyThresholdCount ?? Defaults.healthyThresholdCount;
@@ -99,11 +106,13 @@ export class WebService extends ServiceBase {
       additionalSecurityGroups: [props.loadBalancer.targetSecurityGroup],
     });
 
+    this.targetContainerName = props.targetContainerName ?? this.container.containerName;
+
     const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
       vpc: props.cluster.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
-      port: this.containerPort,
+      port: this.targetPort,
       deregistrationDelay,
       healthCheck: {
         enabled: true,
@@ -119,12 +128,12 @@ export class WebService extends ServiceBase {
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     // The tasks join the load balancer's shared target security group, which admits the load
     // balancer on this port: two rules per port for all services, not two per service.
-    props.loadBalancer.openTargetPort(this.containerPort);
+    props.loadBalancer.openTargetPort(this.targetPort);
     const routeId = Names.uniqueId(this);
     if (!strategy.shiftsTraffic) {
       this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
-        containerName: this.container.containerName,
-        containerPort: this.containerPort,
+        containerName: this.targetContainerName,
+        containerPort: this.targetPort,
       })));
     } else {
       // Canary, linear, blue/green: a second target group, the same in every setting, that ECS
@@ -158,8 +167,8 @@ export class WebService extends ServiceBase {
         reason: 'AWS\'s managed policy for the ECS infrastructure role of blue/green, linear and canary deployments: AWS keeps it in step with the load balancer calls ECS makes.',
       });
       this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
-        containerName: this.container.containerName,
-        containerPort: this.containerPort,
+        containerName: this.targetContainerName,
+        containerPort: this.targetPort,
         alternateTarget: new ecs.AlternateTarget('AlternateTarget', {
           alternateTargetGroup: this.alternateTargetGroup,
           productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(this.listenerRule),
@@ -208,8 +217,21 @@ function validateWebService(scope: IConstruct, props: WebServiceProps): void {
       'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');
   }
   validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer);
+  validateTargetContainer(scope, props);
   validateHealthCheck(scope, props.healthCheck);
   checkTargetGroupTimes(scope, props);
+}
+
+/** `targetContainerName` names a sidecar with a port, other than the main container's. */
+function validateTargetContainer(scope: IConstruct, props: WebServiceProps): void {
+  const name = props.targetContainerName;
+  if (name === undefined || name === (props.containerName ?? MAIN_CONTAINER_NAME)) return;
+  const sidecar = props.sidecars?.find((s) => s.containerName === name);
+  const names = (props.sidecars ?? []).map((s) => s.containerName);
+  if (!sidecar) {
+    fail(scope, 'targetContainerName', name, 'is not a container of the task', `use the main container's name or a sidecar's${names.length ? ` (${names.join(', ')})` : ' (the task has no sidecars)'}`);
+  }
+  if (sidecar.containerPort === undefined) fail(scope, 'targetContainerName', name, 'names a sidecar without a containerPort, so the load balancer has no port to reach', `give sidecar ${name} a containerPort`);
 }
 
 function validateHealthCheck(scope: IConstruct, healthCheck: TargetHealthCheck | undefined): void {
