@@ -1,4 +1,5 @@
 import { WebServiceOptions } from '../service/web-service-options';
+import { SidecarOptions } from '../task-definition/container-options';
 import { ManifestReader } from './manifest-reader';
 import { seconds } from './map-task';
 
@@ -57,4 +58,33 @@ function healthCheck(reader: ManifestReader): Pick<WebServiceOptions, 'healthChe
     },
     healthCheckGracePeriod: seconds(reader.duration('http.healthcheck.grace_period')),
   };
+}
+
+/**
+ * `http.target_container` and `http.target_port`: the container the load balancer reaches (the
+ * main one, named by the workload as in Copilot, or a sidecar such as a proxy) and its port. A
+ * sidecar without a `port` takes `target_port` as its port, as Copilot exposes it. A
+ * `target_port` other than the container's port is left unread (Copilot opened a second port on
+ * the container; this library reaches one), so synth names it.
+ */
+export function httpTarget(
+  reader: ManifestReader, workloadName: string, containerPort: number | undefined, sidecars: SidecarOptions[] | undefined,
+): { targetContainerName?: string; sidecars?: SidecarOptions[] } {
+  const name = reader.string('http.target_container');
+  const portNode = reader.peek('http.target_port');
+  const port = portNode === undefined ? undefined : Number(reader.peek('http.target_port')?.text ?? portNode.scalar);
+  if (name === undefined || name === workloadName) {
+    if (port === undefined || port === containerPort) reader.take('http.target_port');
+    return {};
+  }
+  const sidecar = sidecars?.find((s) => s.containerName === name)
+    ?? reader.fail('http.target_container', reader.peek('http.target_container'), `names ${name}, which is not a container of this task`,
+      `use ${workloadName} (the main container) or a sidecar's name${sidecars?.length ? ` (${sidecars.map((s) => s.containerName).join(', ')})` : ''}`);
+  if (sidecar.containerPort === undefined) {
+    if (port === undefined) reader.fail('http.target_container', reader.peek('http.target_container'), `names sidecar ${name}, which has no port`, `give sidecars.${name}.port, or http.target_port`);
+    reader.number('http.target_port', { min: 1, max: 65535 });
+    return { targetContainerName: name, sidecars: sidecars!.map((s) => s === sidecar ? { ...s, containerPort: port } : s) };
+  }
+  if (port === undefined || port === sidecar.containerPort) reader.take('http.target_port');
+  return { targetContainerName: name };
 }

@@ -17,7 +17,7 @@ import { LoadedWorkload } from './copilot-workspace';
 import { copilotSchedule } from './copilot-schedule';
 import { ManifestReader } from './manifest-reader';
 import { ManifestNode } from './manifest-tree';
-import { hasHttp, httpOptions } from './map-http';
+import { hasHttp, httpOptions, httpTarget } from './map-http';
 import { nlbOptions } from './map-nlb';
 import { rollbackAlarms } from './map-rollback-alarms';
 import { serviceOptions } from './map-service';
@@ -109,7 +109,8 @@ export function buildService(
     // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
     // several may share a path; callers reach them by that name.
     const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);
-    const web = new WebService(scope, workload.name, { ...options, ...http, hostHeaders, cluster, loadBalancer });
+    const target = httpTarget(reader, workload.name, options.containerPort, options.sidecars);
+    const web = new WebService(scope, workload.name, { ...options, ...http, ...target, hostHeaders, cluster, loadBalancer });
     if (reader.boolean('http.stickiness')) {
       // Copilot's alb.yml sets stickiness.enabled on the target group; its type defaults to the load balancer's cookie.
       web.targetGroup.setAttribute('stickiness.enabled', 'true');
