@@ -38,3 +38,26 @@ export function checkTaskSubnets(
       'set taskSubnets to { subnetType: ec2.SubnetType.PUBLIC }, or leave assignPublicIp false');
   }
 }
+
+/** ECS takes at most five security groups per task (awsvpcConfiguration, ECS API Reference). */
+export const MAX_TASK_SECURITY_GROUPS = 5;
+
+/**
+ * `additionalSecurityGroups`: a list of groups, none twice, that fits in ECS's five per task
+ * beside the groups the construct adds itself (`own`, described by `ownWhat`).
+ */
+export function checkAdditionalSecurityGroups(scope: IConstruct, groups: ec2.ISecurityGroup[] | undefined, own: number, ownWhat: string): void {
+  if (groups === undefined) return;
+  const prop = 'additionalSecurityGroups';
+  if (!Array.isArray(groups)) fail(scope, prop, groups, 'is not a list', 'give a list of security groups (ec2.SecurityGroup.fromSecurityGroupId(...))');
+  const seen = new Set<ec2.ISecurityGroup>();
+  groups.forEach((group, i) => {
+    if (!group || typeof group.securityGroupId !== 'string') fail(scope, `${prop}[${i}]`, group, 'is not a security group', 'give ec2.ISecurityGroup values');
+    if (seen.has(group)) fail(scope, `${prop}[${i}]`, group.node.path, 'is in the list twice', 'give each group once');
+    seen.add(group);
+  });
+  if (groups.length + own > MAX_TASK_SECURITY_GROUPS) {
+    fail(scope, prop, groups.length, `groups with ${ownWhat} are more than the ${MAX_TASK_SECURITY_GROUPS} ECS takes per task`,
+      `give at most ${MAX_TASK_SECURITY_GROUPS - own}`);
+  }
+}

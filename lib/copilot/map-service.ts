@@ -3,6 +3,7 @@ import { ScalingOptions } from '../auto-scaling/scaling-options';
 import { FargateSpotOptions, ServiceConnectOptions, ServiceOptions } from '../service/service-options';
 import { ManifestReader } from './manifest-reader';
 import { ManifestNode } from './manifest-tree';
+import { taskNetwork } from './map-network';
 import { taskOptions, WorkloadContext } from './map-task';
 
 /** The metrics a `count` may scale on, per workload kind (Copilot's own rule). */
@@ -41,6 +42,7 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
       minHealthyPercent: recreate ? 0 : undefined,
       maxHealthyPercent: recreate ? 100 : undefined,
       serviceConnect: serviceConnect(reader, ctx, task.containerPort),
+      ...taskNetwork(reader, ctx),
     },
     backlogPerTask: count.backlogPerTask,
   };

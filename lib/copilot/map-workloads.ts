@@ -21,6 +21,7 @@ import { hasHttp, httpOptions, httpTarget } from './map-http';
 import { nlbOptions } from './map-nlb';
 import { rollbackAlarms } from './map-rollback-alarms';
 import { serviceOptions } from './map-service';
+import { taskNetwork } from './map-network';
 import { taskOptions, WorkloadContext } from './map-task';
 
 /** A topic a workload publishes (`publish.topics`). */
@@ -163,6 +164,7 @@ export function buildScheduledJob(
   const schedule = copilotSchedule(reader);
   const job = new ScheduledTask(scope, workload.name, {
     ...taskOptions(reader, ctx),
+    ...taskNetwork(reader, ctx),
     cluster,
     schedule: schedule.schedule,
     enabled: schedule.enabled,

@@ -10,6 +10,7 @@ import { ServiceCluster } from '../cluster/service-cluster';
 import { ecsClusterOf } from '../cluster/imported-cluster';
 import { taskStartDependencies } from '../network/task-start';
 import { IServiceCluster } from '../cluster/service-cluster-ref';
+import { checkAdditionalSecurityGroups } from '../cluster/task-subnets';
 import { Defaults } from '../defaults';
 import { attachEbsVolume, validateEbsVolume } from '../task-definition/ebs-volume';
 import { connectEfsVolumes } from '../file-system/efs-volume-attach';
@@ -43,6 +44,8 @@ export function validateServiceOptions(
   validateInstancePlacement(scope, props, cluster, 'ec2Capacity', props.ec2Capacity);
   validateInstancePlacement(scope, props, cluster, 'managedInstancesCapacity', props.managedInstancesCapacity);
   validateEbsVolume(scope, props.ebsVolume);
+  checkAdditionalSecurityGroups(scope, props.additionalSecurityGroups, options.hasLoadBalancer ? 2 : 1,
+    options.hasLoadBalancer ? 'the task\'s own group and the load balancer\'s target group' : 'the task\'s own group');
   if (props.assignPublicIp === false && cluster.assignPublicIp) {
     fail(scope, 'assignPublicIp', false, 'in the cluster\'s public task subnets leaves tasks unable to pull images',
       'leave assignPublicIp unset (the cluster\'s layout decides), or use a cluster whose tasks run in private subnets');
@@ -270,7 +273,7 @@ function deploymentSettings(
     circuitBreaker: { enable: true, rollback: true },
     healthCheckGracePeriod: options.healthCheckGracePeriod,
     vpcSubnets: cluster.taskSubnets,
-    securityGroups: [securityGroup, ...(options.additionalSecurityGroups ?? [])],
+    securityGroups: [securityGroup, ...(options.additionalSecurityGroups ?? []), ...(props.additionalSecurityGroups ?? [])],
     enableExecuteCommand: props.enableExecuteCommand ?? false,
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,

@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Duration } from 'aws-cdk-lib';
 import { ScalingOptions } from '../auto-scaling/scaling-options';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
@@ -90,6 +91,14 @@ export interface ServiceOptions extends ServiceTaskOptions {
    * @default - what the cluster's network layout needs
    */
   readonly assignPublicIp?: boolean;
+  /**
+   * Security groups the tasks join besides their own, such as one a database admits. Groups of
+   * the cluster's VPC; ECS takes at most five per task, the task's own group (and a web service's
+   * load balancer target group) included. A change starts a deployment.
+   *
+   * @default - only the task's own group
+   */
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
   /**
    * ECS Service Connect: publish this service under a short name in the cluster's namespace
    * (`http://<name>:<port>`), and/or call other services by theirs. Needs a cluster created

@@ -52,6 +52,15 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
    * @default - Fargate
    */
   readonly managedInstancesCapacity?: ManagedInstancesCapacity;
+
+  /**
+   * Security groups the tasks join besides their own, such as one a database admits. Groups of
+   * the cluster's VPC; ECS takes at most five per task, the task's own group (and a web service's
+   * load balancer target group) included. A change starts a deployment.
+   *
+   * @default - only the task's own group
+   */
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -73,6 +82,8 @@ export class OneOffTask extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** The task's security group: no ingress, all egress. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /** Every group the task joins: its own `securityGroup`, then `additionalSecurityGroups`. */
+  public readonly securityGroupIds: string[];
   /** The cluster the task runs in. */
   public readonly cluster: IServiceCluster;
   /** The subnets the task runs in (the cluster's task subnets). */
@@ -118,6 +129,7 @@ export class OneOffTask extends Construct {
     // the task definition waits for the mount targets and the rule: `runTaskCommand` (which
     // names the revision) works once the stack is deployed.
     connectEfsVolumes(this.taskDefinition, this.securityGroup, this.taskDefinition);
+    this.securityGroupIds = [this.securityGroup, ...(props.additionalSecurityGroups ?? [])].map((group) => group.securityGroupId);
 
     const launch = this.capacityProviderStrategy().length > 0
       ? `--capacity-provider-strategy ${this.capacityProviderStrategy().map((s) => `capacityProvider=${s.capacityProvider},weight=${s.weight}`).join(' ')}`
@@ -129,7 +141,7 @@ export class OneOffTask extends Construct {
       `--task-definition ${this.taskDefinition.taskDefinitionArn}`,
       launch,
       `--network-configuration "awsvpcConfiguration={subnets=[${this.subnetIds.join(',')}],`
-        + `securityGroups=[${this.securityGroup.securityGroupId}],assignPublicIp=${this.assignPublicIp ? 'ENABLED' : 'DISABLED'}}"`,
+        + `securityGroups=[${this.securityGroupIds.join(',')}],assignPublicIp=${this.assignPublicIp ? 'ENABLED' : 'DISABLED'}}"`,
     ].join(' ');
 
     if (this.fargateSpot) {

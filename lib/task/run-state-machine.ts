@@ -36,7 +36,7 @@ export function runStateMachine(scope: Construct, task: OneOffTask, options: Run
         NetworkConfiguration: {
           AwsvpcConfiguration: {
             Subnets: task.subnetIds,
-            SecurityGroups: [task.securityGroup.securityGroupId],
+            SecurityGroups: task.securityGroupIds,
             AssignPublicIp: task.assignPublicIp ? 'ENABLED' : 'DISABLED',
           },
         },

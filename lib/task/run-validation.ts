@@ -1,5 +1,6 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkAdditionalSecurityGroups } from '../cluster/task-subnets';
 import { validateTaskOptions } from '../task-definition/task-validation';
 import { checkDurationSeconds, checkOneOf, checkPattern, checkRange, fail, failWithText } from '../validation/checks';
 import { claimUniqueName } from '../validation/unique-names';
@@ -14,6 +15,7 @@ export function validateOneOffTask(scope: IConstruct, props: OneOffTaskProps): v
   if (!props.cluster) fail(scope, 'cluster', props.cluster, 'is missing', 'give a ServiceCluster');
   // Task props are the user's props of this construct: name this construct, not the Task child.
   validateTaskOptions(scope, props, '', props.ec2Capacity, props.managedInstancesCapacity);
+  checkAdditionalSecurityGroups(scope, props.additionalSecurityGroups, 1, 'the task\'s own group');
   if (props.fargateSpot !== undefined && typeof props.fargateSpot !== 'boolean') {
     fail(scope, 'fargateSpot', props.fargateSpot, 'is not a boolean', 'use true or false');
   }

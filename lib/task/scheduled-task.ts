@@ -278,7 +278,7 @@ class FargateTaskTarget implements scheduler.IScheduleTarget {
         networkConfiguration: {
           awsvpcConfiguration: {
             subnets: this.task.subnetIds,
-            securityGroups: [this.task.securityGroup.securityGroupId],
+            securityGroups: this.task.securityGroupIds,
             assignPublicIp: this.task.assignPublicIp ? 'ENABLED' : 'DISABLED',
           },
         },

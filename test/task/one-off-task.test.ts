@@ -1,10 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServiceCluster } from '../../lib/cluster';
 import { ServiceImage } from '../../lib/image';
 import { NetworkLayout } from '../../lib/network';
-import { OneOffTask, OneOffTaskProps } from '../../lib/task';
+import { OneOffTask, OneOffTaskProps, ScheduledTask, TaskSchedule } from '../../lib/task';
 import { testApp, testStack } from '../util/test-app';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/docker/library/node:20-alpine');
@@ -145,5 +146,43 @@ describe('OneOffTask validation', () => {
     new OneOffTask(spotStack, 'Batch', { cluster: noSpot, image: IMAGE, fargateSpot: true });
     // THEN
     expect(() => app.synth()).toThrow(/TestStack\/Batch: fargateSpot true needs the FARGATE_SPOT capacity provider on the cluster/);
+  });
+});
+
+describe('additionalSecurityGroups of a task', () => {
+  test('the run command, a schedule and a re-running state machine start the task in its own group and the given ones', () => {
+    // GIVEN
+    const stack = testStack();
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const database = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Database', 'sg-0123456789abcdef0', { mutable: false });
+    // WHEN
+    const job = new ScheduledTask(stack, 'Job', {
+      cluster, image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), additionalSecurityGroups: [database],
+      schedule: TaskSchedule.rate(Duration.hours(1)), rerunFailedRuns: 1,
+    });
+    const template = Template.fromStack(stack);
+    // THEN
+    expect(JSON.stringify(stack.resolve(job.oneOffTask.runTaskCommand))).toContain(',sg-0123456789abcdef0]');
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
+    expect(JSON.stringify(schedule)).not.toContain('sg-0123456789abcdef0'); // the schedule starts the state machine, which runs the task
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(JSON.stringify(machine)).toContain('sg-0123456789abcdef0');
+  });
+
+  test('a schedule without re-runs runs the task in both groups', () => {
+    const stack = testStack();
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const database = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Database', 'sg-0123456789abcdef0', { mutable: false });
+    new ScheduledTask(stack, 'Job', { cluster, image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), additionalSecurityGroups: [database], schedule: TaskSchedule.rate(Duration.hours(1)) });
+    const schedule = Object.values(Template.fromStack(stack).findResources('AWS::Scheduler::Schedule'))[0];
+    expect(schedule.Properties.Target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[1]).toBe('sg-0123456789abcdef0');
+  });
+
+  test('more than four given groups fail: with the task\'s own, ECS takes five', () => {
+    const stack = testStack();
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const groups = [1, 2, 3, 4, 5].map((i) => ec2.SecurityGroup.fromSecurityGroupId(stack, `G${i}`, `sg-0000000000000000${i}`));
+    expect(() => new OneOffTask(stack, 'Once', { cluster, image: ServiceImage.fromRegistry('x'), additionalSecurityGroups: groups }))
+      .toThrow(/additionalSecurityGroups.*5.*more than the 5 ECS takes per task.*at most 4/);
   });
 });
