@@ -1,10 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deploymentAlarmName } from '../deployment/deployment-alarms';
 import { ServiceBase } from '../service/service-base';
+import { fail } from '../validation/checks';
 import { ManifestReader } from './manifest-reader';
+
+/** The warning for a `messages_delayed` rollback alarm on a queue without a delivery delay. */
+export const COPILOT_MESSAGES_DELAYED_WARNING = 'ecs-service-kit:copilot-messages-delayed';
 
 /** Copilot's rollback alarms by field: the construct id, and the metric each reads of the built service. */
 const COPILOT_ALARMS = {
@@ -62,7 +66,7 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
     create: (service, queue) => {
       for (const field of fields) {
         const threshold = thresholds.get(field)!;
-        const metric = field === 'messages_delayed' && queue ? queue.metricApproximateNumberOfMessagesDelayed(PERIOD) : metricOf(service, field);
+        const metric = metricOf(service, field, queue);
         new cloudwatch.Alarm(service, COPILOT_ALARMS[field].id, {
           alarmName: names.get(field),
           alarmDescription: `Rolls back a deployment of ${workloadName} when its ${COPILOT_ALARMS[field].what} is at or above ${threshold} twice in 3 minutes (Copilot's deployment.rollback_alarms.${field}).`,
@@ -79,6 +83,14 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
 
 const PERIOD = { period: Duration.minutes(1), statistic: cloudwatch.Stats.AVERAGE };
 
-function metricOf(service: ServiceBase, field: AlarmField): cloudwatch.IMetric {
-  return field === 'memory_utilization' ? service.ecsService.metricMemoryUtilization(PERIOD) : service.ecsService.metricCpuUtilization(PERIOD);
+function metricOf(service: ServiceBase, field: AlarmField, queue: sqs.IQueue | undefined): cloudwatch.IMetric {
+  if (field === 'cpu_utilization') return service.ecsService.metricCpuUtilization(PERIOD);
+  if (field === 'memory_utilization') return service.ecsService.metricMemoryUtilization(PERIOD);
+  // rollbackAlarms refuses messages_delayed on every type but a Worker Service, which always has its queue.
+  if (!queue) return fail(service, 'deployment.rollback_alarms.messages_delayed', field, 'needs the worker\'s queue, and this service has none', 'remove messages_delayed');
+  Annotations.of(service).addWarningV2(COPILOT_MESSAGES_DELAYED_WARNING,
+    `deployment.rollback_alarms.messages_delayed watches the queue's ApproximateNumberOfMessagesDelayed, and this worker's queue has no delivery delay (subscribe.queue.delay is not mapped) and SNS deliveries carry none: ` +
+    'the metric stays at 0 unless the app sends delayed messages itself, so the alarm does not go off. The library\'s own deployment alarms (dead letters, a stalled queue) watch this worker\'s releases. ' +
+    `Remove messages_delayed, or acknowledge: Validations.of(<this construct>).acknowledge({ id: 'Annotation::${COPILOT_MESSAGES_DELAYED_WARNING}', reason }).`);
+  return queue.metricApproximateNumberOfMessagesDelayed(PERIOD);
 }

@@ -205,8 +205,8 @@ function variablesOf(reader: ManifestReader, field: string): Record<string, stri
 function environmentFile(reader: ManifestReader, ctx: WorkloadContext, field: string): ecs.EnvironmentFile[] | undefined {
   const file = reader.string(field);
   if (file === undefined) return undefined;
-  // Copilot's own check, before the library's (which also reads the lines).
-  if (path.extname(file) !== '.env') reader.fail(field, reader.peek(field), 'is not named *.env', 'rename the file to end in .env, as Copilot and ECS require');
+  // Copilot's own check (Go's filepath.Ext takes `.env` itself as the extension), before the library's, which also reads the lines.
+  if (!file.endsWith('.env')) reader.fail(field, reader.peek(field), 'is not named *.env', 'rename the file to end in .env, as Copilot and ECS require');
   const fullPath = path.resolve(ctx.root, file);
   if (!fs.existsSync(fullPath)) reader.fail(field, reader.peek(field), `is not a file in the workspace (${fullPath})`, 'give the path from the workspace root, as Copilot read it');
   return [ecs.EnvironmentFile.fromAsset(fullPath)];

@@ -38,11 +38,19 @@ export interface ContainerOptions {
   /**
    * Files of `NAME=VALUE` lines (`#` starts a comment) that ECS reads from S3 when the task
    * starts, into the container's environment: `ecs.EnvironmentFile.fromAsset('./app.env')`
-   * (uploaded with the app's assets) or `ecs.EnvironmentFile.fromBucket(bucket, 'app.env')`.
-   * A variable in `environment` or `secrets` wins over the same one in a file. The task's
-   * execution role gets s3:GetObject on exactly these objects and s3:GetBucketLocation on their
-   * buckets, which ECS needs and aws-cdk-lib does not grant. Put credentials in `secrets`: a
-   * file's values are as readable as the object. ECS takes at most 10 files per container, each
+   * (uploaded with the app's assets, in the task's stack) or
+   * `ecs.EnvironmentFile.fromBucket(bucket, 'app.env')`. A variable in `environment` or `secrets`
+   * wins over the same one in a file. ECS keeps spaces and quotes as part of names and values, and
+   * skips a line with an empty value (the variable is not set): synth fails on whitespace in a
+   * name and warns (`env-file-line-skipped`) on a skipped line of a local file.
+   *
+   * The task's execution role gets s3:GetObject on exactly these objects and
+   * s3:GetBucketLocation on their buckets, which ECS needs and aws-cdk-lib does not grant. Not
+   * granted: kms:Decrypt for a bucket encrypted with a customer managed key
+   * (`key.grantDecrypt(taskDefinition.executionRole)`; the CDK bootstrap bucket's keys need
+   * none), and a bucket policy of another account. aws-cdk-lib does not pass `fromBucket`'s
+   * object version on: ECS reads the latest version. Put credentials in `secrets`: a file's
+   * values are as readable as the object. ECS takes at most 10 files per task definition, each
    * named `*.env`.
    *
    * @default - none

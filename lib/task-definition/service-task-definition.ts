@@ -8,7 +8,7 @@ import { Architecture, toCpuArchitecture } from '../image/architecture';
 import { ContainerOptions } from './container-options';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
 import { validateTaskOptions } from './task-validation';
-import { bindAssetEnvironmentFiles, grantEnvironmentFiles } from './environment-files';
+import { assetEnvironmentFiles, grantEnvironmentFiles, warnSkippedLines } from './environment-files';
 import { attachEfsVolumes } from '../file-system/efs-volume-attach';
 import { skipCheckov } from '../validation/checkov';
 import { checkRange, fail } from '../validation/checks';
@@ -78,6 +78,7 @@ export class ServiceTaskDefinition extends Construct {
   constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
     super(scope, id);
     validateTaskOptions(this, props, '', props.ec2Capacity, props.managedInstancesCapacity);
+    warnSkippedLines(this, new Map([['', props.environmentFiles], ...(props.sidecars ?? []).map((s, i): [string, ecs.EnvironmentFile[] | undefined] => [`sidecars[${i}].`, s.environmentFiles])]));
 
     const cpu = props.cpu ?? Defaults.cpu;
     const memoryMiB = props.memoryMiB ?? Defaults.memoryMiB;
@@ -163,7 +164,6 @@ export class ServiceTaskDefinition extends Construct {
 
   private addContainer(name: string, options: ContainerOptions, essential: boolean): ecs.ContainerDefinition {
     const image = options.image.bind(this, this.architecture);
-    bindAssetEnvironmentFiles(this, name, options.environmentFiles);
     const readonlyRootFilesystem = options.readonlyRootFilesystem ?? true;
     const container = this.taskDefinition.addContainer(this.containerId(name), {
       containerName: name,
@@ -171,7 +171,7 @@ export class ServiceTaskDefinition extends Construct {
       essential,
       environment: options.environment,
       secrets: options.secrets,
-      environmentFiles: options.environmentFiles,
+      environmentFiles: assetEnvironmentFiles(this, name, options.environmentFiles),
       dockerLabels: options.dockerLabels,
       command: options.command,
       entryPoint: options.entryPoint,

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigurationErrors, CopilotApplication } from '../../lib';
 import { alarmTimingOf, goesOffInsideWatch } from '../../lib/deployment/alarm-window';
 import { compareTemplates, errorsOf } from '../../lib/deploy-checks/update-hazards';
@@ -41,6 +41,12 @@ describe('deployment.rollback_alarms as a map: Copilot\'s alarms, made as Copilo
         Dimensions: Match.arrayWith([{ Name: 'ServiceName', Value: { 'Fn::GetAtt': [stack.getLogicalId(shop.webService('web').ecsService.node.defaultChild as any), 'Name'] } }]),
       });
     }
+  });
+
+  test('a worker\'s messages_delayed warns: the queue has no delivery delay, so the metric stays at 0 (review finding)', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-messages-delayed'));
+    expect(warnings.map((w) => w.id)).toEqual(['/TestStack/Shop/worker']);
+    expect(String(warnings[0].entry.data)).toMatch(/has no delivery delay \(subscribe\.queue\.delay is not mapped\) and SNS deliveries carry none/);
   });
 
   test('a worker\'s messages_delayed reads its queue\'s ApproximateNumberOfMessagesDelayed', () => {

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigurationErrors, CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
 import { writeWorkspace, yaml } from './workspace-fixture';
@@ -41,6 +41,12 @@ describe('env_file and labels, on the main container and a sidecar', () => {
     const getObject = statements.find((s) => s.Action === 's3:GetObject');
     expect((getObject?.Resource as unknown[])).toHaveLength(2);
   });
+});
+
+test('an env_file named .env, as Copilot accepts it, is uploaded under a key ECS accepts', () => {
+  const { template } = synth({ '.env': 'LOG_LEVEL=info\n', 'copilot/worker/manifest.yml': WORKER + yaml('env_file: .env') });
+  const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+  expect(JSON.stringify(taskDefinition.Properties.ContainerDefinitions[0].EnvironmentFiles)).toMatch(/[0-9a-f]{64}\.env"/);
 });
 
 describe('env_file Copilot would refuse, or that is not there, fails at the manifest', () => {
@@ -89,4 +95,39 @@ test('credentials that are not a Secrets Manager secret fail at the manifest', (
   expect(() => synth({
     'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: registry.example.com/w:1', '  credentials: arn:aws:ssm:us-east-1:123456789012:parameter/login'),
   })).toThrow(/copilot\/worker\/manifest\.yml:5 image\.credentials.*is not a Secrets Manager secret/);
+});
+
+describe('network.vpc of a workload', () => {
+  test('security_groups (ids and from_cfn exports) are joined by the tasks, after their own group; placement private is the library\'s own', () => {
+    // GIVEN a worker and a job, one in the list form, one in the map form with deny_default
+    const { stack, template } = synth({
+      'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    placement: private', '    security_groups:', '      - sg-0123456789abcdef0', '      - from_cfn: shop-db-sg'),
+      'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'image:', '  build: app/Dockerfile', 'on:', '  schedule: "@daily"',
+        'network:', '  vpc:', '    security_groups:', '      deny_default: true', '      groups: [sg-0123456789abcdef0]'),
+    });
+    // THEN
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+    expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.slice(1)).toEqual(['sg-0123456789abcdef0', { 'Fn::ImportValue': 'shop-db-sg' }]);
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
+    expect(schedule.Properties.Target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[1]).toBe('sg-0123456789abcdef0');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('network\\.vpc'));
+    expect(warnings).toEqual([]);
+  });
+
+  test('placement public is named at synth: the tasks run in private subnets', () => {
+    const { stack } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    placement: public') });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('network\\.vpc\\.placement is not mapped'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('a security group that is not an id fails at the manifest', () => {
+    expect(() => synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups: [default]') }))
+      .toThrow(/copilot\/worker\/manifest\.yml:7 network\.vpc\.security_groups\[0\].*is not a security group id/);
+  });
+});
+
+test('a misspelt field under network.vpc.security_groups is still named at synth', () => {
+  const { stack } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups:', '      deny_defualt: true', '      groups: [sg-0123456789abcdef0]') });
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('security_groups\\.deny_defualt'));
+  expect(warnings).toHaveLength(1);
 });
