@@ -1,6 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceClusterProps } from '../cluster/service-cluster';
 import { ServiceLoadBalancerProps } from '../load-balancer/service-load-balancer-props';
@@ -24,6 +27,8 @@ export function clusterProps(scope: Construct, env: ManifestReader | undefined, 
   return {
     vpc,
     cidr: vpc === undefined ? env?.string('network.vpc.cidr') : undefined,
+    // The flow logs of a VPC this app builds; an imported VPC's are its owner's (reported).
+    flowLogRetention: vpc === undefined ? flowLogRetention(env) : undefined,
     containerInsights: containerInsights(env),
     // Not Copilot's `<env>.<app>.local`: that namespace exists while Copilot runs beside this app
     // (an HTTP namespace's name is unique in the account and Region). Callers use the short names.
@@ -46,9 +51,12 @@ export function loadBalancerProps(scope: Construct, env: ManifestReader | undefi
       'keep one certificate here and add the others with loadBalancer.httpsListener.addCertificates(...)');
   }
   const sourceIps = which === 'public' ? env?.stringList('http.public.ingress.source_ips') : undefined;
+  const accessLogs = accessLogsOf(scope, env, which);
   return {
     vpc,
     internetFacing: which === 'public',
+    sslPolicy: sslPolicy(env, which),
+    ...accessLogs,
     certificate: certificates.length === 1 ? acm.Certificate.fromCertificateArn(scope, `${which === 'public' ? 'Public' : 'Internal'}Certificate`, certificates[0]) : undefined,
     allowedCidrs: sourceIps,
     vpcSubnets: which === 'private' ? privateSubnets(env, env?.has('network.vpc.id') ?? false) : undefined,
@@ -63,4 +71,59 @@ function privateSubnets(env: ManifestReader | undefined, vpcImported: boolean): 
     env!.fail('http.private.subnets', env!.peek('http.private.subnets'), 'names subnets of a VPC this application creates', 'give network.vpc.id and the vpc prop, or remove http.private.subnets');
   }
   return { subnetFilters: [ec2.SubnetFilter.byIds(ids)] };
+}
+
+/**
+ * `network.vpc.flow_logs`: `true` or `{retention: <days>}` is this library's VPC, which logs
+ * flows anyway (Copilot's are off unless asked for); the retention is kept. `false` is left
+ * unread, so synth names it.
+ */
+function flowLogRetention(env: ManifestReader | undefined): logs.RetentionDays | undefined {
+  const node = env?.peek('network.vpc.flow_logs');
+  if (node === undefined || node.scalar === false) return undefined;
+  if (node.scalar === true) {
+    env!.take('network.vpc.flow_logs');
+    return undefined;
+  }
+  const days = env!.number('network.vpc.flow_logs.retention', { min: 1 });
+  if (days === undefined) return undefined;
+  const retention = RETENTION_DAYS.find((r) => Number(r) === days);
+  if (retention === undefined) {
+    env!.fail('network.vpc.flow_logs.retention', env!.peek('network.vpc.flow_logs.retention'), 'is not a retention CloudWatch Logs offers', `use one of ${RETENTION_DAYS.join(', ')}`);
+  }
+  return retention;
+}
+
+const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number' && Number(v) > 0);
+
+/** `http.<public|private>.ssl_policy`: a policy ELB offers, kept for the clients that negotiate with it today. */
+function sslPolicy(env: ManifestReader | undefined, which: 'public' | 'private'): elbv2.SslPolicy | undefined {
+  const field = `http.${which}.ssl_policy`;
+  const policy = env?.string(field);
+  if (policy === undefined) return undefined;
+  const known = Object.values(elbv2.SslPolicy) as string[];
+  if (!known.includes(policy)) env!.fail(field, env!.peek(field), 'is not a security policy aws-cdk-lib knows', 'use an ELBSecurityPolicy-… name of elbv2.SslPolicy, or remove it for this library\'s TLS 1.3 policy');
+  return policy as elbv2.SslPolicy;
+}
+
+/**
+ * `http.public.access_logs`: `true` is this library's own bucket (which it logs to anyway);
+ * `{bucket_name, prefix}` your bucket, whose policy must admit the log delivery (the library
+ * warns `imported-access-log-bucket` with the statement). `false` is left unread: this library
+ * logs anyway, and synth names it.
+ */
+function accessLogsOf(scope: Construct, env: ManifestReader | undefined, which: 'public' | 'private'): Pick<ServiceLoadBalancerProps, 'accessLogBucket' | 'accessLogPrefix'> {
+  if (which !== 'public') return {};
+  const node = env?.peek('http.public.access_logs');
+  if (node === undefined || node.scalar === false) return {};
+  if (node.scalar === true) {
+    env!.take('http.public.access_logs');
+    return {};
+  }
+  const bucketName = env!.string('http.public.access_logs.bucket_name');
+  const prefix = env!.string('http.public.access_logs.prefix');
+  return {
+    accessLogBucket: bucketName === undefined ? undefined : s3.Bucket.fromBucketName(scope, 'AccessLogBucket', bucketName),
+    accessLogPrefix: prefix,
+  };
 }

@@ -32,11 +32,10 @@ const HINTS: Record<string, string> = {
   'count.requests.cooldown': 'the count-level cooldown applies to every target',
   'count.response_time': 'scale on requests, CPU or memory; target response time is not a scaling target of this library',
   'cdn': 'put CloudFront in front of the load balancer in CDK',
-  'http.public.access_logs': 'the load balancer logs to its own encrypted bucket by default',
-  'http.public.ssl_policy': 'the load balancer uses a modern TLS policy (sslPolicy on ServiceLoadBalancer)',
+  'http.public.access_logs': 'the load balancer logs to its own encrypted bucket anyway (access_logs: false is not built)',
   'http.public.ingress': 'allow sources on the load balancer (allowedCidrs) in CDK',
   'http.private.ingress': 'allow callers with internalLoadBalancer.allowFrom(...) in CDK',
-  'network.vpc.flow_logs': 'the library\'s VPC logs flows by default',
+  'network.vpc.flow_logs': 'the library\'s VPC logs flows anyway (flow_logs: false is not built)',
 };
 
 export function unmappedHint(fieldPath: string): string {

@@ -1,0 +1,59 @@
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { testStack } from '../util/test-app';
+import { writeWorkspace, yaml } from './workspace-fixture';
+
+const WEB = yaml('name: web', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: /');
+
+function synth(environment: string): { template: Template; warnings: string[] } {
+  const stack = testStack();
+  new CopilotApplication(stack, 'Shop', {
+    workspace: writeWorkspace({ 'copilot/web/manifest.yml': WEB, 'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment') + environment }),
+    environment: 'prod',
+  });
+  return { template: Template.fromStack(stack), warnings: Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data)) };
+}
+
+test('flow_logs retention, the public ssl_policy and access_logs to your bucket are kept', () => {
+  // GIVEN / WHEN
+  const { template, warnings } = synth(yaml(
+    'network:', '  vpc:', '    flow_logs:', '      retention: 14',
+    'http:', '  public:', '    certificates: [arn:aws:acm:us-east-1:123456789012:certificate/abc]', '    ssl_policy: ELBSecurityPolicy-TLS13-1-2-2021-06',
+    '    access_logs:', '      bucket_name: shop-access-logs', '      prefix: prod',
+  ));
+  // THEN
+  template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.bucket', Value: 'shop-access-logs' }, { Key: 'access_logs.s3.prefix', Value: 'prod' }]),
+  });
+  // the imported bucket's policy is the user's to set: the library says which statement
+  expect(warnings.filter((w) => w.includes('imported-access-log-bucket'))).toHaveLength(1);
+  expect(warnings.filter((w) => w.includes('copilot-unmapped'))).toEqual([]);
+});
+
+test('flow_logs: true and access_logs: true are the library\'s own (it logs anyway); false is named at synth', () => {
+  expect(synth(yaml('network:', '  vpc:', '    flow_logs: true', 'http:', '  public:', '    access_logs: true')).warnings.filter((w) => w.includes('copilot-unmapped'))).toEqual([]);
+  const off = synth(yaml('network:', '  vpc:', '    flow_logs: false', 'http:', '  public:', '    access_logs: false')).warnings.filter((w) => w.includes('copilot-unmapped'));
+  expect(off.map((w) => /(\S+) is not mapped/.exec(w)?.[1]).sort()).toEqual(['http.public.access_logs', 'network.vpc.flow_logs']);
+});
+
+describe('environment settings CloudWatch or ELB would refuse fail at the manifest', () => {
+  const errorOf = (environment: string): string => {
+    try {
+      synth(environment);
+    } catch (e) {
+      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
+      return String(e);
+    }
+    throw new Error('expected the construct to fail');
+  };
+
+  test('a flow-log retention CloudWatch Logs does not offer', () => {
+    expect(errorOf(yaml('network:', '  vpc:', '    flow_logs:', '      retention: 15'))).toMatch(/environments\/prod\/manifest\.yml:\d+ network\.vpc\.flow_logs\.retention.*is not a retention CloudWatch Logs offers.*14/);
+  });
+
+  test('an ssl_policy ELB does not have', () => {
+    expect(errorOf(yaml('http:', '  public:', '    ssl_policy: ELBSecurityPolicy-Mine'))).toMatch(/http\.public\.ssl_policy.*is not a security policy aws-cdk-lib knows/);
+  });
+});
