@@ -59,6 +59,9 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
     thresholds.set(field, reader.number(path, { integer: field === 'messages_delayed', min: 0 })!);
   }
   const fields = [...thresholds.keys()];
+  // Delayed messages exist only with a delivery delay (SNS deliveries carry none).
+  const delay = reader.peek('subscribe.queue.delay');
+  const delayed = delay !== undefined && !/^0+[a-z]*$/.test(String(delay.text ?? delay.scalar));
   // Named before the service exists, so the service can list them: the name deploymentAlarmName gives the alarm under the service.
   const names = new Map(fields.map((field) => [field, deploymentAlarmName(scope, `${workloadName}/${COPILOT_ALARMS[field].id}`)]));
   return {
@@ -66,7 +69,7 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
     create: (service, queue) => {
       for (const field of fields) {
         const threshold = thresholds.get(field)!;
-        const metric = metricOf(service, field, queue);
+        const metric = metricOf(service, field, queue, delayed);
         new cloudwatch.Alarm(service, COPILOT_ALARMS[field].id, {
           alarmName: names.get(field),
           alarmDescription: `Rolls back a deployment of ${workloadName} when its ${COPILOT_ALARMS[field].what} is at or above ${threshold} twice in 3 minutes (Copilot's deployment.rollback_alarms.${field}).`,
@@ -83,13 +86,14 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
 
 const PERIOD = { period: Duration.minutes(1), statistic: cloudwatch.Stats.AVERAGE };
 
-function metricOf(service: ServiceBase, field: AlarmField, queue: sqs.IQueue | undefined): cloudwatch.IMetric {
+function metricOf(service: ServiceBase, field: AlarmField, queue: sqs.IQueue | undefined, delayed: boolean): cloudwatch.IMetric {
   if (field === 'cpu_utilization') return service.ecsService.metricCpuUtilization(PERIOD);
   if (field === 'memory_utilization') return service.ecsService.metricMemoryUtilization(PERIOD);
   // rollbackAlarms refuses messages_delayed on every type but a Worker Service, which always has its queue.
   if (!queue) return fail(service, 'deployment.rollback_alarms.messages_delayed', field, 'needs the worker\'s queue, and this service has none', 'remove messages_delayed');
+  if (delayed) return queue.metricApproximateNumberOfMessagesDelayed(PERIOD);
   Annotations.of(service).addWarningV2(COPILOT_MESSAGES_DELAYED_WARNING,
-    `deployment.rollback_alarms.messages_delayed watches the queue's ApproximateNumberOfMessagesDelayed, and this worker's queue has no delivery delay (subscribe.queue.delay is not mapped) and SNS deliveries carry none: ` +
+    `deployment.rollback_alarms.messages_delayed watches the queue's ApproximateNumberOfMessagesDelayed, and this worker's queue has no delivery delay (subscribe.queue.delay) and SNS deliveries carry none: ` +
     'the metric stays at 0 unless the app sends delayed messages itself, so the alarm does not go off. The library\'s own deployment alarms (dead letters, a stalled queue) watch this worker\'s releases. ' +
     `Remove messages_delayed, or acknowledge: Validations.of(<this construct>).acknowledge({ id: 'Annotation::${COPILOT_MESSAGES_DELAYED_WARNING}', reason }).`);
   return queue.metricApproximateNumberOfMessagesDelayed(PERIOD);

@@ -22,7 +22,7 @@ import { nlbOptions } from './map-nlb';
 import { rollbackAlarms } from './map-rollback-alarms';
 import { serviceOptions } from './map-service';
 import { taskNetwork } from './map-network';
-import { taskOptions, WorkloadContext } from './map-task';
+import { seconds, taskOptions, WorkloadContext } from './map-task';
 
 /** A topic a workload publishes (`publish.topics`). */
 export interface PublishedTopic {
@@ -131,6 +131,7 @@ export function buildService(
         // The visibility timeout covers the longest job; ours defaults to 30 s, so a shorter timeout is the job's limit.
         maxJobDuration: timeout && timeout.toSeconds() < 30 ? timeout : undefined,
         maxReceiveCount: reader.number('subscribe.queue.dead_letter.tries', { min: 1, max: 1000 }),
+        deliveryDelay: seconds(reader.duration('subscribe.queue.delay')),
       } : undefined,
       backlogPerTask,
     });

@@ -65,6 +65,16 @@ export interface WorkerQueueOptions {
   readonly deadLetterRetentionPeriod?: Duration;
 
   /**
+   * How long SQS hides each new message before any worker can receive it (0–15 minutes). The
+   * backlog the service scales on and the stalled-queue deployment alarm count visible messages
+   * only, so a delayed message counts once its delay is over. A change applies to messages sent
+   * after it.
+   *
+   * @default - no delay
+   */
+  readonly deliveryDelay?: Duration;
+
+  /**
    * How long a receive call waits for a message (long polling, 0–20 s). Long waits mean fewer
    * empty, billed receives.
    *

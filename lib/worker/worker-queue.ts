@@ -53,6 +53,8 @@ export function validateWorkerQueue(scope: IConstruct, options: WorkerQueueOptio
       `use at least ${retention.toHumanString()}`);
   }
   checkDurationSeconds(scope, p('receiveWaitTime'), options.receiveWaitTime, 0, 20);
+  // SQS's DelaySeconds: 0 to 900.
+  checkDurationSeconds(scope, p('deliveryDelay'), options.deliveryDelay, 0, 900);
   warnJobLongerThanStopTimeout(scope, options, prefix, stopTimeout);
   // SNAPSHOT does not exist for queues.
   checkOneOf(scope, p('removalPolicy'), options.removalPolicy,
@@ -114,6 +116,7 @@ export function createWorkerQueue(scope: Construct, options: WorkerQueueOptions)
     visibilityTimeout: visibilityTimeoutOf(options),
     retentionPeriod: options.retentionPeriod ?? DEFAULT_RETENTION,
     receiveMessageWaitTime: options.receiveWaitTime ?? DEFAULT_RECEIVE_WAIT,
+    deliveryDelay: options.deliveryDelay,
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT },
     enforceSSL: true,
     removalPolicy,

@@ -209,7 +209,7 @@ describe('CopilotApplication names what it does not map', () => {
   beforeAll(() => {
     const stack = testStack();
     const workspace = writeWorkspace({
-      'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 10s', 'memroy: 1024'),
+      'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    fifo: true', 'memroy: 1024'),
       'copilot/worker/addons/orders-table.yml': yaml('Resources:', '  OrdersTable:', '    Type: AWS::DynamoDB::Table'),
     });
     build({ workspace }, stack);
@@ -217,9 +217,9 @@ describe('CopilotApplication names what it does not map', () => {
   });
 
   test('an unmapped field is a warning named by its path, with its file and line and what to do', () => {
-    const warning = warnings.find((w) => w.text.includes('subscribe.queue.delay'));
-    expect(warning?.text).toMatch(/copilot\/worker\/manifest\.yml:7: subscribe\.queue\.delay is not mapped by CopilotApplication.*set the delay on the queue in CDK/);
-    expect(warning?.text).toContain("acknowledge({ id: 'Annotation::ecs-service-kit:copilot-unmapped:subscribe.queue.delay'");
+    const warning = warnings.find((w) => w.text.includes('subscribe.queue.fifo'));
+    expect(warning?.text).toMatch(/copilot\/worker\/manifest\.yml:7: subscribe\.queue\.fifo is not mapped by CopilotApplication.*a FIFO queue is not built by CopilotApplication/);
+    expect(warning?.text).toContain("acknowledge({ id: 'Annotation::ecs-service-kit:copilot-unmapped:subscribe.queue.fifo'");
   });
 
   test('a workload\'s addons directory is named: its resources are not deployed and go with the Copilot stacks', () => {

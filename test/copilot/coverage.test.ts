@@ -22,8 +22,6 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:retained-physical-name',
   // the fixture's job has retries and sidecars: a sidecar's exit code fails a run too
   'ecs-service-kit:rerun-with-sidecars',
-  // the fixture's worker has rollback_alarms.messages_delayed, and its queue no delivery delay
-  'ecs-service-kit:copilot-messages-delayed',
   // the test environment logs to its own bucket (access_logs.bucket_name), whose policy is the user's to set
   'ecs-service-kit:imported-access-log-bucket',
 ]);

@@ -46,7 +46,7 @@ describe('deployment.rollback_alarms as a map: Copilot\'s alarms, made as Copilo
   test('a worker\'s messages_delayed warns: the queue has no delivery delay, so the metric stays at 0 (review finding)', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-messages-delayed'));
     expect(warnings.map((w) => w.id)).toEqual(['/TestStack/Shop/worker']);
-    expect(String(warnings[0].entry.data)).toMatch(/has no delivery delay \(subscribe\.queue\.delay is not mapped\) and SNS deliveries carry none/);
+    expect(String(warnings[0].entry.data)).toMatch(/has no delivery delay \(subscribe\.queue\.delay\) and SNS deliveries carry none/);
   });
 
   test('a worker\'s messages_delayed reads its queue\'s ApproximateNumberOfMessagesDelayed', () => {
@@ -84,6 +84,13 @@ describe('deployment.rollback_alarms as a map: Copilot\'s alarms, made as Copilo
     expect(JSON.stringify(alarm.Properties.Dimensions)).toContain(`"${serviceId}"`);
     expect(JSON.stringify(service)).not.toContain(alarmId);
   });
+});
+
+test('with subscribe.queue.delay the queue delays deliveries, and messages_delayed has something to watch: no warning', () => {
+  const { stack, template } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 90s', 'deployment:', '  rollback_alarms:', '    messages_delayed: 5') });
+  template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 90 });
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-messages-delayed'))).toEqual([]);
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesDelayed', Threshold: 5 });
 });
 
 test('deployment.rollback_alarms as a list: ECS watches those existing alarms by name', () => {

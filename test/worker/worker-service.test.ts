@@ -217,6 +217,7 @@ describe('WorkerService with an existing queue, a KMS key and custom queue setti
         maxJobDuration: Duration.hours(8),
         maxReceiveCount: 3,
         retentionPeriod: Duration.days(7),
+        deliveryDelay: Duration.minutes(2),
         removalPolicy: RemovalPolicy.DESTROY,
       },
     });
@@ -233,6 +234,12 @@ describe('WorkerService with an existing queue, a KMS key and custom queue setti
     expect(taskDef.Properties.ContainerDefinitions[0].Environment).toEqual([
       { Name: 'QUEUE_URL', Value: { 'Fn::Join': ['', ['https://sqs.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/123456789012/orders']] } },
     ]);
+  });
+
+  test('a delivery delay applies to the queue only, not to its dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'thumbnails', DelaySeconds: 120 });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'thumbnails-dlq', DelaySeconds: Match.absent() });
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { DelaySeconds: Match.anyValue() }, 1);
   });
 
   test('a KMS key encrypts both queues, and the task role may decrypt with it', () => {
@@ -404,6 +411,10 @@ describe('WorkerService validation (one test per rule)', () => {
 
   test('queue.receiveWaitTime is 0 to 20 s', () => {
     expect(make({ queue: { receiveWaitTime: Duration.seconds(21) } })).toThrow(/queue\.receiveWaitTime 21 seconds is out of range/);
+  });
+
+  test('queue.deliveryDelay is 0 to 15 minutes (SQS DelaySeconds)', () => {
+    expect(make({ queue: { deliveryDelay: Duration.seconds(901) } })).toThrow(/queue\.deliveryDelay 15 minutes 1 second is out of range; use whole seconds from 0 to 900/);
   });
 
   test('queue.removalPolicy cannot be SNAPSHOT', () => {
