@@ -50,6 +50,7 @@ function healthCheck(reader: ManifestReader): Pick<WebServiceOptions, 'healthChe
   return {
     healthCheck: {
       path: reader.string('http.healthcheck.path'),
+      port: reader.number('http.healthcheck.port', { min: 1, max: 65535 }),
       healthyHttpCodes: reader.string('http.healthcheck.success_codes'),
       healthyThresholdCount: reader.number('http.healthcheck.healthy_threshold', { min: 2, max: 10 }),
       unhealthyThresholdCount: reader.number('http.healthcheck.unhealthy_threshold', { min: 2, max: 10 }),

@@ -46,6 +46,14 @@ export interface TargetHealthCheck {
    * @default '200-399'
    */
   readonly healthyHttpCodes?: string;
+
+  /**
+   * The port the load balancer checks, when the app answers health checks on another port than
+   * the traffic (an admin port). The load balancer may reach the tasks on it too.
+   *
+   * @default - the traffic port (`containerPort`, or the target container's)
+   */
+  readonly port?: number;
 }
 
 /**

@@ -13,7 +13,7 @@ import { IServiceLoadBalancer } from '../load-balancer/service-load-balancer-ref
 import { createWebDeploymentAlarm, deploymentAlarmName, resolveAlarmSettings } from '../deployment/deployment-alarms';
 import { ReleaseSafetyEstimate } from '../deployment/release-safety-estimate';
 import { deploymentAlarmNames, libraryAlarmsEnabled, releaseSafetyOf, strategyOf, warnShortBake } from '../deployment/service-deployment';
-import { checkDurationSeconds, checkPattern, checkRange, fail } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, checkPort, checkRange, fail } from '../validation/checks';
 import { checkTargetGroupTimes, validateLoadBalancedService } from './load-balanced-checks';
 import { ServiceBase } from './service-base';
 import { withHttpServiceConnect } from './service-connect';
@@ -117,6 +117,7 @@ export class WebService extends ServiceBase {
       healthCheck: {
         enabled: true,
         path: healthCheck.path ?? Defaults.healthCheckPath,
+        port: healthCheck.port !== undefined ? String(healthCheck.port) : undefined,
         protocol: elbv2.Protocol.HTTP,
         interval,
         timeout: healthCheck.timeout ?? Defaults.healthCheckTimeout,
@@ -129,6 +130,7 @@ export class WebService extends ServiceBase {
     // The tasks join the load balancer's shared target security group, which admits the load
     // balancer on this port: two rules per port for all services, not two per service.
     props.loadBalancer.openTargetPort(this.targetPort);
+    if (healthCheck.port !== undefined) props.loadBalancer.openTargetPort(healthCheck.port);
     const routeId = Names.uniqueId(this);
     if (!strategy.shiftsTraffic) {
       this.targetGroup.addTarget(withoutConnectionRules(this.ecsService.loadBalancerTarget({
@@ -236,6 +238,7 @@ function validateTargetContainer(scope: IConstruct, props: WebServiceProps): voi
 
 function validateHealthCheck(scope: IConstruct, healthCheck: TargetHealthCheck | undefined): void {
   if (!healthCheck) return;
+  checkPort(scope, 'healthCheck.port', healthCheck.port);
   checkPattern(scope, 'healthCheck.path', healthCheck.path, /^\/[\x21-\x7e]{0,1023}$/, 'use a path that starts with "/" (up to 1024 printable characters, no spaces)');
   // Application Load Balancer ranges.
   checkDurationSeconds(scope, 'healthCheck.interval', healthCheck.interval, 5, 300);

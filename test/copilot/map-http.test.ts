@@ -37,6 +37,11 @@ test('target_container naming the workload is the main container; a target_port 
   expect(warning).toHaveLength(1);
 });
 
+test('http.healthcheck.port: the load balancer checks that port', () => {
+  const { template } = synth(WEB + yaml('http:', '  path: /', '  healthcheck:', '    path: /health', '    port: 9090'));
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPort: '9090', HealthCheckPath: '/health' });
+});
+
 describe('target_container that cannot work fails at the manifest', () => {
   const errorOf = (manifest: string): string => {
     try {

@@ -300,3 +300,20 @@ describe('WebService settings', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 3000, ToPort: 3000, Description: 'Load balancer to its targets on 3000' });
   });
 });
+
+describe('WebService health check on another port than the traffic', () => {
+  test('the target group checks that port, and the load balancer may reach the tasks on it', () => {
+    // GIVEN / WHEN
+    const f = fixture();
+    webService(f, 'Web', { containerPort: 8080, healthCheck: { path: '/health', port: 9090 } });
+    // THEN
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPort: '9090', HealthCheckPath: '/health' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 9090, ToPort: 9090, Description: 'Load balancer to its targets on 9090' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080 });
+  });
+
+  test('a port out of range fails at synth', () => {
+    expect(() => webService(fixture(), 'Web', { healthCheck: { port: 70000 } })).toThrow(/healthCheck\.port 70000/);
+  });
+});
