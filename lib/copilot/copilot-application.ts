@@ -24,6 +24,7 @@ import { hasHttp } from './map-http';
 import { usesServiceConnect } from './map-service';
 import { copilotRepository, WorkloadContext } from './map-task';
 import { applyDependsOn } from './map-depends-on';
+import { deniesDefaultGroup } from './map-network';
 import { applyTaskDefOverrides } from './taskdef-overrides';
 import { buildScheduledJob, buildService, publishedTopics, subscriptions } from './map-workloads';
 
@@ -173,6 +174,7 @@ export class CopilotApplication extends Construct {
         name: workload.name,
         root: workspace.root,
         imageTag: props.imageTags?.[workload.name],
+        vpcImported: props.vpc !== undefined,
       };
       const topics = [...this.topics].filter(([key]) => key.startsWith(`${workload.name}/`)).map(([key, topic]) => ({ name: key.slice(workload.name.length + 1), topic }));
       if (workload.type === 'Scheduled Job') {
@@ -284,16 +286,17 @@ export class CopilotApplication extends Construct {
    * `COPILOT_SERVICE_DISCOVERY_ENDPOINT`) are not served: callers use Service Connect names.
    */
   private connectServices(workloads: readonly LoadedWorkload[]): void {
-    const connected = workloads.filter((w) => usesServiceConnect(w.reader)).map((w) => this.services.get(w.name)).filter((s): s is ServiceBase => s !== undefined);
+    // A workload with deny_default kept out of Copilot's shared group, so no other service reached it, nor it them.
+    const connected = workloads.filter((w) => usesServiceConnect(w.reader) && !deniesDefaultGroup(w.reader)).map((w) => this.services.get(w.name)).filter((s): s is ServiceBase => s !== undefined);
     for (const server of connected.filter((s) => s.serviceConnectPort !== undefined)) {
       for (const caller of connected.filter((s) => s !== server)) {
         // Rules only, no creation order between the services: Copilot knew no call graph either,
         // and any two connected services may call each other (allowServiceConnectFrom would order them).
         const description = `Service Connect from ${caller.node.id} (Copilot's network.connect)`;
-        for (const group of caller.ecsService.connections.securityGroups) {
-          server.securityGroup.addIngressRule(group, ec2.Port.tcp(server.serviceConnectPort!), description, true);
-          if (!group.allowAllOutbound) group.addEgressRule(server.securityGroup, ec2.Port.tcp(server.serviceConnectPort!), description, true);
-        }
+        // The caller's own group only, not a shared one of network.vpc.security_groups.
+        const group = caller.securityGroup;
+        server.securityGroup.addIngressRule(group, ec2.Port.tcp(server.serviceConnectPort!), description, true);
+        if (!group.allowAllOutbound) group.addEgressRule(server.securityGroup, ec2.Port.tcp(server.serviceConnectPort!), description, true);
       }
     }
     for (const workload of workloads) {

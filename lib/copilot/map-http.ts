@@ -63,29 +63,30 @@ function healthCheck(reader: ManifestReader): Pick<WebServiceOptions, 'healthChe
 
 /**
  * `http.target_container` and `http.target_port`: the container the load balancer reaches (the
- * main one, named by the workload as in Copilot, or a sidecar such as a proxy) and its port. A
- * sidecar without a `port` takes `target_port` as its port, as Copilot exposes it. A
- * `target_port` other than the container's port is left unread (Copilot opened a second port on
- * the container; this library reaches one), so synth names it.
+ * main one, named by the workload as in Copilot, or a sidecar such as a proxy) and its port.
+ * Without `target_container`, the container whose port is `target_port`, as Copilot picks it
+ * (copilot-cli `svc.go`, targetContainerFromTargetPort). A sidecar without a port is refused, as
+ * Copilot refuses it. A `target_port` no container has is left unread (Copilot opened a second
+ * port on the container; this library reaches one), so synth names it.
  */
 export function httpTarget(
   reader: ManifestReader, workloadName: string, containerPort: number | undefined, sidecars: SidecarOptions[] | undefined,
-): { targetContainerName?: string; sidecars?: SidecarOptions[] } {
+): { targetContainerName?: string; targetPort?: number } {
   const name = reader.string('http.target_container');
   const portNode = reader.peek('http.target_port');
-  const port = portNode === undefined ? undefined : Number(reader.peek('http.target_port')?.text ?? portNode.scalar);
-  if (name === undefined || name === workloadName) {
-    if (port === undefined || port === containerPort) reader.take('http.target_port');
-    return {};
+  const port = portNode === undefined ? undefined : Number(portNode.text ?? portNode.scalar);
+  let sidecar: SidecarOptions | undefined;
+  if (name === undefined) {
+    if (port !== undefined && port !== containerPort) sidecar = sidecars?.find((s) => s.containerPort === port);
+  } else if (name !== workloadName) {
+    sidecar = sidecars?.find((s) => s.containerName === name)
+      ?? reader.fail('http.target_container', reader.peek('http.target_container'), `names ${name}, which is not a container of this task`,
+        `use ${workloadName} (the main container) or a sidecar's name${sidecars?.length ? ` (${sidecars.map((s) => s.containerName).join(', ')})` : ''}`);
+    if (sidecar.containerPort === undefined) {
+      reader.fail('http.target_container', reader.peek('http.target_container'), `names sidecar ${name}, which exposes no port (Copilot refuses it too)`, `give sidecars.${name}.port`);
+    }
   }
-  const sidecar = sidecars?.find((s) => s.containerName === name)
-    ?? reader.fail('http.target_container', reader.peek('http.target_container'), `names ${name}, which is not a container of this task`,
-      `use ${workloadName} (the main container) or a sidecar's name${sidecars?.length ? ` (${sidecars.map((s) => s.containerName).join(', ')})` : ''}`);
-  if (sidecar.containerPort === undefined) {
-    if (port === undefined) reader.fail('http.target_container', reader.peek('http.target_container'), `names sidecar ${name}, which has no port`, `give sidecars.${name}.port, or http.target_port`);
-    reader.number('http.target_port', { min: 1, max: 65535 });
-    return { targetContainerName: name, sidecars: sidecars!.map((s) => s === sidecar ? { ...s, containerPort: port } : s) };
-  }
-  if (port === undefined || port === sidecar.containerPort) reader.take('http.target_port');
-  return { targetContainerName: name };
+  const targetPort = sidecar?.containerPort ?? containerPort;
+  if (port === undefined || port === targetPort) reader.take('http.target_port');
+  return sidecar ? { targetContainerName: sidecar.containerName, targetPort } : {};
 }

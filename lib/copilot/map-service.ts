@@ -20,7 +20,7 @@ export interface ServiceMapping {
   readonly backlogPerTask?: number;
 }
 
-export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kind: keyof typeof SCALING_METRICS): ServiceMapping {
+export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kind: keyof typeof SCALING_METRICS, behindLoadBalancer: boolean): ServiceMapping {
   const task = taskOptions(reader, ctx);
   const count = countOf(reader, kind);
   const rolling = reader.string('deployment.rolling');
@@ -42,7 +42,7 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
       minHealthyPercent: recreate ? 0 : undefined,
       maxHealthyPercent: recreate ? 100 : undefined,
       serviceConnect: serviceConnect(reader, ctx, task.containerPort),
-      ...taskNetwork(reader, ctx),
+      ...taskNetwork(reader, ctx, behindLoadBalancer ? 2 : 1),
     },
     backlogPerTask: count.backlogPerTask,
   };
@@ -52,9 +52,14 @@ export function serviceOptions(reader: ManifestReader, ctx: WorkloadContext, kin
 function serviceConnect(reader: ManifestReader, ctx: WorkloadContext, port: number | undefined): ServiceConnectOptions | undefined {
   const node = reader.peek('network.connect');
   if (node === undefined) return undefined;
-  const alias = node.entries ? reader.string('network.connect.alias') : undefined;
+  const name = serviceConnectName(reader, ctx);
   if (!node.entries && !reader.boolean('network.connect')) return undefined;
-  return port === undefined ? { clientOnly: true } : { name: alias ?? ctx.name };
+  return port === undefined ? { clientOnly: true } : { name };
+}
+
+/** The name a connected workload is published under: `network.connect.alias`, else the workload's. */
+export function serviceConnectName(reader: ManifestReader, ctx: WorkloadContext): string {
+  return (reader.peek('network.connect')?.entries ? reader.string('network.connect.alias') : undefined) ?? ctx.name;
 }
 
 function countOf(reader: ManifestReader, kind: keyof typeof SCALING_METRICS): { options: Pick<ServiceOptions, 'desiredCount' | 'scaling' | 'spot'>; backlogPerTask?: number } {

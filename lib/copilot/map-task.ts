@@ -26,6 +26,8 @@ export interface WorkloadContext {
   readonly repository: ecr.IRepository;
   /** The tag to deploy from that repository instead of building `image.build`. */
   readonly imageTag?: string;
+  /** Whether the cluster runs in a VPC the user passed (the `vpc` prop), not one this app builds. */
+  readonly vpcImported: boolean;
 }
 
 /**
@@ -170,6 +172,7 @@ function registryCredentials(reader: ManifestReader, ctx: WorkloadContext, field
     reader.fail(field, reader.peek(field), 'is not a Secrets Manager secret', 'give the ARN or name of the secret that holds the registry\'s username and password');
   }
   const id = `${sidecar ?? ''}RegistryCredentials`;
+  checkSecretName(reader, field, text);
   return !text.startsWith('arn:')
     ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, text)
     : /-[A-Za-z0-9]{6}$/.test(text)
@@ -275,14 +278,14 @@ export function secrets(reader: ManifestReader, ctx: WorkloadContext, mapField =
     const node = reader.peek(field) ?? reader.fail(field, undefined, 'is empty', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}');
     const id = `${idPrefix}Secret${i}${name.replace(/[^A-Za-z0-9]/g, '')}`;
     if (node.entries?.has('secretsmanager')) {
-      out[name] = secretsManagerSecret(ctx, id, unquote(reader.string(`${field}.secretsmanager`)!));
+      out[name] = secretsManagerSecret(reader, `${field}.secretsmanager`, ctx, id, unquote(reader.string(`${field}.secretsmanager`)!));
     } else if (node.entries) {
       reader.fail(field, node, 'is a secret form this library does not read', 'give an SSM parameter name or ARN, or {secretsmanager: <name>}; for from_cfn, pass the exported value to the container yourself');
     } else {
       // Copilot's docs quote ARNs inside the YAML string ("'arn:…'"); the value is what is inside.
       const value = unquote(reader.string(field)!);
       if (/^arn:[^:]+:secretsmanager:/.test(value)) {
-        out[name] = secretsManagerSecret(ctx, id, value);
+        out[name] = secretsManagerSecret(reader, field, ctx, id, value);
       } else if (/^arn:[^:]+:ssm:/.test(value)) {
         // An ARN is passed on as written, also of another account or Region, as Copilot did.
         out[name] = new ParameterArnSecret(value);
@@ -312,6 +315,17 @@ class ParameterArnSecret extends ecs.Secret {
   }
 }
 
+/**
+ * A secret named by its name ends up as a partial ARN (`arn:…:secret:<name>`), and Secrets
+ * Manager takes a partial ARN that ends in a hyphen and six characters for a complete one (the
+ * random suffix), so `db-secret` would not be found: ask for the complete ARN then.
+ */
+function checkSecretName(reader: ManifestReader, field: string, secretId: string): void {
+  if (secretId.startsWith('arn:') || !/-[A-Za-z0-9]{6}$/.test(secretId)) return;
+  reader.fail(field, reader.peek(field), `names the secret ${secretId}, whose end (a hyphen and six characters) Secrets Manager would take for the random suffix of a complete ARN, so it would not find it`,
+    'give the secret\'s complete ARN (with its suffix), from the Secrets Manager console or `aws secretsmanager describe-secret`');
+}
+
 function unquote(text: string): string {
   const match = /^(['"])(.*)\1$/.exec(text.trim());
   return match ? match[2] : text.trim();
@@ -322,11 +336,12 @@ function unquote(text: string): string {
  * suffix, or partial), then optionally `:json-key:version-stage:version-id`, as Copilot and the
  * ECS `valueFrom` write them.
  */
-function secretsManagerSecret(ctx: WorkloadContext, id: string, text: string): ecs.Secret {
+function secretsManagerSecret(reader: ManifestReader, field: string, ctx: WorkloadContext, id: string, text: string): ecs.Secret {
   const parts = text.split(':');
   // An ARN has seven colon-separated parts (arn:partition:secretsmanager:region:account:secret:name).
   const [secretId, rest] = text.startsWith('arn:') ? [parts.slice(0, 7).join(':'), parts.slice(7)] : [parts[0], parts.slice(1)];
   const [jsonKey, versionStage, versionId] = rest;
+  checkSecretName(reader, field, secretId);
   const secret = !secretId.startsWith('arn:')
     ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretId)
     : /-[A-Za-z0-9]{6}$/.test(secretId)

@@ -20,7 +20,7 @@ import { ManifestNode } from './manifest-tree';
 import { hasHttp, httpOptions, httpTarget } from './map-http';
 import { nlbOptions } from './map-nlb';
 import { rollbackAlarms } from './map-rollback-alarms';
-import { serviceOptions } from './map-service';
+import { serviceConnectName, serviceOptions } from './map-service';
 import { taskNetwork } from './map-network';
 import { seconds, taskOptions, WorkloadContext } from './map-task';
 
@@ -90,7 +90,7 @@ export function buildService(
 ): ServiceBase {
   const reader = workload.reader;
   const kind = workload.type === 'Worker Service' ? 'worker' : loadBalancer ? 'loadBalanced' : 'backend';
-  const mapped = serviceOptions(reader, ctx, kind);
+  const mapped = serviceOptions(reader, ctx, kind, kind === 'loadBalanced' || network !== undefined);
   const rollback = rollbackAlarms(reader, scope, workload.name, workload.type === 'Worker Service');
   const options = rollback ? { ...mapped.options, deployment: { alarms: { additionalAlarms: rollback.additionalAlarms } } } : mapped.options;
   const backlogPerTask = mapped.backlogPerTask;
@@ -110,8 +110,10 @@ export function buildService(
     // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
     // several may share a path; callers reach them by that name.
     const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);
-    const target = httpTarget(reader, workload.name, options.containerPort, options.sidecars);
-    const web = new WebService(scope, workload.name, { ...options, ...http, ...target, hostHeaders, cluster, loadBalancer });
+    const { targetContainerName, targetPort } = httpTarget(reader, workload.name, options.containerPort, options.sidecars);
+    // Copilot's Service Connect name serves the load balancer's target: the sidecar's port when it is one.
+    const serviceConnect = targetPort !== undefined && options.serviceConnect ? { name: serviceConnectName(reader, ctx), port: targetPort } : options.serviceConnect;
+    const web = new WebService(scope, workload.name, { ...options, ...http, targetContainerName, serviceConnect, hostHeaders, cluster, loadBalancer });
     if (reader.boolean('http.stickiness')) {
       // Copilot's alb.yml sets stickiness.enabled on the target group; its type defaults to the load balancer's cookie.
       web.targetGroup.setAttribute('stickiness.enabled', 'true');
@@ -165,7 +167,7 @@ export function buildScheduledJob(
   const schedule = copilotSchedule(reader);
   const job = new ScheduledTask(scope, workload.name, {
     ...taskOptions(reader, ctx),
-    ...taskNetwork(reader, ctx),
+    ...taskNetwork(reader, ctx, 1),
     cluster,
     schedule: schedule.schedule,
     enabled: schedule.enabled,

@@ -16,6 +16,8 @@ import { ServiceOptions } from './service-options';
 export function validateLoadBalancedService(
   scope: IConstruct, props: ServiceOptions & { readonly containerPort?: number },
   cluster: IServiceCluster, loadBalancer: { readonly vpc?: ec2.IVpc; readonly node: { readonly path: string } },
+  // null: the main container has no port (the load balancer reaches a sidecar).
+  mainPort: number | null = props.containerPort ?? Defaults.containerPort,
 ): void {
   const lbVpc = loadBalancer.vpc;
   const resolve = (vpc: ec2.IVpc) => JSON.stringify(Stack.of(scope).resolve(vpc.vpcId));
@@ -24,7 +26,7 @@ export function validateLoadBalancedService(
       'give a load balancer and a cluster in the same VPC');
   }
   validateServiceOptions(scope, props, cluster, {
-    containerPort: props.containerPort ?? Defaults.containerPort,
+    containerPort: mainPort ?? undefined,
     hasLoadBalancer: true,
   });
 }

@@ -326,8 +326,8 @@ export abstract class ServiceBase extends Construct implements ec2.IConnectable 
   /** The ECS service's ARN. */
   public readonly serviceArn!: string;
   /**
-   * The tasks' security group. A WebService's admits only the load balancer on the container
-   * port (through the load balancer's shared target security group, which the tasks also join);
+   * The tasks' security group. A WebService's admits only the load balancer on the target port
+   * (through the load balancer's shared target security group, which the tasks also join);
    * a WorkerService's has no ingress except allowed Service Connect callers.
    */
   public readonly securityGroup!: ec2.SecurityGroup;

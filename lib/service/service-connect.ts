@@ -109,14 +109,15 @@ function mappedPorts(props: ServiceOptions, containerPort: number | undefined): 
 }
 
 /**
- * A web service's props with Service Connect's protocol defaulted: its main container port is the
- * one its load balancer reaches over HTTP, so when that port is the published one it is
+ * A web service's props with Service Connect's protocol defaulted: `httpPort` is the port its
+ * load balancer reaches over HTTP (the main container's, or the target sidecar's), so when that
+ * port is the published one (`serviceConnect.port`, else the main `containerPort`) it is
  * published as HTTP (per-request metrics and handling in the proxy), unless `appProtocol` says
- * otherwise. A sidecar's port keeps TCP: nothing says what it speaks.
+ * otherwise. Other ports keep TCP: nothing says what they speak.
  */
-export function withHttpServiceConnect<T extends ServiceOptions>(props: T, containerPort: number): T {
+export function withHttpServiceConnect<T extends ServiceOptions>(props: T, containerPort: number | undefined, httpPort: number | undefined = containerPort): T {
   const sc = props.serviceConnect;
-  if (!sc || sc.clientOnly || sc.appProtocol !== undefined || (sc.port ?? containerPort) !== containerPort) return props;
+  if (!sc || sc.clientOnly || sc.appProtocol !== undefined || (sc.port ?? containerPort) !== httpPort) return props;
   return { ...props, serviceConnect: { ...sc, appProtocol: ServiceConnectProtocol.HTTP } };
 }
 

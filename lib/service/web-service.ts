@@ -18,6 +18,7 @@ import { checkTargetGroupTimes, validateLoadBalancedService } from './load-balan
 import { ServiceBase } from './service-base';
 import { withHttpServiceConnect } from './service-connect';
 import { TargetHealthCheck, WebServiceOptions } from './web-service-options';
+import { SidecarOptions } from '../task-definition/container-options';
 import { MAIN_CONTAINER_NAME } from '../task-definition/service-task-options';
 
 /**
@@ -47,7 +48,11 @@ export class WebService extends ServiceBase {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The listener rule, or undefined when the service is the listener's default action. */
   public readonly listenerRule?: elbv2.ApplicationListenerRule;
-  /** The port of the main container. */
+  /**
+   * The port of the main container. When the load balancer reaches a sidecar
+   * (`targetContainerName`) and no `containerPort` is given, the main container has no port and
+   * this is the target port.
+   */
   public readonly containerPort: number;
   /** The container the load balancer reaches: the main one unless `targetContainerName` names a sidecar. */
   public readonly targetContainerName: string;
@@ -80,9 +85,9 @@ export class WebService extends ServiceBase {
     super(scope, id);
     validateWebService(this, props);
 
-    this.containerPort = props.containerPort ?? Defaults.containerPort;
-    const targetSidecar = props.targetContainerName === undefined ? undefined : props.sidecars?.find((s) => s.containerName === props.targetContainerName);
-    this.targetPort = targetSidecar?.containerPort ?? this.containerPort;
+    const mainPort = mainPortOf(props);
+    this.targetPort = targetSidecarOf(props)?.containerPort ?? mainPort!;
+    this.containerPort = mainPort ?? this.targetPort;
     const healthCheck = props.healthCheck ?? {};
     const interval = healthCheck.interval ?? Defaults.healthCheckInterval;
     const healthyThresholdCount = healthCheck.healthyThresholdCount ?? Defaults.healthyThresholdCount;
@@ -96,9 +101,10 @@ export class WebService extends ServiceBase {
     const alarmNames = deploymentAlarmNames(props, [deploymentAlarmName(this, 'DeploymentAlarm')]);
 
     // Its main port speaks HTTP (the load balancer's target group says so): Service Connect too.
-    this._createService(withHttpServiceConnect(props, this.containerPort), props.cluster, {
+    // The target group speaks HTTP to the target port: Service Connect on that port too.
+    this._createService(withHttpServiceConnect(props, mainPort, this.targetPort), props.cluster, {
       deploymentAlarmNames: alarmNames,
-      containerPort: this.containerPort,
+      containerPort: mainPort,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Defaults.healthCheckGracePeriod,
       // Unchanged since 0.1: a new description would replace the group. Load balancer traffic now
       // comes through the load balancer's target security group.
@@ -195,8 +201,8 @@ export class WebService extends ServiceBase {
   /**
    * The connections of the tasks' own security group, so other resources can allow this
    * service. Not the load balancer's shared target group: allowing this service must not allow
-   * every other service behind the same load balancer. (`ecsService.connections` holds both
-   * groups: a WorkerService, whose tasks join only their own group, returns that.)
+   * every other service behind the same load balancer, nor `additionalSecurityGroups`
+   * (`ecsService.connections` holds all of them).
    */
   public get connections(): ec2.Connections {
     return this.securityGroup.connections;
@@ -218,10 +224,23 @@ function validateWebService(scope: IConstruct, props: WebServiceProps): void {
     fail(scope, 'deployment.strategy.testPort', testPort, `needs a test listener on the load balancer, and ${props.loadBalancer.node.path} is an existing listener this app does not own`,
       'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');
   }
-  validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer);
+  validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer, mainPortOf(props) ?? null);
   validateTargetContainer(scope, props);
   validateHealthCheck(scope, props.healthCheck);
   checkTargetGroupTimes(scope, props);
+}
+
+/** The sidecar `targetContainerName` names, if it names one. */
+function targetSidecarOf(props: WebServiceProps): SidecarOptions | undefined {
+  return props.targetContainerName === undefined ? undefined : props.sidecars?.find((s) => s.containerName === props.targetContainerName);
+}
+
+/**
+ * The main container's port: `containerPort`, else 8080, except when the load balancer reaches a
+ * sidecar: then the main container has a port only if it is given.
+ */
+function mainPortOf(props: WebServiceProps): number | undefined {
+  return props.containerPort ?? (targetSidecarOf(props) ? undefined : Defaults.containerPort);
 }
 
 /** `targetContainerName` names a sidecar with a port, other than the main container's. */

@@ -54,9 +54,9 @@ export interface OneOffTaskProps extends ServiceTaskOptions {
   readonly managedInstancesCapacity?: ManagedInstancesCapacity;
 
   /**
-   * Security groups the tasks join besides their own, such as one a database admits. Groups of
-   * the cluster's VPC; ECS takes at most five per task, the task's own group (and a web service's
-   * load balancer target group) included. A change starts a deployment.
+   * Security groups the task joins besides its own, such as one a database admits. Groups of the
+   * cluster's VPC; ECS takes at most five per task, the task's own group included. A change
+   * applies to the next run.
    *
    * @default - only the task's own group
    */

@@ -160,15 +160,12 @@ export class WorkerService extends ServiceBase {
   }
 
   /**
-   * The ECS service's connections, so other resources can allow this service. They hold the
-   * same security group as `securityGroup.connections` (the tasks join no other), so rules made
-   * through either are the same; but this is the service's own Connections object, which
-   * aws-cdk-lib also hands out as the service's load balancer target, so a group added to it
-   * later (`ecsService.connections.addSecurityGroup`) gets the rules made through it too. A
-   * WebService returns its security group's connections instead (see WebService.connections).
+   * The connections of the tasks' own security group, so other resources can allow this
+   * service. Not `additionalSecurityGroups`: allowing this service must not allow everything else
+   * in a shared group (`ecsService.connections` holds those too). As WebService.connections.
    */
   public get connections(): ec2.Connections {
-    return this.ecsService.connections;
+    return this.securityGroup.connections;
   }
 }
 

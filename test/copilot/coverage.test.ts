@@ -24,6 +24,8 @@ const KNOWN_LIBRARY_WARNINGS = new Set([
   'ecs-service-kit:rerun-with-sidecars',
   // the test environment logs to its own bucket (access_logs.bucket_name), whose policy is the user's to set
   'ecs-service-kit:imported-access-log-bucket',
+  // the test environment's VPC is created here, and the workloads join groups of CloudFormation exports
+  'ecs-service-kit:copilot-security-group-vpc',
 ]);
 
 /**

@@ -22,12 +22,26 @@ test('http.target_container: the load balancer reaches the sidecar on its port, 
   template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8081 });
 });
 
-test('a sidecar without a port takes target_port, as Copilot exposes it', () => {
-  const { template } = synth(WEB + yaml('http:', '  path: /', '  target_container: nginx', '  target_port: 8443') + NGINX());
-  template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-    ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'nginx', PortMappings: [Match.objectLike({ ContainerPort: 8443 })] })]),
-  });
-  template.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerName: 'nginx', ContainerPort: 8443 })] });
+test('target_port alone, the port of a sidecar, sends the traffic to that sidecar, as Copilot picks it (review finding)', () => {
+  const { template, stack } = synth(WEB + yaml('http:', '  path: /', '  target_port: 8081') + NGINX(8081));
+  template.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerName: 'nginx', ContainerPort: 8081 })] });
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('target_port is not mapped'))).toEqual([]);
+});
+
+test('with network.connect, Service Connect publishes the target sidecar\'s port under the workload\'s name, as Copilot did (review finding)', () => {
+  const { template } = synth(WEB + yaml('http:', '  path: /', '  target_container: nginx', 'network:', '  connect: true') + NGINX(8081));
+  const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+  expect(service.Properties.ServiceConnectConfiguration.Services).toEqual([expect.objectContaining({ PortName: 'nginx-8081', ClientAliases: [{ DnsName: 'web', Port: 8081 }] })]);
+});
+
+test('a Backend Service without image.port reaches its sidecar, and its main container gets no port (review finding)', () => {
+  const backend = yaml('name: web', 'type: Backend Service', 'image:', '  build: app/Dockerfile', 'http:', '  path: /', '  target_container: nginx', 'network:', '  connect: true') + NGINX(8080);
+  const { template } = synth(backend);
+  const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+  expect(taskDefinition.Properties.ContainerDefinitions[0].PortMappings).toBeUndefined();
+  template.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerName: 'nginx', ContainerPort: 8080 })] });
+  const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+  expect(service.Properties.ServiceConnectConfiguration.Services[0].ClientAliases).toEqual([{ DnsName: 'web', Port: 8080 }]);
 });
 
 test('target_container naming the workload is the main container; a target_port other than image.port is named at synth', () => {
@@ -58,8 +72,8 @@ describe('target_container that cannot work fails at the manifest', () => {
       .toMatch(/copilot\/web\/manifest\.yml:8 http\.target_container.*names envoy, which is not a container of this task.*\(nginx\)/);
   });
 
-  test('a sidecar with no port and no target_port', () => {
-    expect(errorOf(WEB + yaml('http:', '  path: /', '  target_container: nginx') + NGINX()))
-      .toMatch(/http\.target_container.*names sidecar nginx, which has no port/);
+  test('a sidecar with no port, even with target_port (Copilot refuses it too)', () => {
+    expect(errorOf(WEB + yaml('http:', '  path: /', '  target_container: nginx', '  target_port: 8443') + NGINX()))
+      .toMatch(/http\.target_container.*names sidecar nginx, which exposes no port \(Copilot refuses it too\).*give sidecars\.nginx\.port/);
   });
 });

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigurationErrors, CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
@@ -98,20 +99,53 @@ test('credentials that are not a Secrets Manager secret fail at the manifest', (
 });
 
 describe('network.vpc of a workload', () => {
-  test('security_groups (ids and from_cfn exports) are joined by the tasks, after their own group; placement private is the library\'s own', () => {
-    // GIVEN a worker and a job, one in the list form, one in the map form with deny_default
-    const { stack, template } = synth({
-      'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    placement: private', '    security_groups:', '      - sg-0123456789abcdef0', '      - from_cfn: shop-db-sg'),
-      'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'image:', '  build: app/Dockerfile', 'on:', '  schedule: "@daily"',
-        'network:', '  vpc:', '    security_groups:', '      deny_default: true', '      groups: [sg-0123456789abcdef0]'),
+  test('security_groups (ids and from_cfn exports) are joined by the tasks after their own group, in the VPC the user passes; placement private is the library\'s own', () => {
+    // GIVEN the environment's VPC passed as vpc, a worker in the list form, a job in the map form with deny_default
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });
+    new CopilotApplication(stack, 'Shop', {
+      environment: 'prod', vpc,
+      workspace: writeWorkspace({
+        'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    placement: private', '    security_groups:', '      - sg-0123456789abcdef0', '      - from_cfn: shop-db-sg'),
+        'copilot/job/manifest.yml': yaml('name: job', 'type: Scheduled Job', 'image:', '  build: app/Dockerfile', 'on:', '  schedule: "@daily"',
+          'network:', '  vpc:', '    security_groups:', '      deny_default: true', '      groups: [sg-0123456789abcdef0]'),
+      }),
     });
+    const template = Template.fromStack(stack);
     // THEN
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.slice(1)).toEqual(['sg-0123456789abcdef0', { 'Fn::ImportValue': 'shop-db-sg' }]);
     const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
     expect(schedule.Properties.Target.EcsParameters.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[1]).toBe('sg-0123456789abcdef0');
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('network\\.vpc'));
-    expect(warnings).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('network\\.vpc|copilot-security-group-vpc'))).toEqual([]);
+  });
+
+  test('an existing group next to a VPC this app creates fails at the manifest: ECS refuses groups of another VPC (review finding)', () => {
+    expect(() => synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups: [sg-0123456789abcdef0]') }))
+      .toThrow(/copilot\/worker\/manifest\.yml:7 network\.vpc\.security_groups\[0\].*is an existing group, so in another VPC than the one this application creates.*pass the environment's VPC as the vpc prop/);
+  });
+
+  test('an exported group next to a VPC this app creates warns, naming the export (review finding)', () => {
+    const { stack } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups:', '      - from_cfn: shop-db-sg') });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-security-group-vpc'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toMatch(/imports the groups of the exports shop-db-sg; this application creates its own VPC/);
+  });
+
+  test('more groups than ECS takes beside the task\'s own and the load balancer\'s fails at the manifest (review finding)', () => {
+    const web = yaml('name: web', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: /',
+      'network:', '  vpc:', '    security_groups:', ...[1, 2, 3, 4].map((i) => `      - from_cfn: group-${i}`));
+    expect(() => synth({ 'copilot/web/manifest.yml': web })).toThrow(/copilot\/web\/manifest\.yml:10 network\.vpc\.security_groups.*lists 4 groups, and with the task's own and the load balancer's target group ECS takes five per task; list at most 3/);
+  });
+
+  test('deny_default keeps a connected workload out of the Service Connect rules, as it kept out of Copilot\'s shared group (review finding)', () => {
+    const api = yaml('name: api', 'type: Backend Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'network:', '  connect: true');
+    const { template } = synth({
+      'copilot/api/manifest.yml': api,
+      'copilot/worker/manifest.yml': WORKER + yaml('network:', '  connect: true', '  vpc:', '    security_groups:', '      deny_default: true'),
+    });
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter((r) => String(r.Properties.Description).includes('network.connect'));
+    expect(ingress).toEqual([]);
   });
 
   test('placement public is named at synth: the tasks run in private subnets', () => {
@@ -127,7 +161,15 @@ describe('network.vpc of a workload', () => {
 });
 
 test('a misspelt field under network.vpc.security_groups is still named at synth', () => {
-  const { stack } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups:', '      deny_defualt: true', '      groups: [sg-0123456789abcdef0]') });
+  const { stack } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('network:', '  vpc:', '    security_groups:', '      deny_defualt: true', '      groups: [{from_cfn: shop-db-sg}]') });
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('security_groups\\.deny_defualt'));
   expect(warnings).toHaveLength(1);
+});
+
+test('a secret named with a hyphen and six characters at its end fails at the manifest: Secrets Manager would take them for an ARN suffix (review finding)', () => {
+  expect(() => synth({
+    'copilot/worker/manifest.yml': yaml('name: worker', 'type: Worker Service', 'image:', '  location: registry.example.com/w:1', '  credentials: dockerhub-secret'),
+  })).toThrow(/copilot\/worker\/manifest\.yml:5 image\.credentials.*names the secret dockerhub-secret.*give the secret's complete ARN/);
+  expect(() => synth({ 'copilot/worker/manifest.yml': WORKER + yaml('secrets:', '  DB_PASSWORD:', "    secretsmanager: 'prod/db-secret:password::'") }))
+    .toThrow(/secrets\.DB_PASSWORD\.secretsmanager.*names the secret prod\/db-secret/);
 });

@@ -54,3 +54,22 @@ describe('additionalSecurityGroups ECS would refuse fail at synth', () => {
     })).toThrow(/additionalSecurityGroups\[1\].*is in the list twice/);
   });
 });
+
+test('allowing a caller with additional groups admits the caller\'s own group only, not everything in the shared ones (review finding)', () => {
+  // GIVEN a worker in a shared "database clients" group, calling a web service over Service Connect
+  const stack = testStack();
+  const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false, serviceConnectNamespace: 'internal' });
+  const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+  const shared = ec2.SecurityGroup.fromSecurityGroupId(stack, 'DbClients', 'sg-0123456789abcdef0', { mutable: false });
+  const api = new WebService(stack, 'Api', { cluster, loadBalancer, image: NGINX, serviceConnect: { name: 'api' } });
+  const worker = new WorkerService(stack, 'Worker', { cluster, image: NGINX, serviceConnect: { clientOnly: true }, additionalSecurityGroups: [shared] });
+  // WHEN
+  api.allowServiceConnectFrom(worker);
+  // THEN
+  const template = Template.fromStack(stack);
+  template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0123456789abcdef0' }, 0);
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    FromPort: 8080, SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(worker.securityGroup.node.defaultChild as any), 'GroupId'] },
+  });
+  expect(worker.connections.securityGroups).toEqual([worker.securityGroup]);
+});

@@ -76,3 +76,22 @@ describe('targetContainerName that cannot work fails at synth', () => {
       .toThrow(/targetContainerName.*"proxy".*names a sidecar without a containerPort/);
   });
 });
+
+test('without containerPort, a WebService that reaches a sidecar gives its main container no port (it may listen on none)', () => {
+  // GIVEN / WHEN the sidecar listens on 8080, which the main container would otherwise default to
+  const stack = testStack();
+  const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+  const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
+  const web = new WebService(stack, 'Web', { cluster, loadBalancer, image: NGINX, sidecars: [{ ...PROXY, containerPort: 8080 }], targetContainerName: 'proxy' });
+  // THEN
+  expect(web.containerPort).toBe(8080);
+  const taskDefinition = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0];
+  expect(taskDefinition.Properties.ContainerDefinitions[0].PortMappings).toBeUndefined();
+});
+
+test('update with blue/green: moving the target to a sidecar replaces both target groups, which the deploy checks refuse (the shifted rule would reset to an empty group)', () => {
+  const blueGreen = { deployment: { strategy: DeploymentStrategy.blueGreen() } };
+  const before = Template.fromStack(build({ sidecars: [PROXY], ...blueGreen }).stack).toJSON();
+  const after = Template.fromStack(build({ sidecars: [PROXY], targetContainerName: 'proxy', ...blueGreen }).stack).toJSON();
+  expect(errorsOf(compareTemplates({ TestStack: before }, { TestStack: after })).map(describeHazard).join('\n')).toMatch(/shifted-rule-reset/);
+});
