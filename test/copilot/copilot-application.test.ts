@@ -2,11 +2,11 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ConfigurationErrors, CopilotApplication, CopilotApplicationProps, WebService, WorkerService } from '../../lib';
+import { CopilotApplication, CopilotApplicationProps, WebService, WorkerService } from '../../lib';
 import { MAIN_CONTAINER_NAME } from '../../lib/task-definition/service-task-options';
 import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const EXAMPLE_WORKSPACE = path.join(__dirname, '..', '..', 'examples', 'from-copilot');
 
@@ -16,13 +16,7 @@ function build(props: Partial<CopilotApplicationProps> & { workspace: string }, 
 
 /** The error a workspace's construction throws, as text (and it is the library's configuration error). */
 function errorOf(props: Partial<CopilotApplicationProps> & { workspace: string }): string {
-  try {
-    build(props);
-  } catch (e) {
-    expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-    return String(e);
-  }
-  throw new Error('expected the construct to fail');
+  return configurationErrorOf(() => build(props));
 }
 
 const STACK = 'TestStack';

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
 const SIDECARS = yaml(
@@ -17,13 +17,7 @@ function containersOf(files: Record<string, string>): { Name: string; DependsOn?
 }
 
 function errorOf(files: Record<string, string>): string {
-  try {
-    containersOf(files);
-  } catch (e) {
-    expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-    return String(e);
-  }
-  throw new Error('expected the construct to fail');
+  return configurationErrorOf(() => containersOf(files));
 }
 
 test('depends_on orders the containers\' start as written', () => {

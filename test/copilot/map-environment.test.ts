@@ -1,7 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const WEB = yaml('name: web', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: /');
 
@@ -39,15 +39,7 @@ test('flow_logs: true and access_logs: true are the library\'s own (it logs anyw
 });
 
 describe('environment settings CloudWatch or ELB would refuse fail at the manifest', () => {
-  const errorOf = (environment: string): string => {
-    try {
-      synth(environment);
-    } catch (e) {
-      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-      return String(e);
-    }
-    throw new Error('expected the construct to fail');
-  };
+  const errorOf = (environment: string): string => configurationErrorOf(() => synth(environment));
 
   test('a flow-log retention CloudWatch Logs does not offer', () => {
     expect(errorOf(yaml('network:', '  vpc:', '    flow_logs:', '      retention: 15'))).toMatch(/environments\/prod\/manifest\.yml:\d+ network\.vpc\.flow_logs\.retention.*is not a retention CloudWatch Logs offers.*14/);

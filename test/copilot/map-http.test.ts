@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const WEB = yaml('name: web', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 8080');
 const NGINX = (port?: number) => yaml('sidecars:', '  nginx:', '    image: public.ecr.aws/nginx/nginx:1.27', ...(port ? [`    port: ${port}`] : []));
@@ -57,15 +57,7 @@ test('http.healthcheck.port: the load balancer checks that port', () => {
 });
 
 describe('target_container that cannot work fails at the manifest', () => {
-  const errorOf = (manifest: string): string => {
-    try {
-      synth(manifest);
-    } catch (e) {
-      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-      return String(e);
-    }
-    throw new Error('expected the construct to fail');
-  };
+  const errorOf = (manifest: string): string => configurationErrorOf(() => synth(manifest));
 
   test('a container the task does not have', () => {
     expect(errorOf(WEB + yaml('http:', '  path: /', '  target_container: envoy') + NGINX(8081)))

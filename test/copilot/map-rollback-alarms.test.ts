@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { CopilotApplication } from '../../lib';
 import { alarmTimingOf, goesOffInsideWatch } from '../../lib/deployment/alarm-window';
 import { compareTemplates, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const WEB = yaml('name: web', 'type: Load Balanced Web Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: /');
 const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
@@ -109,15 +109,7 @@ test('update: adding and removing rollback alarms changes the service in place a
 });
 
 describe('rollback_alarms Copilot would refuse fail at the manifest', () => {
-  const errorOf = (files: Record<string, string>): string => {
-    try {
-      synth(files);
-    } catch (e) {
-      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-      return String(e);
-    }
-    throw new Error('expected the construct to fail');
-  };
+  const errorOf = (files: Record<string, string>): string => configurationErrorOf(() => synth(files));
 
   test('messages_delayed on a service that has no queue', () => {
     expect(errorOf({ 'copilot/web/manifest.yml': WEB + yaml('deployment:', '  rollback_alarms:', '    messages_delayed: 5') }))

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ConfigurationErrors, CopilotApplication } from '../../lib';
+import { CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
-import { writeWorkspace, yaml } from './workspace-fixture';
+import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
 
 const WORKER = yaml('name: worker', 'type: Worker Service', 'image:', '  build: app/Dockerfile');
 
@@ -51,15 +51,7 @@ test('an env_file named .env, as Copilot accepts it, is uploaded under a key ECS
 });
 
 describe('env_file Copilot would refuse, or that is not there, fails at the manifest', () => {
-  const errorOf = (files: Record<string, string>): string => {
-    try {
-      synth(files);
-    } catch (e) {
-      expect(ConfigurationErrors.isConfigurationError(e)).toBe(true);
-      return String(e);
-    }
-    throw new Error('expected the construct to fail');
-  };
+  const errorOf = (files: Record<string, string>): string => configurationErrorOf(() => synth(files));
 
   test('a file not named .env', () => {
     expect(errorOf({ 'config/worker.txt': 'A=1\n', 'copilot/worker/manifest.yml': WORKER + yaml('env_file: config/worker.txt') }))
