@@ -107,6 +107,9 @@ export function buildService(
     });
   } else if (loadBalancer) {
     const http = httpOptions(reader);
+    // The load balancer redirects HTTP to HTTPS when it has a certificate, and serves HTTP without one:
+    // Copilot's redirect_to_https (true by default) does the same; false next to a certificate is left unread.
+    if (!(reader.peek('http.redirect_to_https')?.scalar === false && loadBalancer.certificate !== undefined)) reader.boolean('http.redirect_to_https');
     // Copilot routes a Backend Service by the host <svc>.<env>.<app>.internal (or its aliases), so
     // several may share a path; callers reach them by that name.
     const hostHeaders = http.hostHeaders ?? (workload.type === 'Backend Service' ? [internalHostName(ctx)] : undefined);

@@ -51,6 +51,24 @@ test('target_container naming the workload is the main container; a target_port 
   expect(warning).toHaveLength(1);
 });
 
+test('http.redirect_to_https: true is the load balancer\'s own behaviour; false next to a certificate is named at synth', () => {
+  const withCertificate = (redirect: boolean) => {
+    const stack = testStack();
+    new CopilotApplication(stack, 'Shop', {
+      environment: 'prod',
+      workspace: writeWorkspace({
+        'copilot/web/manifest.yml': WEB + yaml('http:', '  path: /', `  redirect_to_https: ${redirect}`),
+        'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment', 'http:', '  public:', '    certificates: [arn:aws:acm:us-east-1:123456789012:certificate/abc]'),
+      }),
+    });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('redirect_to_https is not mapped'));
+  };
+  expect(withCertificate(true)).toEqual([]);
+  expect(withCertificate(false)).toHaveLength(1);
+  // without a certificate nothing redirects, on either side
+  expect(Annotations.fromStack(synth(WEB + yaml('http:', '  path: /', '  redirect_to_https: false')).stack).findWarning('*', Match.stringLikeRegexp('redirect_to_https'))).toEqual([]);
+});
+
 test('http.healthcheck.port: the load balancer checks that port', () => {
   const { template } = synth(WEB + yaml('http:', '  path: /', '  healthcheck:', '    path: /health', '    port: 9090'));
   template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, HealthCheckPort: '9090', HealthCheckPath: '/health' });
