@@ -13,9 +13,9 @@ module.exports = {
   moduleNameMapper: {},
   testTimeout: 120000,
   maxWorkers: 2,
-  // Time of npm test (docs/development.md): every test file synthesizes without creation stack
-  // traces (test/util/jest-setup.ts), and each worker compiles a node_modules module once for all
-  // its test files (test/util/jest-runtime.js).
+  // Time of npm test (docs/development.md): every test file synthesizes without creation and
+  // annotation stack traces (test/util/jest-setup.ts), and each worker reads and compiles a module
+  // once for all its test files (test/util/jest-runtime.js).
   setupFiles: ['<rootDir>/test/util/jest-setup.ts'],
   runtime: '<rootDir>/test/util/jest-runtime.js',
   // The longest files first, also on a fresh clone without Jest's timing cache.

@@ -119,22 +119,34 @@ function listRuleFiles(dir: string): string[] {
   }).sort();
 }
 
-/** The rule files that can match a resource of these types (a file naming no type is always kept). */
-export function relevantRules(types: Set<string>): string[] {
+/**
+ * The rule files that can match a resource of these types (a file naming no type is always kept),
+ * and, when controls are given, only the files whose messages name one of them: a finding's control
+ * is read from its rule's message (`[CT.….PR.n]: title`), so no other file can report it, and each
+ * file is evaluated on its own.
+ */
+export function relevantRules(types: Set<string>, controls: readonly string[] = []): string[] {
   return listRuleFiles(RULES_DIR).filter((file) => {
-    const named = fs.readFileSync(file, 'utf8').match(/"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"/g);
+    const text = fs.readFileSync(file, 'utf8');
+    if (controls.length > 0 && !controls.some((c) => text.includes(`[${c}]`))) return false;
+    const named = text.match(/"AWS::[A-Za-z0-9]+::[A-Za-z0-9]+"/g);
     return !named || named.some((t) => types.has(t.slice(1, -1)));
   });
 }
 
 type Template = { Resources?: Record<string, { Type?: string }> };
 
-/** Runs cfn-guard over the templates and returns one finding per (template, control, resource). */
-export function runGuard(templates: string[], targetOf: (template: string) => string): Finding[] {
+/**
+ * Runs cfn-guard over the templates and returns one finding per (template, control, resource); of
+ * the given controls only, when any are given (the same findings of those controls as a run of
+ * every rule, in a fraction of the time: one rule file per control instead of about 60).
+ */
+export function runGuard(templates: string[], targetOf: (template: string) => string, controls: readonly string[] = []): Finding[] {
   const parsed = new Map<string, Template>(templates.map((t) => [t, JSON.parse(fs.readFileSync(t, 'utf8')) as Template]));
   const types = new Set<string>();
   for (const t of parsed.values()) for (const r of Object.values(t.Resources ?? {})) if (r.Type) types.add(r.Type);
-  const rules = relevantRules(types);
+  const rules = relevantRules(types, controls);
+  if (rules.length === 0) return []; // no rule applies to these templates (cfn-guard needs one)
   const args = ['validate', ...rules.flatMap((r) => ['--rules', r]), ...templates.flatMap((t) => ['--data', t]),
     '--output-format', 'json', '--show-summary', 'none', '--structured'];
   let stdout: string;

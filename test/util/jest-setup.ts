@@ -14,6 +14,13 @@
  * this test file's copy: processes a test spawns do not get it.
  */
 const NO_CREATION_STACK_TRACES = { 'aws:cdk:disable-creation-stack-traces': true };
+/**
+ * No stack traces on annotations either: each warning, info and error of Annotations records
+ * where it was added (the `trace` of its metadata entry, as above never in a template or in its
+ * message) unless `aws:cdk:disable-stack-trace` is set; about 0.7 s of `npm test`. Tests read
+ * an annotation's message and path, never its trace.
+ */
+const NO_ANNOTATION_STACK_TRACES = { 'aws:cdk:disable-stack-trace': true };
 
 const given = process.env.CDK_CONTEXT_JSON ? JSON.parse(process.env.CDK_CONTEXT_JSON) as Record<string, unknown> : {};
-process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...NO_CREATION_STACK_TRACES, ...given });
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...NO_CREATION_STACK_TRACES, ...NO_ANNOTATION_STACK_TRACES, ...given });
