@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -55,7 +55,7 @@ export function loadBalancerProps(scope: Construct, env: ManifestReader | undefi
   return {
     vpc,
     internetFacing: which === 'public',
-    sslPolicy: sslPolicy(env, which),
+    sslPolicy: sslPolicy(scope, env, which, certificates.length === 1),
     ...accessLogs,
     certificate: certificates.length === 1 ? acm.Certificate.fromCertificateArn(scope, `${which === 'public' ? 'Public' : 'Internal'}Certificate`, certificates[0]) : undefined,
     allowedCidrs: sourceIps,
@@ -94,17 +94,29 @@ function flowLogRetention(env: ManifestReader | undefined): logs.RetentionDays |
   return retention;
 }
 
-const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number' && Number(v) > 0);
+// INFINITE (9999) is aws-cdk-lib's word for no retention, not a number of days CloudFormation takes.
+const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number' && v !== logs.RetentionDays.INFINITE);
 
-/** `http.<public|private>.ssl_policy`: a policy ELB offers, kept for the clients that negotiate with it today. */
-function sslPolicy(env: ManifestReader | undefined, which: 'public' | 'private'): elbv2.SslPolicy | undefined {
+/**
+ * `http.<public|private>.ssl_policy`: kept for the clients that negotiate with it today. Read only
+ * next to a certificate (without one the listener serves HTTP, and the policy is reported). A
+ * name aws-cdk-lib does not know (a newer ELB policy) is passed on with a warning.
+ */
+function sslPolicy(scope: Construct, env: ManifestReader | undefined, which: 'public' | 'private', hasCertificate: boolean): elbv2.SslPolicy | undefined {
   const field = `http.${which}.ssl_policy`;
-  const policy = env?.string(field);
-  if (policy === undefined) return undefined;
-  const known = Object.values(elbv2.SslPolicy) as string[];
-  if (!known.includes(policy)) env!.fail(field, env!.peek(field), 'is not a security policy aws-cdk-lib knows', 'use an ELBSecurityPolicy-… name of elbv2.SslPolicy, or remove it for this library\'s TLS 1.3 policy');
+  if (!hasCertificate || env?.peek(field) === undefined) return undefined;
+  const policy = env.string(field)!;
+  if (!/^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(policy)) env.fail(field, env.peek(field), 'is not an ELB security policy name', 'use an ELBSecurityPolicy-… name (aws elbv2 describe-ssl-policies), or remove it for this library\'s TLS 1.3 policy');
+  if (!(Object.values(elbv2.SslPolicy) as string[]).includes(policy)) {
+    Annotations.of(scope).addWarningV2(COPILOT_SSL_POLICY_WARNING,
+      `${env.file}: ${field} ${policy} is not a policy aws-cdk-lib knows; it is passed on as written, and the load balancer refuses a name ELB does not have. Check it with aws elbv2 describe-ssl-policies, then acknowledge: ` +
+      `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${COPILOT_SSL_POLICY_WARNING}', reason }).`);
+  }
   return policy as elbv2.SslPolicy;
 }
+
+/** The warning for an `ssl_policy` aws-cdk-lib does not know. */
+export const COPILOT_SSL_POLICY_WARNING = 'ecs-service-kit:copilot-ssl-policy';
 
 /**
  * `http.public.access_logs`: `true` is this library's own bucket (which it logs to anyway);
@@ -122,6 +134,10 @@ function accessLogsOf(scope: Construct, env: ManifestReader | undefined, which: 
   }
   const bucketName = env!.string('http.public.access_logs.bucket_name');
   const prefix = env!.string('http.public.access_logs.prefix');
+  // ELB's rules for the prefix, as ServiceLoadBalancer checks them, named at the manifest line.
+  if (prefix !== undefined && !/^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/.test(prefix)) {
+    env!.fail('http.public.access_logs.prefix', env!.peek('http.public.access_logs.prefix'), 'is not an access-log prefix ELB takes', 'give a prefix without a leading or trailing / and without AWSLogs');
+  }
   return {
     accessLogBucket: bucketName === undefined ? undefined : s3.Bucket.fromBucketName(scope, 'AccessLogBucket', bucketName),
     accessLogPrefix: prefix,

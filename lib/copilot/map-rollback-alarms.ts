@@ -6,6 +6,7 @@ import { deploymentAlarmName } from '../deployment/deployment-alarms';
 import { ServiceBase } from '../service/service-base';
 import { fail } from '../validation/checks';
 import { ManifestReader } from './manifest-reader';
+import { queueDelay } from './map-service';
 
 /** The warning for a `messages_delayed` rollback alarm on a queue without a delivery delay. */
 export const COPILOT_MESSAGES_DELAYED_WARNING = 'ecs-service-kit:copilot-messages-delayed';
@@ -59,9 +60,8 @@ export function rollbackAlarms(reader: ManifestReader, scope: Construct, workloa
     thresholds.set(field, reader.number(path, { integer: field === 'messages_delayed', min: 0 })!);
   }
   const fields = [...thresholds.keys()];
-  // Delayed messages exist only with a delivery delay (SNS deliveries carry none).
-  const delay = reader.peek('subscribe.queue.delay');
-  const delayed = delay !== undefined && !/^0+[a-z]*$/.test(String(delay.text ?? delay.scalar));
+  // Delayed messages exist only with a delivery delay (SNS deliveries carry none): the one the queue gets.
+  const delayed = isWorker && (queueDelay(reader)?.toSeconds() ?? 0) > 0;
   // Named before the service exists, so the service can list them: the name deploymentAlarmName gives the alarm under the service.
   const names = new Map(fields.map((field) => [field, deploymentAlarmName(scope, `${workloadName}/${COPILOT_ALARMS[field].id}`)]));
   return {

@@ -146,3 +146,15 @@ export function usesServiceConnect(reader: ManifestReader): boolean {
   const node = reader.peek('network.connect');
   return node !== undefined && (node.entries !== undefined || node.scalar === true);
 }
+
+/**
+ * `subscribe.queue.delay` in whole seconds, cut as Copilot cuts it (`int64(d.Seconds())`), and
+ * checked against SQS's 0 to 15 minutes at the manifest line.
+ */
+export function queueDelay(reader: ManifestReader): Duration | undefined {
+  const delay = reader.duration('subscribe.queue.delay');
+  if (delay === undefined) return undefined;
+  const whole = Math.floor(delay.toMilliseconds() / 1000);
+  if (whole > 900) reader.fail('subscribe.queue.delay', reader.peek('subscribe.queue.delay'), 'is longer than the 15 minutes SQS delays a message', 'use 0s to 15m');
+  return Duration.seconds(whole);
+}

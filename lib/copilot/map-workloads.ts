@@ -20,9 +20,9 @@ import { ManifestNode } from './manifest-tree';
 import { hasHttp, httpOptions, httpTarget } from './map-http';
 import { nlbOptions } from './map-nlb';
 import { rollbackAlarms } from './map-rollback-alarms';
-import { serviceConnectName, serviceOptions } from './map-service';
+import { queueDelay, serviceConnectName, serviceOptions } from './map-service';
 import { taskNetwork } from './map-network';
-import { seconds, taskOptions, WorkloadContext } from './map-task';
+import { taskOptions, WorkloadContext } from './map-task';
 
 /** A topic a workload publishes (`publish.topics`). */
 export interface PublishedTopic {
@@ -136,7 +136,7 @@ export function buildService(
         // The visibility timeout covers the longest job; ours defaults to 30 s, so a shorter timeout is the job's limit.
         maxJobDuration: timeout && timeout.toSeconds() < 30 ? timeout : undefined,
         maxReceiveCount: reader.number('subscribe.queue.dead_letter.tries', { min: 1, max: 1000 }),
-        deliveryDelay: seconds(reader.duration('subscribe.queue.delay')),
+        deliveryDelay: queueDelay(reader),
       } : undefined,
       backlogPerTask,
     });

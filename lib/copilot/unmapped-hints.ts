@@ -34,7 +34,7 @@ const HINTS: Record<string, string> = {
   'http.public.access_logs': 'the load balancer logs to its own encrypted bucket anyway (access_logs: false is not built)',
   'http.public.ingress': 'allow sources on the load balancer (allowedCidrs) in CDK',
   'http.private.ingress': 'allow callers with internalLoadBalancer.allowFrom(...) in CDK',
-  'network.vpc.flow_logs': 'the library\'s VPC logs flows anyway (flow_logs: false is not built)',
+  'network.vpc.flow_logs': 'a VPC this app builds logs flows anyway (flow_logs: false is not built); an imported VPC\'s flow logs are its owner\'s: Copilot\'s environment stack made one, which goes with that stack, so add an ec2.FlowLog on the VPC in CDK before you delete it',
 };
 
 export function unmappedHint(fieldPath: string): string {

@@ -109,16 +109,21 @@ function mappedPorts(props: ServiceOptions, containerPort: number | undefined): 
 }
 
 /**
- * A web service's props with Service Connect's protocol defaulted: `httpPort` is the port its
- * load balancer reaches over HTTP (the main container's, or the target sidecar's), so when that
- * port is the published one (`serviceConnect.port`, else the main `containerPort`) it is
- * published as HTTP (per-request metrics and handling in the proxy), unless `appProtocol` says
- * otherwise. Other ports keep TCP: nothing says what they speak.
+ * A web service's props with Service Connect's protocol defaulted: the main container's port and
+ * `httpPort` (the port its load balancer reaches over HTTP: the main container's, or the target
+ * sidecar's) speak HTTP, so when the published port (`serviceConnect.port`, else the main
+ * `containerPort`, else `httpPort`) is one of them it is published as HTTP (per-request metrics
+ * and handling in the proxy), unless `appProtocol` says otherwise. Other ports keep TCP: nothing
+ * says what they speak.
  */
 export function withHttpServiceConnect<T extends ServiceOptions>(props: T, containerPort: number | undefined, httpPort: number | undefined = containerPort): T {
   const sc = props.serviceConnect;
-  if (!sc || sc.clientOnly || sc.appProtocol !== undefined || (sc.port ?? containerPort) !== httpPort) return props;
-  return { ...props, serviceConnect: { ...sc, appProtocol: ServiceConnectProtocol.HTTP } };
+  if (!sc || sc.clientOnly) return props;
+  // Without a main port, the published port is the target's (the sidecar the load balancer reaches).
+  const published = sc.port ?? containerPort ?? httpPort;
+  const port = sc.port === undefined && containerPort === undefined ? { port: httpPort } : {};
+  if (sc.appProtocol !== undefined || (published !== containerPort && published !== httpPort)) return { ...props, serviceConnect: { ...sc, ...port } };
+  return { ...props, serviceConnect: { ...sc, ...port, appProtocol: ServiceConnectProtocol.HTTP } };
 }
 
 /** ECS's value for each protocol; TCP is ECS's default when the port mapping names none. */

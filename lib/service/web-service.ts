@@ -224,7 +224,9 @@ function validateWebService(scope: IConstruct, props: WebServiceProps): void {
     fail(scope, 'deployment.strategy.testPort', testPort, `needs a test listener on the load balancer, and ${props.loadBalancer.node.path} is an existing listener this app does not own`,
       'leave testPort out (blue/green still shifts production traffic after the bake), or use a ServiceLoadBalancer of this app');
   }
-  validateLoadBalancedService(scope, props, props.cluster, props.loadBalancer, mainPortOf(props) ?? null);
+  // Checked with Service Connect's defaults, which name the target sidecar's port when the main container has none.
+  const mainPort = mainPortOf(props);
+  validateLoadBalancedService(scope, withHttpServiceConnect(props, mainPort, targetSidecarOf(props)?.containerPort ?? mainPort), props.cluster, props.loadBalancer, mainPort ?? null);
   validateTargetContainer(scope, props);
   validateHealthCheck(scope, props.healthCheck);
   checkTargetGroupTimes(scope, props);

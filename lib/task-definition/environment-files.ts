@@ -134,7 +134,13 @@ function copyNamedEnv(file: string): string {
   const dir = path.join(os.tmpdir(), 'ecs-service-kit-env-files', createHash('sha256').update(bytes).digest('hex').slice(0, 16));
   fs.mkdirSync(dir, { recursive: true });
   const copy = path.join(dir, `dot${path.basename(file)}`);
-  fs.writeFileSync(copy, bytes);
+  // Named by the content's hash, so a copy that exists is this one. Written under another name and
+  // renamed, so a synth running beside (another Jest worker, another app) never reads half a file.
+  if (!fs.existsSync(copy)) {
+    const partial = `${copy}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, bytes);
+    fs.renameSync(partial, copy);
+  }
   return copy;
 }
 

@@ -66,9 +66,9 @@ export interface WorkerQueueOptions {
 
   /**
    * How long SQS hides each new message before any worker can receive it (0–15 minutes). The
-   * backlog the service scales on and the stalled-queue deployment alarm count visible messages
-   * only, so a delayed message counts once its delay is over. A change applies to messages sent
-   * after it.
+   * backlog the service scales on (visible and in-flight messages) and the stalled-queue
+   * deployment alarm (visible ones) leave delayed messages out, so a delayed message counts once
+   * its delay is over. A change applies to messages sent after it.
    *
    * @default - no delay
    */

@@ -1,4 +1,5 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CopilotApplication } from '../../lib';
 import { testStack } from '../util/test-app';
 import { configurationErrorOf, writeWorkspace, yaml } from './workspace-fixture';
@@ -38,6 +39,27 @@ test('flow_logs: true and access_logs: true are the library\'s own (it logs anyw
   expect(off.map((w) => /(\S+) is not mapped/.exec(w)?.[1]).sort()).toEqual(['http.public.access_logs', 'network.vpc.flow_logs']);
 });
 
+test('an ssl_policy aws-cdk-lib does not know is passed on with a warning; without a certificate it is reported (review findings)', () => {
+  const cert = ['    certificates: [arn:aws:acm:us-east-1:123456789012:certificate/abc]'];
+  const newer = synth(yaml('http:', '  public:', ...cert, '    ssl_policy: ELBSecurityPolicy-TLS13-1-3-FIPS-2099-01'));
+  newer.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-FIPS-2099-01' });
+  expect(newer.warnings.filter((w) => w.includes('copilot-ssl-policy'))).toHaveLength(1);
+  const plain = synth(yaml('http:', '  public:', '    ssl_policy: ELBSecurityPolicy-TLS13-1-2-2021-06'));
+  expect(plain.warnings.filter((w) => /http\.public\.ssl_policy is not mapped/.test(w))).toHaveLength(1);
+});
+
+test('flow_logs next to an imported VPC is reported: its flow logs are its owner\'s, and Copilot\'s goes with its stack (review finding)', () => {
+  const stack = testStack();
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'], publicSubnetIds: ['subnet-c', 'subnet-d'] });
+  new CopilotApplication(stack, 'Shop', {
+    environment: 'prod', vpc,
+    workspace: writeWorkspace({ 'copilot/web/manifest.yml': WEB, 'copilot/environments/prod/manifest.yml': yaml('name: prod', 'type: Environment', 'network:', '  vpc:', '    id: vpc-0123456789abcdef0', '    flow_logs: true') }),
+  });
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('network\\.vpc\\.flow_logs is not mapped'));
+  expect(warnings).toHaveLength(1);
+  expect(String(warnings[0].entry.data)).toMatch(/an imported VPC's flow logs are its owner's.*add an ec2\.FlowLog/);
+});
+
 describe('environment settings CloudWatch or ELB would refuse fail at the manifest', () => {
   const errorOf = (environment: string): string => configurationErrorOf(() => synth(environment));
 
@@ -45,7 +67,15 @@ describe('environment settings CloudWatch or ELB would refuse fail at the manife
     expect(errorOf(yaml('network:', '  vpc:', '    flow_logs:', '      retention: 15'))).toMatch(/environments\/prod\/manifest\.yml:\d+ network\.vpc\.flow_logs\.retention.*is not a retention CloudWatch Logs offers.*14/);
   });
 
-  test('an ssl_policy ELB does not have', () => {
-    expect(errorOf(yaml('http:', '  public:', '    ssl_policy: ELBSecurityPolicy-Mine'))).toMatch(/http\.public\.ssl_policy.*is not a security policy aws-cdk-lib knows/);
+  test('an ssl_policy that is not an ELB policy name', () => {
+    expect(errorOf(yaml('http:', '  public:', '    certificates: [arn:aws:acm:us-east-1:123456789012:certificate/abc]', '    ssl_policy: modern'))).toMatch(/http\.public\.ssl_policy.*is not an ELB security policy name/);
+  });
+
+  test('a flow-log retention of 9999 (aws-cdk-lib\'s INFINITE, which CloudFormation refuses)', () => {
+    expect(errorOf(yaml('network:', '  vpc:', '    flow_logs:', '      retention: 9999'))).toMatch(/flow_logs\.retention.*is not a retention CloudWatch Logs offers/);
+  });
+
+  test('an access-log prefix ELB refuses, at the manifest line', () => {
+    expect(errorOf(yaml('http:', '  public:', '    access_logs:', '      bucket_name: shop-logs', '      prefix: logs/'))).toMatch(/environments\/prod\/manifest\.yml:\d+ http\.public\.access_logs\.prefix.*is not an access-log prefix ELB takes/);
   });
 });

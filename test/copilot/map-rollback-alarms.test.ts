@@ -93,6 +93,14 @@ test('with subscribe.queue.delay the queue delays deliveries, and messages_delay
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesDelayed', Threshold: 5 });
 });
 
+test('a delay under a second is no delay, as Copilot cuts it: messages_delayed still warns; a delay over 15 minutes fails at the manifest (review findings)', () => {
+  const { stack, template } = synth({ 'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 400ms', 'deployment:', '  rollback_alarms:', '    messages_delayed: 5') });
+  template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 0 });
+  expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('copilot-messages-delayed'))).toHaveLength(1);
+  expect(() => synth({ 'copilot/worker/manifest.yml': WORKER + yaml('subscribe:', '  queue:', '    delay: 20m') }))
+    .toThrow(/copilot\/worker\/manifest\.yml:7 subscribe\.queue\.delay.*is longer than the 15 minutes SQS delays a message/);
+});
+
 test('deployment.rollback_alarms as a list: ECS watches those existing alarms by name', () => {
   // GIVEN / WHEN
   const { template } = synth({ 'copilot/web/manifest.yml': WEB + yaml('deployment:', '  rollback_alarms: ["web-5xx", "web-latency"]') });

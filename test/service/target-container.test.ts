@@ -11,9 +11,9 @@ import { testStack } from '../util/test-app';
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 const PROXY = { containerName: 'proxy', image: NGINX, containerPort: 8081 };
 
-function build(options: Partial<WebServiceOptions> = {}): { stack: Stack; web: WebService; loadBalancer: ServiceLoadBalancer } {
+function build(options: Partial<WebServiceOptions> = {}, clusterProps: { serviceConnectNamespace?: string } = {}): { stack: Stack; web: WebService; loadBalancer: ServiceLoadBalancer } {
   const stack = testStack();
-  const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+  const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false, ...clusterProps });
   const loadBalancer = new ServiceLoadBalancer(stack, 'LB', { vpc: cluster.vpc });
   const web = new WebService(stack, 'Web', { cluster, loadBalancer, image: NGINX, containerPort: 8080, ...options });
   return { stack, web, loadBalancer };
@@ -94,4 +94,21 @@ test('update with blue/green: moving the target to a sidecar replaces both targe
   const before = Template.fromStack(build({ sidecars: [PROXY], ...blueGreen }).stack).toJSON();
   const after = Template.fromStack(build({ sidecars: [PROXY], targetContainerName: 'proxy', ...blueGreen }).stack).toJSON();
   expect(errorsOf(compareTemplates({ TestStack: before }, { TestStack: after })).map(describeHazard).join('\n')).toMatch(/shifted-rule-reset/);
+});
+
+describe('Service Connect next to a target sidecar (review finding)', () => {
+  test('the main container\'s port is published as HTTP, as before the sidecar took the traffic (ECS refuses to change a published appProtocol)', () => {
+    const { stack } = build({ sidecars: [PROXY], targetContainerName: 'proxy', serviceConnect: { name: 'web' } }, { serviceConnectNamespace: 'internal' });
+    const taskDefinition = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0];
+    expect(taskDefinition.Properties.ContainerDefinitions[0].PortMappings).toEqual([expect.objectContaining({ ContainerPort: 8080, Name: 'app-8080', AppProtocol: 'http' })]);
+  });
+
+  test('without a main port, Service Connect publishes the sidecar\'s port, as HTTP', () => {
+    const { stack } = build({ containerPort: undefined, sidecars: [PROXY], targetContainerName: 'proxy', serviceConnect: { name: 'web' } }, { serviceConnectNamespace: 'internal' });
+    const template = Template.fromStack(stack);
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+    expect(service.Properties.ServiceConnectConfiguration.Services).toEqual([expect.objectContaining({ PortName: 'proxy-8081', ClientAliases: [{ DnsName: 'web', Port: 8081 }] })]);
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+    expect(taskDefinition.Properties.ContainerDefinitions[1].PortMappings).toEqual([expect.objectContaining({ Name: 'proxy-8081', AppProtocol: 'http' })]);
+  });
 });
