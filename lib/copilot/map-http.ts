@@ -15,14 +15,23 @@ export function hasHttp(reader: ManifestReader): boolean {
 }
 
 /** A load-balanced workload's route and target-group settings from `http`. */
-export function httpOptions(reader: ManifestReader): Pick<WebServiceOptions, 'pathPatterns' | 'hostHeaders' | 'healthCheck' | 'healthCheckGracePeriod' | 'deregistrationDelay'> {
+export function httpOptions(reader: ManifestReader): Pick<WebServiceOptions, 'pathPatterns' | 'hostHeaders' | 'sourceCidrs' | 'healthCheck' | 'healthCheckGracePeriod' | 'deregistrationDelay'> {
   // Copilot adds the leading slash and routes the path and everything under it; `/` is the default route.
   const written = reader.string('http.path');
   const trimmed = written?.replace(/^\/+|\/+$/g, '');
   const pathPatterns = trimmed ? [`/${trimmed}`, `/${trimmed}/*`] : undefined;
+  const hostHeaders = aliases(reader);
+  // Copilot's allowed_source_ips: a source-ip condition on the workload's rule; other sources get the load balancer's 404.
+  const sourceCidrs = reader.stringList('http.allowed_source_ips');
+  const values = (pathPatterns?.length ?? 0) + (hostHeaders?.length ?? 0) + (sourceCidrs?.length ?? 0);
+  if (sourceCidrs !== undefined && values > 5) {
+    reader.fail('http.allowed_source_ips', reader.peek('http.allowed_source_ips'), `makes ${values} condition values with the path's and the aliases', and an ALB rule takes 5`,
+      'list fewer sources (a wider CIDR covers more addresses), or fewer aliases');
+  }
   return {
     pathPatterns,
-    hostHeaders: aliases(reader),
+    hostHeaders,
+    sourceCidrs,
     ...healthCheck(reader),
     deregistrationDelay: seconds(reader.duration('http.deregistration_delay')),
   };

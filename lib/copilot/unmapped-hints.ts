@@ -9,7 +9,6 @@ const HINTS: Record<string, string> = {
   'nlb.additional_listeners': 'add another NetworkService (one listener port each) in CDK',
   'nlb': 'with http as well, the workload is built as a WebService only (a service behind both an ALB and an NLB is not built): build a NetworkService for the TCP or UDP traffic in CDK, or set http: false',
   'http.target_port': 'the load balancer reaches the target container on its own port (image.port, or the sidecar\'s port): set that port to the one the load balancer should reach',
-  'http.allowed_source_ips': 'allow the source CIDRs on the whole load balancer (the environment\'s http.public.ingress.source_ips)',
   'http.redirect_to_https': 'with a certificate the load balancer redirects HTTP to HTTPS for every service (redirect_to_https: false is not built); serve HTTP in CDK with a listener of your own on loadBalancer.applicationLoadBalancer',
   'http.hosted_zone': 'the Copilot stack owns these alias records while it runs (a second record of the same name fails to create): move them to the new load balancer as the DNS cutover, then manage them in CDK (route53.ARecord to loadBalancer.applicationLoadBalancer)',
   'http.alias.hosted_zone': 'the Copilot stack owns these alias records while it runs (a second record of the same name fails to create): move them to the new load balancer as the DNS cutover, then manage them in CDK (route53.ARecord to loadBalancer.applicationLoadBalancer)',

@@ -21,6 +21,7 @@ interface RouteRecord {
   readonly conditionKey: string;
   readonly pathPatterns: string[];
   readonly hostHeaders: string[];
+  readonly sourceCidrs: string[];
   /** The rule scope's path, so errors can say where the route comes from. */
   readonly where?: string;
 }
@@ -84,6 +85,10 @@ export class ListenerRoutes {
     }
     const pathPatterns = options.pathPatterns ?? [];
     const hostHeaders = options.hostHeaders ?? [];
+    const sourceCidrs = options.sourceCidrs ?? [];
+    if (options.sourceCidrs !== undefined && sourceCidrs.length === 0) {
+      fail(this.owner, 'sourceCidrs', sourceCidrs, `of route ${id} is empty`, 'give at least one CIDR, or leave sourceCidrs out');
+    }
     if (options.pathPatterns !== undefined && pathPatterns.length === 0) {
       fail(this.owner, 'pathPatterns', pathPatterns, `of route ${id} is empty`, 'give at least one path pattern, or leave pathPatterns out');
     }
@@ -99,7 +104,7 @@ export class ListenerRoutes {
       this.checkTargetGroupQuota(id, alternate);
     }
 
-    if (pathPatterns.length === 0 && hostHeaders.length === 0) {
+    if (pathPatterns.length === 0 && hostHeaders.length === 0 && sourceCidrs.length === 0) {
       if (!this.setDefaultAction) {
         fail(this.owner, 'pathPatterns', pathPatterns, `of route ${id}${describeWhere(options.ruleScope)} are missing (as are hostHeaders), so it would replace the default action of the imported listener ${this.owner.node.path}, which is not this app's to change`,
           'give the route pathPatterns and/or hostHeaders');
@@ -128,22 +133,28 @@ export class ListenerRoutes {
 
     // A shifting route without conditions: a catch-all rule after every other rule (ECS shifts
     // traffic through a listener rule, never through the listener's default action).
-    const catchAll = pathPatterns.length === 0 && hostHeaders.length === 0;
-    if (!catchAll) checkRouteConditions(this.owner, id, pathPatterns, hostHeaders);
+    const catchAll = pathPatterns.length === 0 && hostHeaders.length === 0 && sourceCidrs.length === 0;
+    if (!catchAll) checkRouteConditions(this.owner, id, pathPatterns, hostHeaders, sourceCidrs);
     checkRange(this.owner, 'priority', options.priority, MIN_RULE_PRIORITY, MAX_RULE_PRIORITY);
+    // A route with source CIDRs only matches every path from them: ranked as `/*`.
+    const rankedPaths = pathPatterns.length === 0 && hostHeaders.length === 0 && sourceCidrs.length > 0 ? ['/*'] : pathPatterns;
 
     const conditionKey = JSON.stringify([
       [...new Set(hostHeaders.map(h => h.toLowerCase()))].sort(),
-      [...new Set(pathPatterns)].sort(),
+      [...new Set(rankedPaths)].sort(),
     ]);
     const sameConditions = this.routes.find(r => r.conditionKey === conditionKey);
     if (sameConditions) {
-      fail(this.owner, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${sameConditions.id}`,
-        'give each route different pathPatterns or hostHeaders');
+      const sourcesDiffer = JSON.stringify([...sourceCidrs].sort()) !== JSON.stringify([...sameConditions.sourceCidrs].sort());
+      // Routes that differ by their sources only are ordered by their priorities: the user's to give.
+      if (!sourcesDiffer || options.priority === undefined || sameConditions.auto) {
+        fail(this.owner, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${sameConditions.id}${sourcesDiffer ? ' from the sources both admit, and automatic priorities would order them by chance' : ''}`,
+          sourcesDiffer ? 'give both routes a priority (the one with the narrower sourceCidrs first)' : 'give each route different pathPatterns or hostHeaders');
+      }
     }
 
     const auto = options.priority === undefined && !catchAll;
-    const priority = options.priority ?? (catchAll ? MAX_RULE_PRIORITY : autoPriority(id, pathPatterns, hostHeaders));
+    const priority = options.priority ?? (catchAll ? MAX_RULE_PRIORITY : autoPriority(id, rankedPaths, hostHeaders));
     const holder = Token.isUnresolved(priority) ? undefined : this.routes.find(r => r.priority === priority);
     if (holder) {
       const route = routeLabel(id, options.ruleScope?.node.path);
@@ -155,14 +166,15 @@ export class ListenerRoutes {
       fail(this.owner, 'priority', priority, `of ${route} is already used by ${other}${holder.auto ? ' (its automatic priority)' : ''}`,
         `use a priority no other route has; any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
     }
-    if (auto) this.checkShadowing(id, priority, pathPatterns, hostHeaders, options.ruleScope);
-    this.routes.push({ id, priority, auto, conditionKey, pathPatterns, hostHeaders, where: options.ruleScope?.node.path });
+    if (auto) this.checkShadowing(id, priority, rankedPaths, hostHeaders, options.ruleScope);
+    this.routes.push({ id, priority, auto, conditionKey, pathPatterns: rankedPaths, hostHeaders, sourceCidrs, where: options.ruleScope?.node.path });
     this.routeTargetGroups.add(options.targetGroup);
     if (alternate) this.routeTargetGroups.add(alternate);
 
     const conditions: elbv2.ListenerCondition[] = [];
     if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
     if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    if (sourceCidrs.length > 0) conditions.push(elbv2.ListenerCondition.sourceIps(sourceCidrs));
     if (catchAll) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
     if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
       fail(this.owner, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');

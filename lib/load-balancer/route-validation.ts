@@ -31,7 +31,7 @@ function countWildcards(value: string): number {
 }
 
 /** Checks one route's path patterns and host headers; `prop` prefixes are the user's names. */
-export function checkRouteConditions(scope: IConstruct, routeId: string, pathPatterns: string[], hostHeaders: string[]): void {
+export function checkRouteConditions(scope: IConstruct, routeId: string, pathPatterns: string[], hostHeaders: string[], sourceCidrs: string[] = []): void {
   // CloudFormation rejects a condition whose values repeat ("Array items are not unique").
   const seenPaths = new Set<string>();
   pathPatterns.forEach((p, i) => {
@@ -66,10 +66,19 @@ export function checkRouteConditions(scope: IConstruct, routeId: string, pathPat
         'use a host name such as "api.example.com" or "*.example.com": letters, digits, "-", "." and the wildcards * and ?, at least one "." and only letters after the last one');
     }
   });
+  const seenSources = new Set<string>();
+  sourceCidrs.forEach((c, i) => {
+    const prop = `sourceCidrs[${i}]`;
+    if (Token.isUnresolved(c)) return;
+    if (cidrKind(c) === undefined) fail(scope, prop, c, `of route ${routeId} is not a CIDR`, 'give an IPv4 or IPv6 CIDR such as "203.0.113.0/24" or "2001:db8::/32"');
+    if (seenSources.has(c)) fail(scope, prop, c, `of route ${routeId} is listed twice`, 'list each CIDR once');
+    seenSources.add(c);
+  });
   const values = [...pathPatterns, ...hostHeaders];
-  if (values.length > MAX_CONDITION_VALUES_PER_RULE) {
-    fail(scope, 'pathPatterns', values, `with hostHeaders of route ${routeId} are ${values.length} condition values`,
-      `an ALB rule allows at most ${MAX_CONDITION_VALUES_PER_RULE} values across pathPatterns and hostHeaders: give fewer (a wildcard such as "/api/*" covers many paths), or route the rest through a second route`);
+  const valueCount = values.length + sourceCidrs.length;
+  if (valueCount > MAX_CONDITION_VALUES_PER_RULE) {
+    fail(scope, 'pathPatterns', values, `with hostHeaders${sourceCidrs.length ? ' and sourceCidrs' : ''} of route ${routeId} are ${valueCount} condition values`,
+      `an ALB rule allows at most ${MAX_CONDITION_VALUES_PER_RULE} values across pathPatterns, hostHeaders and sourceCidrs: give fewer (a wildcard such as "/api/*" covers many paths, a wider CIDR many addresses), or route the rest through a second route`);
   }
   const wildcards = values.filter(v => !Token.isUnresolved(v)).reduce((n, v) => n + countWildcards(v), 0);
   if (wildcards > MAX_WILDCARDS_PER_RULE) {

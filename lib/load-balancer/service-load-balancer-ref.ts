@@ -111,6 +111,16 @@ export interface ServiceRouteOptions {
   readonly hostHeaders?: string[];
 
   /**
+   * Source addresses to match, as CIDRs (`['203.0.113.0/24']`, IPv4 or IPv6): requests from
+   * elsewhere skip this route for the load balancer's next one, or its default action. Counted in
+   * the 5 condition values of the rule. A route with only source CIDRs matches every path from
+   * them, ranked as `/*`.
+   *
+   * @default - any source the load balancer admits
+   */
+  readonly sourceCidrs?: string[];
+
+  /**
    * The rule's priority, 1–50000, unique on this load balancer; lower is evaluated first.
    * Priorities 1–10000 never collide with automatic ones and come before all of them.
    *

@@ -77,6 +77,17 @@ export interface WebServiceOptions extends ServiceOptions {
   readonly hostHeaders?: string[];
 
   /**
+   * Only requests from these source CIDRs reach this service (a source-ip condition on its
+   * listener rule, counted in the rule's 5 condition values); requests from elsewhere go to the
+   * load balancer's other routes, or its default action. The load balancer's own `allowedCidrs`
+   * decide who may connect at all. With neither paths nor hosts the service takes every path
+   * from these sources, as a rule ranked like `/*`, not as the default route.
+   *
+   * @default - any source the load balancer admits
+   */
+  readonly sourceCidrs?: string[];
+
+  /**
    * The listener rule priority (1–50000, unique per load balancer; lower wins). 1–10000 never
    * collide with automatic priorities.
    *

@@ -154,6 +154,7 @@ export class WebService extends ServiceBase {
       alternateTargetGroup: this.alternateTargetGroup,
       pathPatterns: props.pathPatterns,
       hostHeaders: props.hostHeaders,
+      sourceCidrs: props.sourceCidrs,
       priority: props.priority,
       ruleScope: this,
     });

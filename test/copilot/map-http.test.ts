@@ -87,3 +87,21 @@ describe('target_container that cannot work fails at the manifest', () => {
       .toMatch(/http\.target_container.*names sidecar nginx, which exposes no port \(Copilot refuses it too\).*give sidecars\.nginx\.port/);
   });
 });
+
+test('http.allowed_source_ips: the workload\'s rule matches those sources only; others get the load balancer\'s 404', () => {
+  const { template } = synth(WEB + yaml('http:', '  path: api', '  allowed_source_ips: [203.0.113.0/24]'));
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api', '/api/*'] } }, { Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } }],
+  });
+});
+
+test('allowed_source_ips with path / is a rule for every path from those sources, not the default route', () => {
+  const { template } = synth(WEB + yaml('http:', '  path: /', '  allowed_source_ips: [203.0.113.0/24]'));
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { Conditions: [{ Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } }] });
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { DefaultActions: [Match.objectLike({ Type: 'fixed-response' })] });
+});
+
+test('allowed_source_ips that with the path and aliases pass the ALB\'s 5 condition values fail at the manifest', () => {
+  expect(() => synth(WEB + yaml('http:', '  path: api', '  alias: [a.example.com, b.example.com]', '  allowed_source_ips: [203.0.113.0/24, 198.51.100.0/24]')))
+    .toThrow(/copilot\/web\/manifest\.yml:\d+ http\.allowed_source_ips.*makes 6 condition values/);
+});
