@@ -14,8 +14,11 @@ export function hasHttp(reader: ManifestReader): boolean {
   return true;
 }
 
-/** A load-balanced workload's route and target-group settings from `http`. */
-export function httpOptions(reader: ManifestReader): Pick<WebServiceOptions, 'pathPatterns' | 'hostHeaders' | 'sourceCidrs' | 'healthCheck' | 'healthCheckGracePeriod' | 'deregistrationDelay'> {
+/**
+ * A load-balanced workload's route and target-group settings from `http`. `defaultHosts` is the
+ * number of host headers the route gets without `alias` (a Backend Service's internal name).
+ */
+export function httpOptions(reader: ManifestReader, defaultHosts = 0): Pick<WebServiceOptions, 'pathPatterns' | 'hostHeaders' | 'sourceCidrs' | 'healthCheck' | 'healthCheckGracePeriod' | 'deregistrationDelay'> {
   // Copilot adds the leading slash and routes the path and everything under it; `/` is the default route.
   const written = reader.string('http.path');
   const trimmed = written?.replace(/^\/+|\/+$/g, '');
@@ -23,7 +26,8 @@ export function httpOptions(reader: ManifestReader): Pick<WebServiceOptions, 'pa
   const hostHeaders = aliases(reader);
   // Copilot's allowed_source_ips: a source-ip condition on the workload's rule; other sources get the load balancer's 404.
   const sourceCidrs = reader.stringList('http.allowed_source_ips');
-  const values = (pathPatterns?.length ?? 0) + (hostHeaders?.length ?? 0) + (sourceCidrs?.length ?? 0);
+  // Without aliases a Backend Service is routed by its internal host name (`defaultHosts`), which counts too.
+  const values = (pathPatterns?.length ?? 0) + (hostHeaders?.length ?? defaultHosts) + (sourceCidrs?.length ?? 0);
   if (sourceCidrs !== undefined && values > 5) {
     reader.fail('http.allowed_source_ips', reader.peek('http.allowed_source_ips'), `makes ${values} condition values with the path's and the aliases', and an ALB rule takes 5`,
       'list fewer sources (a wider CIDR covers more addresses), or fewer aliases');

@@ -106,7 +106,7 @@ export function buildService(
       certificate: nlb.protocol === NetworkProtocol.TLS ? network.certificate : undefined,
     });
   } else if (loadBalancer) {
-    const http = httpOptions(reader);
+    const http = httpOptions(reader, workload.type === 'Backend Service' ? 1 : 0);
     // The load balancer redirects HTTP to HTTPS when it has a certificate, and serves HTTP without one:
     // Copilot's redirect_to_https (true by default) does the same; false next to a certificate is left unread.
     if (!(reader.peek('http.redirect_to_https')?.scalar === false && loadBalancer.certificate !== undefined)) reader.boolean('http.redirect_to_https');

@@ -35,7 +35,7 @@ import { ESK_UPD7 } from './rules/update/ecs-service-replaced';
 import { ESK_UPD12 } from './rules/update/identifier-kept-on-replacement';
 import { ESK_UPD1 } from './rules/update/listener-rule-priority-in-use';
 import { ESK_UPD16 } from './rules/update/efs-update';
-import { ESK_UPD13, ESK_UPD14, ESK_UPD15 } from './rules/update/load-balancer-update';
+import { ESK_UPD13, ESK_UPD14, ESK_UPD15, ESK_UPD17 } from './rules/update/load-balancer-update';
 import { ESK_UPD2 } from './rules/update/physical-name-in-use';
 import { ESK_UPD6 } from './rules/update/retained-resource-orphaned';
 import { ESK_UPD10 } from './rules/update/service-connect-name-in-use';
@@ -52,7 +52,7 @@ export const DEPLOY_CHECK_RULES: readonly DeployCheckRule[] = [
   ESK_ECR1, ESK_ECR2,
   ESK_SC1, ESK_SC2, ESK_VPC1, ESK_NAME1, ESK_RET1, ESK_LOG1, ESK_ACCT1,
   // Need DeployChecks' previousVersion: the hazards of updating the deployed version to this one.
-  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9, ESK_UPD10, ESK_UPD11, ESK_UPD12, ESK_UPD13, ESK_UPD14, ESK_UPD15, ESK_UPD16,
+  ESK_UPD1, ESK_UPD2, ESK_UPD3, ESK_UPD4, ESK_UPD5, ESK_UPD6, ESK_UPD7, ESK_UPD8, ESK_UPD9, ESK_UPD10, ESK_UPD11, ESK_UPD12, ESK_UPD13, ESK_UPD14, ESK_UPD15, ESK_UPD16, ESK_UPD17,
 ];
 
 /** A rule's result in report form. */

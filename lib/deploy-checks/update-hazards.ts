@@ -23,7 +23,7 @@ import {
 } from './rules/update/ecs-service-hazards';
 import { accessPointOwnerHazards, mountTargetHazards } from './rules/update/efs-hazards';
 import { identifierHazards } from './rules/update/identifier-hazards';
-import { networkLoadBalancerSecurityGroupHazards, protectedLoadBalancerHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
+import { defaultRouteToRuleHazards, networkLoadBalancerSecurityGroupHazards, protectedLoadBalancerHazards, targetGroupReplacedHazards } from './rules/update/load-balancer-hazards';
 import { nameHazards, namedReplacement } from './rules/update/name-hazards';
 import { priorityHazards } from './rules/update/priority-hazards';
 import { shiftedRuleHazards } from './rules/update/shifted-rule-hazards';
@@ -82,6 +82,7 @@ export function compareTemplates(
   networkLoadBalancerSecurityGroupHazards(c);
   targetGroupReplacedHazards(c);
   protectedLoadBalancerHazards(c);
+  defaultRouteToRuleHazards(c);
   return [...c.hazards];
 }
 

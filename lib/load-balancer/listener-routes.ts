@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { checkPort, checkRange, fail, failWithText, formatValue } from '../validation/checks';
 import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
-import { checkRouteConditions, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY } from './route-validation';
+import { checkRouteConditions, cidrsCover, cidrsOverlap, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY, sameCidrs } from './route-validation';
 import { ServiceRouteOptions } from './service-load-balancer-ref';
 
 /** What a test route copies from its production route. */
@@ -143,15 +143,7 @@ export class ListenerRoutes {
       [...new Set(hostHeaders.map(h => h.toLowerCase()))].sort(),
       [...new Set(rankedPaths)].sort(),
     ]);
-    const sameConditions = this.routes.find(r => r.conditionKey === conditionKey);
-    if (sameConditions) {
-      const sourcesDiffer = JSON.stringify([...sourceCidrs].sort()) !== JSON.stringify([...sameConditions.sourceCidrs].sort());
-      // Routes that differ by their sources only are ordered by their priorities: the user's to give.
-      if (!sourcesDiffer || options.priority === undefined || sameConditions.auto) {
-        fail(this.owner, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${sameConditions.id}${sourcesDiffer ? ' from the sources both admit, and automatic priorities would order them by chance' : ''}`,
-          sourcesDiffer ? 'give both routes a priority (the one with the narrower sourceCidrs first)' : 'give each route different pathPatterns or hostHeaders');
-      }
-    }
+    for (const same of this.routes.filter(r => r.conditionKey === conditionKey)) this.checkSameConditions(id, options.priority, pathPatterns, hostHeaders, sourceCidrs, same);
 
     const auto = options.priority === undefined && !catchAll;
     const priority = options.priority ?? (catchAll ? MAX_RULE_PRIORITY : autoPriority(id, rankedPaths, hostHeaders));
@@ -166,16 +158,17 @@ export class ListenerRoutes {
       fail(this.owner, 'priority', priority, `of ${route} is already used by ${other}${holder.auto ? ' (its automatic priority)' : ''}`,
         `use a priority no other route has; any free value from ${MIN_RULE_PRIORITY} to ${AUTO_PRIORITY_MIN - 1} never collides with automatic priorities (taken: ${this.takenPriorities().join(', ')})`);
     }
-    if (auto) this.checkShadowing(id, priority, rankedPaths, hostHeaders, options.ruleScope);
+    if (auto) this.checkShadowing(id, priority, rankedPaths, hostHeaders, sourceCidrs, options.ruleScope);
     this.routes.push({ id, priority, auto, conditionKey, pathPatterns: rankedPaths, hostHeaders, sourceCidrs, where: options.ruleScope?.node.path });
     this.routeTargetGroups.add(options.targetGroup);
     if (alternate) this.routeTargetGroups.add(alternate);
 
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
-    if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    const pathAndHost: elbv2.ListenerCondition[] = [];
+    if (hostHeaders.length > 0) pathAndHost.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
+    if (pathPatterns.length > 0) pathAndHost.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
+    const conditions = [...pathAndHost];
     if (sourceCidrs.length > 0) conditions.push(elbv2.ListenerCondition.sourceIps(sourceCidrs));
-    if (catchAll) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
+    if (conditions.length === 0) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
     if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
       fail(this.owner, 'ruleScope', options.ruleScope.node.path, 'already holds a ListenerRule', 'give each route its own rule scope (one per service)');
     }
@@ -184,7 +177,10 @@ export class ListenerRoutes {
     const action = alternate
       ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: alternate, weight: 0 }])
       : elbv2.ListenerAction.forward([options.targetGroup]);
-    if (alternate) this.shiftingRoutes.set(id, { priority, conditions, action });
+    // The test route leaves the sources out: the test listener's own ingress
+    // (testListenerAllowedCidrs) says who may call it, and those callers need not be in sourceCidrs.
+    const testConditions = pathAndHost.length > 0 ? pathAndHost : [elbv2.ListenerCondition.pathPatterns(['/*'])];
+    if (alternate) this.shiftingRoutes.set(id, { priority, conditions: testConditions, action });
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this.owner, `${id}Rule`];
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener: this.listener,
@@ -200,14 +196,45 @@ export class ListenerRoutes {
   }
 
   /**
+   * Two routes with the same paths and hosts: only their sources may tell them apart. Sources
+   * that no request can come from twice (disjoint CIDRs) are any order; otherwise the route
+   * evaluated first (the lower priority) must be the narrower one, and both priorities are the
+   * user's, since automatic ones would order them by chance.
+   */
+  private checkSameConditions(id: string, priority: number | undefined, pathPatterns: string[], hostHeaders: string[], sourceCidrs: string[], same: RouteRecord): void {
+    const where = `pathPatterns ${formatValue(pathPatterns)} with hostHeaders ${formatValue(hostHeaders)}`;
+    if (sourceCidrs.length > 0 && same.sourceCidrs.length > 0 && !cidrsOverlap(sourceCidrs, same.sourceCidrs)) return;
+    if (sourceCidrs.length === 0 && same.sourceCidrs.length === 0) {
+      fail(this.owner, 'pathPatterns', pathPatterns, `with hostHeaders ${formatValue(hostHeaders)} of route ${id} match the same requests as route ${same.id}`,
+        'give each route different pathPatterns or hostHeaders');
+    }
+    if (sameCidrs(sourceCidrs, same.sourceCidrs)) {
+      fail(this.owner, 'sourceCidrs', sourceCidrs, `of route ${id} (${where}) admit the same sources as route ${same.id}, which has the same paths and hosts: both match the same requests`,
+        'give each route different pathPatterns, hostHeaders or sourceCidrs');
+    }
+    if (priority === undefined || same.auto) {
+      fail(this.owner, 'priority', priority ?? '(automatic)', `of route ${id} (${where}) leaves its order with route ${same.id}, which has the same paths and hosts and other sources, to chance`,
+        'give both routes a priority, the one with the narrower sourceCidrs first (lower)');
+    }
+    // Whichever is evaluated first must not take every request the other one is for.
+    const [first, second] = priority < same.priority ? [{ id, sourceCidrs }, same] : [same, { id, sourceCidrs }];
+    if (first.sourceCidrs.length === 0 || (second.sourceCidrs.length > 0 && cidrsCover(first.sourceCidrs, second.sourceCidrs))) {
+      fail(this.owner, 'priority', priority, `puts route ${first.id} before route ${second.id} (${where}), and ${first.sourceCidrs.length ? 'its sourceCidrs cover the other\'s' : 'it admits every source'}: route ${second.id} would never be reached`,
+        'give the route with the narrower sourceCidrs the lower priority');
+    }
+  }
+
+  /**
    * Two automatic routes in the same band are ordered by hash, not by specificity: fail when the
    * broader one would come first and hide the narrower one (`/api/*` before `/api/v1/*`).
    */
-  private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], scope: Construct | undefined): void {
+  private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], sourceCidrs: string[], scope: Construct | undefined): void {
     const band = priorityBand(pathPatterns, hostHeaders);
     const route = { pathPatterns, hostHeaders };
     for (const other of this.routes) {
       if (!other.auto || priorityBand(other.pathPatterns, other.hostHeaders) !== band) continue;
+      // Routes for disjoint sources never see the same request.
+      if (sourceCidrs.length > 0 && other.sourceCidrs.length > 0 && !cidrsOverlap(sourceCidrs, other.sourceCidrs)) continue;
       const [narrow, broad] = shadows(other, route) && priority > other.priority
         ? [{ id, priority, where: scope?.node.path, paths: pathPatterns }, { id: other.id, priority: other.priority, where: other.where, paths: other.pathPatterns }]
         : shadows(route, other) && other.priority > priority

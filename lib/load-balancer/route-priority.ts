@@ -115,15 +115,19 @@ export function autoPriority(routeId: string, pathPatterns: string[], hostHeader
 /**
  * Whether route `broad` matches some of the requests route `narrow` is meant for: the same hosts
  * (or none), and a path of `narrow` that lies under a wildcard path of `broad` with a shorter
- * literal prefix (`/api/*` over `/api/v1/*`). Then `narrow` must be evaluated first.
+ * literal prefix (`/api/*` over `/api/v1/*`), or that is a wildcard path of `broad` which has
+ * more paths besides. Then `narrow` must be evaluated first.
  */
 export function shadows(broad: { pathPatterns: string[]; hostHeaders: string[] }, narrow: { pathPatterns: string[]; hostHeaders: string[] }): boolean {
   const hosts = (h: string[]) => JSON.stringify([...new Set(h.map(x => x.toLowerCase()))].sort());
   if (hosts(broad.hostHeaders) !== hosts(narrow.hostHeaders)) return false;
   const resolved = (p: string[]) => p.filter(x => !Token.isUnresolved(x));
+  const samePatterns = JSON.stringify([...new Set(broad.pathPatterns)].sort()) === JSON.stringify([...new Set(narrow.pathPatterns)].sort());
   return resolved(narrow.pathPatterns).some(n => resolved(broad.pathPatterns).some(b => {
     if (!hasWildcard(b)) return false;
+    // The same wildcard pattern in a route with more patterns takes the other's requests too (`['/*', '/api/*']` over `['/*']`).
+    if (n === b) return !samePatterns && broad.pathPatterns.length > narrow.pathPatterns.length;
     const prefix = literalPrefix(b);
-    return n !== b && n.startsWith(prefix) && literalPrefix(n).length > prefix.length;
+    return n.startsWith(prefix) && literalPrefix(n).length > prefix.length;
   }));
 }

@@ -123,3 +123,50 @@ export function isDomainName(value: string): boolean {
   if (labels.length < 2) return false;
   return labels.every(l => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)) && /^[A-Za-z]/.test(labels[labels.length - 1]);
 }
+
+/** A literal CIDR as the first and last address it covers, with its family; undefined for a token or not a CIDR. */
+function cidrRange(cidr: string): { family: 'ipv4' | 'ipv6'; first: bigint; last: bigint } | undefined {
+  if (Token.isUnresolved(cidr)) return undefined;
+  const family = cidrKind(cidr);
+  if (family === undefined) return undefined;
+  const [address, prefixText] = cidr.split('/');
+  const bits = family === 'ipv4' ? 32 : 128;
+  let value = 0n;
+  if (family === 'ipv4') {
+    for (const octet of address.split('.')) value = (value << 8n) + BigInt(Number(octet));
+  } else {
+    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+    const headGroups = head ? head.split(':') : [];
+    const tailGroups = tail ? tail.split(':') : [];
+    const zeros: string[] = new Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
+    const groups = tail === undefined ? headGroups : [...headGroups, ...zeros, ...tailGroups];
+    for (const group of groups) value = (value << 16n) + BigInt(parseInt(group === '' ? '0' : group, 16));
+  }
+  const host = BigInt(bits - Number(prefixText));
+  const first = (value >> host) << host;
+  return { family, first, last: first + (1n << host) - 1n };
+}
+
+/** Whether some address is in a CIDR of `a` and in one of `b` (a token counts as overlapping). */
+export function cidrsOverlap(a: string[], b: string[]): boolean {
+  return a.some((x) => b.some((y) => {
+    const [p, q] = [cidrRange(x), cidrRange(y)];
+    if (!p || !q) return true;
+    return p.family === q.family && p.first <= q.last && q.first <= p.last;
+  }));
+}
+
+/** Whether every address of `inner` is in a CIDR of `outer` (a token counts as covering). */
+export function cidrsCover(outer: string[], inner: string[]): boolean {
+  return inner.every((y) => outer.some((x) => {
+    const [p, q] = [cidrRange(x), cidrRange(y)];
+    if (!p || !q) return true;
+    return p.family === q.family && p.first <= q.first && q.last <= p.last;
+  }));
+}
+
+/** Whether two lists of CIDRs name the same addresses (both empty: any source). */
+export function sameCidrs(a: string[], b: string[]): boolean {
+  if (a.length === 0 || b.length === 0) return a.length === b.length;
+  return cidrsCover(a, b) && cidrsCover(b, a);
+}

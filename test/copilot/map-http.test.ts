@@ -105,3 +105,8 @@ test('allowed_source_ips that with the path and aliases pass the ALB\'s 5 condit
   expect(() => synth(WEB + yaml('http:', '  path: api', '  alias: [a.example.com, b.example.com]', '  allowed_source_ips: [203.0.113.0/24, 198.51.100.0/24]')))
     .toThrow(/copilot\/web\/manifest\.yml:\d+ http\.allowed_source_ips.*makes 6 condition values/);
 });
+
+test('a Backend Service\'s internal host name counts in the five condition values, at the manifest line (review finding)', () => {
+  const backend = yaml('name: web', 'type: Backend Service', 'image:', '  build: app/Dockerfile', '  port: 8080', 'http:', '  path: api', '  allowed_source_ips: [10.0.0.0/24, 10.0.1.0/24, 10.0.2.0/24]');
+  expect(() => synth(backend)).toThrow(/copilot\/web\/manifest\.yml:\d+ http\.allowed_source_ips.*makes 6 condition values/);
+});

@@ -11,7 +11,7 @@ import { ESK_UPD7 } from '../../lib/deploy-checks/rules/update/ecs-service-repla
 import { ESK_UPD12 } from '../../lib/deploy-checks/rules/update/identifier-kept-on-replacement';
 import { ESK_UPD1 } from '../../lib/deploy-checks/rules/update/listener-rule-priority-in-use';
 import { ESK_UPD16 } from '../../lib/deploy-checks/rules/update/efs-update';
-import { ESK_UPD13, ESK_UPD14, ESK_UPD15 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
+import { ESK_UPD13, ESK_UPD14, ESK_UPD15, ESK_UPD17 } from '../../lib/deploy-checks/rules/update/load-balancer-update';
 import { ESK_UPD2 } from '../../lib/deploy-checks/rules/update/physical-name-in-use';
 import { ESK_UPD6 } from '../../lib/deploy-checks/rules/update/retained-resource-orphaned';
 import { ESK_UPD10 } from '../../lib/deploy-checks/rules/update/service-connect-name-in-use';
@@ -31,6 +31,9 @@ const listenerRule = (priority: number, path: string): CfnResource => ({
   Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
   Properties: { ListenerArn: ref('Listener'), Priority: priority, Conditions: [{ Field: 'path-pattern', Values: [path] }], Actions: [] },
 });
+const forward = (group: string) => ({ Type: 'forward', TargetGroupArn: ref(group) });
+const notFound = { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } };
+const listener = (action: unknown): CfnResource => ({ Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: ref('Alb'), Port: 80, Protocol: 'HTTP', DefaultActions: [action] } });
 const queue = (name: string): CfnResource => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: name } });
 const subnet = (cidr: string): CfnResource => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: ref('Vpc'), CidrBlock: cidr } });
 const repository = (props: Record<string, unknown> = {}): CfnResource => ({ Type: 'AWS::ECR::Repository', Properties: props, DeletionPolicy: 'Retain' });
@@ -99,6 +102,13 @@ const CASES: UpdateCase[] = [
     after: { Nlb: nlb({ Scheme: 'internal', LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'true' }] }) },
     flagged: ['Nlb'],
     safeAfter: { Nlb: nlb({ LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }] }) },
+  },
+  {
+    rule: ESK_UPD17, // the default route's target group moved onto a new rule (a WebService given sourceCidrs)
+    before: { Listener: listener(forward('Tg')), Tg: targetGroup('HTTP') },
+    after: { Listener: listener(notFound), Tg: targetGroup('HTTP'), Rule: { Type: 'AWS::ElasticLoadBalancingV2::ListenerRule', Properties: { ListenerArn: ref('Listener'), Priority: 48000, Conditions: [{ Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } }], Actions: [forward('Tg')] } } },
+    flagged: ['Rule'],
+    safeAfter: { Listener: listener(forward('Tg')), Tg: targetGroup('HTTP') },
   },
   {
     rule: ESK_UPD16, // an access point's POSIX user changed, its root directory kept
@@ -283,7 +293,7 @@ test('ESK-UPD8 says how to get out: the deployed appProtocol back, or a new serv
 test('every update rule of the pack has a case; the severities are the hazards\'', () => {
   const ids = DEPLOY_CHECK_RULES.map((r) => r.id).filter((id) => id.startsWith('ESK-UPD'));
   expect(CASES.map((c) => c.rule.id).sort()).toEqual(ids.sort());
-  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD14', 'ESK-UPD16', 'ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
+  expect(CASES.filter((c) => c.rule.severity === 'warning').map((c) => c.rule.id)).toEqual(['ESK-UPD14', 'ESK-UPD17', 'ESK-UPD16', 'ESK-UPD6', 'ESK-UPD7', 'ESK-UPD11']);
 });
 
 describe('a one-per-account resource moved to another stack of the same account and region', () => {

@@ -6,6 +6,7 @@ import { ServiceCluster } from '../../lib/cluster';
 import { compareTemplates, describeHazard, errorsOf } from '../../lib/deploy-checks/update-hazards';
 import { ServiceImage } from '../../lib/image';
 import { ServiceLoadBalancer } from '../../lib/load-balancer';
+import { DeploymentStrategy } from '../../lib/deployment';
 import { autoPriority } from '../../lib/load-balancer/route-priority';
 import { WebService, WebServiceOptions } from '../../lib/service';
 import { testStack } from '../util/test-app';
@@ -13,10 +14,10 @@ import { testStack } from '../util/test-app';
 const NGINX = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 const OFFICE = '203.0.113.0/24';
 
-function build(services: Record<string, Partial<WebServiceOptions>>): { stack: Stack; template: Template; web: Record<string, WebService>; lb: ServiceLoadBalancer } {
+function build(services: Record<string, Partial<WebServiceOptions>>, testListenerAllowedCidrs?: string[]): { stack: Stack; template: Template; web: Record<string, WebService>; lb: ServiceLoadBalancer } {
   const stack = testStack();
   const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
-  const lb = new ServiceLoadBalancer(stack, 'Lb', { vpc: cluster.vpc });
+  const lb = new ServiceLoadBalancer(stack, 'Lb', { vpc: cluster.vpc, testListenerAllowedCidrs });
   const web: Record<string, WebService> = {};
   for (const [id, options] of Object.entries(services)) web[id] = new WebService(stack, id, { cluster, loadBalancer: lb, image: NGINX, ...options });
   return { stack, template: Template.fromStack(stack), web, lb };
@@ -53,11 +54,30 @@ describe('routes that only some sources reach', () => {
   });
 });
 
-test('two routes that differ by their sources only need priorities, else their order would be chance', () => {
-  expect(() => build({ Admin: { pathPatterns: ['/admin/*'] }, OfficeAdmin: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE] } }))
-    .toThrow(/route .*OfficeAdmin.* match the same requests as route .*Admin.* from the sources both admit, and automatic priorities would order them by chance.*give both routes a priority/);
-  const { template } = build({ Admin: { pathPatterns: ['/admin/*'], priority: 20 }, OfficeAdmin: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 10 } });
-  template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+describe('routes with the same paths and hosts, told apart by their sources (review findings)', () => {
+  test('with overlapping sources they need priorities, else their order would be chance', () => {
+    expect(() => build({ Admin: { pathPatterns: ['/admin/*'] }, OfficeAdmin: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE] } }))
+      .toThrow(/priority .* of route .*OfficeAdmin.* leaves its order with route .*Admin.*, which has the same paths and hosts and other sources, to chance/);
+    const { template } = build({ Admin: { pathPatterns: ['/admin/*'], priority: 20 }, OfficeAdmin: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 10 } });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+  });
+
+  test('with disjoint sources no request matches both: any order, automatic priorities', () => {
+    const { template } = build({ A: { pathPatterns: ['/api/*'], sourceCidrs: ['10.0.0.0/24'] }, B: { pathPatterns: ['/api/*'], sourceCidrs: ['10.9.0.0/24', '2001:db8::/32'] } });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+  });
+
+  test('the route evaluated first must not cover the other: a route for every source, or wider sources, first fails', () => {
+    expect(() => build({ Admin: { pathPatterns: ['/admin/*'], priority: 10 }, OfficeAdmin: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 20 } }))
+      .toThrow(/puts route .*Admin.* before route .*OfficeAdmin.*it admits every source: route .*OfficeAdmin.* would never be reached/);
+    expect(() => build({ Wide: { pathPatterns: ['/admin/*'], sourceCidrs: ['203.0.0.0/16'], priority: 10 }, Narrow: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 20 } }))
+      .toThrow(/its sourceCidrs cover the other's/);
+  });
+
+  test('the same sources twice are the same requests, whatever the priorities', () => {
+    expect(() => build({ B: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 10 }, A: { pathPatterns: ['/admin/*'], priority: 30 }, C: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 20 } }))
+      .toThrow(/.*admit the same sources as route .*B.*both match the same requests/);
+  });
 });
 
 describe('source CIDRs ALB would refuse fail at synth', () => {
@@ -89,4 +109,38 @@ test('addTarget with sourceCidrs only makes a rule, never the listener\'s defaul
   const rule = lb.addTarget('Office', { targetGroup: tg, sourceCidrs: [OFFICE] });
   expect(rule).toBeDefined();
   Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { DefaultActions: [Match.objectLike({ Type: 'fixed-response' })] });
+});
+
+test('a sources-only route after an automatic route whose paths include /* and more is a shadow, and fails (review finding)', () => {
+  // GIVEN a preview for the office (ranked as /*) and a public route on ['/*', '/api/*'] in the same band
+  const routes = (previewId: string) => build({ [previewId]: { sourceCidrs: [OFFICE] }, R1: { pathPatterns: ['/*', '/api/*'] } });
+  // THEN whichever hash order the ids give, R1 first would take the office's requests: it fails, or orders the preview first
+  const outcomes = ['P', 'Preview', 'Office', 'Staff'].map((id) => {
+    try {
+      const { web } = routes(id);
+      const [preview, r1] = [web[id].listenerRule!, web.R1.listenerRule!].map((r) => (r.node.defaultChild as elbv2.CfnListenerRule).priority);
+      return preview < r1 ? 'preview first' : 'shadowed';
+    } catch (e) {
+      return /would take its requests/.test(String(e)) ? 'refused' : String(e);
+    }
+  });
+  expect(outcomes.filter((o) => o !== 'preview first' && o !== 'refused')).toEqual([]);
+  expect(outcomes).toContain('refused');
+});
+
+test('update: the default route given sources becomes a rule, which the deploy checks warn about (requests get the 404 until the rule exists)', () => {
+  const before = build({ Site: {} }).template.toJSON();
+  const after = build({ Site: { sourceCidrs: [OFFICE] } }).template.toJSON();
+  const hazards = compareTemplates({ TestStack: before }, { TestStack: after });
+  expect(errorsOf(hazards)).toEqual([]);
+  expect(hazards.map(describeHazard).join('\n')).toMatch(/warning default-route-to-rule: .*SiteListenerRule.*every request gets the listener's new default action/);
+  // and back: the listener forwards again before the rule is deleted in cleanup
+  expect(compareTemplates({ TestStack: after }, { TestStack: before }).map(describeHazard)).toEqual([]);
+});
+
+test('with blue/green the test route leaves the sources out: the test listener\'s own ingress says who may call it (review finding)', () => {
+  const { template } = build({ Site: { pathPatterns: ['/app/*'], sourceCidrs: [OFFICE], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } } }, ['198.51.100.7/32']);
+  const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).map((r) => r.Properties.Conditions);
+  expect(rules).toContainEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }, { Field: 'source-ip', SourceIpConfig: { Values: [OFFICE] } }]);
+  expect(rules).toContainEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }]);
 });

@@ -21,6 +21,7 @@ export type TemplateSet = Record<string, CfnTemplate>;
 export type HazardKind =
   | 'nlb-security-groups-added'
   | 'target-group-replaced'
+  | 'default-route-to-rule'
   | 'protected-load-balancer-deleted'
   | 'priority-in-use'
   | 'priority-race'
@@ -65,6 +66,7 @@ export const HAZARD_KINDS: Record<HazardKind, { readonly severity: HazardSeverit
   'account-setting-reset': { severity: 'warning', summary: 'a one-per-account-and-region resource (a registry\'s replication or policy, an account setting) is removed: its delete in cleanup resets the setting for the whole account and region, including what was set outside this stack' },
   'nlb-security-groups-added': { severity: 'error', summary: 'a Network Load Balancer created without security groups gets some while it stays: ELB refuses security groups on an NLB created without them (SetSecurityGroups), so the update fails' },
   'protected-load-balancer-deleted': { severity: 'error', summary: 'a load balancer with deletion protection on is replaced or removed: CloudFormation deletes the old one in cleanup, ELB refuses (OperationNotPermitted), and it stays in the account outside the stack, still billed' },
+  'default-route-to-rule': { severity: 'warning', summary: 'a listener stops forwarding to a target group by default, and a new listener rule forwards to it: CloudFormation updates the listener before it creates the rule, so meanwhile requests get the new default action and the group serves no listener' },
   'target-group-replaced': { severity: 'warning', summary: 'a target group an ECS service registers in is replaced (a create-only property changed: protocol, port, target type): the listener forwards to the new, empty group before the service\'s new tasks are healthy in it, so traffic fails until they are' },
   'service-connect-protocol': { severity: 'error', summary: 'a port an ECS service keeps publishing through Service Connect changes its appProtocol (absent = tcp): ECS refuses to change it on a running Service Connect service, so the update fails' },
 };

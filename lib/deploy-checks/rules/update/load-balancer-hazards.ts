@@ -1,5 +1,6 @@
 /**
- * Load balancers and their target groups across an update (ESK-UPD13, ESK-UPD14, ESK-UPD15).
+ * Load balancers and their target groups across an update (ESK-UPD13, ESK-UPD14, ESK-UPD15,
+ * ESK-UPD17).
  */
 import { asArray, refTarget } from '../../template';
 import { Comparison } from './comparison';
@@ -80,6 +81,47 @@ export function protectedLoadBalancerHazards(c: Comparison): void {
       if (!removed && !replaced) continue;
       push('protected-load-balancer-deleted', stack, id, LOAD_BALANCER,
         `${removed ? 'is removed' : `is replaced (${replacedBy.get(stack)!.get(id)![0]})`} with deletion protection on in the deployed version: ELB refuses its delete in cleanup (OperationNotPermitted), so it stays in the account outside the stack, still billed`);
+    }
+  }
+}
+
+const LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
+const LISTENER_RULE = 'AWS::ElasticLoadBalancingV2::ListenerRule';
+
+/** The target groups an action list forwards to: `TargetGroupArn`, or `ForwardConfig.TargetGroups`. */
+function forwardedGroups(actions: unknown): string[] {
+  return asArray(actions).flatMap((action: any) => [
+    refTarget(action?.TargetGroupArn),
+    ...asArray(action?.ForwardConfig?.TargetGroups).map((group: any) => refTarget(group?.TargetGroupArn)),
+  ]).filter((id): id is string => id !== undefined);
+}
+
+/**
+ * default-route-to-rule: a listener of N forwards to target group X by default; in N+1 its
+ * default action no longer does, and a listener rule new in N+1 on that listener forwards to X
+ * (a WebService that gets `sourceCidrs`, or paths or hosts, while it was the default route). The
+ * rule refers to the listener, so CloudFormation updates the listener first and creates the rule
+ * after: meanwhile every request gets the new default action (this library's 404), and X is in no
+ * listener, so its targets go unused and pass their health checks again once the rule exists.
+ * Source: the ELB API reference, TargetHealth (`Target.NotInUse`: "the target group is not used
+ * by any load balancer"); CloudFormation's dependency order.
+ */
+export function defaultRouteToRuleHazards(c: Comparison): void {
+  const { before, after, stacks, replacedBy, push, resourcesOf } = c;
+  for (const stack of stacks) {
+    const [b, a] = [resourcesOf(before, stack), resourcesOf(after, stack)];
+    for (const [listenerId, listener] of Object.entries(a)) {
+      const old = b[listenerId];
+      if (listener.Type !== LISTENER || old?.Type !== LISTENER || replacedBy.get(stack)!.has(listenerId)) continue;
+      const nowDefault = new Set(forwardedGroups(listener.Properties?.DefaultActions));
+      for (const group of forwardedGroups(old.Properties?.DefaultActions)) {
+        if (nowDefault.has(group)) continue;
+        const rule = Object.entries(a).find(([ruleId, r]) => r.Type === LISTENER_RULE && b[ruleId] === undefined
+          && refTarget(r.Properties?.ListenerArn) === listenerId && forwardedGroups(r.Properties?.Actions).includes(group));
+        if (!rule) continue;
+        push('default-route-to-rule', stack, rule[0], LISTENER_RULE,
+          `is created for ${group}, which ${listenerId} forwarded to by default: CloudFormation updates the listener before it creates this rule, so meanwhile every request gets the listener's new default action, and ${group}'s targets serve no listener until the rule exists and they pass their health checks again`);
+      }
     }
   }
 }

@@ -36,3 +36,15 @@ export const ESK_UPD15 = updateRule({
   reason: 'Update replaces or removes a load balancer whose deletion protection is on: ELB refuses the delete in cleanup (OperationNotPermitted), and the old load balancer stays in the account outside the stack, still billed',
   fix: 'Deploy deletionProtection: false for that load balancer first (where the Control Tower control is enforced, turn it off with aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false), then the change; or keep its Name, Type and Scheme and its logical id',
 });
+
+/**
+ * ESK-UPD17: the service the listener forwarded to by default moves to a new listener rule (a
+ * WebService that gets `sourceCidrs`, paths or hosts): between the listener's update and the
+ * rule's creation, requests get the new default action. Needs DeployChecks' `previousVersion`.
+ */
+export const ESK_UPD17 = updateRule({
+  id: 'ESK-UPD17',
+  kinds: ['default-route-to-rule'],
+  reason: 'Update moves the target group a listener forwarded to by default onto a new listener rule: CloudFormation updates the listener first and creates the rule after, so meanwhile every request gets the new default action (a 404 from this library\'s load balancer), and the group\'s targets pass their health checks again once the rule exists',
+  fix: 'Deploy it when a minute of 404s is acceptable, or in two steps: first add a second service (or route) with the new conditions next to the default one, then remove the default one; then acknowledge this warning',
+});
