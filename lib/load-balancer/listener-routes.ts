@@ -3,7 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { checkPort, checkRange, fail, failWithText, formatValue } from '../validation/checks';
 import { AUTO_PRIORITY_MIN, autoPriority, priorityBand, shadows } from './route-priority';
-import { checkRouteConditions, cidrsCover, cidrsOverlap, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY, sameCidrs } from './route-validation';
+import { ANY_SOURCE, checkRouteConditions, cidrsCover, cidrsOverlap, MAX_RULE_PRIORITY, MAX_TARGET_GROUPS_PER_ALB, MIN_RULE_PRIORITY, sameCidrs } from './route-validation';
 import { ServiceRouteOptions } from './service-load-balancer-ref';
 
 /** What a test route copies from its production route. */
@@ -11,6 +11,8 @@ export interface ShiftingRoute {
   readonly priority: number;
   readonly conditions: elbv2.ListenerCondition[];
   readonly action: elbv2.ListenerAction;
+  /** The route's sources, which its test route matches too. */
+  readonly sourceCidrs: string[];
 }
 
 interface RouteRecord {
@@ -163,10 +165,9 @@ export class ListenerRoutes {
     this.routeTargetGroups.add(options.targetGroup);
     if (alternate) this.routeTargetGroups.add(alternate);
 
-    const pathAndHost: elbv2.ListenerCondition[] = [];
-    if (hostHeaders.length > 0) pathAndHost.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
-    if (pathPatterns.length > 0) pathAndHost.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
-    const conditions = [...pathAndHost];
+    const conditions: elbv2.ListenerCondition[] = [];
+    if (hostHeaders.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(hostHeaders));
+    if (pathPatterns.length > 0) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns));
     if (sourceCidrs.length > 0) conditions.push(elbv2.ListenerCondition.sourceIps(sourceCidrs));
     if (conditions.length === 0) conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
     if (options.ruleScope?.node.tryFindChild('ListenerRule')) {
@@ -177,10 +178,10 @@ export class ListenerRoutes {
     const action = alternate
       ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: alternate, weight: 0 }])
       : elbv2.ListenerAction.forward([options.targetGroup]);
-    // The test route leaves the sources out: the test listener's own ingress
-    // (testListenerAllowedCidrs) says who may call it, and those callers need not be in sourceCidrs.
-    const testConditions = pathAndHost.length > 0 ? pathAndHost : [elbv2.ListenerCondition.pathPatterns(['/*'])];
-    if (alternate) this.shiftingRoutes.set(id, { priority, conditions: testConditions, action });
+    // The test route copies the rule, sources included: the test rules of one test port stay as
+    // distinct as the production rules (ServiceLoadBalancer.addTestRoute warns when the test
+    // listener admits callers the sources leave out).
+    if (alternate) this.shiftingRoutes.set(id, { priority, conditions, action, sourceCidrs });
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'ListenerRule'] : [this.owner, `${id}Rule`];
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener: this.listener,
@@ -218,7 +219,8 @@ export class ListenerRoutes {
     }
     // Whichever is evaluated first must not take every request the other one is for.
     const [first, second] = priority < same.priority ? [{ id, sourceCidrs }, same] : [same, { id, sourceCidrs }];
-    if (first.sourceCidrs.length === 0 || (second.sourceCidrs.length > 0 && cidrsCover(first.sourceCidrs, second.sourceCidrs))) {
+    const sources = (cidrs: string[]) => (cidrs.length > 0 ? cidrs : ANY_SOURCE);
+    if (cidrsCover(sources(first.sourceCidrs), sources(second.sourceCidrs))) {
       fail(this.owner, 'priority', priority, `puts route ${first.id} before route ${second.id} (${where}), and ${first.sourceCidrs.length ? 'its sourceCidrs cover the other\'s' : 'it admits every source'}: route ${second.id} would never be reached`,
         'give the route with the narrower sourceCidrs the lower priority');
     }
@@ -230,7 +232,7 @@ export class ListenerRoutes {
    */
   private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], sourceCidrs: string[], scope: Construct | undefined): void {
     const band = priorityBand(pathPatterns, hostHeaders);
-    const route = { pathPatterns, hostHeaders };
+    const route = { pathPatterns, hostHeaders, sourceCidrs };
     for (const other of this.routes) {
       if (!other.auto || priorityBand(other.pathPatterns, other.hostHeaders) !== band) continue;
       // Routes for disjoint sources never see the same request.

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { Token } from 'aws-cdk-lib';
+import { ANY_SOURCE, cidrsCover, sameCidrs } from './route-validation';
 
 /**
  * Automatic listener-rule priorities (internal, not exported from index.ts).
@@ -118,16 +119,29 @@ export function autoPriority(routeId: string, pathPatterns: string[], hostHeader
  * literal prefix (`/api/*` over `/api/v1/*`), or that is a wildcard path of `broad` which has
  * more paths besides. Then `narrow` must be evaluated first.
  */
-export function shadows(broad: { pathPatterns: string[]; hostHeaders: string[] }, narrow: { pathPatterns: string[]; hostHeaders: string[] }): boolean {
+export function shadows(
+  broad: { pathPatterns: string[]; hostHeaders: string[]; sourceCidrs?: string[] },
+  narrow: { pathPatterns: string[]; hostHeaders: string[]; sourceCidrs?: string[] },
+): boolean {
   const hosts = (h: string[]) => JSON.stringify([...new Set(h.map(x => x.toLowerCase()))].sort());
   if (hosts(broad.hostHeaders) !== hosts(narrow.hostHeaders)) return false;
   const resolved = (p: string[]) => p.filter(x => !Token.isUnresolved(x));
   const samePatterns = JSON.stringify([...new Set(broad.pathPatterns)].sort()) === JSON.stringify([...new Set(narrow.pathPatterns)].sort());
   return resolved(narrow.pathPatterns).some(n => resolved(broad.pathPatterns).some(b => {
     if (!hasWildcard(b)) return false;
-    // The same wildcard pattern in a route with more patterns takes the other's requests too (`['/*', '/api/*']` over `['/*']`).
-    if (n === b) return !samePatterns && broad.pathPatterns.length > narrow.pathPatterns.length;
+    // The same wildcard pattern: `broad` takes the other's requests when it admits all of the
+    // other's sources and differs otherwise (more patterns, `['/*', '/api/*']` over `['/*']`, or
+    // wider sources, every source over an office).
+    if (n === b) {
+      const [broadSources, narrowSources] = [broad.sourceCidrs ?? [], narrow.sourceCidrs ?? []];
+      if (samePatterns || !cidrsCover(anySourceIfNone(broadSources), anySourceIfNone(narrowSources))) return false;
+      return broad.pathPatterns.length > narrow.pathPatterns.length || !sameCidrs(broadSources, narrowSources);
+    }
     const prefix = literalPrefix(b);
     return n.startsWith(prefix) && literalPrefix(n).length > prefix.length;
   }));
+}
+
+function anySourceIfNone(cidrs: string[]): string[] {
+  return cidrs.length > 0 ? cidrs : ANY_SOURCE;
 }

@@ -96,7 +96,8 @@ function isIpv4Cidr(value: string): boolean {
 }
 
 function isIpv6Address(value: string): boolean {
-  if (!/^[0-9A-Fa-f:]+$/.test(value) || value.includes(':::')) return false;
+  // A single colon at either end is no address ('::' may start or end one).
+  if (!/^[0-9A-Fa-f:]+$/.test(value) || value.includes(':::') || /^:(?!:)/.test(value) || /(?<!:):$/.test(value)) return false;
   const doubleColons = value.split('::').length - 1;
   if (doubleColons > 1) return false;
   const groups = value.split(':').filter(g => g !== '');
@@ -147,7 +148,10 @@ function cidrRange(cidr: string): { family: 'ipv4' | 'ipv6'; first: bigint; last
   return { family, first, last: first + (1n << host) - 1n };
 }
 
-/** Whether some address is in a CIDR of `a` and in one of `b` (a token counts as overlapping). */
+/** Every address of both families: what a route without sources admits. */
+export const ANY_SOURCE = ['0.0.0.0/0', '::/0'];
+
+/** Whether some address is in a CIDR of `a` and in one of `b` (a token may be anything: it counts as overlapping). */
 export function cidrsOverlap(a: string[], b: string[]): boolean {
   return a.some((x) => b.some((y) => {
     const [p, q] = [cidrRange(x), cidrRange(y)];
@@ -156,16 +160,28 @@ export function cidrsOverlap(a: string[], b: string[]): boolean {
   }));
 }
 
-/** Whether every address of `inner` is in a CIDR of `outer` (a token counts as covering). */
+/**
+ * Whether every address of `inner` is in the CIDRs of `outer` taken together (`10.0.0.0/25` and
+ * `10.0.0.128/25` cover `10.0.0.0/24`). A token is unknown: it neither covers nor is covered.
+ */
 export function cidrsCover(outer: string[], inner: string[]): boolean {
-  return inner.every((y) => outer.some((x) => {
-    const [p, q] = [cidrRange(x), cidrRange(y)];
-    if (!p || !q) return true;
-    return p.family === q.family && p.first <= q.first && q.last <= p.last;
-  }));
+  const ranges = outer.map(cidrRange);
+  if (ranges.some((r) => r === undefined)) return false;
+  return inner.every((y) => {
+    const q = cidrRange(y);
+    if (!q) return false;
+    // Walk the outer ranges of q's family in order, extending the covered stretch from q's first address.
+    let next = q.first;
+    for (const r of (ranges as NonNullable<ReturnType<typeof cidrRange>>[]).filter((x) => x.family === q.family).sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0))) {
+      if (r.first > next) break;
+      if (r.last >= next) next = r.last + 1n;
+      if (next > q.last) return true;
+    }
+    return next > q.last;
+  });
 }
 
-/** Whether two lists of CIDRs name the same addresses (both empty: any source). */
+/** Whether two lists of CIDRs name the same addresses (both empty: any source; a token is never the same). */
 export function sameCidrs(a: string[], b: string[]): boolean {
   if (a.length === 0 || b.length === 0) return a.length === b.length;
   return cidrsCover(a, b) && cidrsCover(b, a);

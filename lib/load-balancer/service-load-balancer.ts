@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { governedDeletionProtection } from '../governance/governance';
 import { skipCheckov } from '../validation/checkov';
-import { checkDurationSeconds, checkPattern, fail } from '../validation/checks';
+import { checkDurationSeconds, checkPattern, fail, formatValue } from '../validation/checks';
 import { configureAccessLogs, validateAccessLogs } from './access-logs';
 import { recordIdleTimeout } from './drain-timing';
 import { ImportedServiceLoadBalancer } from './imported-load-balancer';
@@ -17,10 +17,14 @@ import { HTTP_PORT, HTTPS_PORT, noRouteAction } from './listener-defaults';
 import { ListenerRoutes } from './listener-routes';
 import { addIngress } from './load-balancer-ingress';
 import { validateCidrs, validateDomain, validateDualStack, validateSubnets } from './load-balancer-validation';
+import { cidrsCover } from './route-validation';
 import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions, ServiceTestRouteOptions } from './service-load-balancer-ref';
 import { ServiceLoadBalancerProps } from './service-load-balancer-props';
 import { validateTargetGroupCount } from './target-group-quota';
 import { TestListeners } from './test-listeners';
+
+/** The warning for a blue/green test route whose sources leave out callers the test listener admits. */
+export const TEST_ROUTE_SOURCES_WARNING = 'ecs-service-kit:test-route-sources';
 
 // The props live in their own file; they are exported from here so that importers of this file,
 // and index.ts through it, see them under the same names.
@@ -81,6 +85,8 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
   private readonly routing: ListenerRoutes;
   /** Test listeners by port, created by addTestRoute. */
   private readonly testListeners: TestListeners;
+  /** Who the test listeners admit, as given (undefined: the VPC). */
+  private readonly testListenerAllowedCidrs?: string[];
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
@@ -203,6 +209,7 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       });
       listener.addAction(`${id}Default`, { action: elbv2.ListenerAction.forward([targetGroup]) });
     });
+    this.testListenerAllowedCidrs = props.testListenerAllowedCidrs;
     this.testListeners = new TestListeners(this, {
       loadBalancer: this.applicationLoadBalancer,
       securityGroup: this.securityGroup,
@@ -296,6 +303,13 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a TestListenerRule', 'give each test route its own rule scope (one per service)');
     }
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'TestListenerRule'] : [this, `${id}TestRule`];
+    const testCidrs = this.testListenerAllowedCidrs;
+    if (route.sourceCidrs.length > 0 && (testCidrs === undefined || !cidrsCover(route.sourceCidrs, testCidrs))) {
+      Annotations.of(options.ruleScope ?? this).addWarningV2(TEST_ROUTE_SOURCES_WARNING,
+        `The test route on port ${options.port} copies the service's rule, so it matches only its sourceCidrs ${formatValue(route.sourceCidrs)}, and the test listener admits ${testCidrs ? formatValue(testCidrs) : 'the VPC'}: ` +
+        'a smoke test from an address outside the sources gets the test listener\'s 404, and a deployment that waits for it fails. Give testListenerAllowedCidrs within the sources (or add your test callers to sourceCidrs), then acknowledge: ' +
+        `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${TEST_ROUTE_SOURCES_WARNING}', reason }).`);
+    }
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {
       listener,
       priority: route.priority,

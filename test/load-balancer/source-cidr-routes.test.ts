@@ -1,5 +1,5 @@
-import { Names, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ServiceCluster } from '../../lib/cluster';
@@ -138,9 +138,56 @@ test('update: the default route given sources becomes a rule, which the deploy c
   expect(compareTemplates({ TestStack: after }, { TestStack: before }).map(describeHazard)).toEqual([]);
 });
 
-test('with blue/green the test route leaves the sources out: the test listener\'s own ingress says who may call it (review finding)', () => {
-  const { template } = build({ Site: { pathPatterns: ['/app/*'], sourceCidrs: [OFFICE], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } } }, ['198.51.100.7/32']);
-  const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).map((r) => r.Properties.Conditions);
-  expect(rules).toContainEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }, { Field: 'source-ip', SourceIpConfig: { Values: [OFFICE] } }]);
-  expect(rules).toContainEqual([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }]);
+describe('blue/green test routes copy the sources (review findings)', () => {
+  const blueGreen = (testPort = 8080) => ({ deployment: { strategy: DeploymentStrategy.blueGreen({ testPort }) } });
+
+  test('rules of one test port stay as distinct as the production rules: disjoint sources on the same path', () => {
+    const { template } = build({ A: { pathPatterns: ['/api/*'], sourceCidrs: ['10.0.0.0/24'], ...blueGreen() }, B: { pathPatterns: ['/api/*'], sourceCidrs: ['10.9.0.0/24'], ...blueGreen() } }, ['10.0.0.0/16']);
+    const testRules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).filter((r) => JSON.stringify(r.Properties.ListenerArn).includes('TestListener'));
+    expect(testRules.map((r) => r.Properties.Conditions[1].SourceIpConfig.Values).sort()).toEqual([['10.0.0.0/24'], ['10.9.0.0/24']]);
+  });
+
+  test('a test listener that admits callers outside the sources warns: their smoke tests would get a 404', () => {
+    const warned = (testCidrs: string[]) => {
+      const { stack } = build({ Site: { pathPatterns: ['/app/*'], sourceCidrs: [OFFICE], ...blueGreen() } }, testCidrs);
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('test-route-sources'));
+    };
+    expect(warned(['198.51.100.7/32'])).toHaveLength(1);
+    expect(warned(['203.0.113.7/32'])).toEqual([]);
+  });
+});
+
+describe('source coverage and shadowing, with several CIDRs, tokens and every source (review findings)', () => {
+  test('two CIDRs that together cover the other route\'s make it unreachable', () => {
+    expect(() => build({ A: { pathPatterns: ['/admin/*'], sourceCidrs: ['10.0.0.0/25', '10.0.0.128/25', '10.1.0.0/24'], priority: 10 }, B: { pathPatterns: ['/admin/*'], sourceCidrs: ['10.0.0.0/24'], priority: 20 } }))
+      .toThrow(/its sourceCidrs cover the other's/);
+    expect(() => build({ A: { pathPatterns: ['/admin/*'], sourceCidrs: ['0.0.0.0/0', '::/0'], priority: 10 }, B: { pathPatterns: ['/admin/*'], priority: 20 } }))
+      .toThrow(/its sourceCidrs cover the other's/);
+  });
+
+  test('a source known only at deploy time is never the same as, nor covers, a literal one', () => {
+    const { template } = build({
+      Vpc: { pathPatterns: ['/admin/*'], sourceCidrs: [Lazy.string({ produce: () => '10.0.0.0/16' })], priority: 10 },
+      Office: { pathPatterns: ['/admin/*'], sourceCidrs: [OFFICE], priority: 20 },
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+  });
+
+  test('a public route and an office route on the same wildcard path: the office one first, or a clear refusal', () => {
+    const outcomes = [['A', 'B'], ['X', 'Y'], ['Admin', 'OfficeAdmin'], ['Public', 'Office']].map(([pub, office]) => {
+      try {
+        const { web } = build({ [pub]: { pathPatterns: ['/admin/*'] }, [office]: { pathPatterns: ['/admin/*', '/debug'], sourceCidrs: [OFFICE] } });
+        const [p, o] = [web[pub], web[office]].map((w) => (w.listenerRule!.node.defaultChild as elbv2.CfnListenerRule).priority);
+        return o < p ? 'office first' : 'public first';
+      } catch (e) {
+        return /would take its requests/.test(String(e)) ? 'refused' : String(e);
+      }
+    });
+    expect(outcomes.filter((o) => o !== 'office first' && o !== 'refused')).toEqual([]);
+    expect(outcomes).toContain('office first');
+  });
+
+  test('an IPv6 source with a single colon at an end is not a CIDR', () => {
+    expect(() => build({ A: { pathPatterns: ['/a/*'], sourceCidrs: [':1:2:3:4:5:6:7:8/128'] } })).toThrow(/sourceCidrs\[0\].*is not a CIDR/);
+  });
 });
