@@ -228,13 +228,17 @@ export class ListenerRoutes {
 
   /**
    * Two automatic routes in the same band are ordered by hash, not by specificity: fail when the
-   * broader one would come first and hide the narrower one (`/api/*` before `/api/v1/*`).
+   * broader one would come first and hide the narrower one (`/api/*` before `/api/v1/*`). Routes
+   * with sources are compared across bands too: their band weighs their paths, not their sources.
    */
   private checkShadowing(id: string, priority: number, pathPatterns: string[], hostHeaders: string[], sourceCidrs: string[], scope: Construct | undefined): void {
     const band = priorityBand(pathPatterns, hostHeaders);
     const route = { pathPatterns, hostHeaders, sourceCidrs };
     for (const other of this.routes) {
-      if (!other.auto || priorityBand(other.pathPatterns, other.hostHeaders) !== band) continue;
+      // Within a band the hash orders routes; across bands specificity does, which weighs paths
+      // only: a route told apart by its sources is checked against every band.
+      const sourced = sourceCidrs.length > 0 || other.sourceCidrs.length > 0;
+      if (!other.auto || (!sourced && priorityBand(other.pathPatterns, other.hostHeaders) !== band)) continue;
       // Routes for disjoint sources never see the same request.
       if (sourceCidrs.length > 0 && other.sourceCidrs.length > 0 && !cidrsOverlap(sourceCidrs, other.sourceCidrs)) continue;
       const [narrow, broad] = shadows(other, route) && priority > other.priority

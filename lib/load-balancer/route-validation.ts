@@ -162,27 +162,31 @@ export function cidrsOverlap(a: string[], b: string[]): boolean {
 
 /**
  * Whether every address of `inner` is in the CIDRs of `outer` taken together (`10.0.0.0/25` and
- * `10.0.0.128/25` cover `10.0.0.0/24`). A token is unknown: it neither covers nor is covered.
+ * `10.0.0.128/25` cover `10.0.0.0/24`). A token is unknown until deploy: in `outer` it adds
+ * nothing; in `inner` it is covered only when `outer` covers every address of both families.
  */
 export function cidrsCover(outer: string[], inner: string[]): boolean {
-  const ranges = outer.map(cidrRange);
-  if (ranges.some((r) => r === undefined)) return false;
-  return inner.every((y) => {
-    const q = cidrRange(y);
-    if (!q) return false;
+  const ranges = outer.map(cidrRange).filter((r): r is NonNullable<ReturnType<typeof cidrRange>> => r !== undefined);
+  const covers = (q: NonNullable<ReturnType<typeof cidrRange>>): boolean => {
     // Walk the outer ranges of q's family in order, extending the covered stretch from q's first address.
     let next = q.first;
-    for (const r of (ranges as NonNullable<ReturnType<typeof cidrRange>>[]).filter((x) => x.family === q.family).sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0))) {
+    for (const r of ranges.filter((x) => x.family === q.family).sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0))) {
       if (r.first > next) break;
       if (r.last >= next) next = r.last + 1n;
       if (next > q.last) return true;
     }
     return next > q.last;
+  };
+  return inner.every((y) => {
+    const q = cidrRange(y);
+    return q ? covers(q) : ANY_SOURCE.every((any) => covers(cidrRange(any)!));
   });
 }
 
-/** Whether two lists of CIDRs name the same addresses (both empty: any source; a token is never the same). */
+/** Whether two lists of CIDRs name the same addresses (both empty: any source). */
 export function sameCidrs(a: string[], b: string[]): boolean {
   if (a.length === 0 || b.length === 0) return a.length === b.length;
+  // The same strings are the same addresses, tokens included (one token resolves to one value).
+  if (JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort())) return true;
   return cidrsCover(a, b) && cidrsCover(b, a);
 }

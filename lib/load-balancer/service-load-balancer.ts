@@ -15,7 +15,7 @@ import { recordIdleTimeout } from './drain-timing';
 import { ImportedServiceLoadBalancer } from './imported-load-balancer';
 import { HTTP_PORT, HTTPS_PORT, noRouteAction } from './listener-defaults';
 import { ListenerRoutes } from './listener-routes';
-import { addIngress } from './load-balancer-ingress';
+import { addIngress, literalVpcCidr } from './load-balancer-ingress';
 import { validateCidrs, validateDomain, validateDualStack, validateSubnets } from './load-balancer-validation';
 import { cidrsCover } from './route-validation';
 import { IServiceLoadBalancer, ServiceLoadBalancerAttributes, ServiceRouteOptions, ServiceTestRouteOptions } from './service-load-balancer-ref';
@@ -303,11 +303,12 @@ export class ServiceLoadBalancer extends Construct implements IServiceLoadBalanc
       fail(this, 'ruleScope', options.ruleScope.node.path, 'already holds a TestListenerRule', 'give each test route its own rule scope (one per service)');
     }
     const [ruleScope, ruleId] = options.ruleScope ? [options.ruleScope, 'TestListenerRule'] : [this, `${id}TestRule`];
-    const testCidrs = this.testListenerAllowedCidrs;
-    if (route.sourceCidrs.length > 0 && (testCidrs === undefined || !cidrsCover(route.sourceCidrs, testCidrs))) {
+    // The test listener admits testListenerAllowedCidrs, else (an internal load balancer) the VPC.
+    const testCidrs = this.testListenerAllowedCidrs ?? [literalVpcCidr(this.vpc)];
+    if (route.sourceCidrs.length > 0 && !cidrsCover(route.sourceCidrs, testCidrs)) {
       Annotations.of(options.ruleScope ?? this).addWarningV2(TEST_ROUTE_SOURCES_WARNING,
-        `The test route on port ${options.port} copies the service's rule, so it matches only its sourceCidrs ${formatValue(route.sourceCidrs)}, and the test listener admits ${testCidrs ? formatValue(testCidrs) : 'the VPC'}: ` +
-        'a smoke test from an address outside the sources gets the test listener\'s 404, and a deployment that waits for it fails. Give testListenerAllowedCidrs within the sources (or add your test callers to sourceCidrs), then acknowledge: ' +
+        `The test route on port ${options.port} copies the service's rule, so it matches only its sourceCidrs ${formatValue(route.sourceCidrs)}, and the test listener admits ${formatValue(testCidrs)}: ` +
+        'a smoke test or lifecycle hook calling it from an address outside the sources gets the test listener\'s 404. Give testListenerAllowedCidrs within the sources (or add your test callers to sourceCidrs), or acknowledge: ' +
         `Validations.of(<this construct>).acknowledge({ id: 'Annotation::${TEST_ROUTE_SOURCES_WARNING}', reason }).`);
     }
     return new elbv2.ApplicationListenerRule(ruleScope, ruleId, {

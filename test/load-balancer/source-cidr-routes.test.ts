@@ -190,3 +190,32 @@ describe('source coverage and shadowing, with several CIDRs, tokens and every so
     expect(() => build({ A: { pathPatterns: ['/a/*'], sourceCidrs: [':1:2:3:4:5:6:7:8/128'] } })).toThrow(/sourceCidrs\[0\].*is not a CIDR/);
   });
 });
+
+describe('sources known only at deploy time, routes across bands, and an internal test listener (review findings)', () => {
+  const officeToken = () => Lazy.string({ produce: () => OFFICE });
+
+  test('a route for every source before a route with token sources leaves it unreachable', () => {
+    expect(() => build({ Pub: { pathPatterns: ['/admin/*'], priority: 10 }, Office: { pathPatterns: ['/admin/*'], sourceCidrs: [officeToken()], priority: 20 } }))
+      .toThrow(/would never be reached/);
+  });
+
+  test('one token as the sources of two routes is the same sources', () => {
+    const token = officeToken();
+    expect(() => build({ A: { pathPatterns: ['/admin/*'], sourceCidrs: [token], priority: 10 }, B: { pathPatterns: ['/admin/*'], sourceCidrs: [token], priority: 20 } }))
+      .toThrow(/admit the same sources/);
+  });
+
+  test('an office route in a later band than the public route on its path is refused, whatever the ids', () => {
+    const outcomes = [['A', 'B'], ['X', 'Y'], ['Public', 'Office']].map(([pub, office]) =>
+      orderOf(() => build({ [pub]: { pathPatterns: ['/admin/*'] }, [office]: { pathPatterns: ['/admin/*', '/x'], sourceCidrs: [OFFICE] } }).web, office, pub));
+    expect(outcomes.filter((o) => o !== 'first' && o !== 'refused')).toEqual([]);
+  });
+
+  test('an internal load balancer\'s test listener admits its VPC: sources that cover the VPC do not warn', () => {
+    const stack = testStack();
+    const cluster = new ServiceCluster(stack, 'Cluster', { restrictDefaultSecurityGroup: false });
+    const lb = new ServiceLoadBalancer(stack, 'Lb', { vpc: cluster.vpc, internetFacing: false });
+    new WebService(stack, 'App', { cluster, loadBalancer: lb, image: NGINX, pathPatterns: ['/app/*'], sourceCidrs: ['10.0.0.0/8'], deployment: { strategy: DeploymentStrategy.blueGreen({ testPort: 8080 }) } });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('test-route-sources'))).toEqual([]);
+  });
+});
