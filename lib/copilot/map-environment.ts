@@ -6,8 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceClusterProps } from '../cluster/service-cluster';
+import { ACCESS_LOG_PREFIX } from '../load-balancer/access-logs';
 import { ServiceLoadBalancerProps } from '../load-balancer/service-load-balancer-props';
-import { failWithText } from '../validation/checks';
+import { failWithText, LOG_RETENTION_DAYS } from '../validation/checks';
 import { ManifestReader } from './manifest-reader';
 
 /** The cluster's props from the environment manifest: its VPC (built from `network.vpc.cidr`, or the given one), Container Insights, the Service Connect namespace. */
@@ -95,7 +96,7 @@ function flowLogRetention(env: ManifestReader | undefined): logs.RetentionDays |
 }
 
 // INFINITE (9999) is aws-cdk-lib's word for no retention, not a number of days CloudFormation takes.
-const RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number' && v !== logs.RetentionDays.INFINITE);
+const RETENTION_DAYS = LOG_RETENTION_DAYS.filter((v) => v !== logs.RetentionDays.INFINITE);
 
 /**
  * `http.<public|private>.ssl_policy`: kept for the clients that negotiate with it today. Read only
@@ -135,7 +136,7 @@ function accessLogsOf(scope: Construct, env: ManifestReader | undefined, which: 
   const bucketName = env!.string('http.public.access_logs.bucket_name');
   const prefix = env!.string('http.public.access_logs.prefix');
   // ELB's rules for the prefix, as ServiceLoadBalancer checks them, named at the manifest line.
-  if (prefix !== undefined && !/^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/.test(prefix)) {
+  if (prefix !== undefined && !ACCESS_LOG_PREFIX.test(prefix)) {
     env!.fail('http.public.access_logs.prefix', env!.peek('http.public.access_logs.prefix'), 'is not an access-log prefix ELB takes', 'give a prefix without a leading or trailing / and without AWSLogs');
   }
   return {

@@ -171,13 +171,7 @@ function registryCredentials(reader: ManifestReader, ctx: WorkloadContext, field
   if (text.startsWith('arn:') && !/^arn:[^:]+:secretsmanager:/.test(text)) {
     reader.fail(field, reader.peek(field), 'is not a Secrets Manager secret', 'give the ARN or name of the secret that holds the registry\'s username and password');
   }
-  const id = `${sidecar ?? ''}RegistryCredentials`;
-  checkSecretName(reader, field, text);
-  return !text.startsWith('arn:')
-    ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, text)
-    : /-[A-Za-z0-9]{6}$/.test(text)
-      ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, text)
-      : secretsmanager.Secret.fromSecretPartialArn(ctx.scope, id, text);
+  return importSecret(reader, field, ctx, `${sidecar ?? ''}RegistryCredentials`, text);
 }
 
 /** Plain variables, and `{from_cfn: <export>}` as the exported value (`Fn::ImportValue`, as Copilot wrote it). */
@@ -315,15 +309,25 @@ class ParameterArnSecret extends ecs.Secret {
   }
 }
 
+/** The six random characters Secrets Manager ends a complete secret ARN with, after a hyphen. */
+const SECRET_ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
 /**
- * A secret named by its name ends up as a partial ARN (`arn:…:secret:<name>`), and Secrets
- * Manager takes a partial ARN that ends in a hyphen and six characters for a complete one (the
- * random suffix), so `db-secret` would not be found: ask for the complete ARN then.
+ * A Secrets Manager secret by name, or by complete or partial ARN (a complete one ends in the
+ * six-character suffix). A name ends up as a partial ARN (`arn:…:secret:<name>`), and Secrets
+ * Manager takes a partial ARN that ends in a hyphen and six characters for a complete one, so
+ * `db-secret` would not be found: such a name fails, asking for the complete ARN.
  */
-function checkSecretName(reader: ManifestReader, field: string, secretId: string): void {
-  if (secretId.startsWith('arn:') || !/-[A-Za-z0-9]{6}$/.test(secretId)) return;
-  reader.fail(field, reader.peek(field), `names the secret ${secretId}, whose end (a hyphen and six characters) Secrets Manager would take for the random suffix of a complete ARN, so it would not find it`,
-    'give the secret\'s complete ARN (with its suffix), from the Secrets Manager console or `aws secretsmanager describe-secret`');
+function importSecret(reader: ManifestReader, field: string, ctx: WorkloadContext, id: string, secretId: string): secretsmanager.ISecret {
+  if (!secretId.startsWith('arn:') && SECRET_ARN_SUFFIX.test(secretId)) {
+    reader.fail(field, reader.peek(field), `names the secret ${secretId}, whose end (a hyphen and six characters) Secrets Manager would take for the random suffix of a complete ARN, so it would not find it`,
+      'give the secret\'s complete ARN (with its suffix), from the Secrets Manager console or `aws secretsmanager describe-secret`');
+  }
+  return !secretId.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretId)
+    : SECRET_ARN_SUFFIX.test(secretId)
+      ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, secretId)
+      : secretsmanager.Secret.fromSecretPartialArn(ctx.scope, id, secretId);
 }
 
 function unquote(text: string): string {
@@ -341,12 +345,7 @@ function secretsManagerSecret(reader: ManifestReader, field: string, ctx: Worklo
   // An ARN has seven colon-separated parts (arn:partition:secretsmanager:region:account:secret:name).
   const [secretId, rest] = text.startsWith('arn:') ? [parts.slice(0, 7).join(':'), parts.slice(7)] : [parts[0], parts.slice(1)];
   const [jsonKey, versionStage, versionId] = rest;
-  checkSecretName(reader, field, secretId);
-  const secret = !secretId.startsWith('arn:')
-    ? secretsmanager.Secret.fromSecretNameV2(ctx.scope, id, secretId)
-    : /-[A-Za-z0-9]{6}$/.test(secretId)
-      ? secretsmanager.Secret.fromSecretCompleteArn(ctx.scope, id, secretId)
-      : secretsmanager.Secret.fromSecretPartialArn(ctx.scope, id, secretId);
+  const secret = importSecret(reader, field, ctx, id, secretId);
   return ecs.Secret.fromSecretsManagerVersion(secret, { versionStage: versionStage || undefined, versionId: versionId || undefined }, jsonKey || undefined);
 }
 

@@ -15,6 +15,9 @@ import { ServiceLoadBalancerProps } from './service-load-balancer-props';
  * Internal: not exported from index.ts.
  */
 
+/** An access-log key prefix ELB takes: no leading or trailing `/`, no `AWSLogs` in it. */
+export const ACCESS_LOG_PREFIX = /^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/;
+
 export function validateAccessLogs(scope: Construct, props: ServiceLoadBalancerProps, accessLogs: boolean): void {
   if (!accessLogs) {
     if (props.accessLogBucket) {
@@ -44,7 +47,7 @@ export function validateAccessLogs(scope: Construct, props: ServiceLoadBalancerP
       fail(scope, 'accessLogExpiry', expiry, 'is not a whole number of days of at least 1', 'use Duration.days(n) with n ≥ 1');
     }
   }
-  checkPattern(scope, 'accessLogPrefix', props.accessLogPrefix, /^(?!.*AWSLogs)[^/].*[^/]$|^[^/]$/,
+  checkPattern(scope, 'accessLogPrefix', props.accessLogPrefix, ACCESS_LOG_PREFIX,
     'use a key prefix without a leading or trailing "/" that does not contain "AWSLogs"');
   // A stack without a region is fine: the bucket policy then picks the principal at deploy time
   // (see access-log-policy.ts).

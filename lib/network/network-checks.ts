@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
-import { checkOneOf, checkRange, fail } from '../validation/checks';
+import { checkOneOf, checkRange, fail, LOG_RETENTION_DAYS } from '../validation/checks';
 import { NetworkLayout } from './network-layout';
 
 /**
@@ -37,8 +37,7 @@ export function plannedAzCount(scope: IConstruct, maxAzs: number): number {
 export function checkNetworkProps(scope: IConstruct, props: NetworkPropsToCheck, layoutProp: string): void {
   checkOneOf(scope, layoutProp, props.layout, Object.values(NetworkLayout));
   checkRange(scope, 'maxAzs', props.maxAzs, 2, 6);
-  checkOneOf(scope, 'flowLogRetention', props.flowLogRetention,
-    Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number'));
+  checkOneOf(scope, 'flowLogRetention', props.flowLogRetention, LOG_RETENTION_DAYS);
 
   const layout = props.layout ?? NetworkLayout.SINGLE_NAT;
   if (props.ecsExecEndpoint === true && layout !== NetworkLayout.PRIVATE_WITH_ENDPOINTS) {

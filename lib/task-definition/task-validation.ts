@@ -1,9 +1,8 @@
 import { Duration, RemovalPolicy, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { Defaults } from '../defaults';
 import { Architecture } from '../image/architecture';
-import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail, failWithText } from '../validation/checks';
+import { checkDurationSeconds, checkOneOf, checkPattern, checkPort, checkRange, fail, failWithText, LOG_RETENTION_DAYS } from '../validation/checks';
 import { ContainerOptions } from './container-options';
 import { checkFargateSize } from './fargate-size';
 import { MAIN_CONTAINER_NAME, ServiceTaskOptions } from './service-task-options';
@@ -15,7 +14,6 @@ import type { ManagedInstancesCapacity } from '../cluster/managed-instances-capa
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
 const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FAMILY_PATTERN = /^[a-zA-Z0-9_-]{1,255}$/;
-const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number');
 
 /**
  * Checks everything about a task that Fargate or ECS would reject at deploy time. `prefix`

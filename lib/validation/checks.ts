@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './configuration-error';
 
@@ -8,6 +9,9 @@ import { ConfigurationError } from './configuration-error';
  * time) and throws a ConfigurationError naming the construct path, the prop, the value and
  * what is allowed.
  */
+
+/** The retention periods CloudWatch Logs offers, as aws-cdk-lib names them. */
+export const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number');
 
 /** Renders a value the way the user wrote it, for error messages. */
 export function formatValue(value: unknown): string {
