@@ -84,6 +84,13 @@ describe('deployment.rollback_alarms as a map: Copilot\'s alarms, made as Copilo
     expect(JSON.stringify(alarm.Properties.Dimensions)).toContain(`"${serviceId}"`);
     expect(JSON.stringify(service)).not.toContain(alarmId);
   });
+
+  test('destroy: the alarms hold no data and are deleted with the stack, before the service they read (they refer to it)', () => {
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => String(a.Properties.AlarmName).includes('/Rollback'))) {
+      expect(alarm.DeletionPolicy).toBeUndefined();
+      expect(JSON.stringify(alarm.Properties.Dimensions ?? alarm.Properties.Metrics)).toMatch(/"Fn::GetAtt":\["Shop(web|worker)/);
+    }
+  });
 });
 
 test('with subscribe.queue.delay the queue delays deliveries, and messages_delayed has something to watch: no warning', () => {
